@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+// surel — the e-mail channel of the DJPK Contact Center.
+// Dependencies point one way: surel (CLI) -> SurelEngine -> (SurelMail, SurelStore) -> SurelCore.
+// Only SurelMail imports the C modules CCurl and CMailutils.
+import PackageDescription
+
+let package = Package(
+    name: "surel",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "surel", targets: ["surel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CMailutils", path: "Sources/CMailutils",
+                       providers: [.apt(["libmailutils-dev"])]),
+        .target(name: "SurelCore"),
+        .target(name: "SurelMail", dependencies: ["SurelCore", "CCurl", "CMailutils",
+                                                  .product(name: "Logging", package: "swift-log")]),
+        .target(name: "SurelStore", dependencies: ["SurelCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "SurelEngine", dependencies: [
+            "SurelCore", "SurelMail", "SurelStore",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        .executableTarget(name: "surel", dependencies: [
+            "SurelEngine", "SurelCore", "SurelStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "SurelCoreTests", dependencies: ["SurelCore"]),
+        .testTarget(name: "SurelMailTests", dependencies: ["SurelMail", "SurelCore"]),
+        .testTarget(name: "SurelStoreTests", dependencies: ["SurelStore", "SurelCore"]),
+        .testTarget(name: "SurelEngineTests", dependencies: ["SurelEngine", "SurelMail", "SurelStore", "SurelCore"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,38 @@
+// Where a category classifier plugs into ingest. The statistical and rule-based classifier is a later module;
+// until it exists every new ticket is `unclassified`.
+import Foundation
+
+public struct ClassificationInput: Sendable {
+    public var subject: String
+    public var text: String
+    public var senderEmail: String
+    public var headers: [(name: String, value: String)]
+    public var attachmentNames: [String]
+    public init(subject: String, text: String, senderEmail: String,
+                headers: [(name: String, value: String)], attachmentNames: [String]) {
+        self.subject = subject; self.text = text; self.senderEmail = senderEmail
+        self.headers = headers; self.attachmentNames = attachmentNames
+    }
+}
+
+public struct Classification: Sendable, Equatable {
+    public var category: String
+    public var confidence: Double
+    /// Human-readable reasons: rules that fired, strongest words.
+    public var explanation: String
+    public init(category: String, confidence: Double, explanation: String) {
+        self.category = category; self.confidence = confidence; self.explanation = explanation
+    }
+}
+
+public protocol Classifier: Sendable {
+    func classify(_ input: ClassificationInput) -> Classification
+}
+
+/// The classifier used until a real one is configured.
+public struct UnclassifiedClassifier: Classifier {
+    public init() {}
+    public func classify(_ input: ClassificationInput) -> Classification {
+        Classification(category: unclassifiedCategory, confidence: 0, explanation: "no classifier configured")
+    }
+}

@@ -1,0 +1,277 @@
+// The daemon's configuration: a TOML file (TOMLKit parses it), checked key by key so that every unknown key and
+// every bad value is reported with its line number. `deploy/surel.toml.example` documents every key.
+import Foundation
+import SurelMail
+import TOMLKit
+
+public struct SurelConfig: Sendable {
+    public struct Mailbox: Sendable {
+        public var endpoint: IMAPEndpoint
+        public var insecure: Bool
+        public var afterStore: AfterStoreAction
+        public var pollInterval: TimeInterval
+        public var maxMessageSize: Int
+    }
+    public struct Store: Sendable {
+        public var path: String
+        public var attachments: String
+    }
+    public struct Threading: Sendable {
+        public var subjectWindow: TimeInterval
+        public var reopenWindow: TimeInterval
+    }
+    public var mailbox: Mailbox
+    public var store: Store
+    public var threading: Threading
+    public var logLevel: String
+    /// Where the file was read from, for messages.
+    public var sourcePath: String
+
+    public static let defaultPath = "/etc/surel/surel.toml"
+
+    /// `--config PATH`, else `$SUREL_CONFIG`, else /etc/surel/surel.toml.
+    public static func resolvePath(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> String {
+        explicit ?? environment["SUREL_CONFIG"] ?? defaultPath
+    }
+
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> SurelConfig {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(path: path, problems: [.init(line: nil, message: "cannot read the file")])
+        }
+        return try parse(String(decoding: data, as: UTF8.self), path: path, environment: environment)
+    }
+
+    public static func parse(_ text: String, path: String = "surel.toml",
+                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SurelConfig {
+        let table: TOMLTable
+        do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
+            throw ConfigError(path: path, problems: [.init(line: e.source.begin.line, message: "TOML syntax: \(e.description)")])
+        }
+        var reader = ConfigReader(table: table, lines: KeyLines(text))
+        let config = reader.read(path: path, environment: environment)
+        if !reader.problems.isEmpty || config == nil {
+            throw ConfigError(path: path, problems: reader.problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
+        }
+        return config!
+    }
+}
+
+public struct ConfigProblem: Sendable, Equatable {
+    public var line: Int?
+    public var message: String
+}
+
+public struct ConfigError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var problems: [ConfigProblem]
+    public var description: String {
+        problems.map { "\(path):\($0.line.map(String.init) ?? "-"): \($0.message)" }.joined(separator: "\n")
+    }
+}
+
+/// Where each `section.key` is written in the file (TOMLKit does not expose source positions of keys).
+struct KeyLines {
+    private var lines: [String: Int] = [:]
+    init(_ text: String) {
+        var section = ""
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                section = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).components(separatedBy: "]")[0]
+                    .replacingOccurrences(of: "\"", with: "").trimmingCharacters(in: .whitespaces)
+                lines[section] = lines[section] ?? i + 1
+            } else if let eq = line.firstIndex(of: "="), !line.hasPrefix("#") {
+                let key = line[..<eq].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\"", with: "")
+                let full = section.isEmpty ? key : "\(section).\(key)"
+                lines[full] = lines[full] ?? i + 1
+            }
+        }
+    }
+    func line(_ key: String) -> Int? { lines[key] }
+}
+
+/// Reads known keys, collecting every problem instead of stopping at the first.
+struct ConfigReader {
+    let table: TOMLTable
+    let lines: KeyLines
+    var problems: [ConfigProblem] = []
+
+    static let knownKeys: [String: Set<String>] = [
+        "mailbox": ["url", "user", "password", "password_file", "tls", "insecure", "ca_file", "after_store",
+                    "poll_interval", "max_message_size"],
+        "store": ["path", "attachments"],
+        "threading": ["subject_window", "reopen_window"],
+        "log": ["level"],
+    ]
+
+    mutating func problem(_ key: String, _ message: String) {
+        problems.append(ConfigProblem(line: lines.line(key), message: message))
+    }
+
+    mutating func read(path: String, environment: [String: String]) -> SurelConfig? {
+        for (section, value) in table {
+            guard let known = Self.knownKeys[section] else {
+                problem(section, "unknown section [\(section)] (known: \(Self.knownKeys.keys.sorted().joined(separator: ", ")))")
+                continue
+            }
+            guard let sub = value.table else { problem(section, "\(section) must be a [\(section)] table"); continue }
+            for (key, _) in sub where !known.contains(key) {
+                problem("\(section).\(key)", "unknown key \"\(key)\" in [\(section)] (known: \(known.sorted().joined(separator: ", ")))")
+            }
+        }
+        let mailbox = readMailbox(environment: environment)
+        let store = SurelConfig.Store(
+            path: string("store", "path") ?? "/var/lib/surel/surel.sqlite",
+            attachments: string("store", "attachments") ?? "/var/lib/surel/attachments")
+        let threading = SurelConfig.Threading(
+            subjectWindow: duration("threading", "subject_window") ?? 3 * 86400,
+            reopenWindow: duration("threading", "reopen_window") ?? 7 * 86400)
+        let level = string("log", "level") ?? "info"
+        if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) {
+            problem("log.level", "level must be one of trace, debug, info, notice, warning, error, critical (got \"\(level)\")")
+        }
+        guard let mailbox, problems.isEmpty else { return nil }
+        return SurelConfig(mailbox: mailbox, store: store, threading: threading, logLevel: level, sourcePath: path)
+    }
+
+    mutating func readMailbox(environment: [String: String]) -> SurelConfig.Mailbox? {
+        guard let urlText = string("mailbox", "url") else {
+            problem("mailbox", "[mailbox] url is required, e.g. url = \"imaps://mail.example.go.id/INBOX\"")
+            return nil
+        }
+        guard let url = URLComponents(string: urlText), let scheme = url.scheme?.lowercased(),
+              scheme == "imap" || scheme == "imaps", let host = url.host, !host.isEmpty else {
+            problem("mailbox.url", "url must look like imap://host[:port]/FOLDER or imaps://host[:port]/FOLDER (got \"\(urlText)\")")
+            return nil
+        }
+        if url.user != nil || url.password != nil {
+            problem("mailbox.url", "do not put credentials in the url: use user and password_file")
+        }
+        var folder = url.percentEncodedPath.removingPercentEncoding ?? url.path
+        folder = String(folder.drop { $0 == "/" })
+        if folder.isEmpty { folder = "INBOX" }
+        guard let user = string("mailbox", "user") else { problem("mailbox", "[mailbox] user is required"); return nil }
+        let password = readPassword(environment: environment) ?? ""
+        let tlsText = string("mailbox", "tls") ?? "required"
+        let insecure = bool("mailbox", "insecure") ?? false
+        var security = IMAPEndpoint.Security.required
+        switch tlsText {
+        case "required": security = .required
+        case "starttls":
+            security = .starttls
+            if scheme == "imaps" { problem("mailbox.tls", "tls = \"starttls\" needs an imap:// url (imaps:// is already TLS)") }
+        case "none":
+            security = .none
+            if scheme == "imaps" { problem("mailbox.tls", "tls = \"none\" contradicts an imaps:// url") }
+            if !Self.isLoopback(host) && !insecure {
+                problem("mailbox.tls", "tls = \"none\" sends the password in clear; it is allowed only for loopback hosts or with insecure = true")
+            }
+        default: problem("mailbox.tls", "tls must be \"required\", \"starttls\" or \"none\" (got \"\(tlsText)\")")
+        }
+        let caFile = string("mailbox", "ca_file")
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            problem("mailbox.ca_file", "cannot read ca_file \(caFile)")
+        }
+        let afterText = string("mailbox", "after_store") ?? "flag"
+        var after = AfterStoreAction.flag(keyword: "$SurelStored")
+        if afterText == "flag" {
+        } else if afterText == "delete" {
+            after = .delete
+        } else if afterText.hasPrefix("move:"), afterText.count > 5 {
+            after = .move(folder: String(afterText.dropFirst(5)))
+        } else {
+            problem("mailbox.after_store", "after_store must be \"flag\", \"delete\" or \"move:FOLDER\" (got \"\(afterText)\")")
+        }
+        let poll = duration("mailbox", "poll_interval") ?? 30
+        if poll < 1 { problem("mailbox.poll_interval", "poll_interval must be at least 1s") }
+        let maxSize = size("mailbox", "max_message_size") ?? 25 * 1024 * 1024
+        let port = url.port
+        return SurelConfig.Mailbox(
+            endpoint: IMAPEndpoint(scheme: scheme, host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
+                                   port: port, folder: folder, user: user, password: password, security: security,
+                                   caFile: caFile),
+            insecure: insecure, afterStore: after, pollInterval: poll, maxMessageSize: maxSize)
+    }
+
+    /// `password`, else `password_file` (a relative name is looked up in systemd's $CREDENTIALS_DIRECTORY),
+    /// else the credential `imap` in $CREDENTIALS_DIRECTORY.
+    mutating func readPassword(environment: [String: String]) -> String? {
+        let inline = string("mailbox", "password")
+        let file = string("mailbox", "password_file")
+        if inline != nil && file != nil {
+            problem("mailbox.password_file", "give either password or password_file, not both")
+        }
+        if let inline { return inline }
+        let credDir = environment["CREDENTIALS_DIRECTORY"]
+        var path = file
+        if let f = file, !f.hasPrefix("/"), let credDir { path = credDir + "/" + f }
+        if path == nil, let credDir, FileManager.default.fileExists(atPath: credDir + "/imap") { path = credDir + "/imap" }
+        guard let path else {
+            problem("mailbox", "[mailbox] needs password or password_file (or a systemd credential named imap)")
+            return nil
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            problem("mailbox.password_file", "cannot read password_file \(path)")
+            return nil
+        }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return h == "localhost" || h == "::1" || h.hasPrefix("127.")
+    }
+
+    // MARK: typed getters: a wrong type is a problem on that key's line
+
+    mutating func value(_ section: String, _ key: String) -> TOMLValueConvertible? {
+        table[section]?.table?[key]
+    }
+    mutating func string(_ section: String, _ key: String) -> String? {
+        guard let v = value(section, key) else { return nil }
+        guard let s = v.string else { problem("\(section).\(key)", "\(key) must be a string"); return nil }
+        return s
+    }
+    mutating func bool(_ section: String, _ key: String) -> Bool? {
+        guard let v = value(section, key) else { return nil }
+        guard let b = v.bool else { problem("\(section).\(key)", "\(key) must be true or false"); return nil }
+        return b
+    }
+    /// "30s", "5m", "2h", "3d", or a number of seconds.
+    mutating func duration(_ section: String, _ key: String) -> TimeInterval? {
+        guard let v = value(section, key) else { return nil }
+        if let i = v.int { return TimeInterval(i) }
+        if let s = v.string, let d = Self.parseDuration(s) { return d }
+        problem("\(section).\(key)", "\(key) must be a duration like \"30s\", \"5m\", \"2h\" or \"3d\"")
+        return nil
+    }
+    /// "25MB", "512KB", "1GB", or a number of bytes.
+    mutating func size(_ section: String, _ key: String) -> Int? {
+        guard let v = value(section, key) else { return nil }
+        if let i = v.int, i > 0 { return i }
+        if let s = v.string, let n = Self.parseSize(s) { return n }
+        problem("\(section).\(key)", "\(key) must be a size like \"25MB\" or a number of bytes")
+        return nil
+    }
+
+    static func parseDuration(_ s: String) -> TimeInterval? {
+        let t = s.trimmingCharacters(in: .whitespaces).lowercased()
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+        for (u, mult) in units where t.hasSuffix(u) {
+            if let n = Double(t.dropLast(u.count).trimmingCharacters(in: .whitespaces)), n >= 0 { return n * mult }
+        }
+        return Double(t).flatMap { $0 >= 0 ? $0 : nil }
+    }
+
+    static func parseSize(_ s: String) -> Int? {
+        let t = s.trimmingCharacters(in: .whitespaces).uppercased()
+        let units: [(String, Int)] = [("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("G", 1 << 30),
+                                      ("M", 1 << 20), ("K", 1 << 10), ("B", 1)]
+        for (u, mult) in units where t.hasSuffix(u) {
+            if let n = Double(t.dropLast(u.count).trimmingCharacters(in: .whitespaces)), n > 0 { return Int(n * Double(mult)) }
+        }
+        return Int(t).flatMap { $0 > 0 ? $0 : nil }
+    }
+}

@@ -1,0 +1,129 @@
+// `surel run`: poll forever (or once), back off on connection errors, stop cleanly on SIGTERM/SIGINT.
+import Foundation
+import Logging
+import SurelCore
+import SurelMail
+import SurelStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Set by SIGTERM/SIGINT; the loop finishes the current message and returns.
+public final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stopped = false
+    private let wake = DispatchSemaphore(value: 0)
+    private var sources: [DispatchSourceSignal] = []
+
+    public init() {}
+
+    public var isSet: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+
+    public func set() {
+        lock.lock(); stopped = true; lock.unlock()
+        wake.signal()
+    }
+
+    /// Routes SIGTERM and SIGINT here instead of killing the process.
+    public func installHandlers() {
+        for sig in [SIGTERM, SIGINT] {
+            signal(sig, SIG_IGN)
+            let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            src.setEventHandler { [weak self] in self?.set() }
+            src.resume()
+            sources.append(src)
+        }
+    }
+
+    /// Sleeps up to `seconds`, returning early when stopped.
+    public func sleep(_ seconds: TimeInterval) {
+        guard !isSet else { return }
+        _ = wake.wait(timeout: .now() + seconds)
+        if isSet { wake.signal() }   // keep later sleeps short too
+    }
+}
+
+/// Exponential backoff for an outage: 1 s, 2 s, 4 s ... capped.
+public struct Backoff: Sendable {
+    public var base: TimeInterval = 1
+    public var cap: TimeInterval = 300
+    public private(set) var failures = 0
+    public init(base: TimeInterval = 1, cap: TimeInterval = 300) { self.base = base; self.cap = cap }
+    public mutating func nextDelay() -> TimeInterval {
+        defer { failures += 1 }
+        return min(cap, base * pow(2, Double(min(failures, 30))))
+    }
+    public mutating func reset() { failures = 0 }
+}
+
+public final class Daemon {
+    let config: SurelConfig
+    let logger: Logger
+    let stop: StopSignal
+    let notifier: SystemdNotifier
+
+    public init(config: SurelConfig, logger: Logger, stop: StopSignal, notifier: SystemdNotifier = SystemdNotifier()) {
+        self.config = config; self.logger = logger; self.stop = stop; self.notifier = notifier
+    }
+
+    /// Runs cycles until stopped (or one cycle with `once`). Returns the process exit code.
+    public func run(once: Bool) throws -> Int32 {
+        let database = try SurelDatabase(path: config.store.path)
+        let attachments = try AttachmentDirectory(path: config.store.attachments)
+        let source = CurlIMAPSource(endpoint: config.mailbox.endpoint)
+        let ingestor = Ingestor(config: config, database: database, attachments: attachments, source: source,
+                                logger: logger)
+        logger.info("surel started", metadata: ["mailbox": "\(source.displayName)", "store": "\(config.store.path)",
+                                               "poll_interval": "\(config.mailbox.pollInterval)"])
+        notifier.ready(status: "polling \(source.displayName)")
+        var backoff = Backoff()
+        var outageSince: Date?
+        var exitCode: Int32 = 0
+        while !stop.isSet {
+            notifier.watchdog()
+            do {
+                let report = try ingestor.runCycle(shouldStop: { stop.isSet }, progress: { notifier.watchdog() })
+                if let since = outageSince {
+                    logger.notice("mailbox reachable again", metadata: ["outage_seconds": "\(Int(Date().timeIntervalSince(since)))"])
+                    outageSince = nil
+                }
+                backoff.reset()
+                if report.fetched > 0 || report.vanished > 0 {
+                    logger.info("cycle done", metadata: Self.metadata(report))
+                }
+                notifier.status("last poll \(ISO8601DateFormatter().string(from: Date())): \(report.fetched) fetched, \(report.newTickets) new tickets")
+                if once { break }
+                stop.sleep(config.mailbox.pollInterval)
+            } catch let e as IMAPError where e.isConnectionError || Self.isTransient(e) {
+                // Logged once per outage, not once per retry.
+                if outageSince == nil {
+                    outageSince = Date()
+                    logger.error("mailbox unreachable, retrying with backoff", metadata: ["error": "\(e)"])
+                    notifier.status("mailbox unreachable: \(e)")
+                }
+                if once { exitCode = 75; break }   // EX_TEMPFAIL
+                stop.sleep(backoff.nextDelay())
+            } catch let e as IMAPError {
+                logger.error("mailbox error", metadata: ["error": "\(e)"])
+                notifier.status("mailbox error: \(e)")
+                if once { exitCode = 1; break }
+                stop.sleep(max(config.mailbox.pollInterval, backoff.nextDelay()))
+            }
+        }
+        notifier.stopping()
+        logger.info("surel stopped")
+        return exitCode
+    }
+
+    /// UIDVALIDITY changes mid-cycle and dropped connections during a command are worth a quick retry.
+    static func isTransient(_ e: IMAPError) -> Bool {
+        if case .uidValidityChanged = e { return true }
+        return false
+    }
+
+    static func metadata(_ r: CycleReport) -> Logger.Metadata {
+        ["fetched": "\(r.fetched)", "new_tickets": "\(r.newTickets)", "joined": "\(r.joined)",
+         "autoreplies": "\(r.autoReplies)", "bounces": "\(r.bounces)", "quarantined": "\(r.quarantined)",
+         "duplicates": "\(r.duplicates)"]
+    }
+}

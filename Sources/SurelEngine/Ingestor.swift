@@ -1,0 +1,217 @@
+// The ingest pipeline: mailbox -> parse -> triage -> one transaction (message, ticket change, cursor) ->
+// durability barrier -> flag/move/delete on the server. A crash anywhere loses nothing and duplicates nothing:
+// the cursor advances in the same transaction as the message, and raw bytes already stored are not stored again.
+import Foundation
+import Logging
+import SurelCore
+import SurelMail
+import SurelStore
+
+public struct CycleReport: Sendable, Equatable {
+    public var fetched = 0
+    public var newTickets = 0
+    public var joined = 0
+    public var autoReplies = 0
+    public var bounces = 0
+    public var quarantined = 0
+    public var duplicates = 0
+    public var vanished = 0
+    public var stoppedEarly = false
+    public init() {}
+}
+
+public final class Ingestor {
+    let config: SurelConfig
+    let database: SurelDatabase
+    let attachments: AttachmentDirectory
+    let source: MailSource
+    let classifier: Classifier
+    let logger: Logger
+    let now: () -> Date
+    /// Server-side actions are done in batches after one durability barrier.
+    let batchSize = 200
+
+    public init(config: SurelConfig, database: SurelDatabase, attachments: AttachmentDirectory, source: MailSource,
+                classifier: Classifier = UnclassifiedClassifier(), logger: Logger, now: @escaping () -> Date = Date.init) {
+        self.config = config; self.database = database; self.attachments = attachments; self.source = source
+        self.classifier = classifier; self.logger = logger; self.now = now
+    }
+
+    /// The cursor key of the configured mailbox: one cursor per account and folder.
+    public var mailboxKey: String {
+        let e = config.mailbox.endpoint
+        return "\(e.user)@\(e.host):\(e.port.map(String.init) ?? e.scheme)/\(e.folder)"
+    }
+
+    /// One full cycle: everything new in the mailbox is stored. Throws on IMAP errors (the caller backs off);
+    /// `shouldStop` is checked between messages so SIGTERM finishes the current message only.
+    public func runCycle(shouldStop: () -> Bool = { false }, progress: () -> Void = {}) throws -> CycleReport {
+        var report = CycleReport()
+        let status = try source.status()
+        var cursor = try database.cursor(mailbox: mailboxKey)
+        if cursor == nil || cursor!.uidValidity != status.uidValidity {
+            if let old = cursor {
+                logger.warning("mailbox UIDVALIDITY changed: re-reading it, stored messages are not stored again",
+                               metadata: ["mailbox": "\(source.displayName)", "old": "\(old.uidValidity)",
+                                          "new": "\(status.uidValidity)"])
+            }
+            try database.resetCursor(mailbox: mailboxKey, uidValidity: status.uidValidity, now: now())
+            cursor = try database.cursor(mailbox: mailboxKey)
+        }
+        var pendingDuplicates: [Int64] = []
+        try flushServerActions(uidValidity: status.uidValidity, duplicates: &pendingDuplicates)   // left by a crash
+        let uids = try source.uids(above: cursor!.lastUID, uidValidity: status.uidValidity)
+        var sinceBarrier = 0
+        for uid in uids {
+            if shouldStop() { report.stoppedEarly = true; break }
+            let advance = CursorAdvance(mailbox: mailboxKey, uidValidity: status.uidValidity, uid: uid, at: now())
+            guard let raw = try source.fetch(uid: uid, uidValidity: status.uidValidity) else {
+                try database.advanceCursor(advance)
+                report.vanished += 1
+                continue
+            }
+            report.fetched += 1
+            let outcome = try ingest(raw: raw, uid: uid, uidValidity: status.uidValidity, cursor: advance)
+            count(outcome, into: &report)
+            if outcome == .duplicate { pendingDuplicates.append(uid) }
+            sinceBarrier += 1
+            if sinceBarrier >= batchSize {
+                try flushServerActions(uidValidity: status.uidValidity, duplicates: &pendingDuplicates)
+                sinceBarrier = 0
+            }
+            progress()
+        }
+        try flushServerActions(uidValidity: status.uidValidity, duplicates: &pendingDuplicates)
+        return report
+    }
+
+    /// Parses, triages and stores one raw message (with the cursor advance when it came from the mailbox).
+    /// Never throws for a bad message: that is quarantined. Throws only when the store itself fails.
+    @discardableResult
+    public func ingest(raw: Data, uid: Int64?, uidValidity: Int64?, cursor: CursorAdvance?,
+                       replacingQuarantined rowID: Int64? = nil) throws -> IngestOutcome {
+        let received = now()
+        var hasher = SHA256()
+        hasher.update(raw)
+        let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        var base = IncomingMessage(kind: .quarantined, messageID: nil, rawSHA256: sha, raw: raw, mailbox: mailboxKey,
+                                   uidValidity: uidValidity, uid: uid, subject: "", fromName: nil, fromEmail: nil,
+                                   sentAt: nil, receivedAt: received, text: "", html: nil, inReplyTo: [],
+                                   references: [], note: nil, bounce: nil, isBulk: false, attachments: [])
+        if rowID == nil, cursor != nil, try database.isStored(sha256: sha) {
+            return try database.storeIncoming(base, ticket: nil, cursor: cursor)
+        }
+        let parsed: ParsedMessage
+        let oversize = raw.count > config.mailbox.maxMessageSize
+        do {
+            parsed = oversize ? try MIMEParser.parseHeaders(raw) : try MIMEParser.parse(raw)
+        } catch {
+            base.note = "\(error)"
+            logger.warning("message quarantined", metadata: ["uid": "\(uid ?? 0)", "reason": "\(error)"])
+            return try database.storeIncoming(base, ticket: nil, cursor: cursor, replacingQuarantined: rowID)
+        }
+        fill(&base, from: parsed)
+        guard let sender = parsed.from?.email, sender.contains("@") else {
+            base.kind = .quarantined
+            base.note = "no usable From address"
+            logger.warning("message quarantined", metadata: ["uid": "\(uid ?? 0)", "reason": "no From address"])
+            return try database.storeIncoming(base, ticket: nil, cursor: cursor, replacingQuarantined: rowID)
+        }
+        var notes = parsed.warnings
+        if oversize {
+            notes.insert("pesan berukuran \(raw.count) byte melebihi batas \(config.mailbox.maxMessageSize) byte: disimpan utuh tanpa diurai", at: 0)
+        }
+        var intent: TicketIntent?
+        switch Triage.classify(parsed) {
+        case .bounce(let summary):
+            base.kind = .bounce
+            base.bounce = summary
+        case .autoReply(let reason):
+            base.kind = .autoreply
+            notes.insert(reason, at: 0)
+        case .message(let isBulk):
+            base.kind = .ticket
+            base.isBulk = isBulk
+            do {
+                base.attachments = try parsed.attachments.map { a in
+                    AttachmentRef(filename: a.filename, contentType: a.contentType, size: a.data.count,
+                                  sha256: try attachments.save(a.data), isInline: a.isInline)
+                }
+            } catch {
+                // The raw bytes hold every attachment: keep the message, note what could not be written.
+                notes.append("attachments not saved: \(error)")
+                logger.error("attachment write failed", metadata: ["error": "\(error)"])
+            }
+            intent = ticketIntent(parsed, sender: sender, received: received)
+        }
+        base.note = notes.isEmpty ? nil : notes.joined(separator: "; ")
+        return try database.storeIncoming(base, ticket: intent, cursor: cursor, replacingQuarantined: rowID)
+    }
+
+    private func fill(_ m: inout IncomingMessage, from p: ParsedMessage) {
+        m.messageID = p.messageID
+        m.subject = p.subject
+        m.fromName = p.from?.name
+        m.fromEmail = p.from?.email
+        m.sentAt = p.date
+        m.text = p.text
+        m.html = p.html
+        m.inReplyTo = p.inReplyTo
+        m.references = p.references
+    }
+
+    private func ticketIntent(_ p: ParsedMessage, sender: String, received: Date) -> TicketIntent {
+        // The Date header counts for threading when plausible (not in the future, not from long ago).
+        var threadTime = received
+        if let d = p.date, d <= received.addingTimeInterval(86400), d >= received.addingTimeInterval(-90 * 86400) {
+            threadTime = d
+        }
+        var jakarta = Calendar(identifier: .gregorian)
+        jakarta.timeZone = TimeZone(identifier: "Asia/Jakarta")!
+        let input = ClassificationInput(subject: p.subject, text: p.text, senderEmail: sender, headers: p.headers,
+                                        attachmentNames: p.attachments.compactMap(\.filename))
+        let classifier = self.classifier
+        return TicketIntent(
+            ticketNumberInSubject: TicketNumber.find(inSubject: p.subject),
+            referencedMessageIDs: p.references + p.inReplyTo.filter { !p.references.contains($0) },
+            normalizedSubject: SubjectNormalizer.normalize(p.subject), senderEmail: sender,
+            senderProfile: SenderDirectory.profile(forEmail: sender), receivedAt: received, threadTime: threadTime,
+            subjectWindow: config.threading.subjectWindow, reopenWindow: config.threading.reopenWindow,
+            year: jakarta.component(.year, from: received), confidentialCategories: ["pengaduan"],
+            classify: { classifier.classify(input) })
+    }
+
+    private func count(_ o: IngestOutcome, into r: inout CycleReport) {
+        switch o {
+        case .duplicate: r.duplicates += 1
+        case .newTicket, .newLinked: r.newTickets += 1
+        case .joined: r.joined += 1
+        case .recorded(.autoreply): r.autoReplies += 1
+        case .recorded(.bounce): r.bounces += 1
+        case .recorded(.quarantined): r.quarantined += 1
+        case .recorded: break
+        }
+    }
+
+    // MARK: server-side actions
+
+    private func flushServerActions(uidValidity: Int64, duplicates: inout [Int64]) throws {
+        DurabilityBarrier.sync(paths: [(config.store.path as NSString).deletingLastPathComponent, attachments.path])
+        try applyPendingServerActions(uidValidity: uidValidity)
+        for uid in duplicates { try source.apply(config.mailbox.afterStore, uid: uid, uidValidity: uidValidity) }
+        duplicates.removeAll()
+    }
+
+    private func applyPendingServerActions(uidValidity: Int64) throws {
+        let pending = try database.pendingServerActions(mailbox: mailboxKey)
+        var done: [Int64] = []
+        defer { try? database.markServerActionDone(rowIDs: done) }
+        for p in pending {
+            // Under an older UIDVALIDITY the UID names nothing any more: nothing to do.
+            if p.uidValidity == uidValidity {
+                try source.apply(config.mailbox.afterStore, uid: p.uid, uidValidity: uidValidity)
+            }
+            done.append(p.rowID)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+// What the MIME parser (MIMEParser, built on GNU Mailutils) makes of one raw RFC 5322 message.
+// Everything here is already decoded: header values (RFC 2047, unfolded), bodies as UTF-8 Swift strings,
+// attachment names (RFC 2047/2231). Nothing here points into C memory.
+import Foundation
+
+public struct MailAddress: Equatable, Sendable, Codable {
+    public var name: String?
+    /// Lowercased addr-spec, e.g. "bpkad@kedirikab.go.id".
+    public var email: String
+    public init(name: String?, email: String) { self.name = name; self.email = email }
+}
+
+public struct ParsedAttachment: Sendable {
+    /// Decoded file name as the sender gave it (RFC 2231/2047). Display only: never used as a path.
+    public var filename: String?
+    /// Lowercased MIME type, e.g. "application/pdf".
+    public var contentType: String
+    /// Transfer-decoded bytes.
+    public var data: Data
+    /// True for parts with Content-Disposition: inline (e.g. images in HTML mail).
+    public var isInline: Bool
+    public init(filename: String?, contentType: String, data: Data, isInline: Bool) {
+        self.filename = filename; self.contentType = contentType; self.data = data; self.isInline = isInline
+    }
+}
+
+/// One per-recipient block of a delivery status notification (RFC 3464), for bounces.
+public struct DeliveryStatus: Sendable, Equatable {
+    public var finalRecipient: String?   // addr-spec only, lowercased
+    public var action: String?           // failed, delayed, delivered, ...
+    public var status: String?           // e.g. "5.1.1"
+    public var diagnostic: String?       // Diagnostic-Code text
+    public init(finalRecipient: String?, action: String?, status: String?, diagnostic: String?) {
+        self.finalRecipient = finalRecipient; self.action = action; self.status = status; self.diagnostic = diagnostic
+    }
+}
+
+public struct ParsedMessage: Sendable {
+    /// Message-ID without angle brackets, nil when absent or empty.
+    public var messageID: String?
+    /// Message-IDs without angle brackets.
+    public var inReplyTo: [String] = []
+    public var references: [String] = []
+    public var subject: String = ""
+    public var from: MailAddress?
+    public var to: [MailAddress] = []
+    public var cc: [MailAddress] = []
+    public var replyTo: [MailAddress] = []
+    public var date: Date?
+    /// All header fields in order, names as written, values unfolded and RFC 2047-decoded.
+    public var headers: [(name: String, value: String)] = []
+    /// Lowercased top-level media type, e.g. "multipart/report" or "text/plain".
+    public var contentType: String = "text/plain"
+    /// Parameters of the top-level Content-Type (lowercased names), e.g. ["report-type": "delivery-status"].
+    public var contentTypeParameters: [String: String] = [:]
+    /// The readable text of the mail as UTF-8: the first text/plain body, else the HTML body turned into text.
+    public var text: String = ""
+    /// The first text/html body, decoded to UTF-8, if any.
+    public var html: String?
+    public var attachments: [ParsedAttachment] = []
+    /// For multipart/report; report-type=delivery-status: the per-recipient fields.
+    public var deliveryStatuses: [DeliveryStatus] = []
+    /// Headers of a returned or forwarded message (message/rfc822 or text/rfc822-headers part), if any.
+    public var embeddedHeaders: [(name: String, value: String)] = []
+    /// Things the parser had to work around (unknown charset, broken base64, ...), for the agent to see.
+    public var warnings: [String] = []
+
+    public init() {}
+
+    /// The first header with this name (case-insensitive), decoded.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+    public func embeddedHeader(_ name: String) -> String? {
+        embeddedHeaders.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+}
+
+public enum MIMEParseError: Error, CustomStringConvertible {
+    /// Mailutils could not make a message of the bytes at all.
+    case unparseable(String)
+    public var description: String {
+        switch self { case .unparseable(let why): return "message could not be parsed: \(why)" }
+    }
+}

@@ -1,0 +1,62 @@
+// Attachments live on disk, once per content: `<dir>/ab/cd/<sha256>`. The sender's file name is kept in the
+// database for display and never used as a path.
+import Foundation
+import SurelCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public final class AttachmentDirectory: @unchecked Sendable {
+    public let path: String
+
+    public init(path: String) throws {
+        self.path = path
+        try FileManager.default.createDirectory(atPath: path + "/tmp", withIntermediateDirectories: true)
+    }
+
+    public func location(sha256: String) -> String {
+        let h = Array(sha256)
+        return "\(path)/\(String(h[0..<2]))/\(String(h[2..<4]))/\(sha256)"
+    }
+
+    /// Writes the content unless a file with the same SHA-256 is already there; returns the hash.
+    /// Written to tmp/ and renamed, so a crash never leaves a half file under a content address.
+    @discardableResult
+    public func save(_ data: Data) throws -> String {
+        var hasher = SHA256()
+        hasher.update(data)
+        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let final = location(sha256: hex)
+        if FileManager.default.fileExists(atPath: final) { return hex }
+        let dir = (final as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let tmp = "\(path)/tmp/\(hex).\(getpid()).part"
+        guard FileManager.default.createFile(atPath: tmp, contents: data) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: tmp])
+        }
+        guard rename(tmp, final) == 0 else {
+            unlink(tmp)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final])
+        }
+        return hex
+    }
+}
+
+/// Makes everything written so far durable (database WAL and attachment files) with one `syncfs` per
+/// file system, instead of one fsync per message: the daemon calls it before it flags, moves or deletes
+/// messages on the IMAP server, so a power cut can never leave a message gone from the server but not stored.
+public enum DurabilityBarrier {
+    // Glibc declares syncfs only under _GNU_SOURCE, which Swift's Glibc module does not set: look it up once.
+    private static let syncfsFunction: (@convention(c) (Int32) -> Int32)? = {
+        guard let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, "syncfs") else { return nil }
+        return unsafeBitCast(sym, to: (@convention(c) (Int32) -> Int32).self)
+    }()
+
+    public static func sync(paths: [String]) {
+        guard let syncfs = syncfsFunction else { Glibc.sync(); return }
+        for p in Set(paths) {
+            let fd = open(p.isEmpty ? "." : p, O_RDONLY)
+            if fd >= 0 { _ = syncfs(fd); close(fd) }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+// One record type per table. Column names are the property names; migrations (Schema.swift) name them as strings.
+import Foundation
+import GRDB
+import SurelCore
+
+/// Per-mailbox IMAP position: what has been committed, under which UIDVALIDITY.
+public struct MailboxCursor: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    public static let databaseTableName = "mailboxCursor"
+    public var mailbox: String
+    public var uidValidity: Int64
+    public var lastUID: Int64
+    public var updatedAt: Date
+    public init(mailbox: String, uidValidity: Int64, lastUID: Int64, updatedAt: Date) {
+        self.mailbox = mailbox; self.uidValidity = uidValidity; self.lastUID = lastUID; self.updatedAt = updatedAt
+    }
+}
+
+public struct Ticket: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    public static let databaseTableName = "ticket"
+    public var id: Int64?
+    public var year: Int
+    public var sequence: Int
+    public var status: TicketStatus
+    public var category: String
+    public var confidence: Double
+    public var classificationNote: String
+    public var confidential: Bool
+    public var subject: String
+    public var normalizedSubject: String
+    public var senderName: String?
+    public var senderEmail: String
+    public var senderClass: SenderClass
+    public var region: String?
+    public var province: String?
+    public var timeZone: String?
+    /// The earlier (closed) ticket this one continues, when a follow-up came too late to reopen it.
+    public var previousTicketID: Int64?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var closedAt: Date?
+
+    public var number: TicketNumber { TicketNumber(year: year, sequence: sequence) }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// Every message we hold: incoming (ticket, autoreply, bounce, quarantined) and, later, outgoing.
+public struct StoredMessage: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    public static let databaseTableName = "message"
+    public var id: Int64?
+    public var kind: MessageKind
+    public var ticketID: Int64?
+    /// RFC Message-ID without angle brackets.
+    public var messageID: String?
+    public var rawSHA256: String
+    public var raw: Data
+    public var size: Int
+    public var mailbox: String?
+    public var uidValidity: Int64?
+    public var uid: Int64?
+    public var subject: String
+    public var fromName: String?
+    public var fromEmail: String?
+    public var sentAt: Date?
+    public var receivedAt: Date
+    public var text: String
+    public var html: String?
+    /// Space-separated Message-IDs.
+    public var inReplyTo: String
+    public var references: String
+    /// Why it was quarantined, why it is an auto-reply, size-limit notes, parser warnings.
+    public var note: String?
+    public var bounceRecipient: String?
+    public var bounceStatus: String?
+    public var bounceDiagnostic: String?
+    public var bounceOriginalMessageID: String?
+    /// Bulk mail (Precedence bulk/list, List-Id): never answered automatically.
+    public var isBulk: Bool
+    /// "pending" while the after-store action on the IMAP server has not been done yet.
+    public var serverAction: String?
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+public struct StoredAttachment: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    public static let databaseTableName = "attachment"
+    public var id: Int64?
+    public var messageRowID: Int64
+    /// As the sender named it; display only, never a path.
+    public var filename: String?
+    public var contentType: String
+    public var size: Int
+    /// Content address in the attachment directory.
+    public var sha256: String
+    public var isInline: Bool
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// The history of a ticket: created, follow-up joined, reopened, status changes.
+public struct TicketEvent: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    public static let databaseTableName = "ticketEvent"
+    public var id: Int64?
+    public var ticketID: Int64
+    public var at: Date
+    public var kind: String
+    public var detail: String
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension TicketStatus: DatabaseValueConvertible {}
+extension MessageKind: DatabaseValueConvertible {}
+extension SenderClass: DatabaseValueConvertible {}

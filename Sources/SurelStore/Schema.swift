@@ -1,0 +1,93 @@
+// Versioned migrations. A migration never changes once shipped: add a new one instead.
+import GRDB
+
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-ingest") { db in
+            try db.create(table: "mailboxCursor") { t in
+                t.primaryKey("mailbox", .text)
+                t.column("uidValidity", .integer).notNull()
+                t.column("lastUID", .integer).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(table: "ticketCounter") { t in
+                t.primaryKey("year", .integer)
+                t.column("last", .integer).notNull()
+            }
+            try db.create(table: "ticket") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("year", .integer).notNull()
+                t.column("sequence", .integer).notNull()
+                t.uniqueKey(["year", "sequence"])
+                t.column("status", .text).notNull().indexed()
+                t.column("category", .text).notNull().indexed()
+                t.column("confidence", .double).notNull()
+                t.column("classificationNote", .text).notNull()
+                t.column("confidential", .boolean).notNull()
+                t.column("subject", .text).notNull()
+                t.column("normalizedSubject", .text).notNull()
+                t.column("senderName", .text)
+                t.column("senderEmail", .text).notNull()
+                t.column("senderClass", .text).notNull()
+                t.column("region", .text)
+                t.column("province", .text)
+                t.column("timeZone", .text)
+                t.column("previousTicketID", .integer).references("ticket")
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.column("closedAt", .datetime)
+            }
+            try db.create(index: "ticket_sender_subject", on: "ticket", columns: ["senderEmail", "normalizedSubject"])
+            try db.create(table: "message") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("kind", .text).notNull().indexed()
+                t.column("ticketID", .integer).references("ticket").indexed()
+                t.column("messageID", .text).indexed()
+                t.column("rawSHA256", .text).notNull()
+                t.column("raw", .blob).notNull()
+                t.column("size", .integer).notNull()
+                t.column("mailbox", .text)
+                t.column("uidValidity", .integer)
+                t.column("uid", .integer)
+                t.column("subject", .text).notNull()
+                t.column("fromName", .text)
+                t.column("fromEmail", .text)
+                t.column("sentAt", .datetime)
+                t.column("receivedAt", .datetime).notNull()
+                t.column("text", .text).notNull()
+                t.column("html", .text)
+                t.column("inReplyTo", .text).notNull()
+                t.column("references", .text).notNull()
+                t.column("note", .text)
+                t.column("bounceRecipient", .text)
+                t.column("bounceStatus", .text)
+                t.column("bounceDiagnostic", .text)
+                t.column("bounceOriginalMessageID", .text).indexed()
+                t.column("isBulk", .boolean).notNull()
+                // "pending" while the flag/move/delete on the IMAP server is still to be done.
+                t.column("serverAction", .text).indexed()
+            }
+            // Dedupe: the same raw bytes are stored once, whatever UID or UIDVALIDITY they came under.
+            try db.create(index: "message_incoming_sha", on: "message", columns: ["rawSHA256"], unique: true,
+                          condition: Column("kind") != "outgoing")
+            try db.create(table: "attachment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("messageRowID", .integer).notNull().references("message", onDelete: .cascade).indexed()
+                t.column("filename", .text)
+                t.column("contentType", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("sha256", .text).notNull()
+                t.column("isInline", .boolean).notNull()
+            }
+            try db.create(table: "ticketEvent") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("ticketID", .integer).notNull().references("ticket", onDelete: .cascade).indexed()
+                t.column("at", .datetime).notNull()
+                t.column("kind", .text).notNull()
+                t.column("detail", .text).notNull()
+            }
+        }
+        return m
+    }
+}

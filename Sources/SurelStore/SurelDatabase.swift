@@ -1,0 +1,196 @@
+// The one owner of the SQLite database. Its public methods are whole transactions that keep the invariants:
+// an incoming message, its ticket change and the mailbox cursor are committed together or not at all.
+import Foundation
+import GRDB
+import SurelCore
+
+public final class SurelDatabase: @unchecked Sendable {
+    public let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database at `path` in WAL mode and migrates it.
+    public init(path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        var config = Configuration()
+        config.busyMode = .timeout(10)   // the CLI and the daemon share the file
+        // NORMAL in WAL mode survives a crash of the process (kill -9) without an fsync per transaction;
+        // durability against power loss is made explicit by DurabilityBarrier before any server-side action.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        writer = try DatabasePool(path: path, configuration: config)   // DatabasePool = WAL mode
+        try Schema.migrator.migrate(writer)
+    }
+
+    /// An in-memory database, for tests of pure store logic.
+    public init(inMemory: Void = ()) throws {
+        writer = try DatabaseQueue()
+        try Schema.migrator.migrate(writer)
+    }
+
+    public func journalMode() throws -> String {
+        try writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    // MARK: cursor
+
+    public func cursor(mailbox: String) throws -> MailboxCursor? {
+        try writer.read { db in try MailboxCursor.fetchOne(db, key: mailbox) }
+    }
+
+    /// Records a new UIDVALIDITY for a mailbox: the mailbox will be read again from UID 1 (dedupe keeps it idempotent).
+    public func resetCursor(mailbox: String, uidValidity: Int64, now: Date = Date()) throws {
+        try writer.write { db in
+            try MailboxCursor(mailbox: mailbox, uidValidity: uidValidity, lastUID: 0, updatedAt: now).save(db)
+        }
+    }
+
+    // MARK: ingest
+
+    public func isStored(sha256: String) throws -> Bool {
+        try writer.read { db in
+            try StoredMessage.filter(Column("rawSHA256") == sha256 && Column("kind") != MessageKind.outgoing.rawValue)
+                .fetchCount(db) > 0
+        }
+    }
+
+    /// Stores one incoming message in one transaction, together with its ticket change and the cursor advance.
+    /// A message whose raw bytes are already stored only advances the cursor (re-reads after a UIDVALIDITY
+    /// change, or a crash between commit and the server-side flag, duplicate nothing).
+    public func storeIncoming(_ incoming: IncomingMessage, ticket intent: TicketIntent?,
+                              cursor: CursorAdvance?, replacingQuarantined quarantinedRowID: Int64? = nil)
+        throws -> IngestOutcome {
+        try writer.write { db in
+            if let cursor { try advance(cursor, db) }
+            if quarantinedRowID == nil,
+               try StoredMessage.filter(Column("rawSHA256") == incoming.rawSHA256
+                                        && Column("kind") != MessageKind.outgoing.rawValue).fetchCount(db) > 0 {
+                return .duplicate
+            }
+            var outcome: IngestOutcome = .recorded(incoming.kind)
+            var ticketID: Int64?
+            if incoming.kind == .ticket, let intent {
+                (ticketID, outcome) = try applyTicketIntent(intent, message: incoming, db)
+            }
+            var row = incoming.record(ticketID: ticketID)
+            if let quarantinedRowID {
+                row.id = quarantinedRowID
+                try row.update(db)
+                try db.execute(sql: "DELETE FROM attachment WHERE messageRowID = ?", arguments: [quarantinedRowID])
+            } else {
+                try row.insert(db)
+            }
+            for a in incoming.attachments {
+                var rec = StoredAttachment(id: nil, messageRowID: row.id!, filename: a.filename,
+                                           contentType: a.contentType, size: a.size, sha256: a.sha256,
+                                           isInline: a.isInline)
+                try rec.insert(db)
+            }
+            return outcome
+        }
+    }
+
+    /// Advances only the cursor (a message vanished between SEARCH and FETCH, for example).
+    public func advanceCursor(_ cursor: CursorAdvance) throws {
+        try writer.write { db in try advance(cursor, db) }
+    }
+
+    /// Stored messages whose flag/move/delete on the server is still to be done (e.g. after a crash).
+    public func pendingServerActions(mailbox: String) throws -> [(rowID: Int64, uid: Int64, uidValidity: Int64)] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, uid, uidValidity FROM message
+                WHERE serverAction = 'pending' AND mailbox = ? AND uid IS NOT NULL ORDER BY id
+                """, arguments: [mailbox]).map { ($0["id"], $0["uid"], $0["uidValidity"]) }
+        }
+    }
+
+    public func markServerActionDone(rowIDs: [Int64]) throws {
+        guard !rowIDs.isEmpty else { return }
+        try writer.write { db in
+            try db.execute(sql: "UPDATE message SET serverAction = NULL WHERE id IN (\(rowIDs.map { _ in "?" }.joined(separator: ",")))",
+                           arguments: StatementArguments(rowIDs))
+        }
+    }
+
+    private func advance(_ c: CursorAdvance, _ db: Database) throws {
+        let existing = try MailboxCursor.fetchOne(db, key: c.mailbox)
+        let last = (existing?.uidValidity == c.uidValidity) ? max(existing?.lastUID ?? 0, c.uid) : c.uid
+        try MailboxCursor(mailbox: c.mailbox, uidValidity: c.uidValidity, lastUID: last, updatedAt: c.at).save(db)
+    }
+
+    private func applyTicketIntent(_ intent: TicketIntent, message m: IncomingMessage, _ db: Database)
+        throws -> (Int64, IngestOutcome) {
+        if var t = try findThread(intent, db) {
+            let withinReopen = t.status != .closed
+                || (t.closedAt.map { m.receivedAt.timeIntervalSince($0) <= intent.reopenWindow } ?? true)
+            if withinReopen {
+                let reopened = t.status == .closed || t.status == .answered
+                if reopened { t.status = .open; t.closedAt = nil }
+                t.updatedAt = m.receivedAt
+                try t.update(db)
+                try event(t.id!, reopened ? "reopened" : "followup", "message \(m.messageID ?? "-")", m.receivedAt, db)
+                return (t.id!, .joined(t.number, reopened: reopened))
+            }
+            let new = try openTicket(intent, m, previous: t.id, db)
+            try event(new.id!, "created", "continues closed ticket \(t.number)", m.receivedAt, db)
+            return (new.id!, .newLinked(new.number, previous: t.number))
+        }
+        let new = try openTicket(intent, m, previous: nil, db)
+        try event(new.id!, "created", "message \(m.messageID ?? "-")", m.receivedAt, db)
+        return (new.id!, .newTicket(new.number))
+    }
+
+    /// Threading, strongest evidence first: our ticket tag in the subject, then In-Reply-To/References naming any
+    /// message of a ticket (incoming or sent by us), then the same normalized subject from the same sender recently.
+    private func findThread(_ intent: TicketIntent, _ db: Database) throws -> Ticket? {
+        if let n = intent.ticketNumberInSubject,
+           let t = try Ticket.filter(Column("year") == n.year && Column("sequence") == n.sequence).fetchOne(db) {
+            return t
+        }
+        if !intent.referencedMessageIDs.isEmpty {
+            // Most recent reference first: the message replied to is the best evidence.
+            for id in intent.referencedMessageIDs.reversed() {
+                if let tid = try Int64.fetchOne(db, sql: """
+                    SELECT ticketID FROM message WHERE messageID = ? AND ticketID IS NOT NULL ORDER BY id DESC LIMIT 1
+                    """, arguments: [id]),
+                   let t = try Ticket.fetchOne(db, key: tid) {
+                    return t
+                }
+            }
+        }
+        if !intent.normalizedSubject.isEmpty {
+            let since = intent.threadTime.addingTimeInterval(-intent.subjectWindow)
+            let until = intent.threadTime.addingTimeInterval(intent.subjectWindow)
+            return try Ticket.fetchOne(db, sql: """
+                SELECT ticket.* FROM ticket
+                WHERE senderEmail = ? AND normalizedSubject = ?
+                  AND EXISTS (SELECT 1 FROM message m WHERE m.ticketID = ticket.id
+                              AND COALESCE(m.sentAt, m.receivedAt) BETWEEN ? AND ?)
+                ORDER BY id DESC LIMIT 1
+                """, arguments: [intent.senderEmail, intent.normalizedSubject, since, until])
+        }
+        return nil
+    }
+
+    private func openTicket(_ i: TicketIntent, _ m: IncomingMessage, previous: Int64?, _ db: Database) throws -> Ticket {
+        let year = i.year
+        let last = try Int.fetchOne(db, sql: "SELECT last FROM ticketCounter WHERE year = ?", arguments: [year]) ?? 0
+        try db.execute(sql: "INSERT INTO ticketCounter(year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last",
+                       arguments: [year, last + 1])
+        let c = i.classify()
+        var t = Ticket(id: nil, year: year, sequence: last + 1, status: .new, category: c.category,
+                       confidence: c.confidence, classificationNote: c.explanation,
+                       confidential: i.confidentialCategories.contains(c.category),
+                       subject: m.subject, normalizedSubject: i.normalizedSubject, senderName: m.fromName,
+                       senderEmail: i.senderEmail, senderClass: i.senderProfile.senderClass,
+                       region: i.senderProfile.region?.name, province: i.senderProfile.region?.province,
+                       timeZone: i.senderProfile.region?.timeZone.rawValue, previousTicketID: previous,
+                       createdAt: m.receivedAt, updatedAt: m.receivedAt, closedAt: nil)
+        try t.insert(db)
+        return t
+    }
+
+    private func event(_ ticketID: Int64, _ kind: String, _ detail: String, _ at: Date, _ db: Database) throws {
+        var e = TicketEvent(id: nil, ticketID: ticketID, at: at, kind: kind, detail: detail)
+        try e.insert(db)
+    }
+}

@@ -1,0 +1,105 @@
+// JSON shapes printed by the CLI. Field names are part of the interface (external checks read them).
+import Foundation
+import SurelCore
+import SurelStore
+
+enum Format {
+    static func iso(_ d: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: d)
+    }
+    /// Agent-facing dates in WIB.
+    static func date(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "id_ID")
+        f.timeZone = TimeZone(identifier: "Asia/Jakarta")
+        f.dateFormat = "yyyy-MM-dd HH:mm 'WIB'"
+        return f.string(from: d)
+    }
+}
+
+struct TicketJSON: Encodable {
+    var number: String
+    var status: String
+    var category: String
+    var confidence: Double
+    var confidential: Bool
+    var sender_name: String?
+    var sender_email: String
+    var sender_class: String
+    var region: String?
+    var province: String?
+    var time_zone: String?
+    var subject: String
+    var created_at: String
+    var updated_at: String
+    var previous_ticket: String?
+    var message_ids: [String]
+    var messages: [MessageJSON]?
+    var events: [EventJSON]?
+
+    init(_ t: Ticket, messageIDs: [String]) {
+        number = t.number.description; status = t.status.rawValue; category = t.category
+        confidence = t.confidence; confidential = t.confidential; sender_name = t.senderName
+        sender_email = t.senderEmail; sender_class = t.senderClass.rawValue; region = t.region
+        province = t.province; time_zone = t.timeZone; subject = t.subject; created_at = Format.iso(t.createdAt)
+        updated_at = Format.iso(t.updatedAt); message_ids = messageIDs
+        previous_ticket = nil
+    }
+}
+
+struct MessageJSON: Encodable {
+    var id: Int64
+    var kind: String
+    var message_id: String?
+    var from_email: String?
+    var from_name: String?
+    var subject: String
+    var received_at: String
+    var sent_at: String?
+    var size: Int
+    var note: String?
+    var text: String?
+    var in_reply_to: [String]
+    var references: [String]
+    var bounce_recipient: String?
+    var bounce_status: String?
+    var bounce_diagnostic: String?
+    var bounce_original_message_id: String?
+    var attachments: [AttachmentJSON]?
+
+    init(_ m: StoredMessage, attachments atts: [StoredAttachment]) {
+        id = m.id!; kind = m.kind.rawValue; message_id = m.messageID; from_email = m.fromEmail; from_name = m.fromName
+        subject = m.subject; received_at = Format.iso(m.receivedAt); sent_at = m.sentAt.map(Format.iso)
+        size = m.size; note = m.note; text = m.text
+        in_reply_to = m.inReplyTo.split(separator: " ").map(String.init)
+        references = m.references.split(separator: " ").map(String.init)
+        bounce_recipient = m.bounceRecipient; bounce_status = m.bounceStatus; bounce_diagnostic = m.bounceDiagnostic
+        bounce_original_message_id = m.bounceOriginalMessageID
+        attachments = atts.isEmpty ? nil : atts.map {
+            AttachmentJSON(filename: $0.filename, content_type: $0.contentType, size: $0.size, sha256: $0.sha256)
+        }
+    }
+}
+
+struct AttachmentJSON: Encodable {
+    var filename: String?
+    var content_type: String
+    var size: Int
+    var sha256: String
+}
+
+struct EventJSON: Encodable {
+    var at: String
+    var kind: String
+    var detail: String
+}
+
+func printJSON<T: Encodable>(_ value: T) {
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data = (try? enc.encode(value)) ?? Data("null".utf8)
+    FileHandle.standardOutput.write(data)
+    print("")
+}
