@@ -172,7 +172,9 @@ public enum SenderDirectory {
             return SenderProfile(senderClass: .pemda, region: nil)
         }
 
-        // 3. Regional-government name patterns not in the table (or irregular spellings).
+        // 3. Regional-government name patterns not in the table (or irregular spellings),
+        //    except central-government stems that merely look regional.
+        if nonRegionalStems.contains(last) { return SenderProfile(senderClass: .kl, region: nil) }
         if let r = dir.resolve(last) { return SenderProfile(senderClass: .pemda, region: r) }
         if Directory.looksRegional(last.replacingOccurrences(of: "-", with: "")) {
             return SenderProfile(senderClass: .pemda, region: nil)
@@ -181,6 +183,11 @@ public enum SenderDirectory {
         // 4. Everything else under go.id: ministries and agencies.
         return SenderProfile(senderClass: .kl, region: nil)
     }
+
+    /// `.go.id` stems of central agencies that match the regional patterns (`setkab` =
+    /// Sekretariat Kabinet). Note that `kedirikab.bps.go.id` needs no entry: only the label
+    /// just before `.go.id` (here `bps`) decides.
+    static let nonRegionalStems: Set<String> = ["setkab"]
 
     // MARK: - The table, parsed once
 
@@ -272,7 +279,7 @@ public enum SenderDirectory {
             if let r = byStem[l] { return r }
             let rules: [(String, String)] = [
                 ("pemkab", "kab"), ("pemkot", "kota"), ("pemko", "kota"), ("pemprov", "prov"),
-                ("kab", "kab"), ("kota", "kota"), ("prov", "prov"),
+                ("kabupaten", "kab"), ("provinsi", "prov"), ("kab", "kab"), ("kota", "kota"), ("prov", "prov"),
             ]
             for (prefix, suffix) in rules where l.hasPrefix(prefix) && l.count > prefix.count {
                 if let r = byStem[String(l.dropFirst(prefix.count)) + suffix] { return r }

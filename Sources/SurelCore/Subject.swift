@@ -10,6 +10,13 @@ public enum SubjectNormalizer {
     private static let ticketTag = try! NSRegularExpression(
         pattern: #"\[\s*DJPK\s*#\s*\d{4}-\d{1,9}\s*\]"#, options: [.caseInsensitive])
 
+    /// True when the subject starts with a reply prefix (Re:, Balas:, ...).
+    public static func isReply(_ subject: String) -> Bool {
+        let s = subject.trimmingCharacters(in: .whitespaces).lowercased()
+        return ["re:", "re :", "balas:", "bls:", "aw:", "antw:", "sv:"].contains { s.hasPrefix($0) }
+            || s.range(of: #"^re\s*\[\d+\]\s*:"#, options: .regularExpression) != nil
+    }
+
     public static func normalize(_ subject: String) -> String {
         var s = subject
         // Alternate: strip tag, then prefixes, until stable ("Re: [DJPK#..] Re: Fwd: x").

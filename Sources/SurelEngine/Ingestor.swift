@@ -93,10 +93,10 @@ public final class Ingestor {
         let received = now()
         var hasher = SHA256()
         hasher.update(raw)
-        let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let sha = SHA256.hexString(hasher.finalize())
         var base = IncomingMessage(kind: .quarantined, messageID: nil, rawSHA256: sha, raw: raw, mailbox: mailboxKey,
                                    uidValidity: uidValidity, uid: uid, subject: "", fromName: nil, fromEmail: nil,
-                                   sentAt: nil, receivedAt: received, text: "", html: nil, inReplyTo: [],
+                                   sentAt: nil, receivedAt: received, threadTime: received, text: "", html: nil, inReplyTo: [],
                                    references: [], note: nil, bounce: nil, isBulk: false, attachments: [])
         if rowID == nil, cursor != nil, try database.isStored(sha256: sha) {
             return try database.storeIncoming(base, ticket: nil, cursor: cursor)
@@ -142,7 +142,7 @@ public final class Ingestor {
                 notes.append("attachments not saved: \(error)")
                 logger.error("attachment write failed", metadata: ["error": "\(error)"])
             }
-            intent = ticketIntent(parsed, sender: sender, received: received)
+            intent = ticketIntent(parsed, sender: sender, received: received, threadTime: base.threadTime)
         }
         base.note = notes.isEmpty ? nil : notes.joined(separator: "; ")
         return try database.storeIncoming(base, ticket: intent, cursor: cursor, replacingQuarantined: rowID)
@@ -154,18 +154,16 @@ public final class Ingestor {
         m.fromName = p.from?.name
         m.fromEmail = p.from?.email
         m.sentAt = p.date
+        // Mail read late (a backlog, a re-read mailbox) threads by when it was written; a Date in the future
+        // (a wrong clock) does not count.
+        if let d = p.date, d <= m.receivedAt.addingTimeInterval(86400) { m.threadTime = d }
         m.text = p.text
         m.html = p.html
         m.inReplyTo = p.inReplyTo
         m.references = p.references
     }
 
-    private func ticketIntent(_ p: ParsedMessage, sender: String, received: Date) -> TicketIntent {
-        // The Date header counts for threading when plausible (not in the future, not from long ago).
-        var threadTime = received
-        if let d = p.date, d <= received.addingTimeInterval(86400), d >= received.addingTimeInterval(-90 * 86400) {
-            threadTime = d
-        }
+    private func ticketIntent(_ p: ParsedMessage, sender: String, received: Date, threadTime: Date) -> TicketIntent {
         var jakarta = Calendar(identifier: .gregorian)
         jakarta.timeZone = TimeZone(identifier: "Asia/Jakarta")!
         let input = ClassificationInput(subject: p.subject, text: p.text, senderEmail: sender, headers: p.headers,

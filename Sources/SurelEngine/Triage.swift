@@ -2,6 +2,7 @@
 // Pure functions of the parsed message: no store, no clock. Order matters: a bounce often carries
 // `Auto-Submitted: auto-replied` too (RFC 3834 §5), so bounces are recognized first.
 import Foundation
+import SurelCore
 import SurelMail
 import SurelStore
 
@@ -87,18 +88,29 @@ public enum Triage {
 
     // MARK: auto-replies
 
-    private static let autoSubject = try! NSRegularExpression(pattern: #"""
-        ^\s*(\[?auto[- ]?reply\]?|automatic reply|autoreply|auto[- ]?response|out of (the )?office|balasan otomatis|\
-        \[?balasan otomatis\]?|jawaban otomatis|respons? otomatis|pesan otomatis|otomatis:|sedang cuti|cuti:|\
-        abwesenheitsnotiz|r[ée]ponse automatique)|\
-        (email|e-mail|surel|pesan|surat)\s+(anda|bapak/ibu|bapak|ibu)\s+(telah|sudah)\s+(kami\s+)?(di)?terima
-        """#, options: [.caseInsensitive])
-    private static let autoBody = try! NSRegularExpression(pattern: #"""
-        (dibalas|dikirim|dijawab|terkirim)\s+secara\s+otomatis|\[?balasan otomatis\]?|pesan otomatis|\
-        (email|e-mail|surel|pesan|surat)\s+(anda|bapak/ibu|bapak|ibu)\s+(telah|sudah)\s+(kami\s+)?(di)?terima|\
-        out of (the )?office|automatic reply|auto-?reply|\
-        (saya|kami)\s+sedang\s+(cuti|tidak berada di kantor|bertugas|dinas luar|di luar kantor)
-        """#, options: [.caseInsensitive])
+    private static func alternatives(_ patterns: [String], _ options: NSRegularExpression.Options = [.caseInsensitive])
+        -> NSRegularExpression {
+        try! NSRegularExpression(pattern: patterns.joined(separator: "|"), options: options)
+    }
+    private static let autoSubject = alternatives([
+        #"^\s*\[?(auto[- ]?reply|automatic reply|autoreply|auto[- ]?response|out of (the )?office)"#,
+        #"^\s*\[?(balasan|jawaban|respons?|pesan) otomatis"#,
+        #"^\s*(otomatis|cuti)\s*:|^\s*sedang cuti|^\s*(abwesenheitsnotiz|r[ée]ponse automatique)"#,
+        #"(email|e-mail|surel|pesan|surat)\s+(anda|bapak/ibu|bapak|ibu)\s+(telah|sudah)\s+(kami\s+)?(di)?terima"#,
+    ])
+    private static let autoBody = alternatives([
+        #"(dibalas|dijawab)\s+secara\s+otomatis|\[?balasan otomatis\]?|pesan otomatis"#,
+        #"(email|e-mail|surel|pesan|surat)\s+(anda|bapak/ibu|bapak|ibu)\s+(telah|sudah)\s+(kami\s+)?(di)?terima"#,
+        #"out of (the )?office|automatic reply|auto-?reply"#,
+        #"(saya|kami)\s+sedang\s+(cuti|tidak berada di kantor|bertugas|dinas luar|di luar kantor)"#,
+    ])
+    private static let quoteStart = alternatives([
+        #"^>"#,
+        #"^-{2,}\s*(original message|pesan asli|forwarded message|pesan yang diteruskan)"#,
+        #"^(on|pada)\s.{0,120}(wrote|menulis)\s*:"#,
+        #"^(from|dari):\s"#,
+        #"^_{10,}"#,
+    ], [.caseInsensitive, .anchorsMatchLines])
 
     static func autoReplyReason(_ m: ParsedMessage) -> String? {
         if let v = m.header("Auto-Submitted"), !v.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("no") {
@@ -113,9 +125,11 @@ public enum Triage {
         }
         let s = m.subject
         if autoSubject.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil { return "subject \"\(s)\"" }
-        // Acknowledgements other offices' servers send back without any header: short, unquoted text that says so.
+        // Acknowledgements other offices' servers send back without any header: a reply (so not a phishing
+        // mail that says "sent automatically") whose short, unquoted text says so.
+        let isReply = !m.inReplyTo.isEmpty || SubjectNormalizer.isReply(m.subject)
         let own = ownText(m.text)
-        if own.count <= 1200, let match = autoBody.firstMatch(in: own, range: NSRange(own.startIndex..., in: own)),
+        if isReply, own.count <= 1200, let match = autoBody.firstMatch(in: own, range: NSRange(own.startIndex..., in: own)),
            let r = Range(match.range, in: own) {
             return "automatic text \"\(own[r])\""
         }
@@ -125,11 +139,7 @@ public enum Triage {
     /// The text a sender wrote, without what they quote (so a citizen quoting our own acknowledgement is not an
     /// auto-reply): cut at the first quote header or quoted line.
     static func ownText(_ text: String) -> String {
-        let markers = try! NSRegularExpression(pattern: #"""
-            ^(>|-{2,}\s*(original message|pesan asli|forwarded message|pesan yang diteruskan)|\
-            (on|pada)\s.{0,120}(wrote|menulis)\s*:|from:\s|dari:\s|_{10,})
-            """#, options: [.caseInsensitive, .anchorsMatchLines])
-        guard let m = markers.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+        guard let m = quoteStart.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
               let r = Range(m.range, in: text) else { return text }
         return String(text[..<r.lowerBound])
     }

@@ -206,7 +206,8 @@ public final class CurlIMAPSource: MailSource {
 
     static func parseSearch(_ text: String) -> [Int64] {
         var out: [Int64] = []
-        for line in text.split(whereSeparator: { $0 == "\r" || $0 == "\n" }) where line.hasPrefix("* SEARCH") {
+        // Split on Character.isNewline: "\r\n" is one Character in Swift.
+        for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix("* SEARCH") {
             out += line.dropFirst(8).split(separator: " ").compactMap { Int64($0) }
         }
         return out

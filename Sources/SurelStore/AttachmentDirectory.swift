@@ -25,7 +25,7 @@ public final class AttachmentDirectory: @unchecked Sendable {
     public func save(_ data: Data) throws -> String {
         var hasher = SHA256()
         hasher.update(data)
-        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let hex = SHA256.hexString(hasher.finalize())
         let final = location(sha256: hex)
         if FileManager.default.fileExists(atPath: final) { return hex }
         let dir = (final as NSString).deletingLastPathComponent

@@ -28,6 +28,7 @@ public struct IncomingMessage: Sendable {
     public var fromEmail: String?
     public var sentAt: Date?
     public var receivedAt: Date
+    public var threadTime: Date
     public var text: String
     public var html: String?
     public var inReplyTo: [String]
@@ -39,20 +40,20 @@ public struct IncomingMessage: Sendable {
 
     public init(kind: MessageKind, messageID: String?, rawSHA256: String, raw: Data, mailbox: String?,
                 uidValidity: Int64?, uid: Int64?, subject: String, fromName: String?, fromEmail: String?,
-                sentAt: Date?, receivedAt: Date, text: String, html: String?, inReplyTo: [String],
+                sentAt: Date?, receivedAt: Date, threadTime: Date, text: String, html: String?, inReplyTo: [String],
                 references: [String], note: String?, bounce: DeliveryStatusSummary?, isBulk: Bool,
                 attachments: [AttachmentRef]) {
         self.kind = kind; self.messageID = messageID; self.rawSHA256 = rawSHA256; self.raw = raw
         self.mailbox = mailbox; self.uidValidity = uidValidity; self.uid = uid; self.subject = subject
         self.fromName = fromName; self.fromEmail = fromEmail; self.sentAt = sentAt; self.receivedAt = receivedAt
-        self.text = text; self.html = html; self.inReplyTo = inReplyTo; self.references = references
+        self.threadTime = threadTime; self.text = text; self.html = html; self.inReplyTo = inReplyTo; self.references = references
         self.note = note; self.bounce = bounce; self.isBulk = isBulk; self.attachments = attachments
     }
 
     func record(ticketID: Int64?) -> StoredMessage {
         StoredMessage(id: nil, kind: kind, ticketID: ticketID, messageID: messageID, rawSHA256: rawSHA256, raw: raw,
                       size: raw.count, mailbox: mailbox, uidValidity: uidValidity, uid: uid, subject: subject,
-                      fromName: fromName, fromEmail: fromEmail, sentAt: sentAt, receivedAt: receivedAt, text: text,
+                      fromName: fromName, fromEmail: fromEmail, sentAt: sentAt, receivedAt: receivedAt, threadTime: threadTime, text: text,
                       html: html, inReplyTo: inReplyTo.joined(separator: " "),
                       references: references.joined(separator: " "), note: note,
                       bounceRecipient: bounce?.recipient, bounceStatus: bounce?.status,

@@ -64,7 +64,7 @@ extension SurelDatabase {
         try writer.read { db in
             try StoredMessage.fetchAll(db, sql: """
                 SELECT id, kind, ticketID, messageID, rawSHA256, X'' AS raw, size, mailbox, uidValidity, uid, subject,
-                       fromName, fromEmail, sentAt, receivedAt, text, html, inReplyTo, "references", note,
+                       fromName, fromEmail, sentAt, receivedAt, threadTime, text, html, inReplyTo, "references", note,
                        bounceRecipient, bounceStatus, bounceDiagnostic, bounceOriginalMessageID, isBulk, serverAction
                 FROM message WHERE kind = ? ORDER BY id
                 """, arguments: [kind.rawValue])

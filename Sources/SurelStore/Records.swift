@@ -63,6 +63,8 @@ public struct StoredMessage: Codable, FetchableRecord, MutablePersistableRecord,
     public var fromEmail: String?
     public var sentAt: Date?
     public var receivedAt: Date
+    /// When the mail was written (its Date header, unless that is in the future): the subject-threading clock.
+    public var threadTime: Date
     public var text: String
     public var html: String?
     /// Space-separated Message-IDs.

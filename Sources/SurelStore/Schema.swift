@@ -55,6 +55,8 @@ enum Schema {
                 t.column("fromEmail", .text)
                 t.column("sentAt", .datetime)
                 t.column("receivedAt", .datetime).notNull()
+                // When the mail was written (Date header unless in the future), for threading by subject.
+                t.column("threadTime", .datetime).notNull()
                 t.column("text", .text).notNull()
                 t.column("html", .text)
                 t.column("inReplyTo", .text).notNull()

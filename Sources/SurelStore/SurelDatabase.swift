@@ -164,7 +164,7 @@ public final class SurelDatabase: @unchecked Sendable {
                 SELECT ticket.* FROM ticket
                 WHERE senderEmail = ? AND normalizedSubject = ?
                   AND EXISTS (SELECT 1 FROM message m WHERE m.ticketID = ticket.id
-                              AND COALESCE(m.sentAt, m.receivedAt) BETWEEN ? AND ?)
+                              AND m.threadTime BETWEEN ? AND ?)
                 ORDER BY id DESC LIMIT 1
                 """, arguments: [intent.senderEmail, intent.normalizedSubject, since, until])
         }
