@@ -54,7 +54,7 @@ public enum Triage {
     }
 
     private static func firstMatch(_ pattern: String, in text: String, group: Int = 1) -> String? {
-        guard let re = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]),
+        guard let re = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive, .anchorsMatchLines]),
               let m = re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
               let r = Range(m.range(at: group), in: text) else { return nil }
         return String(text[r])
@@ -63,6 +63,10 @@ public enum Triage {
     /// The first `<addr>` of the notice that is not the sender of the bounce.
     private static func firstAddress(in text: String, excluding m: ParsedMessage) -> String? {
         let re = try! NSRegularExpression(pattern: #"<([^<>@\s]+@[^<>\s]+)>"#)
+        // Message-IDs look like addresses: drop the lines that carry them.
+        let idLines = try! NSRegularExpression(pattern: #"^\s*(message-id|in-reply-to|references)\s*:.*$"#,
+                                               options: [.caseInsensitive, .anchorsMatchLines])
+        let text = idLines.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
         let own = Set(([m.from] + m.to).compactMap { $0?.email })
         for match in re.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
             guard let r = Range(match.range(at: 1), in: text) else { continue }

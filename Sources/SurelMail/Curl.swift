@@ -118,7 +118,9 @@ final class CurlHandle {
     }
 
     /// Runs one transfer and returns what the server sent as the body (IMAP: untagged responses or the literal).
-    func perform(url: String, customRequest: String? = nil, upload: Data? = nil, expectedSize: Int = 0) throws -> Data {
+    /// `freshConnection` opens a new connection for this transfer (and keeps it for the next ones).
+    func perform(url: String, customRequest: String? = nil, upload: Data? = nil, expectedSize: Int = 0,
+                 freshConnection: Bool = false) throws -> Data {
         let buffer = ResponseBuffer()
         if expectedSize > 0 { buffer.data.reserveCapacity(expectedSize) }
         let unmanagedBuffer = Unmanaged.passRetained(buffer)
@@ -142,6 +144,7 @@ final class CurlHandle {
             surel_curl_setopt_long(handle, CURLOPT_UPLOAD, 0)
         }
         defer { uploadBox?.release() }
+        surel_curl_setopt_long(handle, CURLOPT_FRESH_CONNECT, freshConnection ? 1 : 0)
         errorBuffer[0] = 0
         let rc = curl_easy_perform(handle)
         guard rc == CURLE_OK else {

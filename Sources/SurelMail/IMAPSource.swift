@@ -94,9 +94,13 @@ public final class CurlIMAPSource: MailSource {
 
     public var displayName: String { endpoint.displayURL }
 
-    /// Logs in and reads the folder's status: what `surel check-config` calls.
+    /// Logs in and reads the folder's status: what `surel check-config` calls, and what starts every poll.
+    /// It runs on a new connection: STATUS on the mailbox a connection has selected may answer from that
+    /// connection's stale view (Dovecot did, after the folder was deleted and recreated by another client),
+    /// and libcurl only re-checks UIDVALIDITY when it SELECTs again. The new connection is then kept for the poll.
     public func status() throws -> MailboxStatus {
-        let out = try run(url: endpoint.base + "/", command: "STATUS \(Self.quote(endpoint.folder)) (UIDVALIDITY UIDNEXT MESSAGES)")
+        let out = try run(url: endpoint.base + "/", command: "STATUS \(Self.quote(endpoint.folder)) (UIDVALIDITY UIDNEXT MESSAGES)",
+                          freshConnection: true)
         return try Self.parseStatus(String(decoding: out, as: UTF8.self))
     }
 
@@ -171,8 +175,8 @@ public final class CurlIMAPSource: MailSource {
         endpoint.base + "/" + Self.pathEscape(endpoint.folder) + ";UIDVALIDITY=\(uidValidity)"
     }
 
-    private func run(url: String, command: String) throws -> Data {
-        do { return try curl.perform(url: url, customRequest: command) } catch let e as CurlError {
+    private func run(url: String, command: String, freshConnection: Bool = false) throws -> Data {
+        do { return try curl.perform(url: url, customRequest: command, freshConnection: freshConnection) } catch let e as CurlError {
             if e.message.localizedCaseInsensitiveContains("UIDVALIDITY"), let v = Self.uidValidity(inURL: url) {
                 throw IMAPError.uidValidityChanged(expected: v)
             }

@@ -1,0 +1,176 @@
+// Ingest against the real loopback Dovecot: the djpk corpus threads as labelled, re-runs and re-reads duplicate
+// nothing, and every hard message of the shared corpora is stored or quarantined with a reason.
+import Foundation
+import Logging
+import XCTest
+import SurelCore
+import SurelEngine
+import SurelMail
+import SurelStore
+
+final class IngestIntegrationTests: XCTestCase {
+    struct Harness {
+        var config: SurelConfig
+        var database: SurelDatabase
+        var source: CurlIMAPSource
+        var ingestor: Ingestor
+        var dir: URL
+    }
+
+    func harness(user: String, folder: String = "INBOX", afterStore: String = "flag") throws -> Harness {
+        let dir = try TestEnv.scratch(self)
+        let configURL = try TestEnv.writeConfig(dir: dir, user: user, afterStore: afterStore)
+        var config = try SurelConfig.load(path: configURL.path)
+        config.mailbox.endpoint.folder = folder
+        let db = try SurelDatabase(path: config.store.path)
+        let source = CurlIMAPSource(endpoint: config.mailbox.endpoint)
+        let ingestor = Ingestor(config: config, database: db,
+                                attachments: try AttachmentDirectory(path: config.store.attachments),
+                                source: source, logger: Logger(label: "test"))
+        return Harness(config: config, database: db, source: source, ingestor: ingestor, dir: dir)
+    }
+
+    func testDjpkCorpusBecomesOneTicketPerThread() throws {
+        try TestEnv.requireServers()
+        let dir = try TestEnv.requireCorpus("djpk")
+        let labels = try CorpusLabel.load(dir)
+        let raws = try labels.map { try Data(contentsOf: dir.appendingPathComponent($0.file)) }
+        let user = TestEnv.freshUser("djpk")
+        try TestEnv.fillMaildir(user: user, messages: raws)
+        let h = try harness(user: user)
+
+        let report = try h.ingestor.runCycle()
+        XCTAssertGreaterThan(labels.count, 0, "labels.tsv read")
+        XCTAssertEqual(report.fetched, labels.count)
+        XCTAssertEqual(report.quarantined, 0)
+
+        let tickets = try h.database.tickets()
+        let ids = try h.database.incomingMessageIDs(ticketIDs: tickets.compactMap(\.id))
+        var ticketOfMessage: [String: String] = [:]
+        for t in tickets { for m in ids[t.id!] ?? [] { ticketOfMessage[m] = t.number.description } }
+        let autoreplies = Set(try h.database.messages(kind: .autoreply).compactMap(\.messageID))
+        let bounces = Set(try h.database.messages(kind: .bounce).compactMap(\.messageID))
+
+        var ticketOfThread: [String: String] = [:]
+        for (label, raw) in zip(labels, raws) {
+            let mid = try XCTUnwrap(rawMessageID(raw), label.file)
+            switch label.kind {
+            case "autoreply":
+                XCTAssertTrue(autoreplies.contains(mid), "\(label.file) should be recorded as an auto-reply")
+                XCTAssertNil(ticketOfMessage[mid], "\(label.file) (auto-reply) opened a ticket")
+            case "bounce":
+                XCTAssertTrue(bounces.contains(mid), "\(label.file) should be recorded as a bounce")
+                XCTAssertNil(ticketOfMessage[mid], "\(label.file) (bounce) opened a ticket")
+            default:
+                guard let number = ticketOfMessage[mid] else { XCTFail("\(label.file) is in no ticket"); continue }
+                if let expected = ticketOfThread[label.thread] {
+                    XCTAssertEqual(number, expected, "\(label.file) (\(label.kind)) did not join its thread \(label.thread)")
+                } else {
+                    ticketOfThread[label.thread] = number
+                }
+            }
+        }
+        XCTAssertEqual(tickets.count, ticketOfThread.count, "one ticket per thread")
+        XCTAssertEqual(Set(ticketOfThread.values).count, ticketOfThread.count, "two threads share a ticket")
+
+        // Bounces name the recipient, the status and the message they return.
+        for b in try h.database.messages(kind: .bounce) {
+            XCTAssertNotNil(b.bounceRecipient, "bounce \(b.id!) without recipient")
+            XCTAssertNotNil(b.bounceStatus, "bounce \(b.id!) without status")
+            XCTAssertNotNil(b.bounceOriginalMessageID, "bounce \(b.id!) without the returned Message-ID")
+        }
+
+        // The stored messages are flagged on the server.
+        let status = try h.source.status()
+        XCTAssertTrue(try h.source.flags(uid: 1, uidValidity: status.uidValidity).contains("$SurelStored"))
+
+        // A second cycle changes nothing.
+        let before = try h.database.counts()
+        let again = try h.ingestor.runCycle()
+        XCTAssertEqual(again.fetched, 0)
+        XCTAssertEqual(try h.database.counts(), before)
+    }
+
+    func testRecreatedMailboxWithNewUIDValidityDuplicatesNothing() throws {
+        try TestEnv.requireServers()
+        let user = TestEnv.freshUser("uidv")
+        let folder = "Callcenter"
+        let h = try harness(user: user, folder: folder)
+        try h.source.createFolder(folder)
+        let messages = (1...12).map { sample(i: $0) }
+        for m in messages { try h.source.append(m, to: folder) }
+        let first = try h.ingestor.runCycle()
+        XCTAssertEqual(first.newTickets, 12)
+        let v1 = try h.source.status().uidValidity
+
+        // Recreate the folder: same messages plus one new, under a new UIDVALIDITY. Another connection does it,
+        // as an admin would; Dovecot then drops the daemon's connection, which must reconnect by itself.
+        let admin = CurlIMAPSource(endpoint: h.config.mailbox.endpoint)
+        try admin.deleteFolder(folder)
+        try admin.createFolder(folder)
+        for m in messages + [sample(i: 13)] { try admin.append(m, to: folder) }
+        let v2 = try admin.status().uidValidity
+        XCTAssertNotEqual(v1, v2)
+
+        let second = try h.ingestor.runCycle()
+        XCTAssertEqual(second.fetched, 13)
+        XCTAssertEqual(second.duplicates, 12)
+        XCTAssertEqual(second.newTickets, 1)
+        XCTAssertEqual(try h.database.tickets().count, 13)
+        XCTAssertEqual(try h.database.cursor(mailbox: h.ingestor.mailboxKey)?.uidValidity, v2)
+    }
+
+    func testAfterStoreMoveAndDelete() throws {
+        try TestEnv.requireServers()
+        for mode in ["move:Processed", "delete"] {
+            let user = TestEnv.freshUser("after")
+            let h = try harness(user: user, afterStore: mode)
+            for i in 1...3 { try h.source.append(sample(i: i), to: "INBOX") }
+            XCTAssertEqual(try h.ingestor.runCycle().newTickets, 3)
+            XCTAssertEqual(try h.source.status().messages, 0, "\(mode): INBOX should be empty")
+            if mode.hasPrefix("move") {
+                var e = h.config.mailbox.endpoint
+                e.folder = "Processed"
+                XCTAssertEqual(try CurlIMAPSource(endpoint: e).status().messages, 3)
+            }
+        }
+    }
+
+    func testHardCorporaAreStoredOrQuarantinedWithAReason() throws {
+        try TestEnv.requireServers()
+        var raws: [Data] = []
+        for name in ["mime-torture", "spamassassin/spam_2", "spamassassin/easy_ham_2", "spamassassin/hard_ham"] {
+            let dir = try TestEnv.requireCorpus(name)
+            raws += try TestEnv.files(in: dir).map { try Data(contentsOf: $0) }
+        }
+        let user = TestEnv.freshUser("hard")
+        try TestEnv.fillMaildir(user: user, messages: raws)
+        let h = try harness(user: user)
+        let report = try h.ingestor.runCycle()
+        XCTAssertEqual(report.fetched, raws.count)
+        let stored = try h.database.counts()
+        let total = stored.filter { $0.key.hasPrefix("messages.") }.values.reduce(0, +)
+        // Identical raw files are stored once; everything else once each.
+        XCTAssertEqual(total + report.duplicates, raws.count)
+        for q in try h.database.messages(kind: .quarantined) {
+            XCTAssertFalse((q.note ?? "").isEmpty, "quarantined message \(q.id!) has no reason")
+            XCTAssertGreaterThan(try XCTUnwrap(try h.database.message(rowID: q.id!)).raw.count, 0, "raw bytes kept")
+        }
+        print("hard corpora: \(raws.count) files, \(stored)")
+    }
+
+    /// A small consultation mail, distinct per `i`.
+    func sample(i: Int) -> Data {
+        Data("""
+        From: Staf BPKAD \(i) <staf\(i)@kedirikab.go.id>\r
+        To: callcenter.djpk@kemenkeu.go.id\r
+        Subject: Pertanyaan penyaluran DAU nomor \(i)\r
+        Message-ID: <sample-\(i)@kedirikab.go.id>\r
+        Date: Mon, 03 Feb 2025 09:00:00 +0700\r
+        Content-Type: text/plain; charset=utf-8\r
+        \r
+        Mohon informasi jadwal penyaluran DAU bulan Februari (pertanyaan \(i)).\r
+
+        """.utf8)
+    }
+}

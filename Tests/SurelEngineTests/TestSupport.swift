@@ -1,0 +1,196 @@
+// Shared by the integration tests: the loopback Dovecot started by scripts/test-mailservers, the shared corpora,
+// a scratch directory per test, and the built `surel` binary.
+import Foundation
+import XCTest
+import SurelEngine
+import SurelMail
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum TestEnv {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let corpus = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+    static let env = ProcessInfo.processInfo.environment
+    static let password = env["SUREL_TEST_PASSWORD"] ?? "surel-test-pw"
+    static let imapPort = Int(env["SUREL_TEST_IMAP_PORT"] ?? "") ?? 10143
+    static let imapsPort = Int(env["SUREL_TEST_IMAPS_PORT"] ?? "") ?? 10993
+    static let serversDir = env["SUREL_TEST_SERVERS_DIR"] ?? "/tmp/surel-test-servers"
+    static var caFile: String { serversDir + "/ca.pem" }
+
+    /// Skips unless the test servers run; under CI a missing server is a failure, not a skip.
+    static func requireServers() throws {
+        if !portOpen(imapPort) {
+            let msg = "Dovecot is not running on 127.0.0.1:\(imapPort): run `scripts/test-mailservers start` (make test does)"
+            if env["CI"] == "true" { XCTFail(msg) }
+            throw XCTSkip(msg)
+        }
+    }
+
+    static func requireCorpus(_ name: String) throws -> URL {
+        let dir = corpus.appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: dir.path) else {
+            throw XCTSkip("shared corpus \(dir.path) is absent: skipping")
+        }
+        return dir
+    }
+
+    static func portOpen(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+
+    /// A user name nobody else uses: its own mailbox.
+    static func freshUser(_ prefix: String) -> String {
+        "\(prefix)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
+    static func endpoint(user: String, folder: String = "INBOX") -> IMAPEndpoint {
+        IMAPEndpoint(scheme: "imap", host: "127.0.0.1", port: imapPort, folder: folder, user: user,
+                     password: password, security: .none, caFile: nil)
+    }
+
+    /// A scratch directory removed at the end of the test.
+    static func scratch(_ test: XCTestCase) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("surel-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        return dir
+    }
+
+    /// A config file for `user`'s mailbox with the store in `dir`.
+    @discardableResult
+    static func writeConfig(dir: URL, user: String, extra: String = "", afterStore: String = "flag") throws -> URL {
+        let url = dir.appendingPathComponent("surel.toml")
+        try """
+        [mailbox]
+        url = "imap://127.0.0.1:\(imapPort)/INBOX"
+        user = "\(user)"
+        password = "\(password)"
+        tls = "none"
+        after_store = "\(afterStore)"
+        poll_interval = "1s"
+
+        [store]
+        path = "\(dir.path)/store/surel.sqlite"
+        attachments = "\(dir.path)/store/attachments"
+        \(extra)
+        """.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    /// Writes messages straight into the user's Maildir (seconds for thousands; APPEND takes minutes).
+    /// Dovecot assigns UIDs in file-name order at the next SELECT.
+    static func fillMaildir(user: String, messages: [Data]) throws {
+        let base = "\(serversDir)/mail/\(user)/Maildir"
+        for sub in ["new", "cur", "tmp"] {
+            try FileManager.default.createDirectory(atPath: "\(base)/\(sub)", withIntermediateDirectories: true)
+        }
+        let stamp = Int(Date().timeIntervalSince1970)
+        for (i, data) in messages.enumerated() {
+            let name = "\(base)/new/\(stamp).M\(String(format: "%07d", i))P\(getpid()).surel-test"
+            FileManager.default.createFile(atPath: name, contents: data)
+        }
+        try chownTree("\(serversDir)/mail/\(user)", to: "vmail")
+    }
+
+    static func chownTree(_ path: String, to userName: String) throws {
+        guard let pw = getpwnam(userName) else { return }
+        let uid = pw.pointee.pw_uid, gid = pw.pointee.pw_gid
+        chown(path, uid, gid)
+        if let e = FileManager.default.enumerator(atPath: path) {
+            for case let rel as String in e { chown(path + "/" + rel, uid, gid) }
+        }
+    }
+
+    /// The sorted `.eml` files of a corpus folder, and the files of mbox-style corpora.
+    static func files(in dir: URL, suffix: String? = nil) throws -> [URL] {
+        try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)
+            .filter { suffix == nil || $0.lastPathComponent.hasSuffix(suffix!) }
+            .filter { !$0.lastPathComponent.hasPrefix(".") && $0.lastPathComponent != "README.md"
+                      && $0.lastPathComponent != "labels.tsv" && $0.lastPathComponent != "cmds" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+
+    /// The `surel` executable built next to the test bundle.
+    static var surelBinary: URL {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [dir.appendingPathComponent("surel"),
+                          dir.deletingLastPathComponent().appendingPathComponent("surel")]
+            + (Bundle.main.executableURL.map { [$0.deletingLastPathComponent().appendingPathComponent("surel")] } ?? [])
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    /// Runs `surel` with arguments; returns exit status and stdout.
+    @discardableResult
+    static func runSurel(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = surelBinary
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { _, n in n }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    /// Runs scripts/test-mailservers with a command (start, stop).
+    static func mailservers(_ command: String) throws {
+        let p = Process()
+        p.executableURL = packageRoot.appendingPathComponent("scripts/test-mailservers")
+        p.arguments = [command]
+        try p.run()
+        p.waitUntilExit()
+        if p.terminationStatus != 0 { throw NSError(domain: "test-mailservers \(command) failed", code: Int(p.terminationStatus)) }
+    }
+}
+
+/// labels.tsv of the djpk corpus.
+struct CorpusLabel {
+    var file: String
+    var kind: String
+    var category: String
+    var thread: String
+    var senderClass: String
+
+    static func load(_ dir: URL) throws -> [CorpusLabel] {
+        let text = try String(contentsOf: dir.appendingPathComponent("labels.tsv"), encoding: .utf8)
+        return text.split(whereSeparator: \.isNewline).dropFirst().map { line in
+            let c = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            return CorpusLabel(file: c[0], kind: c[1], category: c[2], thread: c[3], senderClass: c[4])
+        }
+    }
+}
+
+/// Message-ID of a raw message, without brackets (header scan; enough for test bookkeeping).
+func rawMessageID(_ data: Data) -> String? {
+    let text = String(decoding: data.prefix(64 * 1024), as: UTF8.self)
+    var inHeader = true
+    var lines = text.components(separatedBy: "\n").makeIterator()
+    while inHeader, let line = lines.next() {
+        if line.trimmingCharacters(in: .whitespaces).isEmpty { inHeader = false; break }
+        if line.lowercased().hasPrefix("message-id:") {
+            var v = String(line.dropFirst(11)).trimmingCharacters(in: .whitespacesAndNewlines)
+            if v.isEmpty, let next = lines.next() { v = next.trimmingCharacters(in: .whitespacesAndNewlines) }
+            return v.trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
+        }
+    }
+    return nil
+}
