@@ -68,10 +68,14 @@ public enum Triage {
                                                options: [.caseInsensitive, .anchorsMatchLines])
         let text = idLines.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
         let own = Set(([m.from] + m.to).compactMap { $0?.email })
-        for match in re.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-            guard let r = Range(match.range(at: 1), in: text) else { continue }
-            let a = text[r].lowercased()
-            if !own.contains(a) && !a.hasPrefix("mailer-daemon@") { return a }
+        // Bracketed addresses first (Postfix, qmail, sendmail), then bare ones (Exchange NDRs).
+        let bare = try! NSRegularExpression(pattern: #"(?<![\w.+-])([\w.+-]+@[\w-]+(\.[\w-]+)+)"#)
+        for pattern in [re, bare] {
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                guard let r = Range(match.range(at: 1), in: text) else { continue }
+                let a = text[r].lowercased()
+                if !own.contains(a) && !a.hasPrefix("mailer-daemon@") && !a.hasPrefix("postmaster@") { return a }
+            }
         }
         return nil
     }

@@ -26,7 +26,11 @@ enum Charset {
             // WHATWG: iso-8859-1 labels mean windows-1252 (senders put curly quotes in "latin-1" mail).
             return windows1252(bytes)
         default:
-            if let s = iconvDecode(bytes, from: cs) { return s }
+            var invalid = 0
+            if let s = iconvDecode(bytes, from: cs, invalid: &invalid) {
+                if invalid > 0 { warnings.append("\(context): \(invalid) bytes invalid in \(charset ?? "") skipped") }
+                return s
+            }
             if let s = validUTF8(bytes) {
                 warnings.append("\(context): charset \(charset ?? "") failed, decoded as UTF-8")
                 return s
@@ -74,28 +78,36 @@ enum Charset {
     ]
 
     static func windows1252(_ bytes: [UInt8]) -> String {
-        var out = String()
-        out.reserveCapacity(bytes.count + bytes.count / 8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 4)
         for b in bytes {
-            let v: UInt32 = (b >= 0x80 && b < 0xA0) ? UInt32(cp1252High[Int(b) - 0x80]) : UInt32(b)
-            out.unicodeScalars.append(Unicode.Scalar(v) ?? "\u{FFFD}")
+            if b < 0x80 { out.append(b); continue }
+            let v: UInt32 = b < 0xA0 ? UInt32(cp1252High[Int(b) - 0x80]) : UInt32(b)
+            if v < 0x800 {
+                out.append(UInt8(0xC0 | (v >> 6))); out.append(UInt8(0x80 | (v & 0x3F)))
+            } else {
+                out.append(UInt8(0xE0 | (v >> 12))); out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+                out.append(UInt8(0x80 | (v & 0x3F)))
+            }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// iconv(3) conversion to UTF-8; nil when iconv does not know the charset or the input is invalid in it.
-    static func iconvDecode(_ bytes: [UInt8], from charset: String) -> String? {
+    /// iconv(3) conversion to UTF-8; nil when iconv does not know the charset or more than 2% of the input is
+    /// invalid in it. A few invalid bytes (common in real mail) are skipped and counted in `invalid`.
+    static func iconvDecode(_ bytes: [UInt8], from charset: String, invalid: inout Int) -> String? {
         let cd = iconv_open("UTF-8", charset)
         if cd == iconv_t(bitPattern: -1) { return nil }
         defer { iconv_close(cd) }
         var input = bytes
-        var outCap = bytes.count * 4 + 16
-        var output = [UInt8](repeating: 0, count: outCap)
+        var output = [UInt8](repeating: 0, count: bytes.count * 4 + 16)
         var produced = 0
+        var skipped = 0
         let ok: Bool = input.withUnsafeMutableBufferPointer { inBuf -> Bool in
             var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress!).assumingMemoryBound(to: CChar.self)
             var inLeft = inBuf.count
-            while true {
+            while inLeft > 0 {
+                let outCap = output.count
                 let r: Int = output.withUnsafeMutableBufferPointer { outBuf -> Int in
                     var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress! + produced).assumingMemoryBound(to: CChar.self)
                     var outLeft = outCap - produced
@@ -103,16 +115,59 @@ enum Charset {
                     produced = outCap - outLeft
                     return r
                 }
-                if r != -1 { return true }
-                if errno == E2BIG {
-                    outCap *= 2
-                    output.append(contentsOf: [UInt8](repeating: 0, count: outCap - output.count))
-                    continue
+                if r != -1 { break }
+                switch errno {
+                case E2BIG:
+                    output.append(contentsOf: [UInt8](repeating: 0, count: output.count))
+                case EILSEQ, EINVAL:
+                    // skip one byte of the offending sequence and go on
+                    skipped += 1
+                    if skipped * 50 > bytes.count + 50 { return false }
+                    inPtr = inPtr.map { $0 + 1 }
+                    inLeft -= 1
+                    _ = iconv(cd, nil, nil, nil, nil) // reset shift state
+                default:
+                    return false
                 }
-                return false // EILSEQ / EINVAL: not valid in this charset
             }
+            return true
         }
         guard ok else { return nil }
+        invalid = skipped
         return validUTF8(Array(output[0..<produced]))
     }
+}
+
+extension String {
+    /// Trims spaces, tabs, CR and LF (Foundation's trimmingCharacters is slow on Linux, and this is hot).
+    var trimmedWS: String {
+        let u = utf8
+        guard let first = u.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return "" }
+        let last = u.lastIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })!
+        if first == u.startIndex && last == u.index(before: u.endIndex) { return self }
+        return String(self[first...last])
+    }
+
+    /// Trims line breaks only (the first line's indentation stays).
+    var trimmedNewlines: String {
+        let u = utf8
+        guard let first = u.firstIndex(where: { $0 != 0x0A && $0 != 0x0D }) else { return "" }
+        let last = u.lastIndex(where: { $0 != 0x0A && $0 != 0x0D })!
+        if first == u.startIndex && last == u.index(before: u.endIndex) { return self }
+        return String(self[first...last])
+    }
+
+    /// Whether the text holds "=?", the start of an RFC 2047 encoded-word.
+    var mayHaveEncodedWord: Bool {
+        var prev: UInt8 = 0
+        for b in utf8 {
+            if prev == 0x3D && b == 0x3F { return true }
+            prev = b
+        }
+        return false
+    }
+}
+
+extension Substring {
+    var trimmedWS: String { String(self).trimmedWS }
 }

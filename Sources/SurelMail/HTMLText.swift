@@ -132,7 +132,7 @@ enum HTMLText {
         }
         while let l = out.last, l == 0x20 || l == 0x0A { out.removeLast() }
         var s = String(decoding: out, as: UTF8.self)
-        if s.first == "\n" || s.first == " " { s = s.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if s.first == "\n" || s.first == " " { s = s.trimmedWS }
         return s
     }
 

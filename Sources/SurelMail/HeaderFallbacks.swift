@@ -77,25 +77,34 @@ enum RFC2047 {
         }
     }
 
-    /// Lenient base64: skips anything outside the alphabet, stops at '='.
+    private static let base64Table: [UInt8] = {
+        var t = [UInt8](repeating: 0xFF, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() { t[Int(c)] = UInt8(i) }
+        t[Int(UInt8(ascii: "-"))] = 62; t[Int(UInt8(ascii: "_"))] = 63 // URL-safe alphabet, seen in the wild
+        t[Int(UInt8(ascii: "="))] = 0xFE
+        return t
+    }()
+
+    /// Lenient base64 (bodies and encoded-words): skips anything outside the alphabet (line breaks, junk), and
+    /// '=' padding ends a quantum (data may follow). Linear, table-driven.
     static func base64(_ input: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
+        var out = [UInt8]()
+        out.reserveCapacity(input.count / 4 * 3 + 3)
         var acc: UInt32 = 0
-        var bits = 0
-        for c in input {
-            let v: UInt32
-            switch c {
-            case 0x41...0x5A: v = UInt32(c - 0x41)
-            case 0x61...0x7A: v = UInt32(c - 0x61 + 26)
-            case 0x30...0x39: v = UInt32(c - 0x30 + 52)
-            case 0x2B, 0x2D: v = 62
-            case 0x2F, 0x5F: v = 63
-            case 0x3D: return out
-            default: continue
+        var bits: UInt32 = 0
+        base64Table.withUnsafeBufferPointer { table in
+            for c in input {
+                let v = table[Int(c)]
+                if v == 0xFF { continue }
+                if v == 0xFE { acc = 0; bits = 0; continue } // padding ends a quantum; data may follow (concatenated base64)
+                acc = (acc << 6) | UInt32(v)
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    out.append(UInt8(truncatingIfNeeded: acc >> bits))
+                    acc &= (1 << bits) - 1
+                }
             }
-            acc = (acc << 6) | v
-            bits += 6
-            if bits >= 8 { bits -= 8; out.append(UInt8((acc >> UInt32(bits)) & 0xFF)) }
         }
         return out
     }
@@ -116,14 +125,14 @@ enum MIMEParams {
             cur.append(ch)
         }
         items.append(cur)
-        let value = items.first?.trimmingCharacters(in: .whitespaces) ?? ""
+        let value = items.first?.trimmedWS ?? ""
         var params: [String: String] = [:]
         var continued: [String: [(Int, String)]] = [:]
         var discard: [String] = []
         for item in items.dropFirst() {
             guard let eq = item.firstIndex(of: "=") else { continue }
-            var key = item[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
-            var val = item[item.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            var key = item[..<eq].trimmedWS.lowercased()
+            var val = item[item.index(after: eq)...].trimmedWS
             guard !key.isEmpty else { continue }
             var extended = false
             if key.hasSuffix("*") { extended = true; key.removeLast() }
@@ -137,7 +146,7 @@ enum MIMEParams {
         for (key, parts) in continued where params[key] == nil {
             params[key] = parts.sorted { $0.0 < $1.0 }.map(\.1).joined()
         }
-        for (k, v) in params where v.contains("=?") { params[k] = RFC2047.decode(v) }
+        for (k, v) in params where v.mayHaveEncodedWord { params[k] = RFC2047.decode(v) }
         return (value, params)
     }
 
@@ -178,11 +187,11 @@ enum AddressFallback {
         items.append(cur)
         var out: [(String?, String)] = []
         for item in items {
-            let t = item.trimmingCharacters(in: .whitespaces)
+            let t = item.trimmedWS
             if let lt = t.lastIndex(of: "<"), let gt = t[lt...].firstIndex(of: ">") {
-                let email = t[t.index(after: lt)..<gt].trimmingCharacters(in: .whitespaces)
+                let email = t[t.index(after: lt)..<gt].trimmedWS
                 guard email.contains("@") else { continue }
-                let name = t[..<lt].trimmingCharacters(in: .whitespaces)
+                let name = t[..<lt].trimmedWS
                 out.append((name.isEmpty ? nil : name, email))
             } else if let tok = t.split(separator: " ").first(where: { $0.contains("@") }) {
                 out.append((nil, tok.trimmingCharacters(in: CharacterSet(charactersIn: "()<>\"'"))))

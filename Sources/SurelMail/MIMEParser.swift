@@ -135,7 +135,7 @@ public enum MIMEParser {
         p.headers.reserveCapacity(fields.count)
         var seen = Set<String>()
         for f in fields {
-            let name = Charset.utf8OrWindows1252(f.name).trimmingCharacters(in: .whitespaces)
+            let name = Charset.utf8OrWindows1252(f.name).trimmedWS
             let rawValue = unfold(f.value)
             let key = name.lowercased()
             if key == placeholderField.lowercased() { continue }
@@ -144,7 +144,7 @@ public enum MIMEParser {
             case "from", "to", "cc", "reply-to", "sender", "bcc", "resent-from", "resent-to", "resent-cc",
                  "message-id", "in-reply-to", "references", "date", "content-type", "content-disposition",
                  "received", "content-transfer-encoding", "return-path", "dkim-signature":
-                p.headers.append((name, rawValue.contains("=?") && key != "dkim-signature" && key != "received"
+                p.headers.append((name, rawValue.mayHaveEncodedWord && key != "dkim-signature" && key != "received"
                                   ? decodeWords(rawValue) : rawValue))
             default:
                 p.headers.append((name, decodeWords(rawValue)))
@@ -194,11 +194,11 @@ public enum MIMEParser {
             dparams = cd.params
         }
         let cte = msg.headerValue("Content-Transfer-Encoding").map {
-            Charset.utf8OrWindows1252($0).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            Charset.utf8OrWindows1252($0).trimmedWS.lowercased()
         }
         let filename = (dparams["filename"] ?? cparams["name"]).map { name -> String in
-            let n = name.contains("=?") ? decodeWords(name) : name
-            return n.trimmingCharacters(in: .whitespacesAndNewlines)
+            let n = name.mayHaveEncodedWord ? decodeWords(name) : name
+            return n.trimmedWS
         }.flatMap { $0.isEmpty ? nil : $0 }
 
         if ctype.hasPrefix("multipart/") {
@@ -278,7 +278,7 @@ public enum MIMEParser {
             if walk.html == nil { walk.html = text }
             walk.pieces.append(HTMLText.text(from: text))
         } else {
-            walk.pieces.append(text.trimmingCharacters(in: .newlines))
+            walk.pieces.append(text.trimmedNewlines)
             walk.hasPlain = true
         }
     }
@@ -344,14 +344,14 @@ public enum MIMEParser {
     static func unfold(_ raw: [UInt8]) -> String {
         var bytes = raw
         if bytes.contains(0x0A) || bytes.contains(0x0D) { bytes.removeAll { $0 == 0x0A || $0 == 0x0D } }
-        return Charset.utf8OrWindows1252(bytes).trimmingCharacters(in: .whitespaces)
+        return Charset.utf8OrWindows1252(bytes).trimmedWS
     }
 
     /// RFC 2047 encoded-words -> UTF-8: Mailutils first, a Swift decoder when it refuses (unknown charset,
     /// broken word), so one bad word never loses the whole value.
     static func decodeWords(_ s: String) -> String {
-        guard s.contains("=?") else { return s }
-        if let d = Mailutils.rfc2047Decode(s), !d.contains("=?") || !looksEncoded(d) { return d }
+        guard s.mayHaveEncodedWord else { return s }
+        if let d = Mailutils.rfc2047Decode(s), !d.mayHaveEncodedWord || !looksEncoded(d) { return d }
         return RFC2047.decode(s)
     }
 
@@ -362,7 +362,7 @@ public enum MIMEParser {
     /// A Content-Type/Disposition value (lowercased) and its parameters, decoded. Mailutils first, then a plain split.
     static func mimeHeader(_ s: String, warnings: inout [String]) -> (value: String, params: [String: String]) {
         if let r = Mailutils.parseMIMEHeader(s) {
-            return (r.value.trimmingCharacters(in: .whitespaces).lowercased(), r.params)
+            return (r.value.trimmedWS.lowercased(), r.params)
         }
         let r = MIMEParams.parse(s)
         return (r.value.lowercased(), r.params)
@@ -372,8 +372,9 @@ public enum MIMEParser {
         if raw.isEmpty { return [] }
         if let list = Mailutils.parseAddresses(raw), !list.isEmpty {
             return list.compactMap { a in
-                let email = a.email.trimmingCharacters(in: .whitespaces).lowercased()
-                guard email.contains("@") || !email.isEmpty else { return nil }
+                let email = a.email.trimmedWS.lowercased()
+                guard let at = email.firstIndex(of: "@"), at != email.startIndex, email.index(after: at) != email.endIndex
+                else { return nil }
                 return MailAddress(name: displayName(a.name), email: email)
             }
         }
@@ -381,11 +382,11 @@ public enum MIMEParser {
     }
 
     static func displayName(_ raw: String?) -> String? {
-        guard var n = raw?.trimmingCharacters(in: .whitespaces), !n.isEmpty else { return nil }
+        guard var n = raw?.trimmedWS, !n.isEmpty else { return nil }
         n = decodeWords(n)
         if n.count >= 2, n.hasPrefix("\""), n.hasSuffix("\"") { n = String(n.dropFirst().dropLast()) }
         if n.count >= 2, n.hasPrefix("'"), n.hasSuffix("'") { n = String(n.dropFirst().dropLast()) }
-        n = n.trimmingCharacters(in: .whitespaces)
+        n = n.trimmedWS
         return n.isEmpty ? nil : n
     }
 
@@ -396,7 +397,7 @@ public enum MIMEParser {
         while let open = rest.firstIndex(of: "<") {
             let after = rest.index(after: open)
             guard let close = rest[after...].firstIndex(of: ">") else { break }
-            let id = rest[after..<close].trimmingCharacters(in: .whitespaces)
+            let id = rest[after..<close].trimmedWS
             if !id.isEmpty, !id.contains(" ") { ids.append(id) }
             rest = rest[rest.index(after: close)...]
             if single, !ids.isEmpty { break }
@@ -480,7 +481,7 @@ public enum MIMEParser {
             let status = field("Status").flatMap { $0.split(separator: " ").first.map(String.init) }
             let diagnostic = field("Diagnostic-Code").map { v -> String in
                 if let semi = v.firstIndex(of: ";"), v[..<semi].allSatisfy({ $0.isLetter || $0 == "-" }) {
-                    return v[v.index(after: semi)...].trimmingCharacters(in: .whitespaces)
+                    return v[v.index(after: semi)...].trimmedWS
                 }
                 return v
             }

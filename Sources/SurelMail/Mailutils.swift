@@ -14,8 +14,13 @@
 // - `sget` functions return borrowed pointers (valid while the object is unchanged); `aget` ones and
 //   `mu_rfc2047_decode` return malloc'd memory the caller frees.
 // - `mu_mime_header_parse` (RFC 2045/2231 parameters) fails as a whole when one RFC 2047 word or RFC 2231 value
-//   names a charset iconv does not know; the caller then falls back to a plain parameter split.
+//   names a charset iconv does not know; the caller then falls back to a plain parameter split. Worse, for RFC 2231
+//   values in a charset other than "UTF-8" it leaks an iconv filter per call and, for a continued value in a
+//   charset iconv lacks, double-frees (abort): see `continuationCharsetsAreSafe`.
+// - `mu_stream_to_message` leaks ~64 bytes each time it rejects a message (rare; only for broken header blocks).
 // - `mu_rfc2047_decode` fails as a whole on one unknown charset, and leaves raw 8-bit text alone.
+// - Splitting a multipart body (`mu_message_get_num_parts`/`get_part`) scans it a few bytes per mu_stream_read:
+//   about 22 MB/s here, the main cost for mail with large attachments; buffering the source stream did not help.
 // - Header field indices are 1-based; so are part numbers and address indices.
 // - The library is not documented as thread-safe (global debug and fallback-mode state): every entry point of
 //   MIMEParser holds `Mailutils.lock`.
@@ -51,6 +56,7 @@ enum Mailutils {
     /// A structured MIME header (Content-Type, Content-Disposition) split into its value and parameters, with
     /// RFC 2231 continuations joined and RFC 2231/2047 values decoded to UTF-8. Parameter names lowercased.
     static func parseMIMEHeader(_ s: String) -> (value: String, params: [String: String])? {
+        guard continuationCharsetsAreSafe(s) else { return nil }
         var value: UnsafeMutablePointer<CChar>?
         var assoc: mu_assoc_t?
         let rc = mu_mime_header_parse(s, "UTF-8", &value, &assoc)
@@ -75,6 +81,22 @@ enum Mailutils {
             mu_iterator_next(itr)
         }
         return (Charset.utf8OrWindows1252(valueBytes), params)
+    }
+
+    /// Whether `mu_mime_header_parse(_, "UTF-8", ...)` can be trusted with this header. Mailutils 3.15 recodes
+    /// RFC 2231 values (`name*=cs'lang'...`, `name*0*=cs'lang'...`) whose charset is not literally "UTF-8"
+    /// through `_recode_string`, which leaks its iconv filter (about 2 KB a call), and when such a continued
+    /// value names a charset iconv cannot open, `flush_param` frees the value twice (heap corruption, abort).
+    /// Headers with any non-UTF-8 RFC 2231 charset go to the Swift parameter parser instead.
+    static func continuationCharsetsAreSafe(_ s: String) -> Bool {
+        var rest = Substring(s)
+        while let r = rest.range(of: "*=") {
+            let value = rest[r.upperBound...].drop { $0 == " " || $0 == "\t" || $0 == "\"" }
+            guard let q = value.firstIndex(of: "'") else { return false }
+            if value[..<q].lowercased() != "utf-8" { return false }
+            rest = value[q...]
+        }
+        return true
     }
 
     /// RFC 5322 address list -> (display name as written, possibly RFC 2047-encoded; addr-spec). Nil on parse error.
@@ -107,6 +129,11 @@ enum Mailutils {
         if mu_scan_datetime(s, surel_mu_rfc822_datetime_format(), &tm, &tz, &end) == 0 {
             let t = mu_datetime_to_utc(&tm, &tz)
             if t != -1 { return Date(timeIntervalSince1970: TimeInterval(t)) }
+        }
+        // Zone missing or not RFC 5322 ("Eastern Daylight Time", "GMT+1"): read the rest, take it as UTC.
+        tm = CMailutils.tm()
+        if mu_scan_datetime(s, "%[%a, %]%e %b %Y %H:%M%[:%S%]", &tm, nil, &end) == 0, tm.tm_year >= 70 {
+            return Date(timeIntervalSince1970: TimeInterval(surel_timegm(&tm)))
         }
         // Lenient fallback (obsolete zones like "EST", missing day names, extra junk): getdate-style parser.
         // Anchor "now" at a fixed time so nothing relative ("tomorrow") depends on the clock.
@@ -248,12 +275,17 @@ final class MUMessage {
         var stream: mu_stream_t?
         guard mu_body_get_streamref(body, &stream) == 0, stream != nil else { return ([], "no body stream") }
         defer { mu_stream_unref(stream) }
+        // The body streamref is unbuffered and reads from the message a few bytes at a time: give it a full buffer.
+        _ = mu_stream_set_buffer(stream, mu_buffer_full, 65536)
         var sizeHint = 0
         _ = mu_body_size(body, &sizeHint)
         var source = stream
         var filter: mu_stream_t?
         var note: String?
-        if let enc = encoding, enc == "base64" || enc == "quoted-printable" {
+        // Mailutils' base64 filter pulls its input a few bytes per mu_stream_read (about 20 MB/s here): base64 is
+        // read raw in 64 KB chunks and decoded in Swift instead. Quoted-printable goes through Mailutils' filter.
+        let swiftBase64 = encoding == "base64"
+        if let enc = encoding, enc == "quoted-printable" {
             let rc = mu_filter_create(&filter, stream, enc, MU_FILTER_DECODE, MU_STREAM_READ)
             if rc == 0, filter != nil { source = filter } else { note = "no \(enc) filter: \(MUMessage.errorString(rc))" }
         }
@@ -268,7 +300,7 @@ final class MUMessage {
             if got == 0 { break }
             out.append(contentsOf: chunk[0..<got])
         }
-        return (out, note)
+        return (swiftBase64 ? RFC2047.base64(out) : out, note)
     }
 }
 

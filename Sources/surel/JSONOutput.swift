@@ -19,7 +19,7 @@ enum Format {
     }
 }
 
-struct TicketJSON: Encodable {
+struct TicketJSON: ExplicitNullsEncodable {
     var number: String
     var status: String
     var category: String
@@ -49,7 +49,7 @@ struct TicketJSON: Encodable {
     }
 }
 
-struct MessageJSON: Encodable {
+struct MessageJSON: ExplicitNullsEncodable {
     var id: Int64
     var kind: String
     var message_id: String?
@@ -83,7 +83,7 @@ struct MessageJSON: Encodable {
     }
 }
 
-struct AttachmentJSON: Encodable {
+struct AttachmentJSON: ExplicitNullsEncodable {
     var filename: String?
     var content_type: String
     var size: Int
@@ -94,6 +94,27 @@ struct EventJSON: Encodable {
     var at: String
     var kind: String
     var detail: String
+}
+
+/// Encodes every stored property, writing `null` for nil ones (synthesized Encodable leaves them out), so a
+/// reader can rely on each key being present.
+protocol ExplicitNullsEncodable: Encodable {}
+
+private struct PropertyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension ExplicitNullsEncodable {
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: PropertyKey.self)
+        for child in Mirror(reflecting: self).children {
+            guard let label = child.label, let value = child.value as? any Encodable else { continue }
+            try container.encode(value, forKey: PropertyKey(stringValue: label))
+        }
+    }
 }
 
 func printJSON<T: Encodable>(_ value: T) {
