@@ -1,0 +1,99 @@
+import Foundation
+import XCTest
+import SurelMail
+@testable import SurelEngine
+
+final class ConfigTests: XCTestCase {
+    let minimal = """
+    [mailbox]
+    url = "imap://127.0.0.1:10143/INBOX"
+    user = "callcenter"
+    password = "rahasia"
+    tls = "none"
+    """
+
+    func problems(_ text: String, env: [String: String] = [:]) -> [ConfigProblem] {
+        do { _ = try SurelConfig.parse(text, environment: env); return [] } catch let e as ConfigError { return e.problems }
+        catch { XCTFail("\(error)"); return [] }
+    }
+
+    func testDefaults() throws {
+        let c = try SurelConfig.parse(minimal, environment: [:])
+        XCTAssertEqual(c.mailbox.pollInterval, 30)
+        XCTAssertEqual(c.mailbox.afterStore, .flag(keyword: "$SurelStored"))
+        XCTAssertEqual(c.mailbox.maxMessageSize, 25 * 1024 * 1024)
+        XCTAssertEqual(c.store.path, "/var/lib/surel/surel.sqlite")
+        XCTAssertEqual(c.store.attachments, "/var/lib/surel/attachments")
+        XCTAssertEqual(c.threading.subjectWindow, 3 * 86400)
+        XCTAssertEqual(c.threading.reopenWindow, 7 * 86400)
+        XCTAssertEqual(c.mailbox.endpoint.folder, "INBOX")
+        XCTAssertEqual(c.mailbox.endpoint.port, 10143)
+        XCTAssertEqual(c.mailbox.endpoint.password, "rahasia")
+    }
+
+    func testUnknownKeysAndBadValuesAreNamedWithTheirLine() {
+        let text = """
+        [mailbox]
+        url = "imap://127.0.0.1/INBOX"
+        user = "callcenter"
+        password = "x"
+        tls = "maybe"
+        pol_interval = "30s"
+        after_store = "archive"
+        poll_interval = "soon"
+
+        [stor]
+        path = "/tmp/x"
+        """
+        let p = problems(text)
+        XCTAssertEqual(Set(p.compactMap(\.line)), [5, 6, 7, 8, 10], "\(p)")
+        XCTAssertTrue(p.contains { $0.line == 6 && $0.message.contains("pol_interval") })
+        XCTAssertTrue(p.contains { $0.line == 10 && $0.message.contains("[stor]") })
+    }
+
+    func testTOMLSyntaxErrorHasALine() {
+        let p = problems("[mailbox]\nurl = \"imap://x/INBOX\"\nuser = \n")
+        XCTAssertEqual(p.first?.line, 3, "\(p)")
+    }
+
+    func testPlaintextOnlyOnLoopbackUnlessInsecure() {
+        let remote = minimal.replacingOccurrences(of: "127.0.0.1:10143", with: "mail.kemenkeu.go.id")
+        XCTAssertTrue(problems(remote).contains { $0.line == 5 && $0.message.contains("loopback") })
+        XCTAssertEqual(problems(remote + "\ninsecure = true"), [])
+        XCTAssertTrue(problems(minimal.replacingOccurrences(of: "imap://", with: "imaps://")).contains { $0.line == 5 })
+    }
+
+    func testAfterStoreModesAndSizes() throws {
+        let c = try SurelConfig.parse(minimal + "\nafter_store = \"move:Processed\"\nmax_message_size = \"10MB\"\npoll_interval = \"2m\"",
+                                      environment: [:])
+        XCTAssertEqual(c.mailbox.afterStore, .move(folder: "Processed"))
+        XCTAssertEqual(c.mailbox.maxMessageSize, 10 * 1024 * 1024)
+        XCTAssertEqual(c.mailbox.pollInterval, 120)
+        XCTAssertEqual(try SurelConfig.parse(minimal + "\nafter_store = \"delete\"", environment: [:]).mailbox.afterStore, .delete)
+    }
+
+    func testPasswordFileAndSystemdCredentials() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("surel-cred-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "dari-file\n".write(to: dir.appendingPathComponent("imap"), atomically: true, encoding: .utf8)
+        let noPassword = minimal.replacingOccurrences(of: "password = \"rahasia\"\n", with: "")
+        // Absolute password_file.
+        let c1 = try SurelConfig.parse(noPassword + "\npassword_file = \"\(dir.path)/imap\"", environment: [:])
+        XCTAssertEqual(c1.mailbox.endpoint.password, "dari-file")
+        // Relative name in $CREDENTIALS_DIRECTORY, and the default credential name "imap".
+        let env = ["CREDENTIALS_DIRECTORY": dir.path]
+        XCTAssertEqual(try SurelConfig.parse(noPassword + "\npassword_file = \"imap\"", environment: env).mailbox.endpoint.password, "dari-file")
+        XCTAssertEqual(try SurelConfig.parse(noPassword, environment: env).mailbox.endpoint.password, "dari-file")
+        // Neither: a problem naming the section.
+        XCTAssertFalse(problems(noPassword).isEmpty)
+        // A missing file is named, and its content never appears in messages.
+        XCTAssertTrue(problems(noPassword + "\npassword_file = \"/nonexistent/pw\"").contains { $0.message.contains("/nonexistent/pw") })
+    }
+
+    func testResolvePathOrder() {
+        XCTAssertEqual(SurelConfig.resolvePath("/a.toml", environment: ["SUREL_CONFIG": "/b.toml"]), "/a.toml")
+        XCTAssertEqual(SurelConfig.resolvePath(nil, environment: ["SUREL_CONFIG": "/b.toml"]), "/b.toml")
+        XCTAssertEqual(SurelConfig.resolvePath(nil, environment: [:]), "/etc/surel/surel.toml")
+    }
+}

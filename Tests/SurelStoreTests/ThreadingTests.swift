@@ -1,0 +1,121 @@
+// The store's invariants: numbering, dedupe with the cursor, and threading by tag, references and subject,
+// reopening within the window and linking after it.
+import Foundation
+import XCTest
+import SurelCore
+@testable import SurelStore
+
+final class ThreadingTests: XCTestCase {
+    var db: SurelDatabase!
+    let t0 = Date(timeIntervalSince1970: 1_738_540_800)   // 2025-02-03 00:00 UTC
+    let day: TimeInterval = 86400
+    var counter = 0
+
+    override func setUpWithError() throws { db = try SurelDatabase(inMemory: ()) }
+
+    func message(id: String, from: String = "staf@kedirikab.go.id", subject: String, at: Date,
+                 inReplyTo: [String] = [], references: [String] = [], kind: MessageKind = .ticket) -> IncomingMessage {
+        counter += 1
+        return IncomingMessage(kind: kind, messageID: id, rawSHA256: "sha-\(id)-\(counter)", raw: Data("raw \(id)".utf8),
+                               mailbox: "mb", uidValidity: 1, uid: Int64(counter), subject: subject, fromName: nil,
+                               fromEmail: from, sentAt: at, receivedAt: at, threadTime: at, text: "isi", html: nil,
+                               inReplyTo: inReplyTo, references: references, note: nil, bounce: nil, isBulk: false,
+                               attachments: [])
+    }
+
+    func intent(_ m: IncomingMessage, category: String = "dau") -> TicketIntent {
+        TicketIntent(ticketNumberInSubject: TicketNumber.find(inSubject: m.subject),
+                     referencedMessageIDs: m.references + m.inReplyTo, normalizedSubject: SubjectNormalizer.normalize(m.subject),
+                     senderEmail: m.fromEmail!, senderProfile: SenderDirectory.profile(forEmail: m.fromEmail!),
+                     receivedAt: m.receivedAt, threadTime: m.threadTime, subjectWindow: 3 * day, reopenWindow: 7 * day,
+                     year: 2025, confidentialCategories: ["pengaduan"],
+                     classify: { Classification(category: category, confidence: 0.9, explanation: "test") })
+    }
+
+    @discardableResult
+    func store(_ m: IncomingMessage, category: String = "dau") throws -> IngestOutcome {
+        try db.storeIncoming(m, ticket: intent(m, category: category),
+                             cursor: CursorAdvance(mailbox: "mb", uidValidity: 1, uid: m.uid!, at: m.receivedAt))
+    }
+
+    func testNumbersCountUpPerYear() throws {
+        XCTAssertEqual(try store(message(id: "a", subject: "Satu", at: t0)), .newTicket(TicketNumber(year: 2025, sequence: 1)))
+        XCTAssertEqual(try store(message(id: "b", from: "x@garutkab.go.id", subject: "Dua", at: t0)),
+                       .newTicket(TicketNumber(year: 2025, sequence: 2)))
+        XCTAssertEqual(TicketNumber(year: 2025, sequence: 2).subjectTag, "[DJPK#2025-000002]")
+    }
+
+    func testSameRawBytesAreStoredOnceButTheCursorAdvances() throws {
+        let m = message(id: "a", subject: "Satu", at: t0)
+        try store(m)
+        var again = m
+        again.uid = 99
+        XCTAssertEqual(try db.storeIncoming(again, ticket: intent(again),
+                                            cursor: CursorAdvance(mailbox: "mb", uidValidity: 1, uid: 99)), .duplicate)
+        XCTAssertEqual(try db.tickets().count, 1)
+        XCTAssertEqual(try db.cursor(mailbox: "mb")?.lastUID, 99)
+    }
+
+    func testFollowUpByReferencesByTagAndBySubject() throws {
+        guard case .newTicket(let n) = try store(message(id: "q1", subject: "Penyaluran DAU Februari", at: t0)) else {
+            return XCTFail("no ticket")
+        }
+        // In-Reply-To naming the first message.
+        XCTAssertEqual(try store(message(id: "q2", subject: "Re: Penyaluran DAU Februari", at: t0 + 3600, inReplyTo: ["q1"])),
+                       .joined(n, reopened: false))
+        // Our tag in the subject, from another address (a colleague answering for the office).
+        XCTAssertEqual(try store(message(id: "q3", from: "kabid@kedirikab.go.id", subject: "Balas: \(n.subjectTag) lanjutan",
+                                         at: t0 + 7200)), .joined(n, reopened: false))
+        // Same subject, same sender, within 3 days, no headers.
+        XCTAssertEqual(try store(message(id: "q4", subject: "RE: FW: Penyaluran DAU  februari", at: t0 + 2 * day)),
+                       .joined(n, reopened: false))
+        // Same subject from another sender: a new ticket.
+        guard case .newTicket = try store(message(id: "q5", from: "lain@garutkab.go.id", subject: "Penyaluran DAU Februari",
+                                                  at: t0 + 2 * day)) else { return XCTFail("should not join") }
+        // Same subject, same sender, more than 3 days after the last message of the thread: a new ticket.
+        guard case .newTicket = try store(message(id: "q6", subject: "Penyaluran DAU Februari", at: t0 + 6 * day)) else {
+            return XCTFail("should not join after the window")
+        }
+        let detail = try XCTUnwrap(try db.ticketDetail(number: n))
+        XCTAssertEqual(detail.messages.compactMap(\.messageID), ["q1", "q2", "q3", "q4"])
+    }
+
+    func testClosedTicketReopensWithinSevenDaysThenLinks() throws {
+        guard case .newTicket(let n) = try store(message(id: "c1", subject: "Tanya DBH", at: t0)) else { return XCTFail() }
+        try db.setStatus(n, to: .closed, by: "agen", at: t0 + day)
+        XCTAssertEqual(try store(message(id: "c2", subject: "Re: Tanya DBH", at: t0 + 3 * day, inReplyTo: ["c1"])),
+                       .joined(n, reopened: true))
+        XCTAssertEqual(try db.ticket(number: n)?.status, .open)
+        try db.setStatus(n, to: .closed, by: "agen", at: t0 + 4 * day)
+        let late = try store(message(id: "c3", subject: "Re: Tanya DBH", at: t0 + 12 * day, inReplyTo: ["c2"]))
+        guard case .newLinked(let m, previous: let prev) = late else { return XCTFail("expected a linked ticket, got \(late)") }
+        XCTAssertEqual(prev, n)
+        XCTAssertNotEqual(m, n)
+        XCTAssertEqual(try db.ticket(number: m)?.previousTicketID, try db.ticket(number: n)?.id)
+        XCTAssertEqual(try db.ticket(number: n)?.status, .closed)
+    }
+
+    func testFollowUpsKeepTheirTicketsCategoryAndPengaduanIsConfidential() throws {
+        guard case .newTicket(let n) = try store(message(id: "p1", subject: "Laporan", at: t0), category: "pengaduan") else {
+            return XCTFail()
+        }
+        try store(message(id: "p2", subject: "Re: Laporan", at: t0 + 60, inReplyTo: ["p1"]), category: "spam")
+        let t = try XCTUnwrap(try db.ticket(number: n))
+        XCTAssertEqual(t.category, "pengaduan")
+        XCTAssertTrue(t.confidential)
+    }
+
+    func testAutoRepliesAndBouncesOpenNoTicket() throws {
+        let a = message(id: "ar", subject: "Automatic reply: x", at: t0, kind: .autoreply)
+        XCTAssertEqual(try db.storeIncoming(a, ticket: nil, cursor: nil), .recorded(.autoreply))
+        XCTAssertEqual(try db.tickets().count, 0)
+        XCTAssertEqual(try db.messages(kind: .autoreply).count, 1)
+    }
+
+    func testWALModeOnDisk() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("surel-wal-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let disk = try SurelDatabase(path: dir.appendingPathComponent("s.sqlite").path)
+        XCTAssertEqual(try disk.journalMode(), "wal")
+    }
+}
