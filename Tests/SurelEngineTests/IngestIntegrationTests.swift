@@ -159,6 +159,50 @@ final class IngestIntegrationTests: XCTestCase {
         print("hard corpora: \(raws.count) files, \(stored)")
     }
 
+    func testOversizeMessageIsStoredRawWithItsHeadersAndANote() throws {
+        try TestEnv.requireServers()
+        let user = TestEnv.freshUser("big")
+        var h = try harness(user: user)
+        h.config.mailbox.maxMessageSize = 4096
+        h.ingestor = Ingestor(config: h.config, database: h.database,
+                              attachments: try AttachmentDirectory(path: h.config.store.attachments),
+                              source: h.source, logger: Logger(label: "test"))
+        let big = Data((String(decoding: sample(i: 1), as: UTF8.self) + String(repeating: "lampiran besar\r\n", count: 2000)).utf8)
+        try h.source.append(big, to: "INBOX")
+        XCTAssertEqual(try h.ingestor.runCycle().newTickets, 1)
+        let t = try XCTUnwrap(try h.database.tickets().first)
+        XCTAssertEqual(t.subject, "Pertanyaan penyaluran DAU nomor 1")
+        let m = try XCTUnwrap(try h.database.ticketDetail(number: t.number)?.messages.first)
+        XCTAssertEqual(m.raw, big, "raw bytes kept whole")
+        XCTAssertTrue((m.note ?? "").contains("melebihi batas"), m.note ?? "no note")
+        XCTAssertEqual(m.text, "", "not parsed further")
+    }
+
+    func testQuarantinedMessageCanBeRetried() throws {
+        try TestEnv.requireServers()
+        let h = try harness(user: TestEnv.freshUser("quar"))
+        // A message without any From is quarantined with its reason and raw bytes.
+        let noFrom = Data("To: callcenter.djpk@kemenkeu.go.id\r\nSubject: tanpa pengirim\r\n\r\nisi\r\n".utf8)
+        try h.source.append(noFrom, to: "INBOX")
+        // And one quarantined by an older version whose parser failed on it: retry files it now.
+        let good = sample(i: 5)
+        _ = try h.database.storeIncoming(IncomingMessage(
+            kind: .quarantined, messageID: nil, rawSHA256: "old", raw: good, mailbox: nil, uidValidity: nil, uid: nil,
+            subject: "", fromName: nil, fromEmail: nil, sentAt: nil, receivedAt: Date(), threadTime: Date(), text: "",
+            html: nil, inReplyTo: [], references: [], note: "parser error in an older version", bounce: nil,
+            isBulk: false, attachments: []), ticket: nil, cursor: nil)
+        XCTAssertEqual(try h.ingestor.runCycle().quarantined, 1)
+        let quarantined = try h.database.messages(kind: .quarantined)
+        XCTAssertEqual(quarantined.count, 2)
+        XCTAssertTrue(quarantined.contains { $0.note == "no usable From address" })
+        let old = try XCTUnwrap(quarantined.first { $0.note?.contains("older") == true })
+        let outcome = try h.ingestor.ingest(raw: try XCTUnwrap(try h.database.message(rowID: old.id!)).raw, uid: nil,
+                                            uidValidity: nil, cursor: nil, replacingQuarantined: old.id!)
+        guard case .newTicket = outcome else { return XCTFail("retry should open a ticket, got \(outcome)") }
+        XCTAssertEqual(try h.database.messages(kind: .quarantined).count, 1)
+        XCTAssertEqual(try h.database.message(rowID: old.id!)?.kind, .ticket)
+    }
+
     /// A small consultation mail, distinct per `i`.
     func sample(i: Int) -> Data {
         Data("""

@@ -1,0 +1,57 @@
+// The CLI as agents and external checks use it: `surel run --once`, then the JSON of tickets and messages.
+import Foundation
+import XCTest
+
+final class CLITests: XCTestCase {
+    func mail(_ headers: String, _ body: String) -> Data {
+        Data((headers.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n\r\n" + body + "\r\n").utf8)
+    }
+
+    func testRunOnceThenListAndShowAsJSON() throws {
+        try TestEnv.requireServers()
+        let dir = try TestEnv.scratch(self)
+        let user = TestEnv.freshUser("cli")
+        let config = try TestEnv.writeConfig(dir: dir, user: user).path
+        try TestEnv.fillMaildir(user: user, messages: [
+            mail("From: Budi <budi@kedirikab.go.id>\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: Penyaluran DAU\nMessage-ID: <q1@kedirikab.go.id>\nDate: Mon, 03 Feb 2025 09:00:00 +0700",
+                 "Mohon info penyaluran DAU."),
+            mail("From: Budi <budi@kedirikab.go.id>\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: Re: Penyaluran DAU\nMessage-ID: <q2@kedirikab.go.id>\nIn-Reply-To: <q1@kedirikab.go.id>\nDate: Mon, 03 Feb 2025 10:00:00 +0700",
+                 "Tambahan pertanyaan."),
+            mail("From: Ani <ani@ugm.ac.id>\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: Automatic reply: Undangan\nMessage-ID: <ar1@ugm.ac.id>\nAuto-Submitted: auto-replied",
+                 "Saya sedang cuti."),
+        ])
+        let run = try TestEnv.runSurel(["run", "--once", "--config", config])
+        XCTAssertEqual(run.status, 0, run.err)
+        XCTAssertTrue(run.out.contains("msg=\"cycle done\""), run.out)
+
+        let list = try TestEnv.runSurel(["tickets", "list", "--json", "--config", config])
+        XCTAssertEqual(list.status, 0, list.err)
+        let tickets = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
+        XCTAssertEqual(tickets.count, 1)
+        let t = tickets[0]
+        for key in ["number", "status", "category", "sender_email", "sender_class", "subject", "created_at", "message_ids"] {
+            XCTAssertNotNil(t[key], "tickets list --json lacks \(key)")
+        }
+        XCTAssertEqual(t["message_ids"] as? [String], ["q1@kedirikab.go.id", "q2@kedirikab.go.id"])
+        XCTAssertEqual(t["sender_class"] as? String, "pemda")
+        XCTAssertEqual(t["status"] as? String, "new")
+        XCTAssertEqual(t["category"] as? String, "unclassified")
+        XCTAssertNotNil(ISO8601DateFormatter().date(from: try XCTUnwrap(t["created_at"] as? String)))
+
+        let number = try XCTUnwrap(t["number"] as? String)
+        let show = try TestEnv.runSurel(["tickets", "show", number, "--config", config])
+        XCTAssertEqual(show.status, 0, show.err)
+        XCTAssertTrue(show.out.contains("Tambahan pertanyaan."), show.out)
+        XCTAssertTrue(show.out.contains("Kabupaten Kediri"), show.out)
+
+        let filtered = try TestEnv.runSurel(["tickets", "list", "--status", "closed", "--json", "--config", config])
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(filtered.out.utf8)) as? [Any])?.count, 0)
+
+        let ar = try TestEnv.runSurel(["messages", "list", "--kind", "autoreply", "--json", "--config", config])
+        let autoreplies = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(ar.out.utf8)) as? [[String: Any]])
+        XCTAssertEqual(autoreplies.map { $0["message_id"] as? String }, ["ar1@ugm.ac.id"])
+
+        let bad = try TestEnv.runSurel(["tickets", "show", "bukan-nomor", "--config", config])
+        XCTAssertNotEqual(bad.status, 0)
+    }
+}
