@@ -35,21 +35,25 @@ public struct SurelConfig: Sendable {
         explicit ?? environment["SUREL_CONFIG"] ?? defaultPath
     }
 
-    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws -> SurelConfig {
+    /// `needsMailbox: false` is for commands that only read the store (tickets, messages): they work without the
+    /// IMAP password, which under systemd is a credential only the service can read.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            needsMailbox: Bool = true) throws -> SurelConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(path: path, problems: [.init(line: nil, message: "cannot read the file")])
         }
-        return try parse(String(decoding: data, as: UTF8.self), path: path, environment: environment)
+        return try parse(String(decoding: data, as: UTF8.self), path: path, environment: environment,
+                         needsMailbox: needsMailbox)
     }
 
     public static func parse(_ text: String, path: String = "surel.toml",
-                             environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SurelConfig {
+                             environment: [String: String] = ProcessInfo.processInfo.environment,
+                             needsMailbox: Bool = true) throws -> SurelConfig {
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
             throw ConfigError(path: path, problems: [.init(line: e.source.begin.line, message: "TOML syntax: \(e.description)")])
         }
-        var reader = ConfigReader(table: table, lines: KeyLines(text))
+        var reader = ConfigReader(table: table, lines: KeyLines(text), needsPassword: needsMailbox)
         let config = reader.read(path: path, environment: environment)
         if !reader.problems.isEmpty || config == nil {
             throw ConfigError(path: path, problems: reader.problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
@@ -96,6 +100,7 @@ struct KeyLines {
 struct ConfigReader {
     let table: TOMLTable
     let lines: KeyLines
+    let needsPassword: Bool
     var problems: [ConfigProblem] = []
 
     static let knownKeys: [String: Set<String>] = [
@@ -209,11 +214,13 @@ struct ConfigReader {
         if let f = file, !f.hasPrefix("/"), let credDir { path = credDir + "/" + f }
         if path == nil, let credDir, FileManager.default.fileExists(atPath: credDir + "/imap") { path = credDir + "/imap" }
         guard let path else {
-            problem("mailbox", "[mailbox] needs password or password_file (or a systemd credential named imap)")
+            if needsPassword {
+                problem("mailbox", "[mailbox] needs password or password_file (or a systemd credential named imap)")
+            }
             return nil
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            problem("mailbox.password_file", "cannot read password_file \(path)")
+            if needsPassword { problem("mailbox.password_file", "cannot read password_file \(path)") }
             return nil
         }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)

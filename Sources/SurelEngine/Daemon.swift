@@ -93,7 +93,7 @@ public final class Daemon {
                 }
                 notifier.status("last poll \(ISO8601DateFormatter().string(from: Date())): \(report.fetched) fetched, \(report.newTickets) new tickets")
                 if once { break }
-                stop.sleep(config.mailbox.pollInterval)
+                idle(config.mailbox.pollInterval)
             } catch let e as IMAPError where e.isConnectionError || Self.isTransient(e) {
                 // Logged once per outage, not once per retry.
                 if outageSince == nil {
@@ -102,17 +102,30 @@ public final class Daemon {
                     notifier.status("mailbox unreachable: \(e)")
                 }
                 if once { exitCode = 75; break }   // EX_TEMPFAIL
-                stop.sleep(backoff.nextDelay())
+                idle(backoff.nextDelay())
             } catch let e as IMAPError {
                 logger.error("mailbox error", metadata: ["error": "\(e)"])
                 notifier.status("mailbox error: \(e)")
                 if once { exitCode = 1; break }
-                stop.sleep(max(config.mailbox.pollInterval, backoff.nextDelay()))
+                idle(max(config.mailbox.pollInterval, backoff.nextDelay()))
             }
         }
         notifier.stopping()
         logger.info("surel stopped")
         return exitCode
+    }
+
+    /// Sleeps `seconds` (returning early when stopped) while still feeding the systemd watchdog: a poll interval
+    /// or a backoff delay may be far longer than WatchdogSec.
+    func idle(_ seconds: TimeInterval) {
+        let until = Date().addingTimeInterval(seconds)
+        while !stop.isSet {
+            let left = until.timeIntervalSinceNow
+            if left <= 0 { break }
+            // Slices of a quarter of WATCHDOG_USEC: pings stay well inside the limit.
+            stop.sleep(min(left, notifier.watchdogInterval.map { $0 / 2 } ?? left))
+            notifier.watchdog()
+        }
     }
 
     /// UIDVALIDITY changes mid-cycle and dropped connections during a command are worth a quick retry.

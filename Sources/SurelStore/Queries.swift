@@ -45,6 +45,16 @@ extension SurelDatabase {
         }
     }
 
+    /// Ticket numbers by row id (to show links between tickets).
+    public func ticketNumbers(ids: [Int64]) throws -> [Int64: TicketNumber] {
+        guard !ids.isEmpty else { return [:] }
+        return try writer.read { db in
+            var out: [Int64: TicketNumber] = [:]
+            for t in try Ticket.filter(ids.contains(Column("id"))).fetchAll(db) { out[t.id!] = t.number }
+            return out
+        }
+    }
+
     public func ticketDetail(number: TicketNumber) throws -> TicketDetail? {
         try writer.read { db in
             guard let t = try Ticket.filter(Column("year") == number.year && Column("sequence") == number.sequence)

@@ -39,13 +39,13 @@ struct TicketJSON: ExplicitNullsEncodable {
     var messages: [MessageJSON]?
     var events: [EventJSON]?
 
-    init(_ t: Ticket, messageIDs: [String]) {
+    init(_ t: Ticket, messageIDs: [String], previous: TicketNumber?) {
         number = t.number.description; status = t.status.rawValue; category = t.category
         confidence = t.confidence; confidential = t.confidential; sender_name = t.senderName
         sender_email = t.senderEmail; sender_class = t.senderClass.rawValue; region = t.region
         province = t.province; time_zone = t.timeZone; subject = t.subject; created_at = Format.iso(t.createdAt)
         updated_at = Format.iso(t.updatedAt); message_ids = messageIDs
-        previous_ticket = nil
+        previous_ticket = previous?.description
     }
 }
 

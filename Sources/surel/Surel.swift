@@ -11,8 +11,11 @@ struct ConfigOption: ParsableArguments {
     @Option(name: .long, help: "Configuration file (default: $SUREL_CONFIG, else /etc/surel/surel.toml).")
     var config: String?
 
-    func load() throws -> SurelConfig {
-        do { return try SurelConfig.load(path: SurelConfig.resolvePath(config)) } catch let e as ConfigError {
+    /// `needsMailbox: false` for commands that only read the store.
+    func load(needsMailbox: Bool = true) throws -> SurelConfig {
+        do {
+            return try SurelConfig.load(path: SurelConfig.resolvePath(config), needsMailbox: needsMailbox)
+        } catch let e as ConfigError {
             throw ValidationError("invalid configuration:\n\(e.description)")
         }
     }
@@ -79,11 +82,14 @@ struct Tickets: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let db = try SurelDatabase(path: try options.load().store.path)
+            let db = try SurelDatabase(path: try options.load(needsMailbox: false).store.path)
             let tickets = try db.tickets(status: status, category: category)
             let ids = try db.incomingMessageIDs(ticketIDs: tickets.compactMap(\.id))
             if json {
-                printJSON(tickets.map { TicketJSON($0, messageIDs: ids[$0.id!] ?? []) })
+                let numbers = try db.ticketNumbers(ids: tickets.compactMap(\.previousTicketID))
+                printJSON(tickets.map { t in
+                    TicketJSON(t, messageIDs: ids[t.id!] ?? [], previous: t.previousTicketID.flatMap { numbers[$0] })
+                })
                 return
             }
             if tickets.isEmpty { print("Tidak ada tiket."); return }
@@ -102,10 +108,12 @@ struct Tickets: ParsableCommand {
 
         func run() throws {
             guard let n = TicketNumber(number) else { throw ValidationError("not a ticket number: \(number) (expected e.g. 2025-000123)") }
-            let db = try SurelDatabase(path: try options.load().store.path)
+            let db = try SurelDatabase(path: try options.load(needsMailbox: false).store.path)
             guard let d = try db.ticketDetail(number: n) else { throw ValidationError("no ticket \(n)") }
             if json {
-                var j = TicketJSON(d.ticket, messageIDs: d.messages.filter { $0.kind == .ticket }.compactMap(\.messageID))
+                let previous = try db.ticketNumbers(ids: [d.ticket.previousTicketID].compactMap { $0 })
+                var j = TicketJSON(d.ticket, messageIDs: d.messages.filter { $0.kind == .ticket }.compactMap(\.messageID),
+                                   previous: d.ticket.previousTicketID.flatMap { previous[$0] })
                 j.messages = d.messages.map { MessageJSON($0, attachments: d.attachments[$0.id!] ?? []) }
                 j.events = d.events.map { EventJSON(at: Format.iso($0.at), kind: $0.kind, detail: $0.detail) }
                 printJSON(j)
@@ -117,6 +125,9 @@ struct Tickets: ParsableCommand {
             print("Pengirim: \(t.senderName.map { "\($0) " } ?? "")<\(t.senderEmail)>  kelas: \(t.senderClass.rawValue)"
                   + (t.region.map { "  wilayah: \($0), \(t.province ?? "") (\(t.timeZone ?? ""))" } ?? ""))
             print("Dibuat : \(Format.date(t.createdAt))")
+            if let prev = try db.ticketNumbers(ids: [t.previousTicketID].compactMap { $0 }).values.first {
+                print("Lanjutan dari tiket \(prev) (sudah ditutup)")
+            }
             for m in d.messages {
                 print("\n--- \(Format.date(m.receivedAt))  \(m.fromName ?? "") <\(m.fromEmail ?? "")>")
                 print("Subjek: \(m.subject)")
@@ -143,7 +154,7 @@ struct Messages: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let db = try SurelDatabase(path: try options.load().store.path)
+            let db = try SurelDatabase(path: try options.load(needsMailbox: false).store.path)
             printMessages(try db.messages(kind: kind), json: json)
         }
     }
@@ -158,7 +169,7 @@ struct Quarantine: ParsableCommand {
         @OptionGroup var options: ConfigOption
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
-            let db = try SurelDatabase(path: try options.load().store.path)
+            let db = try SurelDatabase(path: try options.load(needsMailbox: false).store.path)
             printMessages(try db.messages(kind: .quarantined), json: json)
         }
     }

@@ -91,6 +91,13 @@ final class ConfigTests: XCTestCase {
         XCTAssertTrue(problems(noPassword + "\npassword_file = \"/nonexistent/pw\"").contains { $0.message.contains("/nonexistent/pw") })
     }
 
+    func testStoreOnlyCommandsDoNotNeedThePassword() throws {
+        let noPassword = minimal.replacingOccurrences(of: "password = \"rahasia\"\n", with: "password_file = \"imap\"\n")
+        XCTAssertFalse(problems(noPassword).isEmpty, "the daemon needs it")
+        let c = try SurelConfig.parse(noPassword + "\n[store]\npath = \"/tmp/s.sqlite\"", environment: [:], needsMailbox: false)
+        XCTAssertEqual(c.store.path, "/tmp/s.sqlite")
+    }
+
     func testResolvePathOrder() {
         XCTAssertEqual(SurelConfig.resolvePath("/a.toml", environment: ["SUREL_CONFIG": "/b.toml"]), "/a.toml")
         XCTAssertEqual(SurelConfig.resolvePath(nil, environment: ["SUREL_CONFIG": "/b.toml"]), "/b.toml")
