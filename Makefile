@@ -1,0 +1,172 @@
+# surel — the e-mail channel of the DJPK Contact Center.
+#
+#   make demo     set up this machine (Debian 12 + Swift toolchain, as root), start the loopback
+#                 test Dovecot, build, put samples/mail/*.eml into a fresh demo mailbox, run one
+#                 ingest cycle and show the tickets, auto-replies and bounces it produced
+#   make test     THE test command (CI's .ci/run calls it): setup, test servers, build, swift test
+#   make build    debug build            make release   release build
+#   make install  release binary, systemd unit, `surel` user, /var/lib/surel, /etc/surel/surel.toml
+#   make bench    scripts/bench-ingest   make clean     build products and the demo state
+#
+# Every recipe is one bash script (.ONESHELL) run with -euo pipefail: the first failing command stops it.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := build
+
+SWIFT ?= swift
+# The toolchain tarball lives in /opt/swift on our machines; use it when swift is not on PATH.
+ifeq ($(shell command -v $(SWIFT) 2>/dev/null),)
+export PATH := $(PATH):/opt/swift/usr/bin
+endif
+
+# Paths of `make install`. deploy/surel.service runs /usr/local/bin/surel and reads /etc/surel/surel.toml.
+DESTDIR ?=
+BINDIR ?= /usr/local/bin
+UNITDIR ?= /etc/systemd/system
+CONFDIR ?= /etc/surel
+STATEDIR ?= /var/lib/surel
+
+# Scratch state of `make demo` (config, password file, SQLite store, attachments); wiped on every run.
+DEMO_DIR ?= /tmp/surel-demo
+SAMPLES := $(sort $(wildcard samples/mail/*.eml))
+# How the samples reach the demo mailbox: append (IMAP APPEND with curl) or maildir (files written directly).
+DEMO_UPLOAD ?= append
+
+# Extra arguments for `swift test` (e.g. TEST_ARGS='--filter SurelMailTests') and scripts/bench-ingest.
+TEST_ARGS ?=
+BENCH_ARGS ?=
+
+.PHONY: demo test build release install bench clean
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release
+
+test:
+	scripts/setup-system
+	scripts/test-mailservers start
+	eval "$$(scripts/test-mailservers env)"
+	$(SWIFT) build --build-tests
+	$(SWIFT) test $(TEST_ARGS)
+
+demo:
+	@step() { printf '\n==> %s\n' "$$*"; }
+	step "scripts/setup-system"
+	scripts/setup-system
+	# The demo needs IMAP only; `make test` starts Postfix too when it needs it.
+	step "scripts/test-mailservers start (loopback Dovecot; an already running one is reused)"
+	SUREL_TEST_POSTFIX=0 scripts/test-mailservers start
+	eval "$$(scripts/test-mailservers env)"
+	step "$(SWIFT) build -c release"
+	$(SWIFT) build -c release
+	surel="$$($(SWIFT) build -c release --show-bin-path)/surel"
+	step "fresh demo mailbox and store"
+	rm -rf "$(DEMO_DIR)"
+	install -d -m 0700 "$(DEMO_DIR)"
+	# Mailboxes of earlier demos are thrown away; every run gets a new user (the test Dovecot accepts any name).
+	rm -rf "$$SUREL_TEST_MAIL_DIR"/surel-demo-*
+	user="surel-demo-$$(date +%s)-$$$$"
+	samples=($(SAMPLES))
+	[[ $${#samples[@]} -gt 0 ]] || { echo "no samples/mail/*.eml" >&2; exit 1; }
+	if [[ "$(DEMO_UPLOAD)" == append ]] && command -v curl >/dev/null; then
+		# IMAP APPEND, one message at a time in file-name order (UIDs follow that order).
+		# The samples are stored with LF line ends; IMAP wants CRLF.
+		for f in "$${samples[@]}"; do
+			sed 's/\r*$$/\r/' "$$f" >"$(DEMO_DIR)/append.eml"
+			curl --silent --show-error --fail --url "$$SUREL_TEST_IMAP_URL/INBOX" \
+				--user "$$user:$$SUREL_TEST_PASSWORD" --upload-file "$(DEMO_DIR)/append.eml"
+			echo "APPEND $$f"
+		done
+		rm -f "$(DEMO_DIR)/append.eml"
+	else
+		# DEMO_UPLOAD=maildir, or no curl binary: write the user's Maildir; Dovecot picks the files up at the next SELECT,
+		# numbering them in file-name order.
+		md="$$SUREL_TEST_MAIL_DIR/$$user/Maildir"
+		for d in "$$SUREL_TEST_MAIL_DIR/$$user" "$$md" "$$md/cur" "$$md/new" "$$md/tmp"; do
+			install -d -o vmail -g vmail -m 0700 "$$d"
+		done
+		i=0
+		for f in "$${samples[@]}"; do
+			i=$$((i + 1))
+			name="$$(date +%s).M$$(printf '%06d' "$$i")P$$$$.surel-demo"
+			install -o vmail -g vmail -m 0600 "$$f" "$$md/tmp/$$name"
+			mv "$$md/tmp/$$name" "$$md/new/$$name"
+			echo "Maildir $$f"
+		done
+	fi
+	printf '%s\n' "$$SUREL_TEST_PASSWORD" >"$(DEMO_DIR)/imap.password"
+	chmod 0600 "$(DEMO_DIR)/imap.password"
+	cat >"$(DEMO_DIR)/surel.toml" <<-EOF
+	# Written by \`make demo\`: the loopback test Dovecot, plain IMAP (allowed on loopback only).
+	[mailbox]
+	url = "$$SUREL_TEST_IMAP_URL/INBOX"
+	user = "$$user"
+	password_file = "$(DEMO_DIR)/imap.password"
+	tls = "none"
+	after_store = "flag"
+	poll_interval = "30s"
+
+	[store]
+	path = "$(DEMO_DIR)/surel.sqlite"
+	attachments = "$(DEMO_DIR)/attachments"
+
+	[log]
+	level = "info"
+	EOF
+	echo "config: $(DEMO_DIR)/surel.toml (mailbox user $$user)"
+	export SUREL_CONFIG="$(DEMO_DIR)/surel.toml"
+	step "surel check-config"
+	"$$surel" check-config
+	step "surel run --once"
+	"$$surel" run --once
+	step "surel tickets list"
+	"$$surel" tickets list
+	step "surel messages list --kind autoreply"
+	"$$surel" messages list --kind autoreply
+	step "surel messages list --kind bounce"
+	"$$surel" messages list --kind bounce
+	step "surel quarantine list"
+	"$$surel" quarantine list
+	first="$$("$$surel" tickets list --json | grep -o '"number" *: *"[0-9]*-[0-9]*"' | head -n 1 | grep -o '[0-9]*-[0-9]*')" || true
+	if [[ -n $$first ]]; then
+		step "surel tickets show $$first"
+		"$$surel" tickets show "$$first"
+	fi
+	step "done: SUREL_CONFIG=$(DEMO_DIR)/surel.toml $$surel tickets list --json"
+
+install: release
+	bin="$$($(SWIFT) build -c release --show-bin-path)/surel"
+	install -D -m 0755 "$$bin" "$(DESTDIR)$(BINDIR)/surel"
+	install -D -m 0644 deploy/surel.service "$(DESTDIR)$(UNITDIR)/surel.service"
+	if ! getent group surel >/dev/null; then groupadd --system surel; fi
+	if ! getent passwd surel >/dev/null; then
+		useradd --system --gid surel --home-dir "$(STATEDIR)" --no-create-home \
+			--shell /usr/sbin/nologin --comment "surel, DJPK Contact Center e-mail channel" surel
+	fi
+	install -d -o surel -g surel -m 0750 "$(DESTDIR)$(STATEDIR)"
+	install -d -o root -g surel -m 0750 "$(DESTDIR)$(CONFDIR)"
+	# The example config is copied only once: an existing surel.toml is never overwritten.
+	if [[ ! -e "$(DESTDIR)$(CONFDIR)/surel.toml" ]]; then
+		install -o root -g surel -m 0640 deploy/surel.toml.example "$(DESTDIR)$(CONFDIR)/surel.toml"
+		echo "installed $(CONFDIR)/surel.toml: edit [mailbox], put the IMAP password in $(CONFDIR)/imap.password (mode 0600 root)"
+	else
+		echo "kept existing $(CONFDIR)/surel.toml"
+	fi
+	# Only when systemd runs this machine (it is not PID 1 in containers).
+	if [[ -z "$(DESTDIR)" && -d /run/systemd/system ]]; then systemctl daemon-reload; fi
+	echo "next: surel check-config --config $(CONFDIR)/surel.toml && systemctl enable --now surel"
+
+bench: release
+	[[ -x scripts/bench-ingest ]] || { echo "scripts/bench-ingest is missing or not executable" >&2; exit 1; }
+	scripts/setup-system
+	scripts/test-mailservers start
+	eval "$$(scripts/test-mailservers env)"
+	scripts/bench-ingest $(BENCH_ARGS)
+
+clean:
+	$(SWIFT) package clean
+	rm -rf "$(DEMO_DIR)"
