@@ -25,6 +25,8 @@ public final class Ingestor {
     let database: SurelDatabase
     let attachments: AttachmentDirectory
     let source: MailSource
+    /// A second connection for the prefetch thread.
+    private lazy var fetchSource: MailSource = source.sibling()
     let classifier: Classifier
     let logger: Logger
     let now: () -> Date
@@ -49,8 +51,11 @@ public final class Ingestor {
         var report = CycleReport()
         let status = try source.status()
         var cursor = try database.cursor(mailbox: mailboxKey)
+        // After a UIDVALIDITY change every message may already be stored: check before parsing.
+        var rereading = false
         if cursor == nil || cursor!.uidValidity != status.uidValidity {
             if let old = cursor {
+                rereading = true
                 logger.warning("mailbox UIDVALIDITY changed: re-reading it, stored messages are not stored again",
                                metadata: ["mailbox": "\(source.displayName)", "old": "\(old.uidValidity)",
                                           "new": "\(status.uidValidity)"])
@@ -58,47 +63,59 @@ public final class Ingestor {
             try database.resetCursor(mailbox: mailboxKey, uidValidity: status.uidValidity, now: now())
             cursor = try database.cursor(mailbox: mailboxKey)
         }
-        var pendingDuplicates: [Int64] = []
-        try flushServerActions(uidValidity: status.uidValidity, duplicates: &pendingDuplicates)   // left by a crash
+        var duplicates: [Int64] = []
+        try flushServerActions(uidValidity: status.uidValidity, duplicates: &duplicates)   // left by a crash
         let uids = try source.uids(above: cursor!.lastUID, uidValidity: status.uidValidity)
+        guard !uids.isEmpty else { return report }
+
+        let prefetcher = Prefetcher(source: fetchSource, uids: uids, uidValidity: status.uidValidity)
+        defer { prefetcher.cancel() }
+        // From here on the mailbox is flagged through the prefetch connection (see Prefetcher).
+        let flagger: ([Int64]) throws -> Void = { [config] uids in
+            try prefetcher.perform { try $0.apply(config.mailbox.afterStore, uids: uids, uidValidity: status.uidValidity) }
+        }
         var sinceBarrier = 0
-        for uid in uids {
+        while let item = prefetcher.next() {
             if shouldStop() { report.stoppedEarly = true; break }
-            let advance = CursorAdvance(mailbox: mailboxKey, uidValidity: status.uidValidity, uid: uid, at: now())
-            guard let raw = try source.fetch(uid: uid, uidValidity: status.uidValidity) else {
+            let advance = CursorAdvance(mailbox: mailboxKey, uidValidity: status.uidValidity, uid: item.uid, at: now())
+            guard let (raw, sha) = try item.result.get() else {
                 try database.advanceCursor(advance)
                 report.vanished += 1
                 continue
             }
             report.fetched += 1
-            let outcome = try ingest(raw: raw, uid: uid, uidValidity: status.uidValidity, cursor: advance)
+            let outcome = try ingest(raw: raw, sha256: sha, uid: item.uid, uidValidity: status.uidValidity,
+                                     cursor: advance, checkDuplicateFirst: rereading)
             count(outcome, into: &report)
-            if outcome == .duplicate { pendingDuplicates.append(uid) }
+            if outcome == .duplicate { duplicates.append(item.uid) }
             sinceBarrier += 1
             if sinceBarrier >= batchSize {
-                try flushServerActions(uidValidity: status.uidValidity, duplicates: &pendingDuplicates)
+                try flushServerActions(uidValidity: status.uidValidity, duplicates: &duplicates, via: flagger)
                 sinceBarrier = 0
             }
             progress()
         }
-        try flushServerActions(uidValidity: status.uidValidity, duplicates: &pendingDuplicates)
+        try flushServerActions(uidValidity: status.uidValidity, duplicates: &duplicates, via: flagger)
         return report
     }
 
     /// Parses, triages and stores one raw message (with the cursor advance when it came from the mailbox).
     /// Never throws for a bad message: that is quarantined. Throws only when the store itself fails.
     @discardableResult
-    public func ingest(raw: Data, uid: Int64?, uidValidity: Int64?, cursor: CursorAdvance?,
-                       replacingQuarantined rowID: Int64? = nil) throws -> IngestOutcome {
+    public func ingest(raw: Data, sha256: String? = nil, uid: Int64?, uidValidity: Int64?, cursor: CursorAdvance?,
+                       replacingQuarantined rowID: Int64? = nil, checkDuplicateFirst: Bool = true) throws -> IngestOutcome {
         let received = now()
-        var hasher = SHA256()
-        hasher.update(raw)
-        let sha = SHA256.hexString(hasher.finalize())
+        let sha = sha256 ?? {
+            var hasher = SHA256()
+            hasher.update(raw)
+            return SHA256.hexString(hasher.finalize())
+        }()
         var base = IncomingMessage(kind: .quarantined, messageID: nil, rawSHA256: sha, raw: raw, mailbox: mailboxKey,
                                    uidValidity: uidValidity, uid: uid, subject: "", fromName: nil, fromEmail: nil,
                                    sentAt: nil, receivedAt: received, threadTime: received, text: "", html: nil, inReplyTo: [],
                                    references: [], note: nil, bounce: nil, isBulk: false, attachments: [])
-        if rowID == nil, cursor != nil, try database.isStored(sha256: sha) {
+        // The store refuses duplicates in its transaction anyway; checking first only saves the parsing.
+        if checkDuplicateFirst, rowID == nil, cursor != nil, try database.isStored(sha256: sha) {
             return try database.storeIncoming(base, ticket: nil, cursor: cursor)
         }
         let parsed: ParsedMessage
@@ -193,23 +210,19 @@ public final class Ingestor {
 
     // MARK: server-side actions
 
-    private func flushServerActions(uidValidity: Int64, duplicates: inout [Int64]) throws {
-        DurabilityBarrier.sync(paths: [(config.store.path as NSString).deletingLastPathComponent, attachments.path])
-        try applyPendingServerActions(uidValidity: uidValidity)
-        for uid in duplicates { try source.apply(config.mailbox.afterStore, uid: uid, uidValidity: uidValidity) }
-        duplicates.removeAll()
-    }
-
-    private func applyPendingServerActions(uidValidity: Int64) throws {
+    /// Makes what was stored durable, then does the pending flag/move/delete on the server in one command per
+    /// batch, then forgets them. Duplicates (already stored under an earlier UIDVALIDITY) get the action too.
+    private func flushServerActions(uidValidity: Int64, duplicates: inout [Int64],
+                                    via apply: (([Int64]) throws -> Void)? = nil) throws {
         let pending = try database.pendingServerActions(mailbox: mailboxKey)
-        var done: [Int64] = []
-        defer { try? database.markServerActionDone(rowIDs: done) }
-        for p in pending {
-            // Under an older UIDVALIDITY the UID names nothing any more: nothing to do.
-            if p.uidValidity == uidValidity {
-                try source.apply(config.mailbox.afterStore, uid: p.uid, uidValidity: uidValidity)
-            }
-            done.append(p.rowID)
+        guard !pending.isEmpty || !duplicates.isEmpty else { return }
+        DurabilityBarrier.sync(paths: [(config.store.path as NSString).deletingLastPathComponent, attachments.path])
+        // Under an older UIDVALIDITY a UID names nothing any more: nothing to do for those.
+        let uids = pending.filter { $0.uidValidity == uidValidity }.map(\.uid) + duplicates
+        if let apply { try apply(uids) } else {
+            try source.apply(config.mailbox.afterStore, uids: uids, uidValidity: uidValidity)
         }
+        try database.markServerActionDone(rowIDs: pending.map(\.rowID))
+        duplicates.removeAll()
     }
 }

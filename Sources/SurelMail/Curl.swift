@@ -109,6 +109,8 @@ final class CurlHandle {
         surel_curl_setopt_long(h, CURLOPT_BUFFERSIZE, options.receiveBufferSize)
         surel_curl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         surel_curl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
+        // One connection per handle: after a fresh connect the old one is closed, not kept for a later reuse.
+        surel_curl_setopt_long(h, CURLOPT_MAXCONNECTS, 1)
         surel_curl_setopt_write_function(h, writeToBuffer)
     }
 

@@ -54,7 +54,10 @@ public protocol MailSource: AnyObject {
     func uids(above uid: Int64, uidValidity: Int64) throws -> [Int64]
     /// The raw message, or nil when it no longer exists.
     func fetch(uid: Int64, uidValidity: Int64) throws -> Data?
-    func apply(_ action: AfterStoreAction, uid: Int64, uidValidity: Int64) throws
+    /// Flags, moves or deletes these messages, in one command per batch.
+    func apply(_ action: AfterStoreAction, uids: [Int64], uidValidity: Int64) throws
+    /// A second connection to the same mailbox, so fetching can run beside the rest.
+    func sibling() -> MailSource
 }
 
 public enum IMAPError: Error, CustomStringConvertible, Sendable {
@@ -125,18 +128,39 @@ public final class CurlIMAPSource: MailSource {
         }
     }
 
-    public func apply(_ action: AfterStoreAction, uid: Int64, uidValidity: Int64) throws {
+    public func apply(_ action: AfterStoreAction, uids: [Int64], uidValidity: Int64) throws {
+        guard !uids.isEmpty else { return }
         let url = folderURL(uidValidity)
-        switch action {
-        case .flag(let keyword):
-            _ = try run(url: url, command: "UID STORE \(uid) +FLAGS.SILENT (\(keyword))")
-        case .move(let folder):
-            try createFolderOnce(folder)
-            _ = try run(url: url, command: "UID MOVE \(uid) \(Self.quote(folder))")
-        case .delete:
-            _ = try run(url: url, command: "UID STORE \(uid) +FLAGS.SILENT (\\Deleted)")
-            _ = try run(url: url, command: "UID EXPUNGE \(uid)")
+        // Keep each command line short (servers limit it): at most 500 ranges per command.
+        for set in Self.uidSets(uids, maxRanges: 500) {
+            switch action {
+            case .flag(let keyword):
+                _ = try run(url: url, command: "UID STORE \(set) +FLAGS.SILENT (\(keyword))")
+            case .move(let folder):
+                try createFolderOnce(folder)
+                _ = try run(url: url, command: "UID MOVE \(set) \(Self.quote(folder))")
+            case .delete:
+                _ = try run(url: url, command: "UID STORE \(set) +FLAGS.SILENT (\\Deleted)")
+                _ = try run(url: url, command: "UID EXPUNGE \(set)")   // RFC 4315: only these, not others' \Deleted
+            }
         }
+    }
+
+    public func sibling() -> MailSource { CurlIMAPSource(endpoint: endpoint) }
+
+    /// IMAP sequence sets ("1:5,7,9:12") for sorted or unsorted UIDs, split every `maxRanges` ranges.
+    static func uidSets(_ uids: [Int64], maxRanges: Int) -> [String] {
+        var sets: [String] = []
+        var ranges: [String] = []
+        var sorted = Array(Set(uids)).sorted()[...]
+        while let first = sorted.popFirst() {
+            var last = first
+            while let next = sorted.first, next == last + 1 { last = next; sorted.removeFirst() }
+            ranges.append(first == last ? "\(first)" : "\(first):\(last)")
+            if ranges.count == maxRanges { sets.append(ranges.joined(separator: ",")); ranges = [] }
+        }
+        if !ranges.isEmpty { sets.append(ranges.joined(separator: ",")) }
+        return sets
     }
 
     // MARK: mailbox administration (tests, demo)

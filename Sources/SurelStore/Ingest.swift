@@ -58,7 +58,7 @@ public struct IncomingMessage: Sendable {
                       references: references.joined(separator: " "), note: note,
                       bounceRecipient: bounce?.recipient, bounceStatus: bounce?.status,
                       bounceDiagnostic: bounce?.diagnostic, bounceOriginalMessageID: bounce?.originalMessageID,
-                      isBulk: isBulk, serverAction: uid == nil ? nil : "pending")
+                      isBulk: isBulk)
     }
 }
 

@@ -75,7 +75,7 @@ extension SurelDatabase {
             try StoredMessage.fetchAll(db, sql: """
                 SELECT id, kind, ticketID, messageID, rawSHA256, X'' AS raw, size, mailbox, uidValidity, uid, subject,
                        fromName, fromEmail, sentAt, receivedAt, threadTime, text, html, inReplyTo, "references", note,
-                       bounceRecipient, bounceStatus, bounceDiagnostic, bounceOriginalMessageID, isBulk, serverAction
+                       bounceRecipient, bounceStatus, bounceDiagnostic, bounceOriginalMessageID, isBulk
                 FROM message WHERE kind = ? ORDER BY id
                 """, arguments: [kind.rawValue])
         }

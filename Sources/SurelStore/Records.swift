@@ -78,8 +78,6 @@ public struct StoredMessage: Codable, FetchableRecord, MutablePersistableRecord,
     public var bounceOriginalMessageID: String?
     /// Bulk mail (Precedence bulk/list, List-Id): never answered automatically.
     public var isBulk: Bool
-    /// "pending" while the after-store action on the IMAP server has not been done yet.
-    public var serverAction: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

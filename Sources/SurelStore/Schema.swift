@@ -67,8 +67,14 @@ enum Schema {
                 t.column("bounceDiagnostic", .text)
                 t.column("bounceOriginalMessageID", .text).indexed()
                 t.column("isBulk", .boolean).notNull()
-                // "pending" while the flag/move/delete on the IMAP server is still to be done.
-                t.column("serverAction", .text).indexed()
+            }
+            // Flag/move/delete on the IMAP server still to be done for a stored message. A table of its own:
+            // clearing a column of `message` would make SQLite rewrite the whole row, raw bytes included.
+            try db.create(table: "pendingServerAction") { t in
+                t.primaryKey("messageRowID", .integer).references("message", onDelete: .cascade)
+                t.column("mailbox", .text).notNull().indexed()
+                t.column("uidValidity", .integer).notNull()
+                t.column("uid", .integer).notNull()
             }
             // Dedupe: the same raw bytes are stored once, whatever UID or UIDVALIDITY they came under.
             try db.create(index: "message_incoming_sha", on: "message", columns: ["rawSHA256"], unique: true,

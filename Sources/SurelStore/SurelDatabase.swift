@@ -78,6 +78,11 @@ public final class SurelDatabase: @unchecked Sendable {
             } else {
                 try row.insert(db)
             }
+            if let cursor, let uid = incoming.uid {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO pendingServerAction(messageRowID, mailbox, uidValidity, uid) VALUES (?, ?, ?, ?)
+                    """, arguments: [row.id, cursor.mailbox, cursor.uidValidity, uid])
+            }
             for a in incoming.attachments {
                 var rec = StoredAttachment(id: nil, messageRowID: row.id!, filename: a.filename,
                                            contentType: a.contentType, size: a.size, sha256: a.sha256,
@@ -97,16 +102,15 @@ public final class SurelDatabase: @unchecked Sendable {
     public func pendingServerActions(mailbox: String) throws -> [(rowID: Int64, uid: Int64, uidValidity: Int64)] {
         try writer.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT id, uid, uidValidity FROM message
-                WHERE serverAction = 'pending' AND mailbox = ? AND uid IS NOT NULL ORDER BY id
-                """, arguments: [mailbox]).map { ($0["id"], $0["uid"], $0["uidValidity"]) }
+                SELECT messageRowID, uid, uidValidity FROM pendingServerAction WHERE mailbox = ? ORDER BY uid
+                """, arguments: [mailbox]).map { ($0["messageRowID"], $0["uid"], $0["uidValidity"]) }
         }
     }
 
     public func markServerActionDone(rowIDs: [Int64]) throws {
         guard !rowIDs.isEmpty else { return }
         try writer.write { db in
-            try db.execute(sql: "UPDATE message SET serverAction = NULL WHERE id IN (\(rowIDs.map { _ in "?" }.joined(separator: ",")))",
+            try db.execute(sql: "DELETE FROM pendingServerAction WHERE messageRowID IN (\(rowIDs.map { _ in "?" }.joined(separator: ",")))",
                            arguments: StatementArguments(rowIDs))
         }
     }

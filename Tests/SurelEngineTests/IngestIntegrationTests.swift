@@ -80,9 +80,11 @@ final class IngestIntegrationTests: XCTestCase {
             XCTAssertNotNil(b.bounceOriginalMessageID, "bounce \(b.id!) without the returned Message-ID")
         }
 
-        // The stored messages are flagged on the server.
-        let status = try h.source.status()
-        XCTAssertTrue(try h.source.flags(uid: 1, uidValidity: status.uidValidity).contains("$SurelStored"))
+        // The stored messages are flagged on the server (seen from another client's connection).
+        let client = CurlIMAPSource(endpoint: h.config.mailbox.endpoint)
+        let status = try client.status()
+        XCTAssertTrue(try client.flags(uid: 1, uidValidity: status.uidValidity).contains("$SurelStored"))
+        XCTAssertTrue(try client.flags(uid: Int64(labels.count), uidValidity: status.uidValidity).contains("$SurelStored"))
 
         // A second cycle changes nothing.
         let before = try h.database.counts()

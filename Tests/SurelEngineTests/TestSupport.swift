@@ -152,13 +152,26 @@ enum TestEnv {
     }
 
     /// Runs scripts/test-mailservers with a command (start, stop).
+    /// Not with Foundation's Process: on Linux it learns that a child exited when a socket it hands the child is
+    /// closed, and the Dovecot that `start` daemonises inherits that socket, so waitUntilExit() never returned
+    /// (swift-corelibs-foundation#4795). posix_spawn + waitpid instead, through a shell that closes every
+    /// descriptor above 2 first, so the servers hold none of this process's descriptors either.
     static func mailservers(_ command: String) throws {
-        let p = Process()
-        p.executableURL = packageRoot.appendingPathComponent("scripts/test-mailservers")
-        p.arguments = [command]
-        try p.run()
-        p.waitUntilExit()
-        if p.terminationStatus != 0 { throw NSError(domain: "test-mailservers \(command) failed", code: Int(p.terminationStatus)) }
+        let script = packageRoot.appendingPathComponent("scripts/test-mailservers").path
+        let closeAndExec = #"for f in /proc/$$/fd/*; do f=${f##*/}; if [ "$f" -gt 2 ]; then eval "exec $f>&-"; fi; done; exec "$0" "$@""#
+        let args = ["/bin/bash", "-c", closeAndExec, script, command]
+        var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, "/bin/bash", nil, nil, &argv, environ)
+        guard rc == 0 else { throw NSError(domain: "posix_spawn test-mailservers \(command)", code: Int(rc)) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exited = status & 0x7f == 0
+        let code = (status >> 8) & 0xff
+        if !exited || code != 0 {
+            throw NSError(domain: "test-mailservers \(command) failed", code: Int(exited ? code : 128 + (status & 0x7f)))
+        }
     }
 }
 
@@ -183,7 +196,8 @@ struct CorpusLabel {
 func rawMessageID(_ data: Data) -> String? {
     let text = String(decoding: data.prefix(64 * 1024), as: UTF8.self)
     var inHeader = true
-    var lines = text.components(separatedBy: "\n").makeIterator()
+    // Split on Character.isNewline: "\r\n" is one Character, which components(separatedBy: "\n") does not split.
+    var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init).makeIterator()
     while inHeader, let line = lines.next() {
         if line.trimmingCharacters(in: .whitespaces).isEmpty { inHeader = false; break }
         if line.lowercased().hasPrefix("message-id:") {

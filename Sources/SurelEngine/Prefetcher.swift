@@ -1,0 +1,123 @@
+// Fetching runs beside parsing: a thread with its own IMAP connection fetches and hashes the next messages
+// while the caller parses and stores the current one (2 cores: the network wait and the CPU work overlap).
+// Bounded by count and bytes, so memory stays flat whatever the mailbox holds.
+// Other commands on the selected mailbox (flagging stored messages) also run on this thread's connection, between
+// fetches: were they sent on a second connection, each would carry an untagged FETCH for every \Seen our fetches
+// set, and libcurl (Debian's 7.88 with its header-size cap) fails a transfer past 300 KB of such lines.
+import Foundation
+import SurelCore
+import SurelMail
+
+final class Prefetcher: @unchecked Sendable {
+    struct Item {
+        let uid: Int64
+        /// nil: the message vanished between SEARCH and FETCH.
+        let result: Result<(raw: Data, sha256: String)?, Error>
+    }
+
+    private let condition = NSCondition()
+    private var queue: [Item] = []
+    private var queuedBytes = 0
+    private var finished = false
+    private var cancelled = false
+    private let done = DispatchSemaphore(value: 0)
+    private let maxItems: Int
+    private let maxBytes: Int
+    private var work: [(MailSource) -> Void] = []
+
+    init(source: MailSource, uids: [Int64], uidValidity: Int64, maxItems: Int = 32, maxBytes: Int = 64 << 20) {
+        self.maxItems = maxItems
+        self.maxBytes = maxBytes
+        let thread = Thread { [self] in
+            defer { done.signal() }
+            var fetchFailed = false
+            for uid in uids {
+                runQueuedWork(on: source)
+                let item: Item
+                do {
+                    let hashed = try source.fetch(uid: uid, uidValidity: uidValidity).map { raw -> (Data, String) in
+                        var h = SHA256()
+                        h.update(raw)
+                        return (raw, SHA256.hexString(h.finalize()))
+                    }
+                    item = Item(uid: uid, result: .success(hashed))
+                } catch {
+                    item = Item(uid: uid, result: .failure(error))
+                    fetchFailed = true
+                }
+                guard put(item, source: source) else { return }
+                if fetchFailed { break }   // the caller stops at the error
+            }
+            condition.lock(); finished = true; condition.broadcast(); condition.unlock()
+            // Serve the caller's remaining commands (the last flags of the cycle) until cancelled.
+            while true {
+                condition.lock()
+                while work.isEmpty && !cancelled { condition.wait() }
+                if work.isEmpty { condition.unlock(); return }
+                condition.unlock()
+                runQueuedWork(on: source)
+            }
+        }
+        thread.name = "surel-prefetch"
+        thread.start()
+    }
+
+    /// Waits for room (serving queued commands meanwhile); false when cancelled.
+    private func put(_ item: Item, source: MailSource) -> Bool {
+        let size = (try? item.result.get())??.raw.count ?? 0
+        condition.lock()
+        while !cancelled && !queue.isEmpty && (queue.count >= maxItems || queuedBytes + size > maxBytes) {
+            if !work.isEmpty {
+                condition.unlock(); runQueuedWork(on: source); condition.lock()
+                continue
+            }
+            condition.wait()
+        }
+        defer { condition.unlock() }
+        if cancelled { return false }
+        queue.append(item)
+        queuedBytes += size
+        condition.broadcast()
+        return true
+    }
+
+    private func runQueuedWork(on source: MailSource) {
+        condition.lock()
+        let jobs = work
+        work.removeAll()
+        condition.unlock()
+        for job in jobs { job(source) }
+    }
+
+    /// Runs `body` on the prefetch connection, between two fetches, and returns its result.
+    func perform<T>(_ body: @escaping (MailSource) throws -> T) throws -> T {
+        var result: Result<T, Error>?
+        let finishedJob = DispatchSemaphore(value: 0)
+        condition.lock()
+        work.append { source in
+            result = Result { try body(source) }
+            finishedJob.signal()
+        }
+        condition.broadcast()
+        condition.unlock()
+        finishedJob.wait()
+        return try result!.get()
+    }
+
+    /// The next message in UID order, or nil when all were handed out.
+    func next() -> Item? {
+        condition.lock(); defer { condition.unlock() }
+        while queue.isEmpty && !finished { condition.wait() }
+        if queue.isEmpty { return nil }
+        let item = queue.removeFirst()
+        queuedBytes -= (try? item.result.get())??.raw.count ?? 0
+        condition.broadcast()
+        return item
+    }
+
+    /// Stops the thread after its current fetch and waits for it.
+    func cancel() {
+        condition.lock(); cancelled = true; condition.broadcast(); condition.unlock()
+        done.wait()
+    }
+}
