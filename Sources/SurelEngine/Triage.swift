@@ -53,9 +53,20 @@ public enum Triage {
         s.trimmingCharacters(in: CharacterSet(charactersIn: "<> \t"))
     }
 
+    /// Compiled once per pattern: triage runs for every message.
+    private static let compiled = NSCache<NSString, NSRegularExpression>()
+
     private static func firstMatch(_ pattern: String, in text: String, group: Int = 1) -> String? {
-        guard let re = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive, .anchorsMatchLines]),
-              let m = re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+        let re: NSRegularExpression
+        if let cached = compiled.object(forKey: pattern as NSString) {
+            re = cached
+        } else {
+            guard let new = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive, .anchorsMatchLines])
+            else { return nil }
+            compiled.setObject(new, forKey: pattern as NSString)
+            re = new
+        }
+        guard let m = re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
               let r = Range(m.range(at: group), in: text) else { return nil }
         return String(text[r])
     }
