@@ -4,6 +4,9 @@
 // attachments with RFC 2231/2047 names, forwarded message/rfc822 parts, and delivery status notifications
 // (RFC 3464). Malformed input yields a best-effort message with `warnings`; only bytes Mailutils cannot make a
 // message of at all throw `MIMEParseError.unparseable`.
+// Mailutils parses headers (the message's, and each part's header block); multipart bodies are split in Swift
+// (MultipartSplitter) and bodies are sliced from the message's bytes and decoded here: Mailutils' own splitter
+// and body streams run at ~20 MB/s and mis-split some mail (see Mailutils.swift).
 import Foundation
 
 public enum MIMEParser {
@@ -120,7 +123,10 @@ public enum MIMEParser {
         fillHeaders(&p, from: msg, warnings: &warnings)
         walk.warnings += warnings
         var inner = Walk()
-        entity(msg, defaultType: "text/plain", depth: depth, walk: &inner)
+        withExtendedLifetime(msg) {
+            let root = Entity(header: .message(msg), bytes: msg.bytes, body: msg.bodyRange)
+            entity(root, defaultType: "text/plain", depth: depth, walk: &inner)
+        }
         p.text = inner.pieces.joined(separator: "\n\n")
         p.html = inner.html
         p.attachments = inner.attachments
@@ -178,7 +184,44 @@ public enum MIMEParser {
 
     // MARK: - The MIME tree
 
-    static func entity(_ msg: MUMessage, defaultType: String, depth: Int, walk: inout Walk) {
+    /// One MIME entity: its header (Mailutils' parse of the message or of the part's header block) and its body as
+    /// a byte range of the LF-normalized bytes of the message it is in. `bytes` stays valid while that
+    /// MUMessage lives, which `message` guarantees for the whole walk.
+    struct Entity {
+        enum Header {
+            case message(MUMessage)
+            case part(MUHeader)
+            case none
+        }
+        let header: Header
+        let bytes: UnsafeRawBufferPointer
+        let body: Range<Int>
+
+        func headerValue(_ name: String) -> [UInt8]? {
+            switch header {
+            case .message(let m): return m.headerValue(name)
+            case .part(let h): return h.value(name)
+            case .none: return nil
+            }
+        }
+
+        var bodyBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[body]) }
+
+        /// The parts of this multipart entity, split on `boundary`; nil when no delimiter line is found.
+        func parts(boundary: String) -> (parts: [Entity], closed: Bool)? {
+            guard let split = MultipartSplitter.split(bytes, body, boundary: Array(boundary.utf8)) else { return nil }
+            let parts = split.parts.map { range -> Entity in
+                let (head, body) = MultipartSplitter.headerAndBody(bytes, range)
+                // An empty header block needs no Mailutils object; a refused one reads as no header (defaults).
+                let header: Header = head.isEmpty ? .none
+                    : MUHeader(UnsafeRawBufferPointer(rebasing: bytes[head])).map { .part($0) } ?? .none
+                return Entity(header: header, bytes: bytes, body: body)
+            }
+            return (parts, split.closed)
+        }
+    }
+
+    static func entity(_ msg: Entity, defaultType: String, depth: Int, walk: inout Walk) {
         var ctype = defaultType
         var cparams: [String: String] = [:]
         if let raw = msg.headerValue("Content-Type") {
@@ -207,11 +250,13 @@ public enum MIMEParser {
                 attach(msg, ctype: ctype, cte: cte, filename: filename, inline: false, walk: &walk)
                 return
             }
-            guard msg.isMultipart, let parts = msg.parts(), !parts.isEmpty else {
+            guard let boundary = cparams["boundary"], !boundary.isEmpty,
+                  let (parts, closed) = msg.parts(boundary: boundary), !parts.isEmpty else {
                 walk.warnings.append("\(ctype) without usable parts (boundary missing?): read as text")
                 leafText(msg, ctype: "text/plain", params: cparams, cte: cte, walk: &walk)
                 return
             }
+            if !closed { walk.warnings.append("\(ctype) without closing delimiter: last part taken to the end") }
             let sub = ctype.dropFirst("multipart/".count)
             if sub == "alternative" {
                 alternative(parts, depth: depth, walk: &walk)
@@ -247,7 +292,7 @@ public enum MIMEParser {
 
     /// multipart/alternative: every child is walked (so attachments and HTML inside are kept), but only one
     /// child's text is used: the first with text/plain, else the last that has any text.
-    static func alternative(_ parts: [MUMessage], depth: Int, walk: inout Walk) {
+    static func alternative(_ parts: [Entity], depth: Int, walk: inout Walk) {
         var chosen: Walk?
         for part in parts {
             var sub = Walk()
@@ -268,7 +313,7 @@ public enum MIMEParser {
         }
     }
 
-    static func leafText(_ msg: MUMessage, ctype: String, params: [String: String], cte: String?, walk: inout Walk) {
+    static func leafText(_ msg: Entity, ctype: String, params: [String: String], cte: String?, walk: inout Walk) {
         var (bytes, _) = decodedBody(msg, cte: cte, walk: &walk)
         stripCR(&bytes)
         var charset = params["charset"]
@@ -283,15 +328,15 @@ public enum MIMEParser {
         }
     }
 
-    static func attach(_ msg: MUMessage, ctype: String, cte: String?, filename: String?, inline: Bool, walk: inout Walk) {
-        let (bytes, _) = decodedBody(msg, cte: cte, walk: &walk)
-        walk.attachments.append(ParsedAttachment(filename: filename, contentType: ctype, data: Data(bytes), isInline: inline))
+    static func attach(_ msg: Entity, ctype: String, cte: String?, filename: String?, inline: Bool, walk: inout Walk) {
+        let data = decodedData(msg, cte: cte, walk: &walk)
+        walk.attachments.append(ParsedAttachment(filename: filename, contentType: ctype, data: data, isInline: inline))
     }
 
     /// message/rfc822: parsed as a message of its own. In a report (bounce) it is the returned message: its
     /// headers go to `embeddedHeaders` and its bytes stay an attachment. Elsewhere it is a forward: its text is
     /// appended under a separator and its attachments join ours.
-    static func embedded(_ msg: MUMessage, ctype: String, cte: String?, filename: String?, depth: Int, walk: inout Walk) {
+    static func embedded(_ msg: Entity, ctype: String, cte: String?, filename: String?, depth: Int, walk: inout Walk) {
         let (bytes, _) = decodedBody(msg, cte: cte, walk: &walk)
         guard depth < maxDepth, !bytes.isEmpty else {
             walk.attachments.append(ParsedAttachment(filename: filename, contentType: ctype, data: Data(bytes), isInline: false))
@@ -326,14 +371,35 @@ public enum MIMEParser {
         if walk.html == nil { walk.html = p.html }
     }
 
-    static func decodedBody(_ msg: MUMessage, cte: String?, walk: inout Walk) -> ([UInt8], String?) {
-        var enc = cte
-        if let e = enc, e != "base64", e != "quoted-printable", e != "7bit", e != "8bit", e != "binary", !e.isEmpty {
-            if e.contains("base64") { enc = "base64" }
-            else if e.contains("quoted") { enc = "quoted-printable" }
-            else { walk.warnings.append("unknown Content-Transfer-Encoding \"\(e.prefix(40))\": body kept as is") }
-        }
-        let (bytes, error) = msg.body(transferEncoding: enc)
+    /// The entity's body, transfer-decoded: base64 in Swift, quoted-printable through Mailutils' filter, anything
+    /// else as it is. The error (also added to the warnings) tells a decoding failure.
+    static func decodedBody(_ msg: Entity, cte: String?, walk: inout Walk) -> ([UInt8], String?) {
+        let enc = transferEncoding(cte, walk: &walk)
+        if enc == "base64" { return (Base64Body.decode(msg.bodyBytes), nil) }
+        return decodedOther(msg, encoding: enc, walk: &walk)
+    }
+
+    /// `decodedBody` as Data, for attachments: base64 decodes straight into the Data's storage (no second copy of
+    /// what is most of the bytes in mail).
+    static func decodedData(_ msg: Entity, cte: String?, walk: inout Walk) -> Data {
+        let enc = transferEncoding(cte, walk: &walk)
+        if enc == "base64" { return Base64Body.decodeData(msg.bodyBytes) }
+        return Data(decodedOther(msg, encoding: enc, walk: &walk).0)
+    }
+
+    /// The Content-Transfer-Encoding to apply; unknown ones are read as they are, with a warning.
+    static func transferEncoding(_ cte: String?, walk: inout Walk) -> String? {
+        guard let e = cte, e != "base64", e != "quoted-printable", e != "7bit", e != "8bit", e != "binary", !e.isEmpty
+        else { return cte }
+        if e.contains("base64") { return "base64" }
+        if e.contains("quoted") { return "quoted-printable" }
+        walk.warnings.append("unknown Content-Transfer-Encoding \"\(e.prefix(40))\": body kept as is")
+        return e
+    }
+
+    private static func decodedOther(_ msg: Entity, encoding: String?, walk: inout Walk) -> ([UInt8], String?) {
+        guard encoding == "quoted-printable" else { return (Array(msg.bodyBytes), nil) }
+        let (bytes, error) = Mailutils.decodeQuotedPrintable(msg.bodyBytes)
         if let error { walk.warnings.append(error) }
         return (bytes, error)
     }

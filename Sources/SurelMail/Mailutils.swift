@@ -9,8 +9,9 @@
 // - Streams are created with one reference; `mu_stream_to_message` takes its own, so ours is dropped with
 //   `mu_stream_unref` right after. `mu_body_get_streamref` / `mu_filter_create` also hand back one reference each.
 // - A message from `mu_stream_to_message` is owned by its internal stream: destroy it with
-//   `mu_message_destroy(&m, mu_message_get_owner(m))`. Parts from `mu_message_get_part` belong to their parent
-//   message (its MIME object): never destroy them, and keep the parent alive while a part is used (`parent`).
+//   `mu_message_destroy(&m, mu_message_get_owner(m))`.
+// - Its header ends at the first empty line or at a line of dashes only (`mu_mh_delim`, MH drafts); the body is
+//   the rest, and `mu_body_size` gives its length without reading it: that is how `bodyRange` finds the body.
 // - `sget` functions return borrowed pointers (valid while the object is unchanged); `aget` ones and
 //   `mu_rfc2047_decode` return malloc'd memory the caller frees.
 // - `mu_mime_header_parse` (RFC 2045/2231 parameters) fails as a whole when one RFC 2047 word or RFC 2231 value
@@ -19,8 +20,16 @@
 //   charset iconv lacks, double-frees (abort): see `continuationCharsetsAreSafe`.
 // - `mu_stream_to_message` leaks ~64 bytes each time it rejects a message (rare; only for broken header blocks).
 // - `mu_rfc2047_decode` fails as a whole on one unknown charset, and leaves raw 8-bit text alone.
-// - Splitting a multipart body (`mu_message_get_num_parts`/`get_part`) scans it a few bytes per mu_stream_read:
-//   about 22 MB/s here, the main cost for mail with large attachments; buffering the source stream did not help.
+// - Splitting a multipart body (`mu_message_get_num_parts`/`get_part`) scans it a byte at a time through several
+//   stream layers: about 22 MB/s here, 36% of ingest CPU on mail with attachments; buffering did not help. It is
+//   also lax and buggy (mime.c in 3.15): any line merely starting with the boundary (`--boundaryX`, any case,
+//   even without the leading dashes) is a delimiter; lines after a delimiter are header up to the next empty
+//   line, even across delimiters; and without a close delimiter the last part gets a stale length (its text or
+//   attachment came out empty or truncated: 26 SpamAssassin messages). So it is not used: MultipartSplitter
+//   finds the parts in Swift and only each part's header block goes to `mu_header_create`.
+// - Body streams (`mu_body_get_streamref`) and the base64 filter also read a few bytes per call (~20 MB/s):
+//   bodies are sliced from the message's own bytes; base64 is decoded in Swift, quoted-printable by Mailutils'
+//   filter over a static memory stream of just that body.
 // - Header field indices are 1-based; so are part numbers and address indices.
 // - The library is not documented as thread-safe (global debug and fallback-mode state): every entry point of
 //   MIMEParser holds `Mailutils.lock`.
@@ -146,22 +155,21 @@ enum Mailutils {
     }
 }
 
-/// One Mailutils message: the root of a parse (owns its bytes) or a MIME part of another `MUMessage`.
+/// One Mailutils message built from bytes (a whole mail or an embedded message/rfc822). It owns its
+/// LF-normalized bytes; MIMEParser reads headers through Mailutils and bodies straight from `bytes`.
 final class MUMessage {
     let raw: mu_message_t
-    private let parent: MUMessage?           // keeps the owner of a part alive
-    private let buffer: UnsafeMutableRawBufferPointer?  // bytes under a root message's static stream
+    private let buffer: UnsafeMutableRawBufferPointer?  // bytes under the static stream
+    private let length: Int                             // bytes used in `buffer`
 
-    private init(raw: mu_message_t, parent: MUMessage?, buffer: UnsafeMutableRawBufferPointer?) {
-        self.raw = raw; self.parent = parent; self.buffer = buffer
+    private init(raw: mu_message_t, buffer: UnsafeMutableRawBufferPointer?, length: Int) {
+        self.raw = raw; self.buffer = buffer; self.length = length
     }
 
     deinit {
-        if parent == nil {
-            var m: mu_message_t? = raw
-            mu_message_destroy(&m, mu_message_get_owner(raw))
-            buffer?.deallocate()
-        }
+        var m: mu_message_t? = raw
+        mu_message_destroy(&m, mu_message_get_owner(raw))
+        buffer?.deallocate()
     }
 
     /// Builds a message from raw RFC 5322 bytes: drops a leading mbox "From " line and rewrites CRLF to LF
@@ -208,7 +216,7 @@ final class MUMessage {
             buffer.deallocate()
             throw MIMEParseError.unparseable("mu_stream_to_message: \(errorString(rc))")
         }
-        return MUMessage(raw: msg, parent: nil, buffer: buffer)
+        return MUMessage(raw: msg, buffer: buffer, length: w)
     }
 
     static func errorString(_ rc: Int32) -> String {
@@ -246,84 +254,95 @@ final class MUMessage {
         return Mailutils.borrowBytes(value)
     }
 
-    /// True when Mailutils sees a multipart body it can split (a boundary it can find).
-    var isMultipart: Bool {
-        var m: Int32 = 0
-        return mu_message_is_multipart(raw, &m) == 0 && m != 0
+    /// The LF-normalized bytes this root message was built from (valid while `self` lives).
+    var bytes: UnsafeRawBufferPointer {
+        guard let buffer else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(rebasing: buffer[0..<length])
     }
 
-    /// The parts of a multipart message; nil when Mailutils cannot split it.
-    func parts() -> [MUMessage]? {
+    /// Where the body starts and ends in `bytes`, as Mailutils' message stream decided (after the first empty
+    /// or dashes-only line; empty when there is none). Taken from `mu_body_size`, which for a message from
+    /// `mu_stream_to_message` is `length - body_start` without reading the body.
+    var bodyRange: Range<Int> {
+        var body: mu_body_t?
+        var size = 0
+        guard mu_message_get_body(raw, &body) == 0, let body, mu_body_size(body, &size) == 0 else { return length..<length }
+        let n = min(size, length)
+        return (length - n)..<length
+    }
+}
+
+/// A header block parsed by `mu_header_create` (the same call Mailutils' own MIME splitter makes for each part),
+/// for the parts our Swift splitter finds.
+final class MUHeader {
+    private var hdr: mu_header_t?
+
+    /// Nil when Mailutils refuses the block.
+    init?(_ block: UnsafeRawBufferPointer) {
+        let rc = block.withMemoryRebound(to: CChar.self) { mu_header_create(&hdr, $0.baseAddress, $0.count) }
+        guard rc == 0, hdr != nil else { return nil }
+    }
+
+    deinit { mu_header_destroy(&hdr) }
+
+    /// All fields in order: name and raw (folded, undecoded) value bytes.
+    func fields() -> [(name: [UInt8], value: [UInt8])] {
+        guard let h = hdr else { return [] }
         var count = 0
-        guard mu_message_get_num_parts(raw, &count) == 0 else { return nil }
-        var out: [MUMessage] = []
-        if count == 0 { return out }
+        guard mu_header_get_field_count(h, &count) == 0, count > 0 else { return [] }
+        var out: [(name: [UInt8], value: [UInt8])] = []
+        out.reserveCapacity(count)
         for i in 1...count {
-            var part: mu_message_t?
-            guard mu_message_get_part(raw, i, &part) == 0, let part else { continue }
-            out.append(MUMessage(raw: part, parent: self, buffer: nil))
+            var name: UnsafePointer<CChar>?
+            var value: UnsafePointer<CChar>?
+            guard mu_header_sget_field_name(h, i, &name) == 0, let nb = Mailutils.borrowBytes(name) else { continue }
+            let vb = mu_header_sget_field_value(h, i, &value) == 0 ? (Mailutils.borrowBytes(value) ?? []) : []
+            out.append((nb, vb))
         }
         return out
     }
 
-    /// The body bytes, transfer-decoded through Mailutils' filter for `encoding` ("base64", "quoted-printable");
-    /// other encodings (7bit, 8bit, binary, none) are read as they are. `error` tells a decoding failure, in
-    /// which case `bytes` holds what was decoded before it.
-    func body(transferEncoding encoding: String?) -> (bytes: [UInt8], error: String?) {
-        var body: mu_body_t?
-        guard mu_message_get_body(raw, &body) == 0, let body else { return ([], "no body") }
+    /// Raw bytes of the first field with this name (case-insensitive), nil if absent.
+    func value(_ name: String) -> [UInt8]? {
+        guard let h = hdr else { return nil }
+        var value: UnsafePointer<CChar>?
+        guard surel_mu_header_sget_value(h, name, &value) == 0 else { return nil }
+        return Mailutils.borrowBytes(value)
+    }
+}
+
+extension Mailutils {
+    /// Quoted-printable body -> bytes through Mailutils' filter, reading from a static memory stream over the
+    /// bytes (no copy). `error` tells a decoding failure; `bytes` then holds what was decoded before it.
+    static func decodeQuotedPrintable(_ input: UnsafeRawBufferPointer) -> (bytes: [UInt8], error: String?) {
+        if input.isEmpty { return ([], nil) }
         var stream: mu_stream_t?
-        guard mu_body_get_streamref(body, &stream) == 0, stream != nil else { return ([], "no body stream") }
+        var rc = mu_static_memory_stream_create(&stream, input.baseAddress, input.count)
+        guard rc == 0, stream != nil else { return (Array(input), "no quoted-printable source: \(MUMessage.errorString(rc))") }
         defer { mu_stream_unref(stream) }
-        // The body streamref is unbuffered and reads from the message a few bytes at a time: give it a full buffer.
-        _ = mu_stream_set_buffer(stream, mu_buffer_full, 65536)
-        var sizeHint = 0
-        _ = mu_body_size(body, &sizeHint)
-        var source = stream
         var filter: mu_stream_t?
-        var note: String?
-        // Mailutils' base64 filter pulls its input a few bytes per mu_stream_read (about 20 MB/s here): base64 is
-        // read raw in 64 KB chunks and decoded in Swift instead. Quoted-printable goes through Mailutils' filter.
-        let swiftBase64 = encoding == "base64"
-        if let enc = encoding, enc == "quoted-printable" {
-            let rc = mu_filter_create(&filter, stream, enc, MU_FILTER_DECODE, MU_STREAM_READ)
-            if rc == 0, filter != nil { source = filter } else { note = "no \(enc) filter: \(MUMessage.errorString(rc))" }
+        rc = mu_filter_create(&filter, stream, "quoted-printable", MU_FILTER_DECODE, MU_STREAM_READ)
+        guard rc == 0, filter != nil else {
+            return (Array(input), "no quoted-printable filter: \(MUMessage.errorString(rc))")
         }
-        defer { if filter != nil { mu_stream_unref(filter) } }
+        defer { mu_stream_unref(filter) }
         var out: [UInt8] = []
-        out.reserveCapacity(min(sizeHint, 64 << 20))
+        out.reserveCapacity(input.count)
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             var got = 0
-            let rc = chunk.withUnsafeMutableBytes { mu_stream_read(source, $0.baseAddress, $0.count, &got) }
-            if rc != 0 { return (out, "\(encoding ?? "body") decoding stopped: \(MUMessage.errorString(rc))") }
+            let rc = chunk.withUnsafeMutableBytes { mu_stream_read(filter, $0.baseAddress, $0.count, &got) }
+            if rc != 0 { return (out, "quoted-printable decoding stopped: \(MUMessage.errorString(rc))") }
             if got == 0 { break }
             out.append(contentsOf: chunk[0..<got])
         }
-        return (swiftBase64 ? RFC2047.base64(out) : out, note)
+        return (out, nil)
     }
 }
 
 /// A header block parsed by Mailutils from bytes (for text/rfc822-headers parts and DSN field groups).
 enum MUHeaderBlock {
     static func fields(_ bytes: [UInt8]) -> [(name: [UInt8], value: [UInt8])]? {
-        var h: mu_header_t?
-        let rc = bytes.withUnsafeBufferPointer { buf in
-            buf.withMemoryRebound(to: CChar.self) { mu_header_create(&h, $0.baseAddress, $0.count) }
-        }
-        guard rc == 0, let hdr = h else { return nil }
-        defer { mu_header_destroy(&h) }
-        var count = 0
-        guard mu_header_get_field_count(hdr, &count) == 0 else { return nil }
-        var out: [(name: [UInt8], value: [UInt8])] = []
-        if count == 0 { return out }
-        for i in 1...count {
-            var name: UnsafePointer<CChar>?
-            var value: UnsafePointer<CChar>?
-            guard mu_header_sget_field_name(hdr, i, &name) == 0, let nb = Mailutils.borrowBytes(name) else { continue }
-            let vb = mu_header_sget_field_value(hdr, i, &value) == 0 ? (Mailutils.borrowBytes(value) ?? []) : []
-            out.append((nb, vb))
-        }
-        return out
+        bytes.withUnsafeBytes { MUHeader($0)?.fields() }
     }
 }

@@ -15,7 +15,10 @@ public final class SurelDatabase: @unchecked Sendable {
         config.busyMode = .timeout(10)   // the CLI and the daemon share the file
         // NORMAL in WAL mode survives a crash of the process (kill -9) without an fsync per transaction;
         // durability against power loss is made explicit by DurabilityBarrier before any server-side action.
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        // Checkpoints every 64 MB of WAL instead of 4 MB: raw messages are large, and each checkpoint syncs.
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 16384")
+        }
         writer = try DatabasePool(path: path, configuration: config)   // DatabasePool = WAL mode
         try Schema.migrator.migrate(writer)
     }
