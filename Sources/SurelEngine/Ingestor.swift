@@ -68,29 +68,31 @@ public final class Ingestor {
         let uids = try source.uids(above: cursor!.lastUID, uidValidity: status.uidValidity)
         guard !uids.isEmpty else { return report }
 
-        let prefetcher = Prefetcher(source: fetchSource, uids: uids, uidValidity: status.uidValidity)
+        let validity = status.uidValidity
+        let prefetcher = Prefetcher(source: fetchSource, uids: uids, uidValidity: validity) { [self] uid, raw, sha in
+            prepare(raw: raw, sha256: sha, uid: uid, uidValidity: validity, checkDuplicateFirst: rereading)
+        }
         defer { prefetcher.cancel() }
         // From here on the mailbox is flagged through the prefetch connection (see Prefetcher).
         let flagger: ([Int64]) throws -> Void = { [config] uids in
-            try prefetcher.perform { try $0.apply(config.mailbox.afterStore, uids: uids, uidValidity: status.uidValidity) }
+            try prefetcher.perform { try $0.apply(config.mailbox.afterStore, uids: uids, uidValidity: validity) }
         }
         var sinceBarrier = 0
         while let item = prefetcher.next() {
             if shouldStop() { report.stoppedEarly = true; break }
-            let advance = CursorAdvance(mailbox: mailboxKey, uidValidity: status.uidValidity, uid: item.uid, at: now())
-            guard let (raw, sha) = try item.result.get() else {
+            let advance = CursorAdvance(mailbox: mailboxKey, uidValidity: validity, uid: item.uid, at: now())
+            guard let prepared = try item.result.get() else {
                 try database.advanceCursor(advance)
                 report.vanished += 1
                 continue
             }
             report.fetched += 1
-            let outcome = try ingest(raw: raw, sha256: sha, uid: item.uid, uidValidity: status.uidValidity,
-                                     cursor: advance, checkDuplicateFirst: rereading)
+            let outcome = try commit(prepared, cursor: advance)
             count(outcome, into: &report)
             if outcome == .duplicate { duplicates.append(item.uid) }
             sinceBarrier += 1
             if sinceBarrier >= batchSize {
-                try flushServerActions(uidValidity: status.uidValidity, duplicates: &duplicates, via: flagger)
+                try flushServerActions(uidValidity: validity, duplicates: &duplicates, via: flagger)
                 sinceBarrier = 0
             }
             progress()
@@ -104,6 +106,26 @@ public final class Ingestor {
     @discardableResult
     public func ingest(raw: Data, sha256: String? = nil, uid: Int64?, uidValidity: Int64?, cursor: CursorAdvance?,
                        replacingQuarantined rowID: Int64? = nil, checkDuplicateFirst: Bool = true) throws -> IngestOutcome {
+        let prepared = prepare(raw: raw, sha256: sha256, uid: uid, uidValidity: uidValidity,
+                               checkDuplicateFirst: checkDuplicateFirst && rowID == nil && cursor != nil)
+        return try commit(prepared, cursor: cursor, replacingQuarantined: rowID)
+    }
+
+    /// A message made ready to store: everything that needs no write to the database.
+    struct PreparedMessage {
+        var message: IncomingMessage
+        var intent: TicketIntent?
+    }
+
+    /// Stores a prepared message in one transaction with its ticket change and the cursor advance.
+    func commit(_ p: PreparedMessage, cursor: CursorAdvance?, replacingQuarantined rowID: Int64? = nil) throws -> IngestOutcome {
+        try database.storeIncoming(p.message, ticket: p.intent, cursor: cursor, replacingQuarantined: rowID)
+    }
+
+    /// Hashes, parses and triages a raw message, and writes its attachments: the part of ingest that needs no
+    /// transaction, so it runs on the prefetch thread while the main thread stores the message before.
+    func prepare(raw: Data, sha256: String?, uid: Int64?, uidValidity: Int64?, checkDuplicateFirst: Bool)
+        -> PreparedMessage {
         let received = now()
         let sha = sha256 ?? {
             var hasher = SHA256()
@@ -115,8 +137,8 @@ public final class Ingestor {
                                    sentAt: nil, receivedAt: received, threadTime: received, text: "", html: nil, inReplyTo: [],
                                    references: [], note: nil, bounce: nil, isBulk: false, attachments: [])
         // The store refuses duplicates in its transaction anyway; checking first only saves the parsing.
-        if checkDuplicateFirst, rowID == nil, cursor != nil, try database.isStored(sha256: sha) {
-            return try database.storeIncoming(base, ticket: nil, cursor: cursor)
+        if checkDuplicateFirst, (try? database.isStored(sha256: sha)) == true {
+            return PreparedMessage(message: base, intent: nil)
         }
         let parsed: ParsedMessage
         let oversize = raw.count > config.mailbox.maxMessageSize
@@ -125,14 +147,14 @@ public final class Ingestor {
         } catch {
             base.note = "\(error)"
             logger.warning("message quarantined", metadata: ["uid": "\(uid ?? 0)", "reason": "\(error)"])
-            return try database.storeIncoming(base, ticket: nil, cursor: cursor, replacingQuarantined: rowID)
+            return PreparedMessage(message: base, intent: nil)
         }
         fill(&base, from: parsed)
         guard let sender = parsed.from?.email, sender.contains("@") else {
             base.kind = .quarantined
             base.note = "no usable From address"
             logger.warning("message quarantined", metadata: ["uid": "\(uid ?? 0)", "reason": "no From address"])
-            return try database.storeIncoming(base, ticket: nil, cursor: cursor, replacingQuarantined: rowID)
+            return PreparedMessage(message: base, intent: nil)
         }
         var notes = parsed.warnings
         if oversize {
@@ -162,7 +184,7 @@ public final class Ingestor {
             intent = ticketIntent(parsed, sender: sender, received: received, threadTime: base.threadTime)
         }
         base.note = notes.isEmpty ? nil : notes.joined(separator: "; ")
-        return try database.storeIncoming(base, ticket: intent, cursor: cursor, replacingQuarantined: rowID)
+        return PreparedMessage(message: base, intent: intent)
     }
 
     private func fill(_ m: inout IncomingMessage, from p: ParsedMessage) {
@@ -185,7 +207,8 @@ public final class Ingestor {
         jakarta.timeZone = TimeZone(identifier: "Asia/Jakarta")!
         let input = ClassificationInput(subject: p.subject, text: p.text, senderEmail: sender, headers: p.headers,
                                         attachmentNames: p.attachments.compactMap(\.filename))
-        let classifier = self.classifier
+        // Classified here, off the store's thread; used only if the message opens a ticket.
+        let classification = classifier.classify(input)
         return TicketIntent(
             ticketNumberInSubject: TicketNumber.find(inSubject: p.subject),
             referencedMessageIDs: p.references + p.inReplyTo.filter { !p.references.contains($0) },
@@ -193,7 +216,7 @@ public final class Ingestor {
             senderProfile: SenderDirectory.profile(forEmail: sender), receivedAt: received, threadTime: threadTime,
             subjectWindow: config.threading.subjectWindow, reopenWindow: config.threading.reopenWindow,
             year: jakarta.component(.year, from: received), confidentialCategories: ["pengaduan"],
-            classify: { classifier.classify(input) })
+            classify: { classification })
     }
 
     private func count(_ o: IngestOutcome, into r: inout CycleReport) {

@@ -1,5 +1,5 @@
-// Fetching runs beside parsing: a thread with its own IMAP connection fetches and hashes the next messages
-// while the caller parses and stores the current one (2 cores: the network wait and the CPU work overlap).
+// Ingest in two stages on two cores: a thread with its own IMAP connection fetches the next messages and
+// prepares them (hash, parse, triage, attachment files) while the caller stores the one before in its transaction.
 // Bounded by count and bytes, so memory stays flat whatever the mailbox holds.
 // Other commands on the selected mailbox (flagging stored messages) also run on this thread's connection, between
 // fetches: were they sent on a second connection, each would carry an untagged FETCH for every \Seen our fetches
@@ -8,11 +8,13 @@ import Foundation
 import SurelCore
 import SurelMail
 
-final class Prefetcher: @unchecked Sendable {
+final class Prefetcher<Prepared>: @unchecked Sendable {
     struct Item {
         let uid: Int64
         /// nil: the message vanished between SEARCH and FETCH.
-        let result: Result<(raw: Data, sha256: String)?, Error>
+        let result: Result<Prepared?, Error>
+        /// Raw size, for the memory bound.
+        let size: Int
     }
 
     private let condition = NSCondition()
@@ -25,7 +27,9 @@ final class Prefetcher: @unchecked Sendable {
     private let maxBytes: Int
     private var work: [(MailSource) -> Void] = []
 
-    init(source: MailSource, uids: [Int64], uidValidity: Int64, maxItems: Int = 32, maxBytes: Int = 64 << 20) {
+    /// `prepare` runs on the prefetch thread for each fetched message (uid, raw bytes, their SHA-256).
+    init(source: MailSource, uids: [Int64], uidValidity: Int64, maxItems: Int = 32, maxBytes: Int = 64 << 20,
+         prepare: @escaping (Int64, Data, String) -> Prepared) {
         self.maxItems = maxItems
         self.maxBytes = maxBytes
         let thread = Thread { [self] in
@@ -35,14 +39,16 @@ final class Prefetcher: @unchecked Sendable {
                 runQueuedWork(on: source)
                 let item: Item
                 do {
-                    let hashed = try source.fetch(uid: uid, uidValidity: uidValidity).map { raw -> (Data, String) in
+                    if let raw = try source.fetch(uid: uid, uidValidity: uidValidity) {
                         var h = SHA256()
                         h.update(raw)
-                        return (raw, SHA256.hexString(h.finalize()))
+                        let prepared = prepare(uid, raw, SHA256.hexString(h.finalize()))
+                        item = Item(uid: uid, result: .success(prepared), size: raw.count)
+                    } else {
+                        item = Item(uid: uid, result: .success(nil), size: 0)
                     }
-                    item = Item(uid: uid, result: .success(hashed))
                 } catch {
-                    item = Item(uid: uid, result: .failure(error))
+                    item = Item(uid: uid, result: .failure(error), size: 0)
                     fetchFailed = true
                 }
                 guard put(item, source: source) else { return }
@@ -64,7 +70,7 @@ final class Prefetcher: @unchecked Sendable {
 
     /// Waits for room (serving queued commands meanwhile); false when cancelled.
     private func put(_ item: Item, source: MailSource) -> Bool {
-        let size = (try? item.result.get())??.raw.count ?? 0
+        let size = item.size
         condition.lock()
         while !cancelled && !queue.isEmpty && (queue.count >= maxItems || queuedBytes + size > maxBytes) {
             if !work.isEmpty {
@@ -110,7 +116,7 @@ final class Prefetcher: @unchecked Sendable {
         while queue.isEmpty && !finished { condition.wait() }
         if queue.isEmpty { return nil }
         let item = queue.removeFirst()
-        queuedBytes -= (try? item.result.get())??.raw.count ?? 0
+        queuedBytes -= item.size
         condition.broadcast()
         return item
     }

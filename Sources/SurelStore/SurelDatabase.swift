@@ -49,10 +49,7 @@ public final class SurelDatabase: @unchecked Sendable {
     // MARK: ingest
 
     public func isStored(sha256: String) throws -> Bool {
-        try writer.read { db in
-            try StoredMessage.filter(Column("rawSHA256") == sha256 && Column("kind") != MessageKind.outgoing.rawValue)
-                .fetchCount(db) > 0
-        }
+        try writer.read { db in try isStored(sha256: sha256, db) }
     }
 
     /// Stores one incoming message in one transaction, together with its ticket change and the cursor advance.
@@ -63,9 +60,7 @@ public final class SurelDatabase: @unchecked Sendable {
         throws -> IngestOutcome {
         try writer.write { db in
             if let cursor { try advance(cursor, db) }
-            if quarantinedRowID == nil,
-               try StoredMessage.filter(Column("rawSHA256") == incoming.rawSHA256
-                                        && Column("kind") != MessageKind.outgoing.rawValue).fetchCount(db) > 0 {
+            if quarantinedRowID == nil, try isStored(sha256: incoming.rawSHA256, db) {
                 return .duplicate
             }
             var outcome: IngestOutcome = .recorded(incoming.kind)
@@ -118,10 +113,22 @@ public final class SurelDatabase: @unchecked Sendable {
         }
     }
 
+    /// The cursor only moves forward under one UIDVALIDITY; a new UIDVALIDITY starts it again. One statement:
+    /// it runs once per message. (In an UPDATE, SQLite evaluates every expression against the old row.)
     private func advance(_ c: CursorAdvance, _ db: Database) throws {
-        let existing = try MailboxCursor.fetchOne(db, key: c.mailbox)
-        let last = (existing?.uidValidity == c.uidValidity) ? max(existing?.lastUID ?? 0, c.uid) : c.uid
-        try MailboxCursor(mailbox: c.mailbox, uidValidity: c.uidValidity, lastUID: last, updatedAt: c.at).save(db)
+        try db.cachedStatement(sql: """
+            INSERT INTO mailboxCursor(mailbox, uidValidity, lastUID, updatedAt) VALUES (?, ?, ?, ?)
+            ON CONFLICT(mailbox) DO UPDATE SET
+              lastUID = CASE WHEN uidValidity = excluded.uidValidity THEN max(lastUID, excluded.lastUID)
+                             ELSE excluded.lastUID END,
+              uidValidity = excluded.uidValidity, updatedAt = excluded.updatedAt
+            """).execute(arguments: [c.mailbox, c.uidValidity, c.uid, c.at])
+    }
+
+    private func isStored(sha256: String, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT 1 FROM message WHERE rawSHA256 = ? AND kind != 'outgoing' LIMIT 1
+            """), arguments: [sha256]) ?? false
     }
 
     private func applyTicketIntent(_ intent: TicketIntent, message m: IncomingMessage, _ db: Database)
