@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // surel — the e-mail channel of the DJPK Contact Center.
 // Dependencies point one way: surel (CLI) -> SurelEngine -> (SurelMail, SurelStore) -> SurelCore.
-// Only SurelMail imports the C modules CCurl and CMailutils.
+// Only SurelMail imports the C modules CCurl and CMailutils; only SurelCore's SHA256 imports CLibcrypto.
 import PackageDescription
 
 let package = Package(
@@ -21,7 +21,9 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CMailutils", path: "Sources/CMailutils",
                        providers: [.apt(["libmailutils-dev"])]),
-        .target(name: "SurelCore"),
+        .systemLibrary(name: "CLibcrypto", path: "Sources/CLibcrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        .target(name: "SurelCore", dependencies: ["CLibcrypto"]),
         .target(name: "SurelMail", dependencies: ["SurelCore", "CCurl", "CMailutils",
                                                   .product(name: "Logging", package: "swift-log")]),
         .target(name: "SurelStore", dependencies: ["SurelCore", .product(name: "GRDB", package: "GRDB.swift")]),
