@@ -73,9 +73,21 @@ public final class Ingestor {
             prepare(raw: raw, sha256: sha, uid: uid, uidValidity: validity, checkDuplicateFirst: rereading)
         }
         defer { prefetcher.cancel() }
-        // From here on the mailbox is flagged through the prefetch connection (see Prefetcher).
-        let flagger: ([Int64]) throws -> Void = { [config] uids in
-            try prefetcher.perform { try $0.apply(config.mailbox.afterStore, uids: uids, uidValidity: validity) }
+        // From here on the mailbox is flagged through the prefetch connection (see Prefetcher), in the
+        // background: the barrier's wait for the disk overlaps with storing the next batch.
+        var scheduledThrough: Int64 = 0
+        let scheduleFlush = { [self] (duplicates: inout [Int64]) throws in
+            let pending = try database.pendingServerActions(mailbox: mailboxKey).filter { $0.rowID > scheduledThrough }
+            guard !pending.isEmpty || !duplicates.isEmpty else { return }
+            scheduledThrough = pending.map(\.rowID).max() ?? scheduledThrough
+            let uids = pending.filter { $0.uidValidity == validity }.map(\.uid) + duplicates
+            let rowIDs = pending.map(\.rowID)
+            duplicates.removeAll()
+            try prefetcher.enqueue { [self] source in
+                DurabilityBarrier.sync(paths: durablePaths)
+                try source.apply(config.mailbox.afterStore, uids: uids, uidValidity: validity)
+                try database.markServerActionDone(rowIDs: rowIDs)
+            }
         }
         var sinceBarrier = 0
         while let item = prefetcher.next() {
@@ -92,12 +104,13 @@ public final class Ingestor {
             if outcome == .duplicate { duplicates.append(item.uid) }
             sinceBarrier += 1
             if sinceBarrier >= batchSize {
-                try flushServerActions(uidValidity: validity, duplicates: &duplicates, via: flagger)
+                try scheduleFlush(&duplicates)
                 sinceBarrier = 0
             }
             progress()
         }
-        try flushServerActions(uidValidity: status.uidValidity, duplicates: &duplicates, via: flagger)
+        try scheduleFlush(&duplicates)
+        try prefetcher.waitForJobs()
         return report
     }
 
@@ -233,18 +246,20 @@ public final class Ingestor {
 
     // MARK: server-side actions
 
+    /// The file systems to sync before anything is flagged, moved or deleted on the server.
+    private var durablePaths: [String] {
+        [(config.store.path as NSString).deletingLastPathComponent, attachments.path]
+    }
+
     /// Makes what was stored durable, then does the pending flag/move/delete on the server in one command per
     /// batch, then forgets them. Duplicates (already stored under an earlier UIDVALIDITY) get the action too.
-    private func flushServerActions(uidValidity: Int64, duplicates: inout [Int64],
-                                    via apply: (([Int64]) throws -> Void)? = nil) throws {
+    private func flushServerActions(uidValidity: Int64, duplicates: inout [Int64]) throws {
         let pending = try database.pendingServerActions(mailbox: mailboxKey)
         guard !pending.isEmpty || !duplicates.isEmpty else { return }
-        DurabilityBarrier.sync(paths: [(config.store.path as NSString).deletingLastPathComponent, attachments.path])
+        DurabilityBarrier.sync(paths: durablePaths)
         // Under an older UIDVALIDITY a UID names nothing any more: nothing to do for those.
         let uids = pending.filter { $0.uidValidity == uidValidity }.map(\.uid) + duplicates
-        if let apply { try apply(uids) } else {
-            try source.apply(config.mailbox.afterStore, uids: uids, uidValidity: uidValidity)
-        }
+        try source.apply(config.mailbox.afterStore, uids: uids, uidValidity: uidValidity)
         try database.markServerActionDone(rowIDs: pending.map(\.rowID))
         duplicates.removeAll()
     }

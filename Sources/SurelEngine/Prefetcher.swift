@@ -95,19 +95,32 @@ final class Prefetcher<Prepared>: @unchecked Sendable {
         for job in jobs { job(source) }
     }
 
-    /// Runs `body` on the prefetch connection, between two fetches, and returns its result.
-    func perform<T>(_ body: @escaping (MailSource) throws -> T) throws -> T {
-        var result: Result<T, Error>?
-        let finishedJob = DispatchSemaphore(value: 0)
-        condition.lock()
-        work.append { source in
-            result = Result { try body(source) }
-            finishedJob.signal()
+    private var jobError: Error?
+    private var jobsPending = 0
+
+    /// Queues `body` to run on the prefetch connection between two fetches, without waiting for it.
+    /// Its error, if any, is thrown by the next `enqueue` or by `waitForJobs`.
+    func enqueue(_ body: @escaping (MailSource) throws -> Void) throws {
+        condition.lock(); defer { condition.unlock() }
+        if let e = jobError { jobError = nil; throw e }
+        jobsPending += 1
+        work.append { [self] source in
+            let failure: Error?
+            do { try body(source); failure = nil } catch { failure = error }
+            condition.lock()
+            if let failure, jobError == nil { jobError = failure }
+            jobsPending -= 1
+            condition.broadcast()
+            condition.unlock()
         }
         condition.broadcast()
-        condition.unlock()
-        finishedJob.wait()
-        return try result!.get()
+    }
+
+    /// Waits until every queued job ran; throws the first error among them.
+    func waitForJobs() throws {
+        condition.lock(); defer { condition.unlock() }
+        while jobsPending > 0 { condition.wait() }
+        if let e = jobError { jobError = nil; throw e }
     }
 
     /// The next message in UID order, or nil when all were handed out.

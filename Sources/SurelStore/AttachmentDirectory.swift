@@ -73,9 +73,14 @@ public enum DurabilityBarrier {
 
     public static func sync(paths: [String]) {
         guard let syncfs = syncfsFunction else { Glibc.sync(); return }
-        for p in Set(paths) {
+        var synced = Set<UInt64>()   // once per file system (device)
+        for p in paths {
             let fd = open(p.isEmpty ? "." : p, O_RDONLY)
-            if fd >= 0 { _ = syncfs(fd); close(fd) }
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            var st = stat()
+            if fstat(fd, &st) == 0, !synced.insert(UInt64(st.st_dev)).inserted { continue }
+            _ = syncfs(fd)
         }
     }
 }
