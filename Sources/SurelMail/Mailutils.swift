@@ -230,29 +230,10 @@ final class MUMessage {
     }
 
     /// All header fields in order: name and raw (folded, undecoded) value bytes.
-    func headerFields() -> [(name: [UInt8], value: [UInt8])] {
-        guard let h = header else { return [] }
-        var count = 0
-        guard mu_header_get_field_count(h, &count) == 0, count > 0 else { return [] }
-        var out: [(name: [UInt8], value: [UInt8])] = []
-        out.reserveCapacity(count)
-        for i in 1...count {
-            var name: UnsafePointer<CChar>?
-            var value: UnsafePointer<CChar>?
-            guard mu_header_sget_field_name(h, i, &name) == 0, let nb = Mailutils.borrowBytes(name) else { continue }
-            let vb = mu_header_sget_field_value(h, i, &value) == 0 ? (Mailutils.borrowBytes(value) ?? []) : []
-            out.append((nb, vb))
-        }
-        return out
-    }
+    func headerFields() -> [(name: [UInt8], value: [UInt8])] { header.map(Mailutils.fields) ?? [] }
 
     /// Raw bytes of the first field with this name (case-insensitive), nil if absent.
-    func headerValue(_ name: String) -> [UInt8]? {
-        guard let h = header else { return nil }
-        var value: UnsafePointer<CChar>?
-        guard surel_mu_header_sget_value(h, name, &value) == 0 else { return nil }
-        return Mailutils.borrowBytes(value)
-    }
+    func headerValue(_ name: String) -> [UInt8]? { header.flatMap { Mailutils.value(name, in: $0) } }
 
     /// The LF-normalized bytes this root message was built from (valid while `self` lives).
     var bytes: UnsafeRawBufferPointer {
@@ -286,8 +267,15 @@ final class MUHeader {
     deinit { mu_header_destroy(&hdr) }
 
     /// All fields in order: name and raw (folded, undecoded) value bytes.
-    func fields() -> [(name: [UInt8], value: [UInt8])] {
-        guard let h = hdr else { return [] }
+    func fields() -> [(name: [UInt8], value: [UInt8])] { hdr.map(Mailutils.fields) ?? [] }
+
+    /// Raw bytes of the first field with this name (case-insensitive), nil if absent.
+    func value(_ name: String) -> [UInt8]? { hdr.flatMap { Mailutils.value(name, in: $0) } }
+}
+
+extension Mailutils {
+    /// The fields of a header object (indices start at 1; values are borrowed and copied out).
+    static func fields(_ h: mu_header_t) -> [(name: [UInt8], value: [UInt8])] {
         var count = 0
         guard mu_header_get_field_count(h, &count) == 0, count > 0 else { return [] }
         var out: [(name: [UInt8], value: [UInt8])] = []
@@ -295,19 +283,18 @@ final class MUHeader {
         for i in 1...count {
             var name: UnsafePointer<CChar>?
             var value: UnsafePointer<CChar>?
-            guard mu_header_sget_field_name(h, i, &name) == 0, let nb = Mailutils.borrowBytes(name) else { continue }
-            let vb = mu_header_sget_field_value(h, i, &value) == 0 ? (Mailutils.borrowBytes(value) ?? []) : []
+            guard mu_header_sget_field_name(h, i, &name) == 0, let nb = borrowBytes(name) else { continue }
+            let vb = mu_header_sget_field_value(h, i, &value) == 0 ? (borrowBytes(value) ?? []) : []
             out.append((nb, vb))
         }
         return out
     }
 
     /// Raw bytes of the first field with this name (case-insensitive), nil if absent.
-    func value(_ name: String) -> [UInt8]? {
-        guard let h = hdr else { return nil }
+    static func value(_ name: String, in h: mu_header_t) -> [UInt8]? {
         var value: UnsafePointer<CChar>?
         guard surel_mu_header_sget_value(h, name, &value) == 0 else { return nil }
-        return Mailutils.borrowBytes(value)
+        return borrowBytes(value)
     }
 }
 
