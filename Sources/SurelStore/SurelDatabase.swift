@@ -77,9 +77,9 @@ public final class SurelDatabase: @unchecked Sendable {
                 try row.insert(db)
             }
             if let cursor, let uid = incoming.uid {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO pendingServerAction(messageRowID, mailbox, uidValidity, uid) VALUES (?, ?, ?, ?)
-                    """, arguments: [row.id, cursor.mailbox, cursor.uidValidity, uid])
+                    """).execute(arguments: [row.id, cursor.mailbox, cursor.uidValidity, uid])
             }
             for a in incoming.attachments {
                 var rec = StoredAttachment(id: nil, messageRowID: row.id!, filename: a.filename,
@@ -163,9 +163,9 @@ public final class SurelDatabase: @unchecked Sendable {
         if !intent.referencedMessageIDs.isEmpty {
             // Most recent reference first: the message replied to is the best evidence.
             for id in intent.referencedMessageIDs.reversed() {
-                if let tid = try Int64.fetchOne(db, sql: """
+                if let tid = try Int64.fetchOne(db.cachedStatement(sql: """
                     SELECT ticketID FROM message WHERE messageID = ? AND ticketID IS NOT NULL ORDER BY id DESC LIMIT 1
-                    """, arguments: [id]),
+                    """), arguments: [id]),
                    let t = try Ticket.fetchOne(db, key: tid) {
                     return t
                 }
@@ -174,22 +174,24 @@ public final class SurelDatabase: @unchecked Sendable {
         if !intent.normalizedSubject.isEmpty {
             let since = intent.threadTime.addingTimeInterval(-intent.subjectWindow)
             let until = intent.threadTime.addingTimeInterval(intent.subjectWindow)
-            return try Ticket.fetchOne(db, sql: """
+            return try Ticket.fetchOne(db.cachedStatement(sql: """
                 SELECT ticket.* FROM ticket
                 WHERE senderEmail = ? AND normalizedSubject = ?
                   AND EXISTS (SELECT 1 FROM message m WHERE m.ticketID = ticket.id
                               AND m.threadTime BETWEEN ? AND ?)
                 ORDER BY id DESC LIMIT 1
-                """, arguments: [intent.senderEmail, intent.normalizedSubject, since, until])
+                """), arguments: [intent.senderEmail, intent.normalizedSubject, since, until])
         }
         return nil
     }
 
     private func openTicket(_ i: TicketIntent, _ m: IncomingMessage, previous: Int64?, _ db: Database) throws -> Ticket {
         let year = i.year
-        let last = try Int.fetchOne(db, sql: "SELECT last FROM ticketCounter WHERE year = ?", arguments: [year]) ?? 0
-        try db.execute(sql: "INSERT INTO ticketCounter(year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last",
-                       arguments: [year, last + 1])
+        let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT last FROM ticketCounter WHERE year = ?"),
+                                    arguments: [year]) ?? 0
+        try db.cachedStatement(sql: """
+            INSERT INTO ticketCounter(year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last
+            """).execute(arguments: [year, last + 1])
         let c = i.classify()
         var t = Ticket(id: nil, year: year, sequence: last + 1, status: .new, category: c.category,
                        confidence: c.confidence, classificationNote: c.explanation,
