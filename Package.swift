@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // surel — the e-mail channel of the DJPK Contact Center.
-// Dependencies point one way: surel (CLI) -> SurelEngine -> (SurelMail, SurelStore) -> SurelCore.
+// Dependencies point one way: surel (CLI) -> SurelEngine -> (SurelMail, SurelStore, SurelClassify) -> SurelCore.
 // Only SurelMail imports the C modules CCurl and CMailutils; only SurelCore's SHA256 imports CLibcrypto.
 import PackageDescription
 
@@ -27,19 +27,21 @@ let package = Package(
         .target(name: "SurelMail", dependencies: ["SurelCore", "CCurl", "CMailutils",
                                                   .product(name: "Logging", package: "swift-log")]),
         .target(name: "SurelStore", dependencies: ["SurelCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "SurelClassify", dependencies: ["SurelCore"]),
         .target(name: "SurelEngine", dependencies: [
-            "SurelCore", "SurelMail", "SurelStore",
+            "SurelCore", "SurelMail", "SurelStore", "SurelClassify",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "surel", dependencies: [
-            "SurelEngine", "SurelCore", "SurelStore",
+            "SurelEngine", "SurelCore", "SurelStore", "SurelClassify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SurelCoreTests", dependencies: ["SurelCore"]),
         .testTarget(name: "SurelMailTests", dependencies: ["SurelMail", "SurelCore"]),
         .testTarget(name: "SurelStoreTests", dependencies: ["SurelStore", "SurelCore"]),
+        .testTarget(name: "SurelClassifyTests", dependencies: ["SurelClassify", "SurelCore"]),
         .testTarget(name: "SurelEngineTests", dependencies: ["SurelEngine", "SurelMail", "SurelStore", "SurelCore"]),
     ],
     swiftLanguageModes: [.v5]

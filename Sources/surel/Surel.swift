@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SurelClassify
 import SurelCore
 import SurelEngine
 import SurelMail
@@ -26,7 +27,7 @@ struct Surel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "surel",
         abstract: "The e-mail channel of the DJPK Contact Center: mailbox to tickets.",
-        subcommands: [Run.self, CheckConfig.self, Tickets.self, Messages.self, Quarantine.self])
+        subcommands: [Run.self, CheckConfig.self, Tickets.self, Messages.self, Quarantine.self, Classify.self])
 }
 
 struct Run: ParsableCommand {
@@ -217,3 +218,40 @@ func printMessages(_ messages: [StoredMessage], json: Bool) {
 
 extension TicketStatus: ExpressibleByArgument {}
 extension MessageKind: ExpressibleByArgument {}
+
+// MARK: classification (issue 3, in progress: evaluation of the statistical model on labelled folders)
+
+struct Classify: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Train and evaluate the category classifier.",
+                                                    subcommands: [Eval.self])
+
+    struct Eval: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train on the project's examples, classify a labelled folder and print the scores.")
+        @Option(help: "Labelled folder to evaluate (.eml files and labels.tsv).") var corpus: String
+        @Option(help: "Labelled folder to train on.") var train: String = "classify/examples"
+        @Option(help: "Confidence at or above which a ticket is decided without review.") var threshold: Double = 0.9
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            var model = NaiveBayesModel()
+            for m in try LabelledCorpus.load(train) { model.learn(Tokenizer.features(m.input), as: m.category) }
+            let test = try LabelledCorpus.load(corpus)
+            let pairs = test.map { m -> (expected: String, predicted: String, confidence: Double) in
+                let s = model.classify(Tokenizer.features(m.input))
+                return (m.category, s?.label ?? unclassifiedCategory, s?.confidence ?? 0)
+            }
+            let e = Evaluation(pairs: pairs, threshold: threshold)
+            if json { printJSON(e); return }
+            print(String(format: "messages %d  accuracy %.3f  macro-F1 %.3f  ham-as-spam %d (%.3f)  spam recall %.3f",
+                         e.total, e.accuracy, e.macro_f1, e.ham_as_spam, e.ham_as_spam_rate, e.spam_recall))
+            print(String(format: "threshold %.2f: coverage %.3f  auto-precision %.3f", e.threshold, e.coverage, e.auto_precision))
+            for (label, c) in e.per_class.sorted(by: { $0.key < $1.key }) {
+                let wrong = (e.confusion[label] ?? [:]).filter { $0.key != label }.sorted { $0.value > $1.value }
+                    .prefix(3).map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                print(label.padding(toLength: 16, withPad: " ", startingAt: 0)
+                      + String(format: " P %.2f  R %.2f  F1 %.2f  n %3d  ", c.precision, c.recall, c.f1, c.support) + wrong)
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+// Evaluation of a classifier against labelled mail: accuracy, macro-F1, per-class scores, confusion matrix,
+// spam errors, and how much is decided without review at a confidence threshold.
+import Foundation
+
+public struct Evaluation: Sendable, Encodable {
+    public struct ClassScore: Sendable, Encodable {
+        public var precision: Double
+        public var recall: Double
+        public var f1: Double
+        public var support: Int
+    }
+    public var total: Int
+    public var accuracy: Double
+    public var macro_f1: Double
+    public var per_class: [String: ClassScore]
+    /// confusion[expected][predicted] = count
+    public var confusion: [String: [String: Int]]
+    public var ham_as_spam: Int
+    public var ham_as_spam_rate: Double
+    public var spam_recall: Double
+    public var threshold: Double
+    /// Share decided without review (confidence >= threshold), and the precision of those decisions.
+    public var coverage: Double
+    public var auto_precision: Double
+
+    public init(pairs: [(expected: String, predicted: String, confidence: Double)], threshold: Double, spam: String = "spam") {
+        total = pairs.count
+        let correct = pairs.filter { $0.expected == $0.predicted }.count
+        accuracy = total == 0 ? 0 : Double(correct) / Double(total)
+        var confusion: [String: [String: Int]] = [:]
+        for p in pairs { confusion[p.expected, default: [:]][p.predicted, default: 0] += 1 }
+        self.confusion = confusion
+        let labels = Set(pairs.map(\.expected))
+        var perClass: [String: ClassScore] = [:]
+        for l in labels {
+            let tp = pairs.filter { $0.expected == l && $0.predicted == l }.count
+            let predicted = pairs.filter { $0.predicted == l }.count
+            let support = pairs.filter { $0.expected == l }.count
+            let p = predicted == 0 ? 0 : Double(tp) / Double(predicted)
+            let r = support == 0 ? 0 : Double(tp) / Double(support)
+            perClass[l] = ClassScore(precision: p, recall: r, f1: p + r == 0 ? 0 : 2 * p * r / (p + r), support: support)
+        }
+        per_class = perClass
+        macro_f1 = perClass.isEmpty ? 0 : perClass.values.map(\.f1).reduce(0, +) / Double(perClass.count)
+        let ham = pairs.filter { $0.expected != spam }
+        ham_as_spam = ham.filter { $0.predicted == spam }.count
+        ham_as_spam_rate = ham.isEmpty ? 0 : Double(ham_as_spam) / Double(ham.count)
+        let spamPairs = pairs.filter { $0.expected == spam }
+        spam_recall = spamPairs.isEmpty ? 0 : Double(spamPairs.filter { $0.predicted == spam }.count) / Double(spamPairs.count)
+        self.threshold = threshold
+        let decided = pairs.filter { $0.confidence >= threshold }
+        coverage = total == 0 ? 0 : Double(decided.count) / Double(total)
+        auto_precision = decided.isEmpty ? 0 : Double(decided.filter { $0.expected == $0.predicted }.count) / Double(decided.count)
+    }
+}
