@@ -64,7 +64,9 @@ public final class Ingestor {
             cursor = try database.cursor(mailbox: mailboxKey)
         }
         var duplicates: [Int64] = []
-        try flushServerActions(uidValidity: status.uidValidity, duplicates: &duplicates)   // left by a crash
+        // Left by a crash: done now, on this connection.
+        try applyServerActions(try database.pendingServerActions(mailbox: mailboxKey), duplicates: [],
+                               uidValidity: status.uidValidity, on: source)
         let uids = try source.uids(above: cursor!.lastUID, uidValidity: status.uidValidity)
         guard !uids.isEmpty else { return report }
 
@@ -80,13 +82,10 @@ public final class Ingestor {
             let pending = try database.pendingServerActions(mailbox: mailboxKey).filter { $0.rowID > scheduledThrough }
             guard !pending.isEmpty || !duplicates.isEmpty else { return }
             scheduledThrough = pending.map(\.rowID).max() ?? scheduledThrough
-            let uids = pending.filter { $0.uidValidity == validity }.map(\.uid) + duplicates
-            let rowIDs = pending.map(\.rowID)
+            let batch = duplicates
             duplicates.removeAll()
             try prefetcher.enqueue { [self] source in
-                DurabilityBarrier.sync(paths: durablePaths)
-                try source.apply(config.mailbox.afterStore, uids: uids, uidValidity: validity)
-                try database.markServerActionDone(rowIDs: rowIDs)
+                try applyServerActions(pending, duplicates: batch, uidValidity: validity, on: source)
             }
         }
         var sinceBarrier = 0
@@ -253,14 +252,13 @@ public final class Ingestor {
 
     /// Makes what was stored durable, then does the pending flag/move/delete on the server in one command per
     /// batch, then forgets them. Duplicates (already stored under an earlier UIDVALIDITY) get the action too.
-    private func flushServerActions(uidValidity: Int64, duplicates: inout [Int64]) throws {
-        let pending = try database.pendingServerActions(mailbox: mailboxKey)
+    private func applyServerActions(_ pending: [(rowID: Int64, uid: Int64, uidValidity: Int64)], duplicates: [Int64],
+                                    uidValidity: Int64, on source: MailSource) throws {
         guard !pending.isEmpty || !duplicates.isEmpty else { return }
         DurabilityBarrier.sync(paths: durablePaths)
         // Under an older UIDVALIDITY a UID names nothing any more: nothing to do for those.
         let uids = pending.filter { $0.uidValidity == uidValidity }.map(\.uid) + duplicates
         try source.apply(config.mailbox.afterStore, uids: uids, uidValidity: uidValidity)
         try database.markServerActionDone(rowIDs: pending.map(\.rowID))
-        duplicates.removeAll()
     }
 }
