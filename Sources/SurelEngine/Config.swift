@@ -1,6 +1,7 @@
 // The daemon's configuration: a TOML file (TOMLKit parses it), checked key by key so that every unknown key and
 // every bad value is reported with its line number. `deploy/surel.toml.example` documents every key.
 import Foundation
+import SurelClassify
 import SurelMail
 import TOMLKit
 
@@ -24,6 +25,8 @@ public struct SurelConfig: Sendable {
     public var store: Store
     public var threading: Threading
     public var logLevel: String
+    /// The categories: the shipped 19, or `[classify] taxonomy = "PATH"`.
+    public var taxonomy: Taxonomy = .standard
     /// Where the file was read from, for messages.
     public var sourcePath: String
 
@@ -109,6 +112,7 @@ struct ConfigReader {
         "store": ["path", "attachments"],
         "threading": ["subject_window", "reopen_window"],
         "log": ["level"],
+        "classify": ["taxonomy"],
     ]
 
     mutating func problem(_ key: String, _ message: String) {
@@ -137,8 +141,19 @@ struct ConfigReader {
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) {
             problem("log.level", "level must be one of trace, debug, info, notice, warning, error, critical (got \"\(level)\")")
         }
+        var taxonomy = Taxonomy.standard
+        if let file = string("classify", "taxonomy") {
+            if let data = FileManager.default.contents(atPath: file) {
+                do { taxonomy = try Taxonomy(tsv: String(decoding: data, as: UTF8.self)) } catch {
+                    problem("classify.taxonomy", "taxonomy \(file): \(error)")
+                }
+            } else {
+                problem("classify.taxonomy", "cannot read taxonomy file \(file)")
+            }
+        }
         guard let mailbox, problems.isEmpty else { return nil }
-        return SurelConfig(mailbox: mailbox, store: store, threading: threading, logLevel: level, sourcePath: path)
+        return SurelConfig(mailbox: mailbox, store: store, threading: threading, logLevel: level, taxonomy: taxonomy,
+                           sourcePath: path)
     }
 
     mutating func readMailbox(environment: [String: String]) -> SurelConfig.Mailbox? {

@@ -227,7 +227,7 @@ public final class Ingestor {
             normalizedSubject: SubjectNormalizer.normalize(p.subject), senderEmail: sender,
             senderProfile: SenderDirectory.profile(forEmail: sender), receivedAt: received, threadTime: threadTime,
             subjectWindow: config.threading.subjectWindow, reopenWindow: config.threading.reopenWindow,
-            year: jakarta.component(.year, from: received), confidentialCategories: ["pengaduan"],
+            year: jakarta.component(.year, from: received), confidentialCategories: config.taxonomy.confidentialSlugs,
             classify: { classification })
     }
 

@@ -44,3 +44,24 @@ final class TokenizerAndModelTests: XCTestCase {
         XCTAssertEqual(e.confusion["dau"]?["spam"], 1)
     }
 }
+
+final class TaxonomyTests: XCTestCase {
+    func testStandardTaxonomyHasTheNineteenCategories() {
+        let t = Taxonomy.standard
+        XCTAssertEqual(t.slugs.count, 19)
+        XCTAssertEqual(t.confidentialSlugs, ["pengaduan"])
+        XCTAssertEqual(t.category("dak-fisik")?.unit, "DTK")
+        XCTAssertNil(t.category("spam")?.unit)
+    }
+
+    func testACategoryIsAddedByDataAndBadLinesAreNamed() throws {
+        let t = try Taxonomy(tsv: "inpres-1-2025\tInpres 1/2025\tDTU\tno\tEfisiensi belanja\npengaduan\tPengaduan\t-\tyes\n")
+        XCTAssertEqual(t.slugs, ["inpres-1-2025", "pengaduan"])
+        XCTAssertThrowsError(try Taxonomy(tsv: "# comment\nok\tOK\t-\tno\nBad Slug\tX\t-\tno\n")) { error in
+            XCTAssertEqual((error as? Taxonomy.Problem)?.line, 3)
+        }
+        XCTAssertThrowsError(try Taxonomy(tsv: "a\tA\t-\tmaybe\n")) { error in
+            XCTAssertEqual((error as? Taxonomy.Problem)?.line, 1)
+        }
+    }
+}

@@ -98,6 +98,21 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(c.store.path, "/tmp/s.sqlite")
     }
 
+    func testTaxonomyFromAFileWithItsProblemsNamed() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("surel-tax-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        XCTAssertEqual(try SurelConfig.parse(minimal, environment: [:]).taxonomy.slugs.count, 19)
+        let good = dir.appendingPathComponent("good.tsv"), bad = dir.appendingPathComponent("bad.tsv")
+        try "inpres\tInpres 1/2025\tDTU\tno\nkeluhan\tKeluhan\t-\tyes\n".write(to: good, atomically: true, encoding: .utf8)
+        try "inpres\tInpres\tDTU\tsometimes\n".write(to: bad, atomically: true, encoding: .utf8)
+        let c = try SurelConfig.parse(minimal + "\n[classify]\ntaxonomy = \"\(good.path)\"", environment: [:])
+        XCTAssertEqual(c.taxonomy.slugs, ["inpres", "keluhan"])
+        XCTAssertEqual(c.taxonomy.confidentialSlugs, ["keluhan"])
+        let p = problems(minimal + "\n[classify]\ntaxonomy = \"\(bad.path)\"")
+        XCTAssertTrue(p.contains { $0.line == 7 && $0.message.contains("line 1") }, "\(p)")
+    }
+
     func testResolvePathOrder() {
         XCTAssertEqual(SurelConfig.resolvePath("/a.toml", environment: ["SUREL_CONFIG": "/b.toml"]), "/a.toml")
         XCTAssertEqual(SurelConfig.resolvePath(nil, environment: ["SUREL_CONFIG": "/b.toml"]), "/b.toml")
