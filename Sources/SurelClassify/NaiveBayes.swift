@@ -49,7 +49,8 @@ public struct NaiveBayesModel: Sendable, Codable {
         public var ranking: [(label: String, probability: Double)]
     }
 
-    public func classify(_ features: [String]) -> Scored? {
+    /// `bias` adds to a class's log score (weights of the rules that fired).
+    public func classify(_ features: [String], bias: [String: Double] = [:]) -> Scored? {
         let classes = self.classes
         guard !classes.isEmpty else { return nil }
         let totalDocs = Double(documents.values.reduce(0, +))
@@ -59,7 +60,7 @@ public struct NaiveBayesModel: Sendable, Codable {
         for label in classes {
             let c = counts[label] ?? [:]
             let denom = log(Double(totals[label] ?? 0) + alpha * v)
-            var s = log(Double(documents[label] ?? 0) + 1) - log(totalDocs + Double(classes.count))
+            var s = log(Double(documents[label] ?? 0) + 1) - log(totalDocs + Double(classes.count)) + (bias[label] ?? 0)
             for f in unique { s += log(Double(c[f] ?? 0) + alpha) - denom }
             scores.append((label, s))
         }

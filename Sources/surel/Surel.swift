@@ -236,10 +236,11 @@ struct Classify: ParsableCommand {
         func run() throws {
             var model = NaiveBayesModel()
             for m in try LabelledCorpus.load(train) { model.learn(Tokenizer.features(m.input), as: m.category) }
+            let classifier = CategoryClassifier(model: model)
             let test = try LabelledCorpus.load(corpus)
             let pairs = test.map { m -> (expected: String, predicted: String, confidence: Double) in
-                let s = model.classify(Tokenizer.features(m.input))
-                return (m.category, s?.label ?? unclassifiedCategory, s?.confidence ?? 0)
+                let c = classifier.classify(m.input)
+                return (m.category, c.category, c.confidence)
             }
             let e = Evaluation(pairs: pairs, threshold: threshold)
             if json { printJSON(e); return }

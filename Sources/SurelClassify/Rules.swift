@@ -1,0 +1,100 @@
+// Rules before statistics: regular expressions over a mail's fields that either decide its category or add weight
+// to one. Shipped defaults cover what a word model sees badly (letter numbers, upstream spam verdicts, failed sender
+// authentication, impersonation of DJPK); a deployment can replace them with its own file, same format:
+//   name <TAB> field <TAB> pattern <TAB> action
+// field: subject | body | from | attachment | header:NAME (case-insensitive name); pattern: a case-insensitive
+// regular expression; action: `decide:SLUG` or `score:SLUG:WEIGHT` (WEIGHT added to the category's log score; a
+// negative weight is allowed). `from` is the sender address; `attachment` each attachment file name.
+import Foundation
+import SurelCore
+
+public struct Rule: Sendable {
+    public enum Field: Sendable, Equatable { case subject, body, from, attachment, header(String) }
+    public enum Action: Sendable, Equatable { case decide(String), score(String, Double) }
+    public var name: String
+    public var field: Field
+    public var pattern: NSRegularExpression
+    public var action: Action
+
+    func matches(_ input: ClassificationInput, body: String) -> Bool {
+        func hit(_ s: String) -> Bool { pattern.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil }
+        switch field {
+        case .subject: return hit(input.subject)
+        case .body: return hit(body)
+        case .from: return hit(input.senderEmail)
+        case .attachment: return input.attachmentNames.contains(where: hit)
+        case .header(let name):
+            return input.headers.contains { $0.name.caseInsensitiveCompare(name) == .orderedSame && hit($0.value) }
+        }
+    }
+}
+
+extension NSRegularExpression: @retroactive @unchecked Sendable {}
+
+public struct RuleSet: Sendable {
+    public let rules: [Rule]
+
+    public struct Problem: Error, CustomStringConvertible {
+        public var line: Int
+        public var message: String
+        public var description: String { "line \(line): \(message)" }
+    }
+
+    public init(tsv: String) throws {
+        var out: [Rule] = []
+        for (i, raw) in tsv.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
+            let c = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard c.count == 4 else { throw Problem(line: i + 1, message: "expected name, field, pattern, action separated by tabs") }
+            let field: Rule.Field
+            switch c[1].lowercased() {
+            case "subject": field = .subject
+            case "body": field = .body
+            case "from": field = .from
+            case "attachment": field = .attachment
+            case let h where h.hasPrefix("header:") && h.count > 7: field = .header(String(c[1].dropFirst(7)))
+            default: throw Problem(line: i + 1, message: "unknown field \"\(c[1])\" (subject, body, from, attachment, header:NAME)")
+            }
+            guard let re = try? NSRegularExpression(pattern: c[2], options: [.caseInsensitive]) else {
+                throw Problem(line: i + 1, message: "not a regular expression: \(c[2])")
+            }
+            let a = c[3].split(separator: ":").map(String.init)
+            let action: Rule.Action
+            if a.count == 2, a[0] == "decide" {
+                action = .decide(a[1])
+            } else if a.count == 3, a[0] == "score", let w = Double(a[2]) {
+                action = .score(a[1], w)
+            } else {
+                throw Problem(line: i + 1, message: "action must be decide:SLUG or score:SLUG:WEIGHT (got \"\(c[3])\")")
+            }
+            out.append(Rule(name: c[0], field: field, pattern: re, action: action))
+        }
+        rules = out
+    }
+
+    /// The rules that fire on a mail.
+    public func fired(_ input: ClassificationInput) -> [Rule] {
+        let body = String(input.text.prefix(20_000))
+        return rules.filter { $0.matches(input, body: body) }
+    }
+
+    public static let standard: RuleSet = try! RuleSet(tsv: defaultTSV)
+
+    static let defaultTSV = #"""
+    # Official letter numbers in the shapes regional governments and ministries use: S-26/PK/PK.5/2025,
+    # B-45/Kab.Kdr/II/2025, 900.1.2/123/BPKAD/2025, 970/45/Bapenda, 005/112/Setwan/2025.
+    letter-number-prefixed	body	\b[A-Z]{1,4}-\d{1,5}/[A-Za-z0-9.]+(/[A-Za-z0-9.]+)*/(19|20)\d\d\b	score:surat-masuk:2.5
+    letter-number-classified	body	\b\d{3}(\.\d{1,2}){0,3}/\d{1,5}/[A-Za-z][A-Za-z0-9.]*(/[A-Za-z0-9.]+)*\b	score:surat-masuk:2.5
+    letter-number-in-subject	subject	\b(nomor|no\.?)\s*:?\s*([A-Z]{1,4}-)?\d{1,5}[./][A-Za-z0-9./-]+	score:surat-masuk:2
+    letter-attachment	attachment	^(surat|srt|undangan|nota|sk)[ _-]	score:surat-masuk:1.5
+    letter-phrasing	body	(bersama ini (kami )?(sampaikan|kirimkan|teruskan)|terlampir (kami sampaikan )?surat|dengan hormat,? (bersama|menindaklanjuti)|perihal\s*:)	score:surat-masuk:1.5
+    # Verdicts of the mail system in front of us.
+    upstream-spam-flag	header:X-Spam-Flag	^\s*yes	decide:spam
+    upstream-spam-status	header:X-Spam-Status	^\s*yes	score:spam:3
+    sender-auth-failed	header:Authentication-Results	(spf|dkim|dmarc)=(fail|softfail)	score:spam:2
+    # Mail that presents itself as DJPK or Kemenkeu from elsewhere, asking to log in: phishing.
+    impersonation-login	body	(verifikasi|validasi|aktivasi|perbarui|login|masuk).{0,80}(akun|password|kata sandi)	score:spam:1.5
+    gambling	body	\b(slot\s*gacor|judi online|togel|maxwin|scatter|depo(sit)?\s*\d+\s*(rb|ribu|k)\b|rtp live)	decide:spam
+    """#
+}

@@ -1,0 +1,67 @@
+import XCTest
+import SurelCore
+@testable import SurelClassify
+
+final class RulesTests: XCTestCase {
+    func input(subject: String = "Pertanyaan", body: String = "", from: String = "staf@kedirikab.go.id",
+               headers: [(String, String)] = [], attachments: [String] = []) -> ClassificationInput {
+        ClassificationInput(subject: subject, text: body, senderEmail: from,
+                            headers: headers.map { (name: $0.0, value: $0.1) }, attachmentNames: attachments)
+    }
+
+    func fired(_ i: ClassificationInput) -> Set<String> { Set(RuleSet.standard.fired(i).map(\.name)) }
+
+    /// Each shipped rule fires on a positive example and stays quiet on a near miss.
+    func testEachShippedRuleOnAPositiveAndANegativeExample() {
+        let cases: [(rule: String, positive: ClassificationInput, negative: ClassificationInput)] = [
+            ("letter-number-prefixed", input(body: "menindaklanjuti surat S-26/PK/PK.5/2025 tanggal 3 Februari"),
+             input(body: "mohon info PK.5 tahun 2025")),
+            ("letter-number-classified", input(body: "Nomor: 900.1.2/123/BPKAD/2025 perihal DAU; juga 970/45/Bapenda"),
+             input(body: "anggaran 900.000 rupiah untuk 2025")),
+            ("letter-number-in-subject", input(subject: "Surat Nomor 005/112/Setwan/2025"),
+             input(subject: "Nomor rekening kas daerah")),
+            ("letter-attachment", input(attachments: ["Surat_Permohonan_DAU.pdf"]),
+             input(attachments: ["Laporan_Realisasi.xlsx"])),
+            ("letter-phrasing", input(body: "Dengan hormat, bersama ini kami sampaikan surat Bupati"),
+             input(body: "Dengan hormat, kami ingin bertanya tentang DAU")),
+            ("upstream-spam-flag", input(headers: [("X-Spam-Flag", "YES")]), input(headers: [("X-Spam-Flag", "NO")])),
+            ("upstream-spam-status", input(headers: [("X-Spam-Status", "Yes, score=7.1")]),
+             input(headers: [("X-Spam-Status", "No, score=0.3")])),
+            ("sender-auth-failed", input(headers: [("Authentication-Results", "mx.kemenkeu.go.id; spf=fail smtp.mailfrom=x")]),
+             input(headers: [("Authentication-Results", "mx.kemenkeu.go.id; spf=pass; dkim=pass; dmarc=pass")])),
+            ("impersonation-login", input(body: "Segera verifikasi akun SIKD Anda melalui tautan berikut"),
+             input(body: "Kami tidak bisa login ke aplikasi, mohon bantuan")),
+            ("gambling", input(body: "Main slot gacor maxwin hari ini"), input(body: "Jadwal penyaluran Dana Desa")),
+        ]
+        XCTAssertEqual(Set(cases.map(\.rule)), Set(RuleSet.standard.rules.map(\.name)), "every shipped rule is tested")
+        for c in cases {
+            XCTAssertTrue(fired(c.positive).contains(c.rule), "\(c.rule) should fire")
+            XCTAssertFalse(fired(c.negative).contains(c.rule), "\(c.rule) should not fire")
+        }
+    }
+
+    func testDecidingRuleWinsAndScoresAreExplained() {
+        var m = NaiveBayesModel()
+        m.learn(["penyaluran", "dau"], as: "dau")
+        m.learn(["surat", "bupati"], as: "surat-masuk")
+        m.learn(["hadiah", "klik"], as: "spam")
+        let c = CategoryClassifier(model: m)
+        let spam = c.classify(input(body: "penyaluran dau", headers: [("X-Spam-Flag", "YES")]))
+        XCTAssertEqual(spam.category, "spam")
+        XCTAssertEqual(spam.explanation, "rule upstream-spam-flag")
+        // One word of a topic loses against the weight of a letter number and letter phrasing.
+        let letter = c.classify(input(body: "dau, bersama ini kami sampaikan S-26/PK/PK.5/2025"))
+        XCTAssertEqual(c.classify(input(body: "dau")).category, "dau")
+        XCTAssertEqual(letter.category, "surat-masuk")
+        XCTAssertTrue(letter.explanation.contains("letter-number-prefixed"), letter.explanation)
+    }
+
+    func testBadRuleLinesAreNamed() {
+        XCTAssertThrowsError(try RuleSet(tsv: "# x\nok\tbody\tfoo\tdecide:spam\nbad\tnowhere\tfoo\tdecide:spam\n")) {
+            XCTAssertEqual(($0 as? RuleSet.Problem)?.line, 3)
+        }
+        XCTAssertThrowsError(try RuleSet(tsv: "bad\tbody\tfoo\tscore:spam:lots\n")) {
+            XCTAssertEqual(($0 as? RuleSet.Problem)?.line, 1)
+        }
+    }
+}
