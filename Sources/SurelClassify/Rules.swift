@@ -34,19 +34,12 @@ extension NSRegularExpression: @retroactive @unchecked Sendable {}
 public struct RuleSet: Sendable {
     public let rules: [Rule]
 
-    public struct Problem: Error, CustomStringConvertible {
-        public var line: Int
-        public var message: String
-        public var description: String { "line \(line): \(message)" }
-    }
+    public typealias Problem = DataFileProblem
 
     public init(tsv: String) throws {
         var out: [Rule] = []
-        for (i, raw) in tsv.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
-            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
-            let c = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard c.count == 4 else { throw Problem(line: i + 1, message: "expected name, field, pattern, action separated by tabs") }
+        for (n, c) in dataFileRecords(tsv) {
+            guard c.count == 4 else { throw Problem(line: n, message: "expected name, field, pattern, action separated by tabs") }
             let field: Rule.Field
             switch c[1].lowercased() {
             case "subject": field = .subject
@@ -54,10 +47,10 @@ public struct RuleSet: Sendable {
             case "from": field = .from
             case "attachment": field = .attachment
             case let h where h.hasPrefix("header:") && h.count > 7: field = .header(String(c[1].dropFirst(7)))
-            default: throw Problem(line: i + 1, message: "unknown field \"\(c[1])\" (subject, body, from, attachment, header:NAME)")
+            default: throw Problem(line: n, message: "unknown field \"\(c[1])\" (subject, body, from, attachment, header:NAME)")
             }
             guard let re = try? NSRegularExpression(pattern: c[2], options: [.caseInsensitive]) else {
-                throw Problem(line: i + 1, message: "not a regular expression: \(c[2])")
+                throw Problem(line: n, message: "not a regular expression: \(c[2])")
             }
             let a = c[3].split(separator: ":").map(String.init)
             let action: Rule.Action
@@ -66,7 +59,7 @@ public struct RuleSet: Sendable {
             } else if a.count == 3, a[0] == "score", let w = Double(a[2]) {
                 action = .score(a[1], w)
             } else {
-                throw Problem(line: i + 1, message: "action must be decide:SLUG or score:SLUG:WEIGHT (got \"\(c[3])\")")
+                throw Problem(line: n, message: "action must be decide:SLUG or score:SLUG:WEIGHT (got \"\(c[3])\")")
             }
             out.append(Rule(name: c[0], field: field, pattern: re, action: action))
         }

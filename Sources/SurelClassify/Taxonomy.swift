@@ -22,36 +22,28 @@ public struct Taxonomy: Sendable {
     public var confidentialSlugs: Set<String> { Set(categories.filter(\.confidential).map(\.slug)) }
     public func category(_ slug: String) -> Category? { categories.first { $0.slug == slug } }
 
-    public struct Problem: Error, CustomStringConvertible {
-        public var line: Int
-        public var message: String
-        public var description: String { "line \(line): \(message)" }
-    }
+    public typealias Problem = DataFileProblem
 
     /// Parses the format above; every bad line is reported with its number.
     public init(tsv: String) throws {
         var out: [Category] = []
         var problems: [Problem] = []
-        for (i, raw) in tsv.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
-            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
-            let c = line.split(separator: "\t", omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }
+        for (n, columns) in dataFileRecords(tsv) {
+            let c = columns.map { $0.trimmingCharacters(in: .whitespaces) }
             guard c.count >= 4 else {
-                problems.append(Problem(line: i + 1, message: "expected slug, name, unit, confidential[, description] separated by tabs"))
+                problems.append(Problem(line: n, message: "expected slug, name, unit, confidential[, description] separated by tabs"))
                 continue
             }
             guard c[0].range(of: #"^[a-z0-9][a-z0-9-]*$"#, options: .regularExpression) != nil else {
-                problems.append(Problem(line: i + 1, message: "slug \"\(c[0])\" must be lowercase letters, digits and dashes"))
+                problems.append(Problem(line: n, message: "slug \"\(c[0])\" must be lowercase letters, digits and dashes"))
                 continue
             }
             guard ["yes", "no"].contains(c[3].lowercased()) else {
-                problems.append(Problem(line: i + 1, message: "confidential must be yes or no (got \"\(c[3])\")"))
+                problems.append(Problem(line: n, message: "confidential must be yes or no (got \"\(c[3])\")"))
                 continue
             }
             if out.contains(where: { $0.slug == c[0] }) {
-                problems.append(Problem(line: i + 1, message: "slug \"\(c[0])\" defined twice"))
+                problems.append(Problem(line: n, message: "slug \"\(c[0])\" defined twice"))
                 continue
             }
             out.append(Category(slug: c[0], name: c[1], unit: c[2] == "-" || c[2].isEmpty ? nil : c[2],
