@@ -23,7 +23,7 @@ public enum Tokenizer {
         "sebagai", "oleh", "karena", "jika", "apakah", "bagaimana", "ada", "tidak", "sudah", "belum", "telah", "agar",
         "the", "and", "of", "to", "a", "in", "is", "for", "you", "your", "on", "with", "this", "that",
         "hormat", "terhormat", "salam", "selamat", "pagi", "siang", "sore", "malam", "assalamualaikum", "wr", "wb",
-        "perhatian", "kerja", "samanya", "sama", "demikian", "kami", "sampaikan", "atas", "para", "yth",
+        "perhatian", "kerja", "samanya", "sama", "demikian", "sampaikan", "atas", "para", "yth",
     ]
 
     private static let letterNumber = try! NSRegularExpression(pattern:
