@@ -147,10 +147,11 @@ public enum Triage {
         // Acknowledgements other offices' servers send back without any header: a reply (so not a phishing
         // mail that says "sent automatically") whose short, unquoted text says so.
         let isReply = !m.inReplyTo.isEmpty || SubjectNormalizer.isReply(m.subject)
+        guard isReply else { return nil }
         // Only the start matters: own text longer than 1,200 characters is no auto-reply, so a long mail need
         // not be scanned whole.
         let own = ownText(String(m.text.prefix(4000)))
-        if isReply, own.count <= 1200, let match = autoBody.firstMatch(in: own, range: NSRange(own.startIndex..., in: own)),
+        if own.count <= 1200, let match = autoBody.firstMatch(in: own, range: NSRange(own.startIndex..., in: own)),
            let r = Range(match.range, in: own) {
             return "automatic text \"\(own[r])\""
         }
