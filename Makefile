@@ -27,6 +27,7 @@ BINDIR ?= /usr/local/bin
 UNITDIR ?= /etc/systemd/system
 CONFDIR ?= /etc/surel
 STATEDIR ?= /var/lib/surel
+DATADIR ?= /usr/share/surel
 
 # Scratch state of `make demo` (config, password file, SQLite store, attachments); wiped on every run.
 DEMO_DIR ?= /tmp/surel-demo
@@ -142,6 +143,10 @@ install: release
 	bin="$$($(SWIFT) build -c release --show-bin-path)/surel"
 	install -D -m 0755 "$$bin" "$(DESTDIR)$(BINDIR)/surel"
 	install -D -m 0644 deploy/surel.service "$(DESTDIR)$(UNITDIR)/surel.service"
+	# The classifier's training data: the daemon trains on it at first start (ShippedData.swift finds it).
+	install -d "$(DESTDIR)$(DATADIR)/classify/examples"
+	install -m 0644 classify/keywords.tsv classify/README.md "$(DESTDIR)$(DATADIR)/classify/"
+	install -m 0644 classify/examples/* "$(DESTDIR)$(DATADIR)/classify/examples/"
 	if ! getent group surel >/dev/null; then groupadd --system surel; fi
 	if ! getent passwd surel >/dev/null; then
 		useradd --system --gid surel --home-dir "$(STATEDIR)" --no-create-home \

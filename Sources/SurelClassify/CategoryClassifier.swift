@@ -1,15 +1,41 @@
-// The category classifier: rules first (a deciding rule wins outright), then the naive Bayes model with the
-// weights of the scoring rules added. Its explanation names the rules that fired and the strongest words.
+// The classifier of surel: rules first (a deciding rule wins outright), then spam or not by the spam model with the
+// spam rules' weights, then the category by the naive Bayes model with the scoring rules' weights. Mail the spam
+// model is unsure of goes to review whatever the category model says, so no letter is filed as spam unseen.
+// Its explanation names the rules that fired and the strongest words.
 import Foundation
 import SurelCore
 
 public struct CategoryClassifier: Classifier {
     public var rules: RuleSet
     public var model: NaiveBayesModel
+    public var spam: SpamModel
+    public var cutoffs: SpamCutoffs
 
-    public init(rules: RuleSet = .standard, model: NaiveBayesModel) {
+    public init(rules: RuleSet = .standard, model: NaiveBayesModel, spam: SpamModel = SpamModel(),
+                cutoffs: SpamCutoffs = SpamCutoffs()) {
         self.rules = rules
         self.model = model
+        self.spam = spam
+        self.cutoffs = cutoffs
+    }
+
+    public struct SpamDecision: Sendable {
+        public var verdict: SpamVerdict
+        public var score: SpamModel.Score
+        public var rules: [Rule]
+    }
+
+    /// The spam model's verdict with the weights of the spam rules that fired.
+    public func spamVerdict(_ input: ClassificationInput, fired: [Rule]? = nil) -> SpamDecision {
+        let fired = fired ?? rules.fired(input)
+        var bias = 0.0
+        var used: [Rule] = []
+        for rule in fired {
+            if case .score(let slug, let w) = rule.action, slug == spamCategory { bias += w; used.append(rule) }
+        }
+        let score = spam.score(Tokenizer.spamFeatures(input), bias: bias)
+        return SpamDecision(verdict: spam.isTrained ? cutoffs.verdict(score.probability) : .ham, score: score,
+                            rules: used)
     }
 
     public func classify(_ input: ClassificationInput) -> Classification {
@@ -20,14 +46,35 @@ public struct CategoryClassifier: Classifier {
                 return Classification(category: slug, confidence: 1, explanation: "rule \(rule.name)")
             }
         }
-        var bias: [String: Double] = [:]
-        for rule in fired { if case .score(let slug, let w) = rule.action { bias[slug, default: 0] += w } }
-        guard let s = model.classify(Tokenizer.features(input), bias: bias) else {
-            return Classification(category: unclassifiedCategory, confidence: 0, explanation: "model not trained")
-        }
         var why: [String] = []
         if !names.isEmpty { why.append("rules: " + names.joined(separator: ", ")) }
-        if !s.strongest.isEmpty { why.append("words: " + s.strongest.joined(separator: ", ")) }
-        return Classification(category: s.label, confidence: s.confidence, explanation: why.joined(separator: "; "))
+        let s = spamVerdict(input, fired: fired)
+        if spam.isTrained {
+            let words = s.score.clues.prefix(6).map { $0.token }
+            why.append(String(format: "spam %.2f (%@): ", s.score.probability, s.verdict.rawValue)
+                       + words.joined(separator: ", "))
+        }
+        if s.verdict == .spam {
+            return Classification(category: spamCategory, confidence: s.score.probability,
+                                  explanation: why.joined(separator: "; "))
+        }
+        var bias: [String: Double] = [:]
+        for rule in fired {
+            if case .score(let slug, let w) = rule.action, slug != spamCategory { bias[slug, default: 0] += w }
+        }
+        // With a spam model, the category model only chooses among the other categories; without one (a
+        // deployment that trains only categories), its spam class stands.
+        let excluded: Set<String> = spam.isTrained ? [spamCategory] : []
+        guard let c = model.classify(Tokenizer.features(input), bias: bias, excluding: excluded) else {
+            return Classification(category: unclassifiedCategory, confidence: 0,
+                                  explanation: (why + ["model not trained"]).joined(separator: "; "))
+        }
+        if !c.strongest.isEmpty { why.append("words: " + c.strongest.joined(separator: ", ")) }
+        // Unsure of spam: never decided without an agent (confidence kept below any sensible threshold).
+        let confidence = s.verdict == .unsure ? min(c.confidence, 0.5) : c.confidence
+        return Classification(category: c.label, confidence: confidence, explanation: why.joined(separator: "; "))
     }
 }
+
+/// The slug of the spam category (the spam model's positive class).
+public let spamCategory = "spam"

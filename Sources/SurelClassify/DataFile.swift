@@ -9,7 +9,7 @@ public struct DataFileProblem: Error, CustomStringConvertible {
 }
 
 /// The records of a tab-separated text: 1-based line number and columns (untrimmed).
-func dataFileRecords(_ text: String) -> [(line: Int, columns: [String])] {
+public func dataFileRecords(_ text: String) -> [(line: Int, columns: [String])] {
     text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { i, raw in
         let line = raw.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
         if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { return nil }

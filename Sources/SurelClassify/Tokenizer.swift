@@ -28,8 +28,6 @@ public enum Tokenizer {
 
     private static let letterNumber = try! NSRegularExpression(pattern:
         #"\b(?:[A-Z]{1,4}-\d{1,5}/[A-Za-z0-9.\-]+(?:/[A-Za-z0-9.\-]+)*/\d{4}|\d{3}(?:\.\d{1,3})*/[A-Za-z0-9.\-]+(?:/[A-Za-z0-9.\-]+)*)\b"#)
-    private static let url = try! NSRegularExpression(pattern: #"https?://\S+|www\.\S+"#, options: [.caseInsensitive])
-    private static let email = try! NSRegularExpression(pattern: #"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"#)
     private static let quoteStart = try! NSRegularExpression(pattern: #"""
         ^(?:>|-{2,}\s*(?:original message|pesan asli|forwarded message|pesan yang diteruskan)|(?:on|pada)\s.{0,160}(?:wrote|menulis)\s*:|_{10,})
         """#.trimmingCharacters(in: .whitespacesAndNewlines), options: [.caseInsensitive, .anchorsMatchLines])
@@ -50,27 +48,78 @@ public enum Tokenizer {
     }
 
     /// Lowercased word tokens with class tokens for letter numbers, numbers, addresses and URLs.
+    /// Works on whitespace-separated chunks (classified by cheap byte tests; the letter-number expression only
+    /// runs on chunks with a slash), then on runs of letters and digits: a regular expression over the whole
+    /// text cost more than everything else the classifier does.
     public static func words(_ text: String) -> [String] {
-        var t = text
-        for (re, token) in [(url, " __url__ "), (email, " __email__ "), (letterNumber, " __nomorsurat__ ")] {
-            t = re.stringByReplacingMatches(in: t, range: NSRange(t.startIndex..., in: t), withTemplate: token)
-        }
         var out: [String] = []
-        out.reserveCapacity(t.count / 5)
-        var current = ""
+        out.reserveCapacity(text.utf8.count / 6)
+        for chunk in text.utf8.split(whereSeparator: isSpaceByte) {
+            let trimmed = chunk.drop { $0 == 0x28 || $0 == 0x3C || $0 == 0x5B || $0 == 0x22 || $0 == 0x27 }
+            if startsWithURL(trimmed) { out.append("__url__"); continue }
+            if chunk.contains(0x40), chunk.contains(0x2E) { out.append("__email__"); continue }
+            var piece = Substring(chunk)
+            if chunk.contains(0x2F),
+               let m = letterNumber.firstMatch(in: String(piece), range: NSRange(location: 0, length: String(piece).utf16.count)),
+               let r = Range(m.range, in: String(piece)) {
+                let s = String(piece)
+                appendWordRuns(s[..<r.lowerBound], to: &out)
+                out.append("__nomorsurat__")
+                piece = s[r.upperBound...]
+            }
+            appendWordRuns(piece, to: &out)
+        }
+        return out
+    }
+
+    static func isSpaceByte(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0C }
+
+    static func startsWithURL<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
+        func has(_ p: String) -> Bool {
+            var i = bytes.startIndex
+            for c in p.utf8 {
+                guard i != bytes.endIndex, bytes[i] | 0x20 == c else { return false }
+                i = bytes.index(after: i)
+            }
+            return true
+        }
+        return has("http://") || has("https://") || has("www.")
+    }
+
+    /// Runs of letters, digits and underscores, lowercased; numbers become class tokens, abbreviations are
+    /// spelled out, one-letter runs dropped.
+    static func appendWordRuns(_ text: Substring, to out: inout [String]) {
+        var current = String.UnicodeScalarView()
+        var allDigits = true
         func flush() {
             guard !current.isEmpty else { return }
-            let w = current
-            current = ""
-            if w.allSatisfy(\.isNumber) { out.append(w.count == 4 && (w.hasPrefix("20") || w.hasPrefix("19")) ? "__tahun__" : "__angka__"); return }
+            let w = String(current)
+            current = String.UnicodeScalarView()
+            defer { allDigits = true }
+            if allDigits {
+                out.append(w.utf8.count == 4 && (w.hasPrefix("20") || w.hasPrefix("19")) ? "__tahun__" : "__angka__")
+                return
+            }
             if let full = abbreviations[w] { out += full; return }
-            if w.count >= 2 { out.append(w) }
+            if w.unicodeScalars.count >= 2 { out.append(w) }
         }
-        for ch in t.lowercased() {
-            if ch.isLetter || ch.isNumber || ch == "_" { current.append(ch) } else { flush() }
+        for u in text.unicodeScalars {
+            let v = u.value
+            if v < 0x80 {
+                if v >= 0x30 && v <= 0x39 { current.append(u) }
+                else if (v >= 0x61 && v <= 0x7A) || v == 0x5F { current.append(u); allDigits = false }
+                else if v >= 0x41 && v <= 0x5A { current.append(Unicode.Scalar(v + 32)!); allDigits = false }
+                else { flush() }
+            } else if u.properties.isAlphabetic {
+                current.append(contentsOf: u.properties.lowercaseMapping.unicodeScalars)
+                allDigits = false
+            } else if u.properties.numericType != nil {
+                current.append(u)
+            } else {
+                flush()
+            }
         }
         flush()
-        return out
     }
 
     /// Features of a mail: subject words (prefixed), body words and word pairs without stopwords,
@@ -79,7 +128,8 @@ public enum Tokenizer {
         var f: [String] = []
         let subject = words(SubjectNormalizer.normalize(input.subject)).filter { !stopwords.contains($0) }
         f += subject.map { "s:" + $0 }
-        let body = words(ownText(input.text)).filter { !stopwords.contains($0) }
+        // The first 20,000 characters: enough for any question, and a pasted report must not cost more.
+        let body = words(ownText(String(input.text.prefix(20_000)))).filter { !stopwords.contains($0) }
         f += body
         if body.count > 1 {
             for i in 0..<(body.count - 1) { f.append(body[i] + "_" + body[i + 1]) }
@@ -90,4 +140,153 @@ public enum Tokenizer {
         f.append("c:" + SenderDirectory.profile(forEmail: input.senderEmail).senderClass.rawValue)
         return f
     }
+}
+
+extension Tokenizer {
+    /// Features for the spam model, in the manner of SpamBayes: whitespace-separated words with their
+    /// punctuation (spam likes "$$$" and "GRATIS!!"), URL hosts, the sender's address and domain, which headers
+    /// are present, the content type and mailer, and attachment types. The whole text counts here, quotes included.
+    public static func spamFeatures(_ input: ClassificationInput) -> Set<String> {
+        var f = Set<String>()
+        f.reserveCapacity(256)
+        func addWords(_ text: String, prefix: String) {
+            var previous = ""
+            for chunk in text.utf8.prefix(20_000).split(whereSeparator: isSpaceByte) {
+                // Punctuation around a word is dropped, inside it kept ("$$$", "gratis!!" stay distinct).
+                var bytes = Array(chunk)
+                while let last = bytes.last, trimmedBytes.contains(last) { bytes.removeLast() }
+                let start = bytes.firstIndex { !trimmedBytes.contains($0) } ?? bytes.endIndex
+                if start > 0 { bytes.removeFirst(start) }
+                var ascii = true
+                for i in bytes.indices {
+                    if bytes[i] >= 0x80 { ascii = false } else if bytes[i] >= 0x41 && bytes[i] <= 0x5A { bytes[i] += 32 }
+                }
+                var w = String(decoding: bytes, as: UTF8.self)
+                if !ascii { w = w.lowercased() }
+                let length = ascii ? bytes.count : w.count
+                if length >= 2, length <= 12 {
+                    if !previous.isEmpty { f.insert(prefix + previous + " " + w) }
+                    previous = w
+                }
+                if length < 3 {
+                    continue
+                } else if startsWithURL(bytes) {
+                    f.insert(prefix + "proto:" + (w.hasPrefix("https") ? "https" : "http"))
+                    let host = w.split(separator: "/", omittingEmptySubsequences: true).dropFirst(w.hasPrefix("www.") ? 0 : 1).first ?? ""
+                    for part in host.split(separator: ".") { f.insert(prefix + "url:" + part) }
+                } else if let at = w.firstIndex(of: "@"), w.contains(".") {
+                    f.insert(prefix + "email:" + w[w.index(after: at)...])
+                } else if length > 12 {
+                    f.insert(prefix + "skip:" + String(w.first!) + String(length / 10 * 10))
+                } else {
+                    f.insert(prefix + w)
+                }
+            }
+        }
+        addWords(input.subject, prefix: "s:")
+        addWords(input.text, prefix: "")
+        let sender = input.senderEmail.lowercased()
+        f.insert("from:" + sender)
+        if let at = sender.firstIndex(of: "@") { f.insert("fromdomain:" + sender[sender.index(after: at)...]) }
+        f.insert("c:" + SenderDirectory.profile(forEmail: sender).senderClass.rawValue)
+        var recipients = 0
+        for (name, value) in input.headers {
+            let n = name.lowercased()
+            f.insert("hdr:" + n)
+            switch n {
+            case "content-type":
+                let v = value.lowercased()
+                f.insert("ct:" + (v.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""))
+                if let r = v.range(of: "charset=") {
+                    f.insert("charset:" + v[r.upperBound...].prefix { !";\" ".contains($0) }.lowercased())
+                }
+            case "x-mailer", "user-agent":
+                f.insert("mailer:" + (value.lowercased().split(separator: " ").first.map(String.init) ?? ""))
+            case "to", "cc":
+                recipients += value.split(separator: ",").count
+                let v = value.lowercased()
+                if v.contains("undisclosed") { f.insert("to:undisclosed") }
+                if v.contains(sender) && !sender.isEmpty { f.insert("to:self") }
+            case "content-transfer-encoding":
+                f.insert("cte:" + value.lowercased().trimmingCharacters(in: .whitespaces))
+            case "x-priority", "x-msmail-priority", "importance":
+                f.insert(n + ":" + value.lowercased().trimmingCharacters(in: .whitespaces).prefix(10))
+            case "date":
+                f.insert("tz:" + (value.split(separator: " ").last.map(String.init) ?? ""))
+            case "message-id":
+                if let at = value.firstIndex(of: "@") {
+                    f.insert("mid:" + value[value.index(after: at)...].lowercased())
+                } else {
+                    f.insert("mid:none")
+                }
+            case "from":
+                for w in value.lowercased().split(whereSeparator: { " <>\"".contains($0) }) where !w.contains("@") {
+                    f.insert("fromname:" + w)
+                }
+            case "reply-to":
+                if !value.lowercased().contains(sender) { f.insert("replyto:differs") }
+            default: break
+            }
+        }
+        f.insert("rcpts:" + String(min(recipients, 10)))
+        let subjectLetters = input.subject.filter(\.isLetter)
+        if subjectLetters.count >= 8, subjectLetters.allSatisfy(\.isUppercase) { f.insert("s:ALLCAPS") }
+        if input.subject.contains("!") { f.insert("s:bang") }
+        if let html = input.html { htmlFeatures(html, into: &f) }
+        for name in input.attachmentNames {
+            f.insert("att:" + ((name as NSString).pathExtension.lowercased()))
+        }
+        return f
+    }
+
+    /// Markup is evidence too: the tags and the font/colour attributes of an HTML part (its first 30 KB).
+    static func htmlFeatures(_ html: String, into f: inout Set<String>) {
+        f.insert("html:yes")
+        let bytes = Array(html.utf8.prefix(30_000))
+        var i = 0
+        func isName(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == 45 }
+        while i < bytes.count {
+            guard bytes[i] == 60 else { i += 1; continue }   // "<"
+            var j = i + 1
+            if j < bytes.count, bytes[j] == 47 { j += 1 }      // "/"
+            let start = j
+            while j < bytes.count, isName(bytes[j]) { j += 1 }
+            if j > start {
+                let tag = String(decoding: bytes[start..<j], as: UTF8.self).lowercased()
+                f.insert("tag:" + tag)
+                // Attribute values of presentation attributes, e.g. color=#ff0000, size=+2.
+                var end = j
+                while end < bytes.count, bytes[end] != 62, end - j < 400 { end += 1 }
+                let attrs = bytes[j..<end]
+                for name in presentationAttributes {
+                    guard let at = find(name, in: attrs) else { continue }
+                    var k = at + name.count
+                    while k < end, bytes[k] == 34 || bytes[k] == 39 { k += 1 }   // quotes
+                    var e = k
+                    while e < end, e - k < 20, bytes[e] != 34, bytes[e] != 39, bytes[e] != 32 { e += 1 }
+                    f.insert("attr:" + String(decoding: name, as: UTF8.self) + String(decoding: bytes[k..<e], as: UTF8.self).lowercased())
+                }
+                i = end
+            } else {
+                i = j
+            }
+        }
+    }
+
+    private static let presentationAttributes: [[UInt8]] = ["color=", "face=", "size=", "bgcolor=", "align="].map { Array($0.utf8) }
+
+    /// Index of `needle` in `hay`, ASCII case-insensitively.
+    private static func find(_ needle: [UInt8], in hay: ArraySlice<UInt8>) -> Int? {
+        guard hay.count >= needle.count else { return nil }
+        var i = hay.startIndex
+        while i <= hay.endIndex - needle.count {
+            var k = 0
+            while k < needle.count, hay[i + k] | 0x20 == needle[k] { k += 1 }
+            if k == needle.count { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    private static let trimmedBytes = Set(".,;:?\"'()[]<>{}*".utf8)
 }

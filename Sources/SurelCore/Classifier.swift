@@ -6,12 +6,17 @@ public struct ClassificationInput: Sendable {
     public var subject: String
     public var text: String
     public var senderEmail: String
+    /// The sender's display name ("Ditjen Perimbangan Keuangan" in a phishing mail from gmail).
+    public var senderName: String
     public var headers: [(name: String, value: String)]
     public var attachmentNames: [String]
+    /// The HTML part as sent, if any (`text` is it made readable); its markup is evidence for the spam model.
+    public var html: String?
     public init(subject: String, text: String, senderEmail: String,
-                headers: [(name: String, value: String)], attachmentNames: [String]) {
-        self.subject = subject; self.text = text; self.senderEmail = senderEmail
-        self.headers = headers; self.attachmentNames = attachmentNames
+                headers: [(name: String, value: String)], attachmentNames: [String], html: String? = nil,
+                senderName: String = "") {
+        self.subject = subject; self.text = text; self.senderEmail = senderEmail; self.senderName = senderName
+        self.headers = headers; self.attachmentNames = attachmentNames; self.html = html
     }
 }
 

@@ -27,6 +27,19 @@ public struct SurelConfig: Sendable {
     public var logLevel: String
     /// The categories: the shipped 19, or `[classify] taxonomy = "PATH"`.
     public var taxonomy: Taxonomy = .standard
+    public var classify = Classify()
+
+    public struct Classify: Sendable {
+        /// The shipped rules, or `[classify] rules = "PATH"`.
+        public var rules: RuleSet = .standard
+        /// Labelled folder the model is trained on at first start; nil: the shipped examples (found by
+        /// `ShippedData`).
+        public var examples: String?
+        /// Below this confidence a new ticket goes to the review queue.
+        public var reviewThreshold = 0.9
+        public var cutoffs = SpamCutoffs()
+        public init() {}
+    }
     /// Where the file was read from, for messages.
     public var sourcePath: String
 
@@ -112,7 +125,7 @@ struct ConfigReader {
         "store": ["path", "attachments"],
         "threading": ["subject_window", "reopen_window"],
         "log": ["level"],
-        "classify": ["taxonomy"],
+        "classify": ["taxonomy", "rules", "examples", "review_threshold", "spam_cutoff", "ham_cutoff"],
     ]
 
     mutating func problem(_ key: String, _ message: String) {
@@ -151,9 +164,35 @@ struct ConfigReader {
                 problem("classify.taxonomy", "cannot read taxonomy file \(file)")
             }
         }
+        var classify = SurelConfig.Classify()
+        if let file = string("classify", "rules") {
+            if let data = FileManager.default.contents(atPath: file) {
+                do { classify.rules = try RuleSet(tsv: String(decoding: data, as: UTF8.self)) } catch {
+                    problem("classify.rules", "rules \(file): \(error)")
+                }
+            } else {
+                problem("classify.rules", "cannot read rules file \(file)")
+            }
+        }
+        if let dir = string("classify", "examples") {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir + "/labels.tsv", isDirectory: &isDir), !isDir.boolValue {
+                classify.examples = dir
+            } else {
+                problem("classify.examples", "examples must be a folder with a labels.tsv (got \"\(dir)\")")
+            }
+        }
+        if let t = fraction("classify", "review_threshold") { classify.reviewThreshold = t }
+        if let c = fraction("classify", "spam_cutoff") { classify.cutoffs.spam = c }
+        if let c = fraction("classify", "ham_cutoff") { classify.cutoffs.ham = c }
+        if classify.cutoffs.ham > classify.cutoffs.spam {
+            problem("classify.ham_cutoff", "ham_cutoff (\(classify.cutoffs.ham)) must not exceed spam_cutoff (\(classify.cutoffs.spam))")
+        }
         guard let mailbox, problems.isEmpty else { return nil }
-        return SurelConfig(mailbox: mailbox, store: store, threading: threading, logLevel: level, taxonomy: taxonomy,
-                           sourcePath: path)
+        var config = SurelConfig(mailbox: mailbox, store: store, threading: threading, logLevel: level, taxonomy: taxonomy,
+                                 sourcePath: path)
+        config.classify = classify
+        return config
     }
 
     mutating func readMailbox(environment: [String: String]) -> SurelConfig.Mailbox? {
@@ -260,6 +299,13 @@ struct ConfigReader {
         guard let v = value(section, key) else { return nil }
         guard let b = v.bool else { problem("\(section).\(key)", "\(key) must be true or false"); return nil }
         return b
+    }
+    /// A number from 0 to 1.
+    mutating func fraction(_ section: String, _ key: String) -> Double? {
+        guard let v = value(section, key) else { return nil }
+        if let d = v.double ?? v.int.map(Double.init), d >= 0, d <= 1 { return d }
+        problem("\(section).\(key)", "\(key) must be a number from 0 to 1")
+        return nil
     }
     /// "30s", "5m", "2h", "3d", or a number of seconds.
     mutating func duration(_ section: String, _ key: String) -> TimeInterval? {

@@ -71,8 +71,16 @@ public final class Daemon {
         let database = try SurelDatabase(path: config.store.path)
         let attachments = try AttachmentDirectory(path: config.store.attachments)
         let source = CurlIMAPSource(endpoint: config.mailbox.endpoint)
+        let classifiers = ClassifierService(database: database, settings: config.classify, taxonomy: config.taxonomy)
+        do {
+            let trainedOn = try classifiers.prepare(logger: logger)
+            logger.info("classifier ready", metadata: ["trained_on": "\(trainedOn)"])
+        } catch {
+            // Mail is still stored: new tickets stay unclassified, in the review queue, until a model exists.
+            logger.error("no classifier: new tickets stay unclassified", metadata: ["error": "\(error)"])
+        }
         let ingestor = Ingestor(config: config, database: database, attachments: attachments, source: source,
-                                logger: logger)
+                                classifiers: classifiers, logger: logger)
         logger.info("surel started", metadata: ["mailbox": "\(source.displayName)", "store": "\(config.store.path)",
                                                "poll_interval": "\(config.mailbox.pollInterval)"])
         notifier.ready(status: "polling \(source.displayName)")

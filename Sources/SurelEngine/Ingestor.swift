@@ -27,16 +27,17 @@ public final class Ingestor {
     let source: MailSource
     /// A second connection for the prefetch thread.
     private lazy var fetchSource: MailSource = source.sibling()
-    let classifier: Classifier
+    /// Classifies new tickets; nil: every ticket is `unclassified` (and waits for review).
+    let classifiers: ClassifierService?
     let logger: Logger
     let now: () -> Date
     /// Server-side actions are done in batches after one durability barrier.
     let batchSize = 200
 
     public init(config: SurelConfig, database: SurelDatabase, attachments: AttachmentDirectory, source: MailSource,
-                classifier: Classifier = UnclassifiedClassifier(), logger: Logger, now: @escaping () -> Date = Date.init) {
+                classifiers: ClassifierService? = nil, logger: Logger, now: @escaping () -> Date = Date.init) {
         self.config = config; self.database = database; self.attachments = attachments; self.source = source
-        self.classifier = classifier; self.logger = logger; self.now = now
+        self.classifiers = classifiers; self.logger = logger; self.now = now
     }
 
     /// The cursor key of the configured mailbox: one cursor per account and folder.
@@ -49,6 +50,10 @@ public final class Ingestor {
     /// `shouldStop` is checked between messages so SIGTERM finishes the current message only.
     public func runCycle(shouldStop: () -> Bool = { false }, progress: () -> Void = {}) throws -> CycleReport {
         var report = CycleReport()
+        // An agent's correction since the last cycle changed the stored model: classify with the new one.
+        do { try classifiers?.refresh() } catch {
+            logger.error("cannot reload the classifier model; keeping the loaded one", metadata: ["error": "\(error)"])
+        }
         let status = try source.status()
         var cursor = try database.cursor(mailbox: mailboxKey)
         // After a UIDVALIDITY change every message may already be stored: check before parsing.
@@ -217,10 +222,10 @@ public final class Ingestor {
     private func ticketIntent(_ p: ParsedMessage, sender: String, received: Date, threadTime: Date) -> TicketIntent {
         var jakarta = Calendar(identifier: .gregorian)
         jakarta.timeZone = TimeZone(identifier: "Asia/Jakarta")!
-        let input = ClassificationInput(subject: p.subject, text: p.text, senderEmail: sender, headers: p.headers,
-                                        attachmentNames: p.attachments.compactMap(\.filename))
+        var input = ClassificationInput(p)
+        input.senderEmail = sender
         // Classified here, off the store's thread; used only if the message opens a ticket.
-        let classification = classifier.classify(input)
+        let classification = (classifiers?.classifier ?? UnclassifiedClassifier()).classify(input)
         return TicketIntent(
             ticketNumberInSubject: TicketNumber.find(inSubject: p.subject),
             referencedMessageIDs: p.references + p.inReplyTo.filter { !p.references.contains($0) },
@@ -228,7 +233,7 @@ public final class Ingestor {
             senderProfile: SenderDirectory.profile(forEmail: sender), receivedAt: received, threadTime: threadTime,
             subjectWindow: config.threading.subjectWindow, reopenWindow: config.threading.reopenWindow,
             year: jakarta.component(.year, from: received), confidentialCategories: config.taxonomy.confidentialSlugs,
-            classify: { classification })
+            reviewThreshold: config.classify.reviewThreshold, classify: { classification })
     }
 
     private func count(_ o: IngestOutcome, into r: inout CycleReport) {

@@ -37,14 +37,19 @@ public enum LabelledCorpus {
                 guard c.count >= 3 else { throw Failure.badLine(file: labels, line: i + 1, text: String(line)) }
                 guard kinds.contains(c[1]), let raw = FileManager.default.contents(atPath: dir + "/" + c[0]),
                       let parsed = try? MIMEParser.parse(raw) else { continue }
-                out.append(LabelledMail(file: c[0], kind: c[1], category: c[2], input: classificationInput(parsed)))
+                out.append(LabelledMail(file: c[0], kind: c[1], category: c[2], input: ClassificationInput(parsed)))
             }
         }
         return out
     }
 
-    public static func classificationInput(_ p: ParsedMessage) -> ClassificationInput {
-        ClassificationInput(subject: p.subject, text: p.text, senderEmail: p.from?.email ?? "", headers: p.headers,
-                            attachmentNames: p.attachments.compactMap(\.filename))
+}
+
+extension ClassificationInput {
+    /// What the classifiers read of a parsed mail.
+    public init(_ p: ParsedMessage) {
+        self.init(subject: p.subject, text: p.text, senderEmail: p.from?.email ?? "", headers: p.headers,
+                  attachmentNames: p.attachments.compactMap(\.filename), html: p.html,
+                  senderName: p.from?.name ?? "")
     }
 }

@@ -94,17 +94,20 @@ public struct TicketIntent: Sendable {
     /// Year for a new ticket's number.
     public var year: Int
     public var confidentialCategories: Set<String>
+    /// A new ticket classified below this confidence goes to the review queue.
+    public var reviewThreshold: Double
     /// Called only when a new ticket is opened: follow-ups keep their ticket's category.
     public var classify: @Sendable () -> Classification
 
     public init(ticketNumberInSubject: TicketNumber?, referencedMessageIDs: [String], normalizedSubject: String,
                 senderEmail: String, senderProfile: SenderProfile, receivedAt: Date, threadTime: Date, subjectWindow: TimeInterval,
-                reopenWindow: TimeInterval, year: Int, confidentialCategories: Set<String>,
+                reopenWindow: TimeInterval, year: Int, confidentialCategories: Set<String>, reviewThreshold: Double = 0,
                 classify: @escaping @Sendable () -> Classification) {
         self.ticketNumberInSubject = ticketNumberInSubject; self.referencedMessageIDs = referencedMessageIDs
         self.normalizedSubject = normalizedSubject; self.senderEmail = senderEmail; self.senderProfile = senderProfile
         self.receivedAt = receivedAt; self.threadTime = threadTime; self.subjectWindow = subjectWindow; self.reopenWindow = reopenWindow
-        self.year = year; self.confidentialCategories = confidentialCategories; self.classify = classify
+        self.year = year; self.confidentialCategories = confidentialCategories; self.reviewThreshold = reviewThreshold
+        self.classify = classify
     }
 }
 

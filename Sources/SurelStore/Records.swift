@@ -38,6 +38,8 @@ public struct Ticket: Codable, FetchableRecord, MutablePersistableRecord, Sendab
     public var createdAt: Date
     public var updatedAt: Date
     public var closedAt: Date?
+    /// Classified below the confidence threshold (or the spam filter was unsure): waits for an agent.
+    public var needsReview: Bool
 
     public var number: TicketNumber { TicketNumber(year: year, sequence: sequence) }
 
@@ -110,3 +112,28 @@ public struct TicketEvent: Codable, FetchableRecord, MutablePersistableRecord, S
 extension TicketStatus: DatabaseValueConvertible {}
 extension MessageKind: DatabaseValueConvertible {}
 extension SenderClass: DatabaseValueConvertible {}
+
+/// An agent's review of a ticket's category: accepted as it was (from == to) or corrected.
+public struct ClassificationReview: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    public static let databaseTableName = "classificationReview"
+    public var id: Int64?
+    public var ticketID: Int64
+    public var at: Date
+    public var reviewer: String
+    public var fromCategory: String
+    public var toCategory: String
+    public init(id: Int64? = nil, ticketID: Int64, at: Date, reviewer: String, fromCategory: String, toCategory: String) {
+        self.id = id; self.ticketID = ticketID; self.at = at; self.reviewer = reviewer
+        self.fromCategory = fromCategory; self.toCategory = toCategory
+    }
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A trained classifier, stored as an opaque blob (SurelEngine encodes it).
+public struct StoredModel: Sendable {
+    public var name: String
+    public var data: Data
+    public var trainedOn: String
+    public var version: Int64
+    public var updatedAt: Date
+}

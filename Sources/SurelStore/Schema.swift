@@ -96,6 +96,30 @@ enum Schema {
                 t.column("detail", .text).notNull()
             }
         }
+        // Issue 3: the classifier's models live in the store (trained at first start, updated by agents'
+        // corrections), and tickets below the confidence threshold wait in a review queue.
+        m.registerMigration("v2-classify") { db in
+            try db.alter(table: "ticket") { t in
+                t.add(column: "needsReview", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(index: "ticket_needs_review", on: "ticket", columns: ["needsReview"])
+            try db.create(table: "classifierModel") { t in
+                t.primaryKey("name", .text)
+                t.column("data", .blob).notNull()
+                t.column("trainedOn", .text).notNull()
+                // Bumped on every save: a running daemon reloads the model when it changes.
+                t.column("version", .integer).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(table: "classificationReview") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("ticketID", .integer).notNull().references("ticket", onDelete: .cascade).indexed()
+                t.column("at", .datetime).notNull()
+                t.column("reviewer", .text).notNull()
+                t.column("fromCategory", .text).notNull()
+                t.column("toCategory", .text).notNull()
+            }
+        }
         return m
     }
 }

@@ -200,7 +200,8 @@ public final class SurelDatabase: @unchecked Sendable {
                        senderEmail: i.senderEmail, senderClass: i.senderProfile.senderClass,
                        region: i.senderProfile.region?.name, province: i.senderProfile.region?.province,
                        timeZone: i.senderProfile.region?.timeZone.rawValue, previousTicketID: previous,
-                       createdAt: m.receivedAt, updatedAt: m.receivedAt, closedAt: nil)
+                       createdAt: m.receivedAt, updatedAt: m.receivedAt, closedAt: nil,
+                       needsReview: c.confidence < i.reviewThreshold)
         try t.insert(db)
         return t
     }

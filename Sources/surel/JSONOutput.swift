@@ -24,6 +24,9 @@ struct TicketJSON: ExplicitNullsEncodable {
     var status: String
     var category: String
     var confidence: Double
+    /// The rules that fired and the strongest words.
+    var classification: String
+    var needs_review: Bool
     var confidential: Bool
     var sender_name: String?
     var sender_email: String
@@ -41,7 +44,8 @@ struct TicketJSON: ExplicitNullsEncodable {
 
     init(_ t: Ticket, messageIDs: [String], previous: TicketNumber?) {
         number = t.number.description; status = t.status.rawValue; category = t.category
-        confidence = t.confidence; confidential = t.confidential; sender_name = t.senderName
+        confidence = t.confidence; classification = t.classificationNote; needs_review = t.needsReview
+        confidential = t.confidential; sender_name = t.senderName
         sender_email = t.senderEmail; sender_class = t.senderClass.rawValue; region = t.region
         province = t.province; time_zone = t.timeZone; subject = t.subject; created_at = Format.iso(t.createdAt)
         updated_at = Format.iso(t.updatedAt); message_ids = messageIDs

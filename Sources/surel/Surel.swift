@@ -14,8 +14,12 @@ struct ConfigOption: ParsableArguments {
 
     /// `needsMailbox: false` for commands that only read the store.
     func load(needsMailbox: Bool = true) throws -> SurelConfig {
+        try Self.load(path: SurelConfig.resolvePath(config), needsMailbox: needsMailbox)
+    }
+
+    static func load(path: String, needsMailbox: Bool) throws -> SurelConfig {
         do {
-            return try SurelConfig.load(path: SurelConfig.resolvePath(config), needsMailbox: needsMailbox)
+            return try SurelConfig.load(path: path, needsMailbox: needsMailbox)
         } catch let e as ConfigError {
             throw ValidationError("invalid configuration:\n\(e.description)")
         }
@@ -27,7 +31,8 @@ struct Surel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "surel",
         abstract: "The e-mail channel of the DJPK Contact Center: mailbox to tickets.",
-        subcommands: [Run.self, CheckConfig.self, Tickets.self, Messages.self, Quarantine.self, Classify.self])
+        subcommands: [Run.self, CheckConfig.self, Tickets.self, Messages.self, Quarantine.self, Review.self,
+                      Classify.self])
 }
 
 struct Run: ParsableCommand {
@@ -187,10 +192,12 @@ struct Quarantine: ParsableCommand {
             guard let m = try db.message(rowID: id), m.kind == .quarantined else {
                 throw ValidationError("no quarantined message with id \(id)")
             }
+            let classifiers = ClassifierService(database: db, settings: config.classify, taxonomy: config.taxonomy)
+            try classifiers.prepare()
             let ingestor = Ingestor(config: config, database: db,
                                     attachments: try AttachmentDirectory(path: config.store.attachments),
                                     source: CurlIMAPSource(endpoint: config.mailbox.endpoint),
-                                    logger: Logger(label: "surel"))
+                                    classifiers: classifiers, logger: Logger(label: "surel"))
             let outcome = try ingestor.ingest(raw: m.raw, uid: m.uid, uidValidity: m.uidValidity, cursor: nil,
                                               replacingQuarantined: id)
             switch outcome {
@@ -216,37 +223,169 @@ func printMessages(_ messages: [StoredMessage], json: Bool) {
     }
 }
 
+
 extension TicketStatus: ExpressibleByArgument {}
 extension MessageKind: ExpressibleByArgument {}
 
-// MARK: classification (issue 3, in progress: evaluation of the statistical model on labelled folders)
+// MARK: review queue
 
-struct Classify: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Train and evaluate the category classifier.",
-                                                    subcommands: [Eval.self])
+struct Review: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The review queue: tickets classified with low confidence, to accept or correct.",
+        subcommands: [List.self, Accept.self, SetCategory.self])
 
-    struct Eval: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Train on the project's examples, classify a labelled folder and print the scores.")
-        @Option(help: "Labelled folder to evaluate (.eml files and labels.tsv).") var corpus: String
-        @Option(help: "Labelled folder to train on.") var train: String = "classify/examples"
-        @Option(help: "Confidence at or above which a ticket is decided without review.") var threshold: Double = 0.9
+    struct ReviewerOption: ParsableArguments {
+        @Option(help: "Who reviews (default: the login name).") var reviewer: String?
+        var name: String {
+            let env = ProcessInfo.processInfo.environment
+            return reviewer ?? env["SUDO_USER"] ?? env["USER"] ?? env["LOGNAME"] ?? "uid-\(getuid())"
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the tickets waiting for review.")
+        @OptionGroup var options: ConfigOption
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            var model = NaiveBayesModel()
-            for m in try LabelledCorpus.load(train) { model.learn(Tokenizer.features(m.input), as: m.category) }
-            let classifier = CategoryClassifier(model: model)
+            let db = try SurelDatabase(path: try options.load(needsMailbox: false).store.path)
+            let tickets = try db.reviewQueue()
+            if json {
+                let ids = try db.incomingMessageIDs(ticketIDs: tickets.compactMap(\.id))
+                printJSON(tickets.map { TicketJSON($0, messageIDs: ids[$0.id!] ?? [], previous: nil) })
+                return
+            }
+            if tickets.isEmpty { print("Antrean tinjauan kosong."); return }
+            for t in tickets {
+                print([t.number.description, t.category, String(format: "%.2f", t.confidence), t.senderEmail,
+                       t.subject, "[\(t.classificationNote)]"].joined(separator: "  "))
+            }
+        }
+    }
+
+    struct Accept: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Confirm a ticket's category (the model learns it).")
+        @OptionGroup var options: ConfigOption
+        @OptionGroup var who: ReviewerOption
+        @Argument(help: "Ticket number, e.g. 2025-000123.") var ticket: String
+
+        func run() throws { try Review.apply(options, ticket: ticket, category: nil, reviewer: who.name) }
+    }
+
+    struct SetCategory: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set",
+            abstract: "Correct a ticket's category (also releases spam); the model learns the correction at once.")
+        @OptionGroup var options: ConfigOption
+        @OptionGroup var who: ReviewerOption
+        @Argument(help: "Ticket number, e.g. 2025-000123.") var ticket: String
+        @Argument(help: "Category slug.") var category: String
+
+        func run() throws { try Review.apply(options, ticket: ticket, category: category, reviewer: who.name) }
+    }
+
+    static func apply(_ options: ConfigOption, ticket: String, category: String?, reviewer: String) throws {
+        guard let n = TicketNumber(ticket) else {
+            throw ValidationError("not a ticket number: \(ticket) (expected e.g. 2025-000123)")
+        }
+        let config = try options.load(needsMailbox: false)
+        let service = ClassifierService(database: try SurelDatabase(path: config.store.path), settings: config.classify,
+                                        taxonomy: config.taxonomy)
+        do {
+            try service.prepare()
+            let (t, r) = try service.review(n, category: category, reviewer: reviewer)
+            print(r.fromCategory == r.toCategory
+                  ? "\(t.number): kategori \(r.toCategory) dikonfirmasi oleh \(r.reviewer)"
+                  : "\(t.number): kategori \(r.fromCategory) -> \(r.toCategory) oleh \(r.reviewer); model diperbarui")
+        } catch let e as ClassifierService.Failure {
+            throw ValidationError(e.description)
+        }
+    }
+}
+
+// MARK: classification
+
+struct Classify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train, evaluate and explain the classifier.",
+        subcommands: [Train.self, Eval.self, EvalSpam.self, Explain.self, Speed.self])
+
+    /// The deployment's stored model (with `--config`), or the shipped model trained in memory.
+    struct ModelSource: ParsableArguments {
+        @Option(name: .long, help: """
+            Use the model stored by this deployment (and its rules, cut-offs and threshold). Without it: the shipped \
+            model, trained in memory on the project's examples.
+            """)
+        var config: String?
+        @Option(help: "Train in memory on this labelled folder instead of the shipped examples.") var train: String?
+
+        func classifier() throws -> (classifier: CategoryClassifier, settings: SurelConfig.Classify, trainedOn: String) {
+            if let config {
+                let cfg = try ConfigOption.load(path: config, needsMailbox: false)
+                let service = ClassifierService(database: try SurelDatabase(path: cfg.store.path), settings: cfg.classify,
+                                                taxonomy: cfg.taxonomy)
+                let trainedOn = try service.prepare()
+                guard let c = service.classifier as? CategoryClassifier else { throw ValidationError("no model") }
+                return (c, cfg.classify, trainedOn)
+            }
+            guard let folder = train ?? ShippedData.classifyFolder().map({ $0 + "/examples" }) else {
+                throw ValidationError("shipped examples not found: pass --train DIR or set SUREL_DATA_DIR")
+            }
+            let models = try ClassifierTraining.train(folder: folder)
+            let settings = SurelConfig.Classify()
+            return (CategoryClassifier(rules: settings.rules, model: models.categories, spam: models.spam,
+                                       cutoffs: settings.cutoffs), settings, models.trainedOn)
+        }
+    }
+
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train the classifier and store it (replaces the stored model, agents' corrections included).")
+        @OptionGroup var options: ConfigOption
+        @Option(help: "Labelled folder (.eml files and labels.tsv); default: [classify] examples, else the shipped ones.")
+        var corpus: String?
+        @Option(help: "Per-category keywords (slug<TAB>kw, kw, ...); default: keywords.tsv beside the folder, if any.")
+        var keywords: String?
+
+        func run() throws {
+            let config = try options.load(needsMailbox: false)
+            guard let folder = corpus ?? config.classify.examples ?? ShippedData.classifyFolder().map({ $0 + "/examples" })
+            else { throw ValidationError("no training folder: pass --corpus DIR") }
+            let service = ClassifierService(database: try SurelDatabase(path: config.store.path), settings: config.classify,
+                                            taxonomy: config.taxonomy)
+            let start = Date()
+            let models = try service.train(folder: folder, keywordsFile: keywords)
+            print(String(format: "trained on %@ in %.2f s; stored in %@", models.trainedOn,
+                         Date().timeIntervalSince(start), config.store.path))
+        }
+    }
+
+    struct Eval: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Classify every consultation (kind new or followup) of a labelled folder and print the scores.")
+        @Option(help: "Labelled folder to evaluate (.eml files and labels.tsv).") var corpus: String
+        @OptionGroup var model: ModelSource
+        @Option(help: "Confidence at or above which a ticket is decided without review (default: the configured one).")
+        var threshold: Double?
+        @Flag(help: "Print JSON.") var json = false
+        @Flag(help: "Also list every misclassified mail with the reasons.") var misclassified = false
+
+        func run() throws {
+            let (classifier, settings, _) = try model.classifier()
             let test = try LabelledCorpus.load(corpus)
             let pairs = test.map { m -> (expected: String, predicted: String, confidence: Double) in
                 let c = classifier.classify(m.input)
+                if misclassified, c.category != m.category, !json {
+                    print("\(m.file)\t\(m.category) -> \(c.category) \(String(format: "%.3f", c.confidence))\t\(c.explanation)")
+                }
                 return (m.category, c.category, c.confidence)
             }
-            let e = Evaluation(pairs: pairs, threshold: threshold)
+            let e = Evaluation(pairs: pairs, threshold: threshold ?? settings.reviewThreshold)
             if json { printJSON(e); return }
             print(String(format: "messages %d  accuracy %.3f  macro-F1 %.3f  ham-as-spam %d (%.3f)  spam recall %.3f",
                          e.total, e.accuracy, e.macro_f1, e.ham_as_spam, e.ham_as_spam_rate, e.spam_recall))
-            print(String(format: "threshold %.2f: coverage %.3f  auto-precision %.3f", e.threshold, e.coverage, e.auto_precision))
+            print(String(format: "threshold %.3f: coverage %.3f  auto-precision %.3f", e.threshold, e.coverage,
+                         e.auto_precision))
             for (label, c) in e.per_class.sorted(by: { $0.key < $1.key }) {
                 let wrong = (e.confusion[label] ?? [:]).filter { $0.key != label }.sorted { $0.value > $1.value }
                     .prefix(3).map { "\($0.key)=\($0.value)" }.joined(separator: " ")
@@ -255,4 +394,81 @@ struct Classify: ParsableCommand {
             }
         }
     }
+
+    struct Speed: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time training and classification on one thread (scripts/bench-classify runs it).")
+        @Option(help: "Folder of mail (labelled, or plain: named *spam* = spam); repeatable.") var folder: [String]
+        @Option(help: "Messages to train on and to classify.") var count = 5000
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let s = try ClassifierSpeed.run(folders: folder, count: count)
+            if json { printJSON(s); return }
+            print(String(format: "trained on %d messages in %.2f s; classified %d in %.2f s: %.0f messages/s",
+                         s.train_messages, s.train_seconds, s.classify_messages, s.classify_seconds,
+                         s.messages_per_second))
+        }
+    }
+
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Classify one mail file and show why.")
+        @Argument(help: "A mail file (.eml).") var file: String
+        @OptionGroup var model: ModelSource
+
+        func run() throws {
+            guard let raw = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            let parsed = try MIMEParser.parse(raw)
+            let (classifier, settings, trainedOn) = try model.classifier()
+            let input = ClassificationInput(parsed)
+            let c = classifier.classify(input)
+            let s = classifier.spamVerdict(input)
+            print("Kategori  : \(c.category)")
+            print(String(format: "Keyakinan : %.3f (%@, ambang %.2f)", c.confidence,
+                         c.confidence >= settings.reviewThreshold ? "diputuskan otomatis" : "masuk antrean tinjauan",
+                         settings.reviewThreshold))
+            print(String(format: "Spam      : %.3f -> %@ (chi-square %.3f, regresi logistik %.3f; ham < %.2f, spam >= %.2f)",
+                         s.score.probability, s.verdict.rawValue, s.score.chiSquare, s.score.logistic,
+                         settings.cutoffs.ham, settings.cutoffs.spam))
+            let fired = classifier.rules.fired(input)
+            print("Aturan    : " + (fired.isEmpty ? "-" : fired.map(\.name).joined(separator: ", ")))
+            print("Alasan    : \(c.explanation)")
+            if let ranking = classifier.model.classify(Tokenizer.features(input), excluding: [spamCategory])?.ranking {
+                print("Peringkat : " + ranking.prefix(3).map { String(format: "%@ %.3f", $0.label, $0.probability) }
+                    .joined(separator: ", "))
+            }
+            print("Model     : \(trainedOn)")
+        }
+    }
 }
+
+extension Classify {
+    struct EvalSpam: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "eval-spam",
+            abstract: "Train a spam model on folders of spam and ham (in memory), then score other folders.")
+        @Option(help: "Folder of spam to train on (repeatable).") var trainSpam: [String]
+        @Option(help: "Folder of ham to train on (repeatable).") var trainHam: [String]
+        @Option(help: "Folder of spam to test (repeatable).") var testSpam: [String]
+        @Option(help: "Folder of ham to test (repeatable).") var testHam: [String]
+        @Option(help: "Score below which mail is ham.") var hamCutoff: Double = SpamCutoffs().ham
+        @Option(help: "Score at or above which mail is spam.") var spamCutoff: Double = SpamCutoffs().spam
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let e = try SpamEvaluation.run(trainSpam: trainSpam, trainHam: trainHam, testSpam: testSpam,
+                                           testHam: testHam, cutoffs: SpamCutoffs(ham: hamCutoff, spam: spamCutoff))
+            if json { printJSON(e); return }
+            print("trained on \(e.train_spam) spam + \(e.train_ham) ham in \(String(format: "%.2f", e.train_seconds)) s; "
+                  + "tested \(e.test_spam) spam + \(e.test_ham) ham in \(String(format: "%.2f", e.classify_seconds)) s")
+            print(String(format: "ham as spam %d (%.2f%%), ham unsure %d; spam recall %.2f%% (%d), spam unsure %d",
+                         e.ham_as_spam, 100 * e.ham_false_positive_rate, e.ham_unsure, 100 * e.spam_recall,
+                         e.spam_as_spam, e.spam_unsure))
+            print(String(format: "unsure counted as spam: ham false positives %.2f%%, spam recall %.2f%%",
+                         100 * e.ham_false_positive_rate_unsure_as_spam, 100 * e.spam_recall_unsure_as_spam))
+            print("score deciles  spam: " + e.spam_by_decile.map(String.init).joined(separator: " ")
+                  + "  ham: " + e.ham_by_decile.map(String.init).joined(separator: " "))
+        }
+    }
+}
+

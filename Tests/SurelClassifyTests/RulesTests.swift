@@ -4,9 +4,11 @@ import SurelCore
 
 final class RulesTests: XCTestCase {
     func input(subject: String = "Pertanyaan", body: String = "", from: String = "staf@kedirikab.go.id",
-               headers: [(String, String)] = [], attachments: [String] = []) -> ClassificationInput {
+               name: String = "Staf BPKAD", headers: [(String, String)] = [], attachments: [String] = [])
+        -> ClassificationInput {
         ClassificationInput(subject: subject, text: body, senderEmail: from,
-                            headers: headers.map { (name: $0.0, value: $0.1) }, attachmentNames: attachments)
+                            headers: headers.map { (name: $0.0, value: $0.1) }, attachmentNames: attachments,
+                            senderName: name)
     }
 
     func fired(_ i: ClassificationInput) -> Set<String> { Set(RuleSet.standard.fired(i).map(\.name)) }
@@ -29,14 +31,34 @@ final class RulesTests: XCTestCase {
              input(headers: [("X-Spam-Status", "No, score=0.3")])),
             ("sender-auth-failed", input(headers: [("Authentication-Results", "mx.kemenkeu.go.id; spf=fail smtp.mailfrom=x")]),
              input(headers: [("Authentication-Results", "mx.kemenkeu.go.id; spf=pass; dkim=pass; dmarc=pass")])),
-            ("impersonation-login", input(body: "Segera verifikasi akun SIKD Anda melalui tautan berikut"),
-             input(body: "Kami tidak bisa login ke aplikasi, mohon bantuan")),
+            ("impersonation-sender", input(from: "se.djpk.kemenkeu@gmail.com", name: "Ditjen Perimbangan Keuangan"),
+             input(from: "humas@djpk.kemenkeu.go.id", name: "Ditjen Perimbangan Keuangan")),
+            ("impersonation-login",
+             input(body: "Surat Edaran Kemenkeu terlampir. Untuk membuka dokumen, gunakan akun email dinas Anda.",
+                   from: "admin@kemenkeu-go-id.info"),
+             input(body: "Surat Edaran Kemenkeu terlampir. Untuk membuka dokumen, gunakan akun email dinas Anda.",
+                   from: "tu@djpk.kemenkeu.go.id")),
+            ("credential-request", input(body: "Segera verifikasi akun SIKD Anda melalui tautan berikut"),
+             input(body: "Kami tidak bisa login ke aplikasi, mohon bantuan verifikasi akun kami")),
             ("gambling", input(body: "Main slot gacor maxwin hari ini"), input(body: "Jadwal penyaluran Dana Desa")),
         ]
         XCTAssertEqual(Set(cases.map(\.rule)), Set(RuleSet.standard.rules.map(\.name)), "every shipped rule is tested")
         for c in cases {
             XCTAssertTrue(fired(c.positive).contains(c.rule), "\(c.rule) should fire")
             XCTAssertFalse(fired(c.negative).contains(c.rule), "\(c.rule) should not fire")
+        }
+        // A near miss that once fired: "akuntansi" is not "akun".
+        XCTAssertFalse(fired(input(body: "cpns kemenkeu dibuka kapan? formasi s1 akuntansi ada?", from: "a@gmail.com"))
+            .contains("impersonation-login"))
+    }
+
+    func testEveryConditionOfARuleMustMatch() throws {
+        let rules = try RuleSet(tsv: "both\tsubject\tdau\tfrom\t@kedirikab\\.go\\.id$\tscore:dau:1\n")
+        XCTAssertEqual(rules.fired(input(subject: "Penyaluran DAU")).map(\.name), ["both"])
+        XCTAssertTrue(rules.fired(input(subject: "Penyaluran DAU", from: "x@gmail.com")).isEmpty)
+        XCTAssertTrue(rules.fired(input(subject: "Penyaluran DBH")).isEmpty)
+        XCTAssertThrowsError(try RuleSet(tsv: "odd\tsubject\tdau\tfrom\tscore:dau:1\n")) {
+            XCTAssertEqual(($0 as? RuleSet.Problem)?.line, 1)
         }
     }
 

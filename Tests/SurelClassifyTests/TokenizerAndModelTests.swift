@@ -65,3 +65,35 @@ final class TaxonomyTests: XCTestCase {
         }
     }
 }
+
+final class SpamModelTests: XCTestCase {
+    func testChiSquareTail() {
+        // P(chi2 with 2 dof >= x) = exp(-x/2); with 4 dof = exp(-x/2)(1 + x/2).
+        XCTAssertEqual(SpamModel.chi2Q(3, 2), exp(-1.5), accuracy: 1e-12)
+        XCTAssertEqual(SpamModel.chi2Q(3, 4), exp(-1.5) * 2.5, accuracy: 1e-12)
+        XCTAssertEqual(SpamModel.chi2Q(0, 10), 1)
+    }
+
+    func testScoresHaveAnHonestMiddleAndOnlineLearningMovesThem() {
+        let spam: [Set<String>] = [["gacor", "slot", "bonus"], ["slot", "maxwin", "depo"], ["bonus", "klik", "gacor"]]
+        let ham: [Set<String>] = [["penyaluran", "dau", "mohon"], ["dana", "desa", "mohon"], ["dbh", "alokasi", "mohon"]]
+        var m = SpamModel.trained(on: spam.map { ($0, true) } + ham.map { ($0, false) })
+        XCTAssertGreaterThan(m.score(["slot", "gacor"]).probability, 0.7)
+        XCTAssertLessThan(m.score(["penyaluran", "dana"]).probability, 0.3)
+        XCTAssertEqual(m.score(["kata", "baru"]).probability, 0.5, accuracy: 0.01, "no evidence: unsure, not ham")
+        XCTAssertEqual(SpamCutoffs().verdict(0.5), .spam)
+        XCTAssertEqual(SpamCutoffs().verdict(0.3), .unsure)
+        XCTAssertEqual(SpamCutoffs().verdict(0.1), .ham)
+        // Rule weights shift the score in log-odds.
+        XCTAssertGreaterThan(m.score(["kata", "baru"], bias: 2).probability, 0.85)
+        // An agent releases a mail the model called spam: it is learnt until it scores as ham.
+        let released: Set<String> = ["bonus", "klik", "dau"]
+        XCTAssertGreaterThan(m.score(released).probability, 0.5)
+        m.learn(released, spam: false, target: 0.1)
+        XCTAssertLessThanOrEqual(m.score(released).probability, 0.1)
+        // Training is reproducible: the same data gives the same model.
+        let again = SpamModel.trained(on: spam.map { ($0, true) } + ham.map { ($0, false) })
+        XCTAssertEqual(again.score(["slot", "dau"]).probability,
+                       SpamModel.trained(on: spam.map { ($0, true) } + ham.map { ($0, false) }).score(["slot", "dau"]).probability)
+    }
+}

@@ -35,7 +35,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(t["message_ids"] as? [String], ["q1@kedirikab.go.id", "q2@kedirikab.go.id"])
         XCTAssertEqual(t["sender_class"] as? String, "pemda")
         XCTAssertEqual(t["status"] as? String, "new")
-        XCTAssertEqual(t["category"] as? String, "unclassified")
+        XCTAssertEqual(t["category"] as? String, "dau", "classified as it was stored")
         XCTAssertNotNil(ISO8601DateFormatter().date(from: try XCTUnwrap(t["created_at"] as? String)))
 
         let number = try XCTUnwrap(t["number"] as? String)

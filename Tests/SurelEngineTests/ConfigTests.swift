@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import SurelMail
+import SurelClassify
 @testable import SurelEngine
 
 final class ConfigTests: XCTestCase {
@@ -111,6 +112,40 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(c.taxonomy.confidentialSlugs, ["keluhan"])
         let p = problems(minimal + "\n[classify]\ntaxonomy = \"\(bad.path)\"")
         XCTAssertTrue(p.contains { $0.line == 7 && $0.message.contains("line 1") }, "\(p)")
+    }
+
+    func testClassifySettingsAndTheirProblemsNamed() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("surel-rules-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let d = try SurelConfig.parse(minimal, environment: [:]).classify
+        XCTAssertEqual(d.reviewThreshold, 0.9)
+        XCTAssertEqual(d.cutoffs, SpamCutoffs(ham: 0.2, spam: 0.5))
+        XCTAssertNil(d.examples)
+        let rules = dir.appendingPathComponent("rules.tsv"), badRules = dir.appendingPathComponent("bad.tsv")
+        try "mine\tsubject\tinpres\tdecide:dau\n".write(to: rules, atomically: true, encoding: .utf8)
+        try "# comment\nbroken\tsubject\t(unclosed\tdecide:dau\n".write(to: badRules, atomically: true, encoding: .utf8)
+        let c = try SurelConfig.parse(minimal + """
+
+            [classify]
+            rules = "\(rules.path)"
+            review_threshold = 0.75
+            spam_cutoff = 0.6
+            ham_cutoff = 0.1
+            """, environment: [:]).classify
+        XCTAssertEqual(c.rules.rules.map(\.name), ["mine"])
+        XCTAssertEqual(c.reviewThreshold, 0.75)
+        XCTAssertEqual(c.cutoffs, SpamCutoffs(ham: 0.1, spam: 0.6))
+        let p = problems(minimal + """
+
+            [classify]
+            rules = "\(badRules.path)"
+            review_threshold = 1.5
+            examples = "/nonexistent"
+            """)
+        XCTAssertTrue(p.contains { $0.line == 7 && $0.message.contains("line 2") }, "\(p)")
+        XCTAssertTrue(p.contains { $0.line == 8 && $0.message.contains("0 to 1") }, "\(p)")
+        XCTAssertTrue(p.contains { $0.line == 9 && $0.message.contains("labels.tsv") }, "\(p)")
     }
 
     func testResolvePathOrder() {

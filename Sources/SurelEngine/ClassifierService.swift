@@ -1,0 +1,106 @@
+// The classifier as the daemon and the CLI use it: the models come from the store (trained on the shipped examples
+// the first time), the rules and cut-offs from the config. An agent's review is recorded and learnt in one write
+// transaction, so two agents correcting at once lose nothing; a running daemon sees the new model version at its
+// next cycle.
+import Foundation
+import Logging
+import SurelClassify
+import SurelCore
+import SurelMail
+import SurelStore
+
+public final class ClassifierService: @unchecked Sendable {
+    public static let modelName = "default"
+
+    public enum Failure: Error, CustomStringConvertible {
+        case noTrainingData
+        case unknownCategory(String, known: [String])
+        case noSuchTicket(String)
+        public var description: String {
+            switch self {
+            case .noTrainingData:
+                return "no trained model in the store and no training data found: set [classify] examples, or run "
+                    + "`surel classify train --corpus DIR`"
+            case .unknownCategory(let c, let known): return "unknown category \"\(c)\" (known: \(known.joined(separator: ", ")))"
+            case .noSuchTicket(let n): return "no ticket \(n)"
+            }
+        }
+    }
+
+    let database: SurelDatabase
+    let settings: SurelConfig.Classify
+    let taxonomy: Taxonomy
+    private let lock = NSLock()
+    private var loaded: (version: Int64, models: TrainedModels)?
+
+    public init(database: SurelDatabase, settings: SurelConfig.Classify, taxonomy: Taxonomy) {
+        self.database = database; self.settings = settings; self.taxonomy = taxonomy
+    }
+
+    public var confidentialCategories: Set<String> { taxonomy.confidentialSlugs }
+
+    /// Loads the stored model; when the store has none, trains one on the configured (or shipped) examples first.
+    /// Returns what the model was trained on.
+    @discardableResult
+    public func prepare(logger: Logger? = nil) throws -> String {
+        if try refresh() { return lock.withLock { loaded!.models.trainedOn } }
+        guard let folder = settings.examples ?? ShippedData.classifyFolder().map({ $0 + "/examples" }) else {
+            throw Failure.noTrainingData
+        }
+        let start = Date()
+        let models = try train(folder: folder)
+        logger?.info("classifier trained", metadata: ["on": "\(models.trainedOn)",
+                                                      "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(start)))"])
+        return models.trainedOn
+    }
+
+    /// Reloads the stored model if its version changed (an agent's correction); true when one is loaded.
+    @discardableResult
+    public func refresh() throws -> Bool {
+        guard let version = try database.modelVersion(named: Self.modelName) else { return false }
+        if lock.withLock({ loaded?.version == version }) { return true }
+        guard let stored = try database.model(named: Self.modelName) else { return false }
+        let models = try JSONDecoder().decode(TrainedModels.self, from: stored.data)
+        lock.withLock { loaded = (stored.version, models) }
+        return true
+    }
+
+    /// Trains on a labelled folder (with `keywords.tsv` beside it when present) and stores the result.
+    @discardableResult
+    public func train(folder: String, keywordsFile: String? = nil) throws -> TrainedModels {
+        let models = try ClassifierTraining.train(folder: folder, keywordsFile: keywordsFile)
+        let version = try database.saveModel(name: Self.modelName, data: try JSONEncoder().encode(models),
+                                             trainedOn: models.trainedOn)
+        lock.withLock { loaded = (version, models) }
+        return models
+    }
+
+    /// The classifier with the latest loaded model ("unclassified" for everything until one is loaded).
+    public var classifier: any Classifier {
+        guard let models = lock.withLock({ loaded?.models }) else { return UnclassifiedClassifier() }
+        return CategoryClassifier(rules: settings.rules, model: models.categories, spam: models.spam,
+                                  cutoffs: settings.cutoffs)
+    }
+
+    public var trainedOn: String? { lock.withLock { loaded?.models.trainedOn } }
+
+    /// An agent's review: `category` nil accepts the ticket's category, otherwise corrects it. The ticket's first
+    /// message is learnt under the resulting category (online learning) in the same transaction as the review.
+    public func review(_ number: TicketNumber, category: String?, reviewer: String)
+        throws -> (ticket: Ticket, review: ClassificationReview) {
+        if let category, !taxonomy.categories.contains(where: { $0.slug == category }) {
+            throw Failure.unknownCategory(category, known: taxonomy.categories.map(\.slug))
+        }
+        let result = try database.reviewAndUpdateModel(
+            number: number, category: category, reviewer: reviewer, confidentialCategories: confidentialCategories,
+            modelName: Self.modelName) { raw, to, modelData in
+                guard let modelData, var models = try? JSONDecoder().decode(TrainedModels.self, from: modelData),
+                      let parsed = try? MIMEParser.parse(raw) else { return nil }
+                models.learn(ClassificationInput(parsed), as: to, cutoffs: self.settings.cutoffs)
+                return (try JSONEncoder().encode(models), models.trainedOn)
+            }
+        guard let result else { throw Failure.noSuchTicket(number.description) }
+        try refresh()
+        return result
+    }
+}

@@ -1,0 +1,23 @@
+// Where the project's own training data (classify/examples, classify/keywords.tsv) is at run time: installed by
+// `make install` under /usr/share/surel, or in the source tree the binary was built in.
+import Foundation
+
+public enum ShippedData {
+    /// The folder holding `examples/` and `keywords.tsv`, or nil when none is found.
+    /// Looked for in `$SUREL_DATA_DIR/classify`, `/usr/share/surel/classify`, `<bin>/../share/surel/classify`,
+    /// then in `classify/` of each folder above the running binary (a build in the source tree).
+    public static func classifyFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        var candidates: [String] = []
+        if let d = environment["SUREL_DATA_DIR"] { candidates.append(d + "/classify") }
+        candidates.append("/usr/share/surel/classify")
+        let exe = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                      ?? CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        candidates.append(dir.appendingPathComponent("../share/surel/classify").standardized.path)
+        for _ in 0..<6 {
+            dir = dir.deletingLastPathComponent()
+            candidates.append(dir.appendingPathComponent("classify").path)
+        }
+        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/examples/labels.tsv") }
+    }
+}

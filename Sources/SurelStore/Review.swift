@@ -1,0 +1,94 @@
+// The review queue and the classifier's persistence: tickets classified with low confidence wait for an agent,
+// whose decision is recorded (who, when, from, to); the trained models are stored here so that every process
+// (daemon, CLI) classifies with the same, latest model.
+import Foundation
+import GRDB
+import SurelCore
+
+extension SurelDatabase {
+    /// Tickets waiting for an agent to confirm or correct their category, oldest first.
+    public func reviewQueue(includeConfidential: Bool = true) throws -> [Ticket] {
+        try writer.read { db in
+            var q = Ticket.filter(Column("needsReview") == true).order(Column("createdAt"), Column("id"))
+            if !includeConfidential { q = q.filter(Column("confidential") == false) }
+            return try q.fetchAll(db)
+        }
+    }
+
+    /// Records an agent's review in one transaction: the category (unchanged when `category` is nil), the
+    /// confidentiality that follows from it, the ticket leaving the queue, the review row and a ticket event; and
+    /// the model named `modelName` updated by `learn(openingRaw, finalCategory, modelData)` when it returns data
+    /// (online learning: the same transaction, so concurrent reviews cannot lose each other's update).
+    /// Returns nil when there is no such ticket.
+    public func reviewAndUpdateModel(
+        number: TicketNumber, category: String?, reviewer: String, confidentialCategories: Set<String>,
+        at: Date = Date(), modelName: String,
+        learn: (_ raw: Data, _ category: String, _ model: Data?) throws -> (data: Data, trainedOn: String)?
+    ) throws -> (ticket: Ticket, review: ClassificationReview)? {
+        try writer.write { db in
+            guard var t = try Ticket.filter(Column("year") == number.year && Column("sequence") == number.sequence)
+                .fetchOne(db) else { return nil }
+            let from = t.category, to = category ?? t.category
+            t.category = to
+            t.confidential = confidentialCategories.contains(to)
+            t.needsReview = false
+            if from != to { t.confidence = 1 }
+            t.updatedAt = at
+            try t.update(db)
+            var r = ClassificationReview(ticketID: t.id!, at: at, reviewer: reviewer, fromCategory: from, toCategory: to)
+            try r.insert(db)
+            var e = TicketEvent(id: nil, ticketID: t.id!, at: at, kind: from == to ? "category-accepted" : "category-set",
+                                detail: from == to ? "\(to) by \(reviewer)" : "\(from) -> \(to) by \(reviewer)")
+            try e.insert(db)
+            if let raw = try Data.fetchOne(db, sql: """
+                SELECT raw FROM message WHERE ticketID = ? AND kind = 'ticket' ORDER BY id LIMIT 1
+                """, arguments: [t.id!]) {
+                let model = try Data.fetchOne(db, sql: "SELECT data FROM classifierModel WHERE name = ?",
+                                              arguments: [modelName])
+                if let updated = try learn(raw, to, model) {
+                    try saveModel(name: modelName, data: updated.data, trainedOn: updated.trainedOn, at: at, db)
+                }
+            }
+            return (t, r)
+        }
+    }
+
+    public func reviews(ticketID: Int64) throws -> [ClassificationReview] {
+        try writer.read { db in
+            try ClassificationReview.filter(Column("ticketID") == ticketID).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    public func model(named name: String) throws -> StoredModel? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM classifierModel WHERE name = ?", arguments: [name]).map {
+                StoredModel(name: $0["name"], data: $0["data"], trainedOn: $0["trainedOn"], version: $0["version"],
+                            updatedAt: $0["updatedAt"])
+            }
+        }
+    }
+
+    /// The stored model's version (cheap: lets a daemon see that an agent's correction changed it).
+    public func modelVersion(named name: String) throws -> Int64? {
+        try writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT version FROM classifierModel WHERE name = ?", arguments: [name])
+        }
+    }
+
+    /// Saves a model, replacing the previous one; returns its new version.
+    @discardableResult
+    public func saveModel(name: String, data: Data, trainedOn: String, at: Date = Date()) throws -> Int64 {
+        try writer.write { db in try saveModel(name: name, data: data, trainedOn: trainedOn, at: at, db) }
+    }
+
+    private func saveModel(name: String, data: Data, trainedOn: String, at: Date, _ db: Database) throws -> Int64 {
+        let version = (try Int64.fetchOne(db, sql: "SELECT version FROM classifierModel WHERE name = ?",
+                                          arguments: [name]) ?? 0) + 1
+        try db.execute(sql: """
+            INSERT INTO classifierModel(name, data, trainedOn, version, updatedAt) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(name) DO UPDATE SET data = excluded.data, trainedOn = excluded.trainedOn,
+              version = excluded.version, updatedAt = excluded.updatedAt
+            """, arguments: [name, data, trainedOn, version, at])
+        return version
+    }
+}
