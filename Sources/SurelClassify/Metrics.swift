@@ -52,4 +52,25 @@ public struct Evaluation: Sendable, Encodable {
         coverage = total == 0 ? 0 : Double(decided.count) / Double(total)
         auto_precision = decided.isEmpty ? 0 : Double(decided.filter { $0.expected == $0.predicted }.count) / Double(decided.count)
     }
+
+    /// The confusion matrix as text: one row per expected category, one numbered column per predicted one
+    /// (the numbers are the rows' order), "." for zero.
+    public func confusionTable() -> String {
+        let labels = Set(confusion.keys).union(confusion.values.flatMap(\.keys)).sorted()
+        let width = max(3, String(total).count + 1)
+        let name = (labels.map(\.count).max() ?? 0) + 4
+        func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
+            let fill = String(repeating: " ", count: max(0, n - s.count))
+            return left ? fill + s : s + fill
+        }
+        var out = pad("expected \\ predicted", name) + labels.indices.map { pad(String($0 + 1), width, left: true) }.joined()
+        for (i, expected) in labels.enumerated() {
+            out += "\n" + pad(pad(String(i + 1), 2, left: true) + " " + expected, name)
+            out += labels.map { c in
+                let n = confusion[expected]?[c] ?? 0
+                return pad(n == 0 ? "." : String(n), width, left: true)
+            }.joined()
+        }
+        return out
+    }
 }

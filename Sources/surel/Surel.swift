@@ -392,6 +392,7 @@ struct Classify: ParsableCommand {
                 print(label.padding(toLength: 16, withPad: " ", startingAt: 0)
                       + String(format: " P %.2f  R %.2f  F1 %.2f  n %3d  ", c.precision, c.recall, c.f1, c.support) + wrong)
             }
+            print("\nconfusion matrix\n" + e.confusionTable())
         }
     }
 
