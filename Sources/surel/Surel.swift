@@ -63,6 +63,16 @@ struct CheckConfig: ParsableCommand {
             throw ExitCode(2)
         }
         print("configuration: OK (\(path))")
+        // Where the classifier's model comes from; read-only: check-config never creates the store.
+        if FileManager.default.fileExists(atPath: config.store.path),
+           let stored = try? SurelDatabase(path: config.store.path).model(named: ClassifierService.modelName) {
+            print("classifier: stored model version \(stored.version), trained on \(stored.trainedOn)")
+        } else if let folder = config.classify.examples ?? ShippedData.classifyFolder().map({ $0 + "/examples" }) {
+            print("classifier: will be trained at first start on \(folder)")
+        } else {
+            print("classifier: WARNING no model and no training data: new tickets stay unclassified "
+                  + "(set [classify] examples, or run `surel classify train --corpus DIR`)")
+        }
         let source = CurlIMAPSource(endpoint: config.mailbox.endpoint)
         do {
             let s = try source.status()
