@@ -27,7 +27,10 @@ let package = Package(
         .target(name: "SurelMail", dependencies: ["SurelCore", "CCurl", "CMailutils",
                                                   .product(name: "Logging", package: "swift-log")]),
         .target(name: "SurelStore", dependencies: ["SurelCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "SurelClassify", dependencies: ["SurelCore"]),
+        // The default taxonomy and rules are data files (Defaults/*.tsv), compiled into the binary so that it
+        // always has them; a deployment overrides them with its own files in the config.
+        .target(name: "SurelClassify", dependencies: ["SurelCore"],
+                resources: [.embedInCode("Defaults/taxonomy.tsv"), .embedInCode("Defaults/rules.tsv")]),
         .target(name: "SurelEngine", dependencies: [
             "SurelCore", "SurelMail", "SurelStore", "SurelClassify",
             .product(name: "Logging", package: "swift-log"),

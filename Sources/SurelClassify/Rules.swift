@@ -1,6 +1,7 @@
 // Rules before statistics: regular expressions over a mail's fields that either decide its category or add weight
 // to one. Shipped defaults cover what a word model sees badly (letter numbers, upstream spam verdicts, failed sender
-// authentication, impersonation of DJPK); a deployment can replace them with its own file, same format:
+// authentication, impersonation of DJPK) and are the file Defaults/rules.tsv, compiled into the binary; a deployment
+// can replace them with its own file, same format:
 //   name <TAB> field <TAB> pattern [<TAB> field <TAB> pattern ...] <TAB> action
 // A rule fires when every one of its field/pattern conditions matches.
 // field: subject | body | from | fromname | attachment | header:NAME (case-insensitive name); pattern: a
@@ -90,25 +91,5 @@ public struct RuleSet: Sendable {
         return rules.filter { $0.matches(input, body: body) }
     }
 
-    public static let standard: RuleSet = try! RuleSet(tsv: defaultTSV)
-
-    static let defaultTSV = #"""
-    # Official letter numbers in the shapes regional governments and ministries use: S-26/PK/PK.5/2025,
-    # B-45/Kab.Kdr/II/2025, 900.1.2/123/BPKAD/2025, 970/45/Bapenda, 005/112/Setwan/2025.
-    letter-number-prefixed	body	\b[A-Z]{1,4}-\d{1,5}/[A-Za-z0-9.]+(/[A-Za-z0-9.]+)*/(19|20)\d\d\b	score:surat-masuk:2.5
-    letter-number-classified	body	\b\d{3}(\.\d{1,2}){0,3}/\d{1,5}/[A-Za-z][A-Za-z0-9.]*(/[A-Za-z0-9.]+)*\b	score:surat-masuk:2.5
-    letter-number-in-subject	subject	\b(nomor|no\.?)\s*:?\s*([A-Z]{1,4}-)?\d{1,5}[./][A-Za-z0-9./-]+	score:surat-masuk:2
-    letter-attachment	attachment	^(surat|srt|undangan|nota|sk)[ _-]	score:surat-masuk:1.5
-    letter-phrasing	body	(bersama ini (kami )?(sampaikan|kirimkan|teruskan)|terlampir (kami sampaikan )?surat|dengan hormat,? (bersama|menindaklanjuti)|perihal\s*:)	score:surat-masuk:1.5
-    # Verdicts of the mail system in front of us.
-    upstream-spam-flag	header:X-Spam-Flag	^\s*yes	decide:spam
-    upstream-spam-status	header:X-Spam-Status	^\s*yes	score:spam:3
-    sender-auth-failed	header:Authentication-Results	(spf|dkim|dmarc)=(fail|softfail)	score:spam:2
-    # Mail that presents itself as DJPK or Kemenkeu (sender name, or letterhead/signature words in the text) from a
-    # domain that is not kemenkeu.go.id; with a request to log in or to use an account it is phishing.
-    impersonation-sender	fromname	(djpk|kemenkeu|kementerian keuangan|perimbangan keuangan|ditjen pk|dirjen pk)	from	^(?!.*@([a-z0-9-]+\.)*kemenkeu\.go\.id$)	score:spam:2
-    impersonation-login	body	(djpk|kemenkeu|kementerian keuangan|perimbangan keuangan)	body	\b(verifikasi|validasi|aktivasi|perbarui|login|log in|masuk|gunakan|buka)\b.{0,60}\b(akun|password|kata sandi|email dinas)\b|\b(akun|password|kata sandi)\b.{0,40}(kedaluwarsa|dinonaktifkan|diblokir|ditangguhkan)	from	^(?!.*@([a-z0-9-]+\.)*kemenkeu\.go\.id$)	score:spam:2.5
-    credential-request	body	\b(verifikasi|validasi|aktivasi|perbarui)\s.{0,40}\b(akun|password|kata sandi)\b.{0,80}(tautan|link|klik|https?://)	score:spam:1
-    gambling	body	\b(slot\s*gacor|judi online|togel|maxwin|scatter|depo(sit)?\s*\d+\s*(rb|ribu|k)\b|rtp live)	decide:spam
-    """#
+    public static let standard: RuleSet = try! RuleSet(tsv: String(decoding: PackageResources.rules_tsv, as: UTF8.self))
 }
