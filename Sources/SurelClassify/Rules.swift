@@ -22,19 +22,57 @@ public struct Rule: Sendable {
     public var conditions: [Condition]
     public var action: Action
 
-    func matches(_ input: ClassificationInput, body: String) -> Bool {
+    /// `text` holds the mail's fields lowercased (see `LowercasedFields`).
+    func matches(_ text: LowercasedFields) -> Bool {
         conditions.allSatisfy { c in
             func hit(_ s: String) -> Bool { c.pattern.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil }
             switch c.field {
-            case .subject: return hit(input.subject)
-            case .body: return hit(body)
-            case .from: return hit(input.senderEmail)
-            case .fromName: return hit(input.senderName)
-            case .attachment: return input.attachmentNames.contains(where: hit)
+            case .subject: return hit(text.subject)
+            case .body: return hit(text.body)
+            case .from: return hit(text.from)
+            case .fromName: return hit(text.fromName)
+            case .attachment: return text.attachments.contains(where: hit)
             case .header(let name):
-                return input.headers.contains { $0.name.caseInsensitiveCompare(name) == .orderedSame && hit($0.value) }
+                let n = name.lowercased()
+                return text.headers.contains { $0.name == n && hit($0.value) }
             }
         }
+    }
+}
+
+/// A mail's fields lowercased once, so that the rules' expressions run without ICU's case folding (which made
+/// them several times slower); the patterns are lowercased outside their escapes to match.
+struct LowercasedFields {
+    var subject, body, from, fromName: String
+    var attachments: [String]
+    var headers: [(name: String, value: String)]
+
+    init(_ input: ClassificationInput) {
+        subject = input.subject.lowercased()
+        // Letter numbers, letter phrasing and login prompts sit near the top; the rest of a long thread only costs.
+        body = String(input.text.prefix(8_000)).lowercased()
+        from = input.senderEmail.lowercased()
+        fromName = input.senderName.lowercased()
+        attachments = input.attachmentNames.map { $0.lowercased() }
+        headers = input.headers.map { (name: $0.name.lowercased(), value: $0.value.lowercased()) }
+    }
+
+    /// `pattern` with its literal letters lowercased; escapes (`\S`, `\B`, `\D`, `\p{Lu}` ...) are left alone.
+    static func lowercasedPattern(_ pattern: String) -> String {
+        var out = ""
+        var escaped = false
+        for ch in pattern {
+            if escaped {
+                out.append(ch)
+                escaped = false
+            } else if ch == "\\" {
+                out.append(ch)
+                escaped = true
+            } else {
+                out += ch.lowercased()
+            }
+        }
+        return out
     }
 }
 
@@ -64,7 +102,7 @@ public struct RuleSet: Sendable {
                 default:
                     throw Problem(line: n, message: "unknown field \"\(c[i])\" (subject, body, from, fromname, attachment, header:NAME)")
                 }
-                guard let re = try? NSRegularExpression(pattern: c[i + 1], options: [.caseInsensitive]) else {
+                guard let re = try? NSRegularExpression(pattern: LowercasedFields.lowercasedPattern(c[i + 1])) else {
                     throw Problem(line: n, message: "not a regular expression: \(c[i + 1])")
                 }
                 conditions.append(Rule.Condition(field: field, pattern: re))
@@ -86,9 +124,8 @@ public struct RuleSet: Sendable {
 
     /// The rules that fire on a mail.
     public func fired(_ input: ClassificationInput) -> [Rule] {
-        // Letter numbers, letter phrasing and login prompts sit near the top; the rest of a long thread only costs.
-        let body = String(input.text.prefix(8_000))
-        return rules.filter { $0.matches(input, body: body) }
+        let text = LowercasedFields(input)
+        return rules.filter { $0.matches(text) }
     }
 
     public static let standard: RuleSet = try! RuleSet(tsv: String(decoding: PackageResources.rules_tsv, as: UTF8.self))

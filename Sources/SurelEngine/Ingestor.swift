@@ -76,7 +76,8 @@ public final class Ingestor {
         guard !uids.isEmpty else { return report }
 
         let validity = status.uidValidity
-        let prefetcher = Prefetcher(source: fetchSource, uids: uids, uidValidity: validity) { [self] uid, raw, sha in
+        let prefetcher = Prefetcher(source: fetchSource, uids: uids, uidValidity: validity,
+                                    whileWaiting: { $0.classification?.computeIfFree() ?? false }) { [self] uid, raw, sha in
             prepare(raw: raw, sha256: sha, uid: uid, uidValidity: validity, checkDuplicateFirst: rereading)
         }
         defer { prefetcher.cancel() }
@@ -132,6 +133,8 @@ public final class Ingestor {
     struct PreparedMessage {
         var message: IncomingMessage
         var intent: TicketIntent?
+        /// The ticket classification, computed by whichever thread has time first (see LazyClassification).
+        var classification: LazyClassification?
     }
 
     /// Stores a prepared message in one transaction with its ticket change and the cursor advance.
@@ -178,6 +181,7 @@ public final class Ingestor {
             notes.insert("pesan berukuran \(raw.count) byte melebihi batas \(config.mailbox.maxMessageSize) byte: disimpan utuh tanpa diurai", at: 0)
         }
         var intent: TicketIntent?
+        var lazy: LazyClassification?
         switch Triage.classify(parsed) {
         case .bounce(let summary):
             base.kind = .bounce
@@ -198,10 +202,16 @@ public final class Ingestor {
                 notes.append("attachments not saved: \(error)")
                 logger.error("attachment write failed", metadata: ["error": "\(error)"])
             }
-            intent = ticketIntent(parsed, sender: sender, received: received, threadTime: base.threadTime)
+            var input = ClassificationInput(parsed)
+            input.senderEmail = sender
+            lazy = LazyClassification { [classifiers] in
+                (classifiers?.classifier ?? UnclassifiedClassifier()).classify(input)
+            }
+            intent = ticketIntent(parsed, sender: sender, received: received, threadTime: base.threadTime,
+                                  classification: lazy!)
         }
         base.note = notes.isEmpty ? nil : notes.joined(separator: "; ")
-        return PreparedMessage(message: base, intent: intent)
+        return PreparedMessage(message: base, intent: intent, classification: lazy)
     }
 
     private func fill(_ m: inout IncomingMessage, from p: ParsedMessage) {
@@ -219,13 +229,10 @@ public final class Ingestor {
         m.references = p.references
     }
 
-    private func ticketIntent(_ p: ParsedMessage, sender: String, received: Date, threadTime: Date) -> TicketIntent {
+    private func ticketIntent(_ p: ParsedMessage, sender: String, received: Date, threadTime: Date,
+                              classification: LazyClassification) -> TicketIntent {
         var jakarta = Calendar(identifier: .gregorian)
         jakarta.timeZone = TimeZone(identifier: "Asia/Jakarta")!
-        var input = ClassificationInput(p)
-        input.senderEmail = sender
-        // Classified here, off the store's thread; used only if the message opens a ticket.
-        let classification = (classifiers?.classifier ?? UnclassifiedClassifier()).classify(input)
         return TicketIntent(
             ticketNumberInSubject: TicketNumber.find(inSubject: p.subject),
             referencedMessageIDs: p.references + p.inReplyTo.filter { !p.references.contains($0) },
@@ -233,7 +240,7 @@ public final class Ingestor {
             senderProfile: SenderDirectory.profile(forEmail: sender), receivedAt: received, threadTime: threadTime,
             subjectWindow: config.threading.subjectWindow, reopenWindow: config.threading.reopenWindow,
             year: jakarta.component(.year, from: received), confidentialCategories: config.taxonomy.confidentialSlugs,
-            reviewThreshold: config.classify.reviewThreshold, classify: { classification })
+            reviewThreshold: config.classify.reviewThreshold, classify: { classification.value })
     }
 
     private func count(_ o: IngestOutcome, into r: inout CycleReport) {
@@ -265,5 +272,34 @@ public final class Ingestor {
         let uids = pending.filter { $0.uidValidity == uidValidity }.map(\.uid) + duplicates
         try source.apply(config.mailbox.afterStore, uids: uids, uidValidity: uidValidity)
         try database.markServerActionDone(rowIDs: pending.map(\.rowID))
+    }
+}
+
+/// A classification computed once, by whichever thread gets to it first: the prefetch thread when it would
+/// otherwise wait for room in its queue, else the store's thread when the message opens a ticket. Classifying
+/// costs about as much as parsing, so doing it always on the prefetch thread left the other core idle half the time.
+final class LazyClassification: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Classification?
+    private let compute: () -> Classification
+
+    init(_ compute: @escaping () -> Classification) { self.compute = compute }
+
+    /// The classification, computed now if no thread did yet (waits if one is computing it).
+    var value: Classification {
+        lock.lock(); defer { lock.unlock() }
+        if let result { return result }
+        let r = compute()
+        result = r
+        return r
+    }
+
+    /// Computes it unless done or being done; true when this call did the work.
+    func computeIfFree() -> Bool {
+        guard lock.try() else { return false }
+        defer { lock.unlock() }
+        guard result == nil else { return false }
+        result = compute()
+        return true
     }
 }

@@ -26,12 +26,16 @@ final class Prefetcher<Prepared>: @unchecked Sendable {
     private let maxItems: Int
     private let maxBytes: Int
     private var work: [(MailSource) -> Void] = []
+    /// Deferred work on a queued message, done by this thread when its queue is full instead of waiting;
+    /// returns false when there was nothing (left) to do for that message.
+    private let whileWaiting: ((Prepared) -> Bool)?
 
     /// `prepare` runs on the prefetch thread for each fetched message (uid, raw bytes, their SHA-256).
     init(source: MailSource, uids: [Int64], uidValidity: Int64, maxItems: Int = 32, maxBytes: Int = 64 << 20,
-         prepare: @escaping (Int64, Data, String) -> Prepared) {
+         whileWaiting: ((Prepared) -> Bool)? = nil, prepare: @escaping (Int64, Data, String) -> Prepared) {
         self.maxItems = maxItems
         self.maxBytes = maxBytes
+        self.whileWaiting = whileWaiting
         let thread = Thread { [self] in
             defer { done.signal() }
             var fetchFailed = false
@@ -76,6 +80,14 @@ final class Prefetcher<Prepared>: @unchecked Sendable {
             if !work.isEmpty {
                 condition.unlock(); runQueuedWork(on: source); condition.lock()
                 continue
+            }
+            // The consumer takes from the front: help with the newest queued messages first.
+            if let whileWaiting {
+                let candidates = queue.reversed().compactMap { try? $0.result.get() }
+                condition.unlock()
+                let didWork = candidates.contains { whileWaiting($0) }
+                condition.lock()
+                if didWork { continue }
             }
             condition.wait()
         }
