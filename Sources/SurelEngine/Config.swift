@@ -28,6 +28,18 @@ public struct SurelConfig: Sendable {
     /// The categories: the shipped 19, or `[classify] taxonomy = "PATH"`.
     public var taxonomy: Taxonomy = .standard
     public var classify = Classify()
+    /// Outgoing mail; nil: nothing is sent (mail waits in the outbox).
+    public var smtp: SMTP?
+    /// Layer 2 units by name (DTU, DPD, ...): where escalations go.
+    public var units: [String: MailAddress] = [:]
+    public var supervisor: MailAddress?
+
+    public struct SMTP: Sendable {
+        public var endpoint: SMTPEndpoint
+        public var from: MailAddress
+        /// The right-hand side of our Message-IDs.
+        public var messageIDDomain: String
+    }
 
     public struct Classify: Sendable {
         /// The shipped rules, or `[classify] rules = "PATH"`.
@@ -126,6 +138,9 @@ struct ConfigReader {
         "threading": ["subject_window", "reopen_window"],
         "log": ["level"],
         "classify": ["taxonomy", "rules", "examples", "review_threshold", "spam_cutoff", "ham_cutoff"],
+        "smtp": ["url", "user", "password", "password_file", "tls", "insecure", "ca_file", "from", "message_id_domain"],
+        "supervisor": ["email", "name"],
+        "units": [],   // one sub-table per Layer 2 unit, checked in readUnits
     ]
 
     mutating func problem(_ key: String, _ message: String) {
@@ -139,7 +154,7 @@ struct ConfigReader {
                 continue
             }
             guard let sub = value.table else { problem(section, "\(section) must be a [\(section)] table"); continue }
-            for (key, _) in sub where !known.contains(key) {
+            for (key, _) in sub where !known.contains(key) && section != "units" {
                 problem("\(section).\(key)", "unknown key \"\(key)\" in [\(section)] (known: \(known.sorted().joined(separator: ", ")))")
             }
         }
@@ -188,10 +203,20 @@ struct ConfigReader {
         if classify.cutoffs.ham > classify.cutoffs.spam {
             problem("classify.ham_cutoff", "ham_cutoff (\(classify.cutoffs.ham)) must not exceed spam_cutoff (\(classify.cutoffs.spam))")
         }
+        let smtp = readSMTP(environment: environment)
+        let units = readUnits()
+        var supervisor: MailAddress?
+        if let email = string("supervisor", "email") {
+            if email.contains("@") { supervisor = MailAddress(name: string("supervisor", "name"), email: email.lowercased()) }
+            else { problem("supervisor.email", "email must be an address (got \"\(email)\")") }
+        }
         guard let mailbox, problems.isEmpty else { return nil }
         var config = SurelConfig(mailbox: mailbox, store: store, threading: threading, logLevel: level, taxonomy: taxonomy,
                                  sourcePath: path)
         config.classify = classify
+        config.smtp = smtp
+        config.units = units
+        config.supervisor = supervisor
         return config
     }
 
@@ -213,22 +238,7 @@ struct ConfigReader {
         if folder.isEmpty { folder = "INBOX" }
         guard let user = string("mailbox", "user") else { problem("mailbox", "[mailbox] user is required"); return nil }
         let password = readPassword(environment: environment) ?? ""
-        let tlsText = string("mailbox", "tls") ?? "required"
-        let insecure = bool("mailbox", "insecure") ?? false
-        var security = IMAPEndpoint.Security.required
-        switch tlsText {
-        case "required": security = .required
-        case "starttls":
-            security = .starttls
-            if scheme == "imaps" { problem("mailbox.tls", "tls = \"starttls\" needs an imap:// url (imaps:// is already TLS)") }
-        case "none":
-            security = .none
-            if scheme == "imaps" { problem("mailbox.tls", "tls = \"none\" contradicts an imaps:// url") }
-            if !Self.isLoopback(host) && !insecure {
-                problem("mailbox.tls", "tls = \"none\" sends the password in clear; it is allowed only for loopback hosts or with insecure = true")
-            }
-        default: problem("mailbox.tls", "tls must be \"required\", \"starttls\" or \"none\" (got \"\(tlsText)\")")
-        }
+        let (security, insecure) = readSecurity("mailbox", scheme: scheme, implicitTLS: "imaps", host: host)
         let caFile = string("mailbox", "ca_file")
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
             problem("mailbox.ca_file", "cannot read ca_file \(caFile)")
@@ -256,28 +266,104 @@ struct ConfigReader {
 
     /// `password`, else `password_file` (a relative name is looked up in systemd's $CREDENTIALS_DIRECTORY),
     /// else the credential `imap` in $CREDENTIALS_DIRECTORY.
-    mutating func readPassword(environment: [String: String]) -> String? {
-        let inline = string("mailbox", "password")
-        let file = string("mailbox", "password_file")
+    mutating func readPassword(environment: [String: String], section: String = "mailbox", credential: String = "imap",
+                               required: Bool? = nil) -> String? {
+        let needsPassword = required ?? self.needsPassword
+        let inline = string(section, "password")
+        let file = string(section, "password_file")
         if inline != nil && file != nil {
-            problem("mailbox.password_file", "give either password or password_file, not both")
+            problem("\(section).password_file", "give either password or password_file, not both")
         }
         if let inline { return inline }
         let credDir = environment["CREDENTIALS_DIRECTORY"]
         var path = file
         if let f = file, !f.hasPrefix("/"), let credDir { path = credDir + "/" + f }
-        if path == nil, let credDir, FileManager.default.fileExists(atPath: credDir + "/imap") { path = credDir + "/imap" }
+        if path == nil, let credDir, FileManager.default.fileExists(atPath: credDir + "/" + credential) {
+            path = credDir + "/" + credential
+        }
         guard let path else {
             if needsPassword {
-                problem("mailbox", "[mailbox] needs password or password_file (or a systemd credential named imap)")
+                problem(section, "[\(section)] needs password or password_file (or a systemd credential named \(credential))")
             }
             return nil
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            if needsPassword { problem("mailbox.password_file", "cannot read password_file \(path)") }
+            if needsPassword { problem("\(section).password_file", "cannot read password_file \(path)") }
             return nil
         }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+    }
+
+    /// `tls` and `insecure` of a section: required (default), starttls, or none, which sends the password in clear
+    /// and is allowed only to loopback hosts unless `insecure = true`.
+    mutating func readSecurity(_ section: String, scheme: String, implicitTLS: String, host: String)
+        -> (IMAPEndpoint.Security, insecure: Bool) {
+        let insecure = bool(section, "insecure") ?? false
+        let plain = implicitTLS.dropLast()
+        switch string(section, "tls") ?? "required" {
+        case "required": return (.required, insecure)
+        case "starttls":
+            if scheme == implicitTLS {
+                problem("\(section).tls", "tls = \"starttls\" needs a \(plain):// url (\(implicitTLS):// is already TLS)")
+            }
+            return (.starttls, insecure)
+        case "none":
+            if scheme == implicitTLS { problem("\(section).tls", "tls = \"none\" contradicts an \(implicitTLS):// url") }
+            if !Self.isLoopback(host) && !insecure {
+                problem("\(section).tls", "tls = \"none\" sends the password in clear; it is allowed only for loopback hosts or with insecure = true")
+            }
+            return (.none, insecure)
+        case let other:
+            problem("\(section).tls", "tls must be \"required\", \"starttls\" or \"none\" (got \"\(other)\")")
+            return (.required, insecure)
+        }
+    }
+
+    /// `[smtp]`: optional (without it mail waits in the outbox); `user` makes SMTP AUTH, and then a password.
+    mutating func readSMTP(environment: [String: String]) -> SurelConfig.SMTP? {
+        guard table["smtp"] != nil else { return nil }
+        guard let urlText = string("smtp", "url"), let url = URLComponents(string: urlText),
+              let scheme = url.scheme?.lowercased(), scheme == "smtp" || scheme == "smtps",
+              let host = url.host, !host.isEmpty, url.path.isEmpty || url.path == "/" else {
+            problem("smtp.url", "url must look like smtp://host[:port] or smtps://host[:port]")
+            return nil
+        }
+        if url.user != nil || url.password != nil {
+            problem("smtp.url", "do not put credentials in the url: use user and password_file")
+        }
+        let user = string("smtp", "user") ?? ""
+        let password = user.isEmpty ? "" : (readPassword(environment: environment, section: "smtp", credential: "smtp",
+                                                         required: needsPassword) ?? "")
+        let (security, _) = readSecurity("smtp", scheme: scheme, implicitTLS: "smtps", host: host)
+        let caFile = string("smtp", "ca_file")
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { problem("smtp.ca_file", "cannot read ca_file \(caFile)") }
+        guard let fromText = string("smtp", "from"), let from = MailAddress.parse(fromText) else {
+            problem(table["smtp"]?.table?["from"] == nil ? "smtp" : "smtp.from", "[smtp] from is required, e.g. from = \"Contact Center DJPK <callcenter.djpk@kemenkeu.go.id>\"")
+            return nil
+        }
+        let domain = string("smtp", "message_id_domain") ?? String(from.email.split(separator: "@").last ?? "localhost")
+        return SurelConfig.SMTP(
+            endpoint: SMTPEndpoint(scheme: scheme, host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
+                                   port: url.port, user: user, password: password, security: security, caFile: caFile),
+            from: from, messageIDDomain: domain)
+    }
+
+    /// `[units.DTU] email = "..."`: where escalations to each Layer 2 unit go.
+    mutating func readUnits() -> [String: MailAddress] {
+        guard let units = table["units"]?.table else { return [:] }
+        var out: [String: MailAddress] = [:]
+        for (unit, value) in units {
+            guard let t = value.table else { problem("units.\(unit)", "units.\(unit) must be a [units.\(unit)] table"); continue }
+            for (key, _) in t where !["email", "name"].contains(key) {
+                problem("units.\(unit).\(key)", "unknown key \"\(key)\" in [units.\(unit)] (known: email, name)")
+            }
+            guard let email = t["email"]?.string, email.contains("@") else {
+                problem("units.\(unit)", "[units.\(unit)] needs email = \"address\"")
+                continue
+            }
+            out[unit] = MailAddress(name: t["name"]?.string, email: email.lowercased())
+        }
+        return out
     }
 
     static func isLoopback(_ host: String) -> Bool {

@@ -81,12 +81,26 @@ public final class Daemon {
         }
         let ingestor = Ingestor(config: config, database: database, attachments: attachments, source: source,
                                 classifiers: classifiers, logger: logger)
+        let recovered = try database.recoverInterruptedSends()
+        if recovered > 0 {
+            logger.warning("mail interrupted while sending is queued again (may arrive twice)",
+                           metadata: ["count": "\(recovered)"])
+        }
+        let outbox = config.smtp.map {
+            OutboxWorker(database: database, sender: CurlSMTPSender(endpoint: $0.endpoint), logger: logger)
+        }
+        if outbox == nil { logger.notice("no [smtp] section: outgoing mail waits in the outbox") }
         logger.info("surel started", metadata: ["mailbox": "\(source.displayName)", "store": "\(config.store.path)",
                                                "poll_interval": "\(config.mailbox.pollInterval)"])
         notifier.ready(status: "polling \(source.displayName)")
         var backoff = Backoff()
         var outageSince: Date?
         var exitCode: Int32 = 0
+        func sendOutbox() {
+            do { try outbox?.sendDue(shouldStop: { stop.isSet }) } catch {
+                logger.error("outbox: store error", metadata: ["error": "\(error)"])
+            }
+        }
         while !stop.isSet {
             notifier.watchdog()
             do {
@@ -99,6 +113,7 @@ public final class Daemon {
                 if report.fetched > 0 || report.vanished > 0 {
                     logger.info("cycle done", metadata: Self.metadata(report))
                 }
+                sendOutbox()
                 notifier.status("last poll \(ISO8601DateFormatter().string(from: Date())): \(report.fetched) fetched, \(report.newTickets) new tickets")
                 if once { break }
                 idle(config.mailbox.pollInterval)
@@ -109,6 +124,7 @@ public final class Daemon {
                     logger.error("mailbox unreachable, retrying with backoff", metadata: ["error": "\(e)"])
                     notifier.status("mailbox unreachable: \(e)")
                 }
+                sendOutbox()   // an IMAP outage does not stop the mail that waits
                 if once { exitCode = 75; break }   // EX_TEMPFAIL
                 idle(backoff.nextDelay())
             } catch let e as IMAPError {

@@ -11,6 +11,8 @@ import Foundation
 public struct CurlError: Error, CustomStringConvertible, Sendable {
     public let code: Int
     public let message: String
+    /// The last numeric reply of the server (SMTP: 250, 451, 550 ...), 0 when none came.
+    public var serverReply: Int = 0
     /// Connection-level (DNS, connect, TLS handshake, dropped connection, timeout): retry with backoff.
     public var isConnectionError: Bool {
         let c = CURLcode(UInt32(code))
@@ -97,8 +99,11 @@ final class CurlHandle {
         self.options = options
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         surel_curl_setopt_pointer(h, CURLOPT_ERRORBUFFER, errorBuffer)
-        surel_curl_setopt_string(h, CURLOPT_USERNAME, options.user)
-        surel_curl_setopt_string(h, CURLOPT_PASSWORD, options.password)
+        // No user: no login at all (an SMTP relay without AUTH); libcurl would try AUTH even with an empty name.
+        if !options.user.isEmpty {
+            surel_curl_setopt_string(h, CURLOPT_USERNAME, options.user)
+            surel_curl_setopt_string(h, CURLOPT_PASSWORD, options.password)
+        }
         surel_curl_setopt_long(h, CURLOPT_USE_SSL, Int(options.requireTLS ? CURLUSESSL_ALL.rawValue : CURLUSESSL_NONE.rawValue))
         surel_curl_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1)
         surel_curl_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2)
@@ -122,7 +127,7 @@ final class CurlHandle {
     /// Runs one transfer and returns what the server sent as the body (IMAP: untagged responses or the literal).
     /// `freshConnection` opens a new connection for this transfer (and keeps it for the next ones).
     func perform(url: String, customRequest: String? = nil, upload: Data? = nil, expectedSize: Int = 0,
-                 freshConnection: Bool = false) throws -> Data {
+                 freshConnection: Bool = false, envelope: (from: String, recipients: [String])? = nil) throws -> Data {
         let buffer = ResponseBuffer()
         if expectedSize > 0 { buffer.data.reserveCapacity(expectedSize) }
         let unmanagedBuffer = Unmanaged.passRetained(buffer)
@@ -147,12 +152,25 @@ final class CurlHandle {
         }
         defer { uploadBox?.release() }
         surel_curl_setopt_long(handle, CURLOPT_FRESH_CONNECT, freshConnection ? 1 : 0)
+        // SMTP: the envelope (MAIL FROM, RCPT TO); libcurl keeps the pointers until the transfer ends.
+        var recipients: UnsafeMutablePointer<curl_slist>?
+        if let envelope {
+            surel_curl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(envelope.from)>")
+            for r in envelope.recipients { recipients = curl_slist_append(recipients, "<\(r)>") }
+            surel_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipients)
+        }
+        defer {
+            if envelope != nil { surel_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, nil) }
+            curl_slist_free_all(recipients)
+        }
         errorBuffer[0] = 0
         let rc = curl_easy_perform(handle)
         guard rc == CURLE_OK else {
             var msg = String(cString: errorBuffer)
             if msg.isEmpty { msg = String(cString: curl_easy_strerror(rc)) }
-            throw CurlError(code: Int(rc.rawValue), message: scrub(msg))
+            var reply = 0
+            surel_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &reply)
+            throw CurlError(code: Int(rc.rawValue), message: scrub(msg), serverReply: reply)
         }
         return buffer.data
     }

@@ -120,6 +120,26 @@ enum Schema {
                 t.column("toCategory", .text).notNull()
             }
         }
+        // Issue 4: every outgoing mail is first a row here, committed with the change that caused it; its bytes
+        // are an `outgoing` row of `message` (so replies to it thread into the ticket).
+        m.registerMigration("v3-outbox") { db in
+            try db.create(table: "outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("messageRowID", .integer).notNull().unique().references("message", onDelete: .cascade)
+                t.column("ticketID", .integer).references("ticket", onDelete: .setNull).indexed()
+                t.column("purpose", .text).notNull()
+                t.column("envelopeFrom", .text).notNull()
+                t.column("recipients", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("attempts", .integer).notNull()
+                t.column("nextAttemptAt", .datetime).notNull()
+                t.column("lastError", .text)
+                t.column("possiblyDuplicated", .boolean).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("sentAt", .datetime)
+            }
+            try db.create(index: "outbox_due", on: "outbox", columns: ["status", "nextAttemptAt"])
+        }
         return m
     }
 }

@@ -128,3 +128,24 @@ func printJSON<T: Encodable>(_ value: T) {
     FileHandle.standardOutput.write(data)
     print("")
 }
+
+struct OutboxJSON: ExplicitNullsEncodable {
+    var id: Int64
+    var status: String
+    var purpose: String
+    var ticket_id: Int64?
+    var recipients: [String]
+    var attempts: Int
+    var next_attempt_at: String
+    var last_error: String?
+    var possibly_duplicated: Bool
+    var created_at: String
+    var sent_at: String?
+
+    init(_ o: OutboxItem) {
+        id = o.id!; status = o.status.rawValue; purpose = o.purpose; ticket_id = o.ticketID
+        recipients = o.recipientList; attempts = o.attempts; next_attempt_at = Format.iso(o.nextAttemptAt)
+        last_error = o.lastError; possibly_duplicated = o.possiblyDuplicated; created_at = Format.iso(o.createdAt)
+        sent_at = o.sentAt.map(Format.iso)
+    }
+}

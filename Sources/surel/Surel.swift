@@ -32,7 +32,7 @@ struct Surel: ParsableCommand {
         commandName: "surel",
         abstract: "The e-mail channel of the DJPK Contact Center: mailbox to tickets.",
         subcommands: [Run.self, CheckConfig.self, Tickets.self, Messages.self, Quarantine.self, Review.self,
-                      Classify.self])
+                      Outbox.self, Classify.self])
 }
 
 struct Run: ParsableCommand {
@@ -236,6 +236,67 @@ func printMessages(_ messages: [StoredMessage], json: Bool) {
 
 extension TicketStatus: ExpressibleByArgument {}
 extension MessageKind: ExpressibleByArgument {}
+
+// MARK: outbox
+
+struct Outbox: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Outgoing mail: what waits, what was sent, what failed and why.",
+        subcommands: [List.self, Retry.self, SendTest.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List outgoing mail, newest last.")
+        @OptionGroup var options: ConfigOption
+        @Flag(help: "Only mail that failed for good.") var failed = false
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let db = try SurelDatabase(path: try options.load(needsMailbox: false).store.path)
+            let items = try db.outbox(status: failed ? .failed : nil)
+            if json { printJSON(items.map(OutboxJSON.init)); return }
+            if items.isEmpty { print("Kotak keluar kosong."); return }
+            for o in items {
+                print([String(o.id!), o.status.rawValue, o.purpose, o.recipients, "attempts=\(o.attempts)",
+                       Format.date(o.createdAt), o.lastError.map { "[\($0)]" } ?? "",
+                       o.possiblyDuplicated ? "(mungkin terkirim dua kali)" : ""].filter { !$0.isEmpty }.joined(separator: "  "))
+            }
+        }
+    }
+
+    struct Retry: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Queue a failed or waiting mail to be sent now.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "The id from `surel outbox list`.") var id: Int64
+
+        func run() throws {
+            let db = try SurelDatabase(path: try options.load(needsMailbox: false).store.path)
+            guard try db.retryOutbox(id) else { throw ValidationError("no failed or waiting mail with id \(id)") }
+            print("surat \(id) diantrekan ulang; daemon mengirimnya pada putaran berikutnya")
+        }
+    }
+
+    struct SendTest: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "send-test", abstract: "Queue a test mail to an address (checks the [smtp] settings end to end).")
+        @OptionGroup var options: ConfigOption
+        @Option(help: "Recipient address.") var to: String
+
+        func run() throws {
+            let config = try options.load(needsMailbox: false)
+            guard let smtp = config.smtp else { throw ValidationError("no [smtp] section in the configuration") }
+            guard let rcpt = MailAddress.parse(to) else { throw ValidationError("not an address: \(to)") }
+            var mail = OutgoingMail(from: smtp.from, to: [rcpt], subject: "Uji kirim surel — Contact Center DJPK",
+                                    text: "Ini surel uji dari sistem surel Contact Center DJPK.\nTidak perlu dibalas.")
+            mail.automatic = true
+            let (id, raw) = MailComposer.compose(mail, messageIDDomain: smtp.messageIDDomain)
+            let db = try SurelDatabase(path: config.store.path)
+            let item = try db.enqueue(OutgoingRecord(
+                ticketID: nil, purpose: "test", messageID: id, raw: raw, subject: mail.subject, text: mail.text,
+                fromName: smtp.from.name, fromEmail: smtp.from.email, recipients: [rcpt.email], inReplyTo: [], references: []))
+            print("diantrekan sebagai \(item.id!) (Message-ID \(id)); daemon mengirimnya pada putaran berikutnya")
+        }
+    }
+}
 
 // MARK: review queue
 

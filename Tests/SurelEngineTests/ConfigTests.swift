@@ -148,6 +148,44 @@ final class ConfigTests: XCTestCase {
         XCTAssertTrue(p.contains { $0.line == 9 && $0.message.contains("labels.tsv") }, "\(p)")
     }
 
+    func testSMTPUnitsAndSupervisor() throws {
+        let c = try SurelConfig.parse(minimal + """
+
+            [smtp]
+            url = "smtp://127.0.0.1:10025"
+            tls = "none"
+            from = "Contact Center DJPK <CallCenter.DJPK@kemenkeu.go.id>"
+
+            [units.DTU]
+            email = "dtu@kemenkeu.go.id"
+
+            [supervisor]
+            email = "spv@kemenkeu.go.id"
+            """, environment: [:])
+        XCTAssertEqual(c.smtp?.endpoint.displayURL, "smtp://127.0.0.1:10025")
+        XCTAssertEqual(c.smtp?.endpoint.user, "", "no user: no SMTP AUTH")
+        XCTAssertEqual(c.smtp?.from, MailAddress(name: "Contact Center DJPK", email: "callcenter.djpk@kemenkeu.go.id"))
+        XCTAssertEqual(c.smtp?.messageIDDomain, "kemenkeu.go.id")
+        XCTAssertEqual(c.units["DTU"]?.email, "dtu@kemenkeu.go.id")
+        XCTAssertEqual(c.supervisor?.email, "spv@kemenkeu.go.id")
+        XCTAssertNil(try SurelConfig.parse(minimal, environment: [:]).smtp, "no [smtp]: nothing is sent")
+
+        let p = problems(minimal + """
+
+            [smtp]
+            url = "smtp://mail.kemenkeu.go.id"
+            tls = "none"
+            user = "cc"
+
+            [units.DPD]
+            mail = "x"
+            """)
+        XCTAssertTrue(p.contains { $0.line == 8 && $0.message.contains("loopback") }, "\(p)")
+        XCTAssertTrue(p.contains { $0.message.contains("needs password") }, "AUTH without a password: \(p)")
+        XCTAssertTrue(p.contains { $0.line == 6 && $0.message.contains("[smtp] from is required") }, "\(p)")
+        XCTAssertTrue(p.contains { $0.line == 12 && $0.message.contains("unknown key \"mail\"") }, "\(p)")
+    }
+
     func testResolvePathOrder() {
         XCTAssertEqual(SurelConfig.resolvePath("/a.toml", environment: ["SUREL_CONFIG": "/b.toml"]), "/a.toml")
         XCTAssertEqual(SurelConfig.resolvePath(nil, environment: ["SUREL_CONFIG": "/b.toml"]), "/b.toml")

@@ -16,6 +16,7 @@ enum TestEnv {
     static let password = env["SUREL_TEST_PASSWORD"] ?? "surel-test-pw"
     static let imapPort = Int(env["SUREL_TEST_IMAP_PORT"] ?? "") ?? 10143
     static let imapsPort = Int(env["SUREL_TEST_IMAPS_PORT"] ?? "") ?? 10993
+    static let smtpPort = Int(env["SUREL_TEST_SMTP_PORT"] ?? "") ?? 10025
     static let serversDir = env["SUREL_TEST_SERVERS_DIR"] ?? "/tmp/surel-test-servers"
     static var caFile: String { serversDir + "/ca.pem" }
 
@@ -156,10 +157,10 @@ enum TestEnv {
     /// closed, and the Dovecot that `start` daemonises inherits that socket, so waitUntilExit() never returned
     /// (swift-corelibs-foundation#4795). posix_spawn + waitpid instead, through a shell that closes every
     /// descriptor above 2 first, so the servers hold none of this process's descriptors either.
-    static func mailservers(_ command: String) throws {
+    static func mailservers(_ command: String, _ which: String? = nil) throws {
         let script = packageRoot.appendingPathComponent("scripts/test-mailservers").path
         let closeAndExec = #"for f in /proc/$$/fd/*; do f=${f##*/}; if [ "$f" -gt 2 ]; then eval "exec $f>&-"; fi; done; exec "$0" "$@""#
-        let args = ["/bin/bash", "-c", closeAndExec, script, command]
+        let args = ["/bin/bash", "-c", closeAndExec, script, command] + (which.map { [$0] } ?? [])
         var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } }
         var pid: pid_t = 0

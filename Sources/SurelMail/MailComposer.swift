@@ -1,0 +1,190 @@
+// Outgoing mail as bytes on the wire (RFC 5322 / MIME): our own Message-ID domain, a Date, UTF-8 text in
+// quoted-printable, RFC 2047 subjects and display names, attachments in base64 with RFC 2231 file names, CRLF line
+// ends and no line over 78 characters, so that any client threads and shows it right.
+import Foundation
+
+public struct OutgoingAttachment: Sendable {
+    public var filename: String
+    public var contentType: String
+    public var data: Data
+    public init(filename: String, contentType: String, data: Data) {
+        self.filename = filename; self.contentType = contentType; self.data = data
+    }
+}
+
+public struct OutgoingMail: Sendable {
+    public var from: MailAddress
+    public var to: [MailAddress]
+    public var cc: [MailAddress] = []
+    public var replyTo: MailAddress?
+    public var subject: String
+    public var text: String
+    /// Message-IDs without angle brackets.
+    public var inReplyTo: String?
+    public var references: [String] = []
+    public var attachments: [OutgoingAttachment] = []
+    /// Sent by the system, not by a person (acknowledgements, reminders): `Auto-Submitted: auto-replied`.
+    public var automatic = false
+    public init(from: MailAddress, to: [MailAddress], subject: String, text: String) {
+        self.from = from; self.to = to; self.subject = subject; self.text = text
+    }
+}
+
+public enum MailComposer {
+    /// The message and its Message-ID (without brackets), made with `domain` and `date`.
+    public static func compose(_ m: OutgoingMail, messageIDDomain domain: String, date: Date = Date())
+        -> (messageID: String, raw: Data) {
+        let id = "\(Int(date.timeIntervalSince1970)).\(UUID().uuidString.lowercased().prefix(18))@\(domain)"
+        var h: [String] = []
+        h.append("Date: " + rfc5322Date(date))
+        h.append("From: " + address(m.from))
+        h.append("To: " + m.to.map(address).joined(separator: ", "))
+        if !m.cc.isEmpty { h.append("Cc: " + m.cc.map(address).joined(separator: ", ")) }
+        if let r = m.replyTo { h.append("Reply-To: " + address(r)) }
+        h.append("Subject: " + encodedWords(m.subject))
+        h.append("Message-ID: <\(id)>")
+        if let r = m.inReplyTo { h.append("In-Reply-To: <\(r)>") }
+        if !m.references.isEmpty { h.append("References: " + m.references.map { "<\($0)>" }.joined(separator: " ")) }
+        if m.automatic { h.append("Auto-Submitted: auto-replied") }
+        h.append("MIME-Version: 1.0")
+        var body: String
+        if m.attachments.isEmpty {
+            h.append("Content-Type: text/plain; charset=utf-8")
+            h.append("Content-Transfer-Encoding: quoted-printable")
+            body = quotedPrintable(m.text)
+        } else {
+            let boundary = "=_surel_" + UUID().uuidString.lowercased()
+            h.append("Content-Type: multipart/mixed; boundary=\"\(boundary)\"")
+            body = "This is a multi-part message in MIME format.\r\n--\(boundary)\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + quotedPrintable(m.text)
+            for a in m.attachments {
+                body += "\r\n--\(boundary)\r\n"
+                body += "Content-Type: \(a.contentType)\r\nContent-Transfer-Encoding: base64\r\n"
+                body += "Content-Disposition: attachment;" + filenameParameters(a.filename) + "\r\n\r\n"
+                body += a.data.base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn,
+                                                              .endLineWithLineFeed])
+            }
+            body += "\r\n--\(boundary)--"
+        }
+        let head = h.map(fold).joined(separator: "\r\n")
+        return (id, Data((head + "\r\n\r\n" + body + "\r\n").utf8))
+    }
+
+    /// `Name <addr>`: the name as a quoted string when ASCII, as RFC 2047 words otherwise.
+    static func address(_ a: MailAddress) -> String {
+        guard let name = a.name, !name.isEmpty else { return a.email }
+        if name.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 32 }) {
+            let quoted = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"\(quoted)\" <\(a.email)>"
+        }
+        return encodedWords(name) + " <\(a.email)>"
+    }
+
+    /// RFC 2047 B-encoded words (each at most 75 characters, whole UTF-8 characters) when `s` is not plain ASCII.
+    static func encodedWords(_ s: String) -> String {
+        if s.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 32 }) { return s }
+        var words: [String] = []
+        var chunk = Data()
+        for ch in s {
+            let bytes = Data(String(ch).utf8)
+            // "=?utf-8?b?" + base64 + "?=" <= 75: at most 45 bytes of text per word.
+            if chunk.count + bytes.count > 45 {
+                words.append("=?utf-8?b?" + chunk.base64EncodedString() + "?=")
+                chunk = Data()
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty { words.append("=?utf-8?b?" + chunk.base64EncodedString() + "?=") }
+        return words.joined(separator: " ")
+    }
+
+    /// ` filename="name"` for a short printable ASCII name; otherwise only RFC 2231 `filename*0*=utf-8''...`
+    /// continuations (a plain `filename` next to them is what some parsers, Mailutils among them, would prefer).
+    static func filenameParameters(_ name: String) -> String {
+        let plain = name.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 32 && $0 != "\"" && $0 != "\\" }
+        if plain && name.count <= 60 { return "\r\n filename=\"\(name)\"" }
+        var encoded = ""
+        for b in name.utf8 {
+            let c = Character(Unicode.Scalar(b))
+            if (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || "-._~".contains(c) {
+                encoded.append(c)
+            } else {
+                encoded += String(format: "%%%02X", b)
+            }
+        }
+        // Pieces of at most 48 characters, never splitting a %XX escape: each line stays under 78.
+        var pieces: [String] = []
+        var current = ""
+        var i = encoded.startIndex
+        while i < encoded.endIndex {
+            let step = encoded[i] == "%" ? 3 : 1
+            let end = encoded.index(i, offsetBy: step)
+            if current.count + step > 48 { pieces.append(current); current = "" }
+            current += encoded[i..<end]
+            i = end
+        }
+        if !current.isEmpty { pieces.append(current) }
+        return pieces.enumerated().map { n, p in
+            "\r\n filename*\(n)*=" + (n == 0 ? "utf-8''" : "") + p + (n == pieces.count - 1 ? "" : ";")
+        }.joined()
+    }
+
+    /// Quoted-printable (RFC 2045) with CRLF line ends and soft breaks before 76 characters.
+    static func quotedPrintable(_ text: String) -> String {
+        var out = ""
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        for (n, line) in lines.enumerated() {
+            var current = ""
+            let bytes = Array(line.utf8)
+            for (i, b) in bytes.enumerated() {
+                let isLast = i == bytes.count - 1
+                var piece: String
+                if (b >= 33 && b <= 126 && b != 61) || ((b == 32 || b == 9) && !isLast) {
+                    piece = String(Unicode.Scalar(b))
+                } else {
+                    piece = String(format: "=%02X", b)
+                }
+                if current.count + piece.count > 75 {
+                    out += current + "=\r\n"
+                    current = ""
+                }
+                current += piece
+            }
+            out += current
+            if n < lines.count - 1 { out += "\r\n" }
+        }
+        return out
+    }
+
+    /// Folds a header line longer than 78 characters at spaces.
+    static func fold(_ line: String) -> String {
+        guard line.count > 78 else { return line }
+        var out = "", current = ""
+        for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+            if !current.isEmpty && current.count + 1 + word.count > 76 {
+                out += current + "\r\n"
+                current = " " + word
+            } else {
+                current += current.isEmpty ? String(word) : " " + word
+            }
+        }
+        return out + current
+    }
+
+    static func rfc5322Date(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "Asia/Jakarta")
+        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        return f.string(from: d)
+    }
+}
+
+extension MailAddress {
+    /// `Name <addr>` or `addr`, as written in a config file; nil when there is no address in it.
+    public static func parse(_ s: String) -> MailAddress? {
+        guard let first = AddressFallback.parse(s).first, first.email.contains("@") else { return nil }
+        return MailAddress(name: first.name, email: first.email.lowercased())
+    }
+}

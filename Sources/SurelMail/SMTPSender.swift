@@ -1,0 +1,74 @@
+// Sending mail over SMTP with libcurl: one handle, so consecutive mails reuse the connection; TLS verified as for
+// IMAP (implicit for smtps://, mandatory STARTTLS for smtp:// unless the config says none on loopback).
+// Errors are sorted by what the outbox should do: retry later (no connection, a 4xx reply) or give up (a 5xx
+// reply, which the agent then reads on the ticket).
+import CCurl
+import Foundation
+
+public struct SMTPEndpoint: Sendable {
+    /// `smtp` or `smtps`.
+    public var scheme: String
+    public var host: String
+    public var port: Int?
+    /// Empty: no SMTP AUTH.
+    public var user: String
+    public var password: String
+    public var security: IMAPEndpoint.Security
+    public var caFile: String?
+
+    public init(scheme: String, host: String, port: Int?, user: String, password: String,
+                security: IMAPEndpoint.Security, caFile: String?) {
+        self.scheme = scheme; self.host = host; self.port = port; self.user = user; self.password = password
+        self.security = security; self.caFile = caFile
+    }
+
+    /// `smtp://host:port`, without credentials: also what logs show.
+    public var displayURL: String {
+        let h = host.contains(":") ? "[\(host)]" : host
+        return "\(scheme)://\(h)" + (port.map { ":\($0)" } ?? "")
+    }
+}
+
+public enum SendError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// Worth another try later: no connection, a timeout, or a 4xx reply.
+    case transient(String)
+    /// The server refused for good (a 5xx reply): its words, for the agent.
+    case permanent(reply: Int, String)
+
+    public var description: String {
+        switch self {
+        case .transient(let m): return m
+        case .permanent(let code, let m): return "\(code): \(m)"
+        }
+    }
+}
+
+/// Sends raw messages; the outbox depends on this, tests on the real one.
+public protocol MailSender: AnyObject {
+    func send(_ raw: Data, from: String, to recipients: [String]) throws
+    var displayName: String { get }
+}
+
+public final class CurlSMTPSender: MailSender {
+    let endpoint: SMTPEndpoint
+    private lazy var handle = CurlHandle(options: {
+        var o = CurlTransportOptions(user: endpoint.user, password: endpoint.password,
+                                     requireTLS: endpoint.security != .none, caFile: endpoint.caFile)
+        o.receiveBufferSize = 64 * 1024
+        return o
+    }())
+
+    public init(endpoint: SMTPEndpoint) { self.endpoint = endpoint }
+
+    public var displayName: String { endpoint.displayURL }
+
+    public func send(_ raw: Data, from: String, to recipients: [String]) throws {
+        do {
+            _ = try handle.perform(url: endpoint.displayURL, upload: raw, envelope: (from, recipients))
+        } catch let e as CurlError {
+            // libcurl reports a refused MAIL FROM / RCPT TO / DATA with the server's last reply code.
+            if e.serverReply >= 500 { throw SendError.permanent(reply: e.serverReply, e.message) }
+            throw SendError.transient(e.serverReply >= 400 ? "\(e.serverReply): \(e.message)" : e.message)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+// What we send must read back exactly: composed mail parsed by our own MIME parser (the same Mailutils any
+// receiving client's library resembles), with every line within RFC 5322's limit and CRLF line ends.
+import Foundation
+import XCTest
+@testable import SurelMail
+
+final class MailComposerTests: XCTestCase {
+    func testRoundTripOfSubjectNamesBodyAndAttachments() throws {
+        let longLine = String(repeating: "Dana Alokasi Umum (DAU) — penyaluran tahap I = 25% ", count: 6) + "  "
+        var mail = OutgoingMail(
+            from: MailAddress(name: "Contact Center DJPK", email: "callcenter.djpk@kemenkeu.go.id"),
+            to: [MailAddress(name: "Bapak Ümit Sánchez, S.E.", email: "umit@bpkad.kedirikab.go.id")],
+            subject: "[DJPK#2025-000123] Re: Pertanyaan penyaluran DAU — tahap I “mendesak” untuk Kabupaten Kediri tahun 2025",
+            text: "Yth. Bapak/Ibu,\n\n" + longLine + "\nBaris dengan = tanda sama dengan\n\nHormat kami,\nContact Center DJPK")
+        mail.inReplyTo = "q1@kedirikab.go.id"
+        mail.references = ["q0@kedirikab.go.id", "q1@kedirikab.go.id"]
+        mail.automatic = true
+        let pdf = Data((0..<5000).map { UInt8($0 % 251) })
+        let name = "Berita Acara Konsultasi – Kabupaten Kediri – DJPK#2025-000123 (final).pdf"
+        mail.attachments = [OutgoingAttachment(filename: name, contentType: "application/pdf", data: pdf)]
+        let (id, raw) = MailComposer.compose(mail, messageIDDomain: "kemenkeu.go.id",
+                                             date: Date(timeIntervalSince1970: 1_738_540_800))
+        XCTAssertTrue(id.hasSuffix("@kemenkeu.go.id"))
+
+        let text = String(decoding: raw, as: UTF8.self)
+        XCTAssertFalse(text.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "bare LF in the message")
+        for line in text.components(separatedBy: "\r\n") {
+            XCTAssertLessThanOrEqual(line.utf8.count, 78, "line too long: \(line)")
+            XCTAssertTrue(line.unicodeScalars.allSatisfy(\.isASCII), "non-ASCII on the wire: \(line)")
+        }
+
+        let p = try MIMEParser.parse(raw)
+        XCTAssertEqual(p.messageID, id)
+        XCTAssertEqual(p.subject, mail.subject)
+        XCTAssertEqual(p.from, mail.from)
+        XCTAssertEqual(p.to.first?.name, "Bapak Ümit Sánchez, S.E.")
+        XCTAssertEqual(p.to.first?.email, "umit@bpkad.kedirikab.go.id")
+        XCTAssertEqual(p.inReplyTo, ["q1@kedirikab.go.id"])
+        XCTAssertEqual(p.references, ["q0@kedirikab.go.id", "q1@kedirikab.go.id"])
+        XCTAssertEqual(p.header("Auto-Submitted"), "auto-replied")
+        XCTAssertEqual(p.text.trimmingCharacters(in: .whitespacesAndNewlines),
+                       mail.text.trimmingCharacters(in: .whitespacesAndNewlines))
+        XCTAssertEqual(p.attachments.count, 1)
+        XCTAssertEqual(p.attachments.first?.filename, name)
+        XCTAssertEqual(p.attachments.first?.data, pdf)
+        XCTAssertEqual(p.date, Date(timeIntervalSince1970: 1_738_540_800))
+    }
+
+    func testPlainASCIIStaysReadable() {
+        let m = OutgoingMail(from: MailAddress(name: nil, email: "a@b.go.id"), to: [MailAddress(name: "Budi", email: "c@d.go.id")],
+                             subject: "Penyaluran DAU", text: "Terima kasih.")
+        let text = String(decoding: MailComposer.compose(m, messageIDDomain: "b.go.id").raw, as: UTF8.self)
+        XCTAssertTrue(text.contains("\r\nSubject: Penyaluran DAU\r\n"), text)
+        XCTAssertTrue(text.contains("\r\nTo: \"Budi\" <c@d.go.id>\r\n"), text)
+        XCTAssertFalse(text.contains("Auto-Submitted"), "a person's answer is not automatic")
+    }
+}
