@@ -147,6 +147,9 @@ install: release
 	install -d "$(DESTDIR)$(DATADIR)/classify/examples"
 	install -m 0644 classify/keywords.tsv classify/README.md "$(DESTDIR)$(DATADIR)/classify/"
 	install -m 0644 classify/examples/* "$(DESTDIR)$(DATADIR)/classify/examples/"
+	# The mail templates: staff may copy them to /etc/surel and point [outbox] templates there.
+	install -d "$(DESTDIR)$(DATADIR)/mail-templates"
+	install -m 0644 mail-templates/* "$(DESTDIR)$(DATADIR)/mail-templates/"
 	if ! getent group surel >/dev/null; then groupadd --system surel; fi
 	if ! getent passwd surel >/dev/null; then
 		useradd --system --gid surel --home-dir "$(STATEDIR)" --no-create-home \

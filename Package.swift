@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
@@ -23,7 +24,8 @@ let package = Package(
                        providers: [.apt(["libmailutils-dev"])]),
         .systemLibrary(name: "CLibcrypto", path: "Sources/CLibcrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
-        .target(name: "SurelCore", dependencies: ["CLibcrypto"]),
+        // Indonesia's holiday calendar (Defaults/holidays-id.tsv) is compiled in, like the taxonomy below.
+        .target(name: "SurelCore", dependencies: ["CLibcrypto"], resources: [.embedInCode("Defaults/holidays-id.tsv")]),
         .target(name: "SurelMail", dependencies: ["SurelCore", "CCurl", "CMailutils",
                                                   .product(name: "Logging", package: "swift-log")]),
         .target(name: "SurelStore", dependencies: ["SurelCore", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -35,6 +37,7 @@ let package = Package(
             "SurelCore", "SurelMail", "SurelStore", "SurelClassify",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "surel", dependencies: [
             "SurelEngine", "SurelCore", "SurelStore", "SurelClassify",

@@ -17,7 +17,10 @@ public enum SubjectNormalizer {
             || s.range(of: #"^re\s*\[\d+\]\s*:"#, options: .regularExpression) != nil
     }
 
-    public static func normalize(_ subject: String) -> String {
+    public static func normalize(_ subject: String) -> String { stripped(subject).lowercased() }
+
+    /// The subject without our ticket tag and reply/forward prefixes, case kept (for our own replies).
+    public static func stripped(_ subject: String) -> String {
         var s = subject
         // Alternate: strip tag, then prefixes, until stable ("Re: [DJPK#..] Re: Fwd: x").
         for _ in 0..<8 {
@@ -27,6 +30,6 @@ public enum SubjectNormalizer {
             s = s.trimmingCharacters(in: .whitespacesAndNewlines)
             if s == before { break }
         }
-        return s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").lowercased()
+        return s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 }

@@ -33,6 +33,15 @@ public struct SurelConfig: Sendable {
     /// Layer 2 units by name (DTU, DPD, ...): where escalations go.
     public var units: [String: MailAddress] = [:]
     public var supervisor: MailAddress?
+    public var outbox = Outbox()
+
+    public struct Outbox: Sendable {
+        /// Folder of the mail templates; nil: the shipped mail-templates/.
+        public var templates: String?
+        /// At most this many automatic mails (acknowledgements, receipts) to one address per hour.
+        public var automaticPerHour = 5
+        public init() {}
+    }
 
     public struct SMTP: Sendable {
         public var endpoint: SMTPEndpoint
@@ -140,6 +149,7 @@ struct ConfigReader {
         "classify": ["taxonomy", "rules", "examples", "review_threshold", "spam_cutoff", "ham_cutoff"],
         "smtp": ["url", "user", "password", "password_file", "tls", "insecure", "ca_file", "from", "message_id_domain"],
         "supervisor": ["email", "name"],
+        "outbox": ["templates", "automatic_per_hour"],
         "units": [],   // one sub-table per Layer 2 unit, checked in readUnits
     ]
 
@@ -210,6 +220,15 @@ struct ConfigReader {
             if email.contains("@") { supervisor = MailAddress(name: string("supervisor", "name"), email: email.lowercased()) }
             else { problem("supervisor.email", "email must be an address (got \"\(email)\")") }
         }
+        var outbox = SurelConfig.Outbox()
+        if let dir = string("outbox", "templates") {
+            if FileManager.default.fileExists(atPath: dir + "/acknowledgement.mustache") { outbox.templates = dir }
+            else { problem("outbox.templates", "templates must be a folder with acknowledgement.mustache (got \"\(dir)\")") }
+        }
+        if let v = value("outbox", "automatic_per_hour") {
+            if let n = v.int, n >= 0 { outbox.automaticPerHour = n }
+            else { problem("outbox.automatic_per_hour", "automatic_per_hour must be a whole number, 0 or more") }
+        }
         guard let mailbox, problems.isEmpty else { return nil }
         var config = SurelConfig(mailbox: mailbox, store: store, threading: threading, logLevel: level, taxonomy: taxonomy,
                                  sourcePath: path)
@@ -217,6 +236,7 @@ struct ConfigReader {
         config.smtp = smtp
         config.units = units
         config.supervisor = supervisor
+        config.outbox = outbox
         return config
     }
 

@@ -79,8 +79,18 @@ public final class Daemon {
             // Mail is still stored: new tickets stay unclassified, in the review queue, until a model exists.
             logger.error("no classifier: new tickets stay unclassified", metadata: ["error": "\(error)"])
         }
+        var acknowledger: Acknowledger?
+        if config.smtp != nil {
+            // The SLA counts working days: a year the holiday calendar lacks is an error now, not a wrong deadline.
+            let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+            try WorkingCalendar.indonesia.requireYear(year)
+            guard let dir = config.outbox.templates ?? ShippedData.templatesFolder() else {
+                throw MailTemplates.Failure(message: "mail templates not found: set [outbox] templates")
+            }
+            acknowledger = try Acknowledger(templates: MailTemplates(directory: dir), config: config)
+        }
         let ingestor = Ingestor(config: config, database: database, attachments: attachments, source: source,
-                                classifiers: classifiers, logger: logger)
+                                classifiers: classifiers, acknowledger: acknowledger, logger: logger)
         let recovered = try database.recoverInterruptedSends()
         if recovered > 0 {
             logger.warning("mail interrupted while sending is queued again (may arrive twice)",

@@ -29,15 +29,18 @@ public final class Ingestor {
     private lazy var fetchSource: MailSource = source.sibling()
     /// Classifies new tickets; nil: every ticket is `unclassified` (and waits for review).
     let classifiers: ClassifierService?
+    /// Queues the acknowledgement of each new ticket; nil: none are sent (no [smtp]).
+    let acknowledger: Acknowledger?
     let logger: Logger
     let now: () -> Date
     /// Server-side actions are done in batches after one durability barrier.
     let batchSize = 200
 
     public init(config: SurelConfig, database: SurelDatabase, attachments: AttachmentDirectory, source: MailSource,
-                classifiers: ClassifierService? = nil, logger: Logger, now: @escaping () -> Date = Date.init) {
+                classifiers: ClassifierService? = nil, acknowledger: Acknowledger? = nil, logger: Logger,
+                now: @escaping () -> Date = Date.init) {
         self.config = config; self.database = database; self.attachments = attachments; self.source = source
-        self.classifiers = classifiers; self.logger = logger; self.now = now
+        self.classifiers = classifiers; self.acknowledger = acknowledger; self.logger = logger; self.now = now
     }
 
     /// The cursor key of the configured mailbox: one cursor per account and folder.
@@ -209,6 +212,8 @@ public final class Ingestor {
             }
             intent = ticketIntent(parsed, sender: sender, received: received, threadTime: base.threadTime,
                                   classification: lazy!)
+            intent?.acknowledge = acknowledger?.mail(for: parsed, sender: sender, isBulk: base.isBulk, received: received)
+            intent?.automaticMailsPerHour = config.outbox.automaticPerHour
         }
         base.note = notes.isEmpty ? nil : notes.joined(separator: "; ")
         return PreparedMessage(message: base, intent: intent, classification: lazy)

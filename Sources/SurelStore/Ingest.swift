@@ -98,6 +98,11 @@ public struct TicketIntent: Sendable {
     public var reviewThreshold: Double
     /// Called only when a new ticket is opened: follow-ups keep their ticket's category.
     public var classify: @Sendable () -> Classification
+    /// Called with a newly opened ticket, inside its transaction: the automatic mail (acknowledgement, receipt)
+    /// to queue with it, if any. nil: no automatic mail.
+    public var acknowledge: (@Sendable (Ticket) -> OutgoingRecord?)? = nil
+    /// At most this many automatic mails to one address per hour (a loop with another autoresponder stops here).
+    public var automaticMailsPerHour = 5
 
     public init(ticketNumberInSubject: TicketNumber?, referencedMessageIDs: [String], normalizedSubject: String,
                 senderEmail: String, senderProfile: SenderProfile, receivedAt: Date, threadTime: Date, subjectWindow: TimeInterval,

@@ -146,10 +146,12 @@ public final class SurelDatabase: @unchecked Sendable {
             }
             let new = try openTicket(intent, m, previous: t.id, db)
             try event(new.id!, "created", "continues closed ticket \(t.number)", m.receivedAt, db)
+            try acknowledge(new, intent, at: m.receivedAt, db)
             return (new.id!, .newLinked(new.number, previous: t.number))
         }
         let new = try openTicket(intent, m, previous: nil, db)
         try event(new.id!, "created", "message \(m.messageID ?? "-")", m.receivedAt, db)
+        try acknowledge(new, intent, at: m.receivedAt, db)
         return (new.id!, .newTicket(new.number))
     }
 
@@ -183,6 +185,23 @@ public final class SurelDatabase: @unchecked Sendable {
                 """), arguments: [intent.senderEmail, intent.normalizedSubject, since, until])
         }
         return nil
+    }
+
+    /// Purposes of the mail the system sends by itself (counted against the per-address hourly cap).
+    public static let automaticPurposes = ["acknowledgement", "receipt"]
+
+    /// Queues the ticket's automatic mail in the ticket's transaction, unless the address had its hourly share.
+    private func acknowledge(_ ticket: Ticket, _ intent: TicketIntent, at now: Date, _ db: Database) throws {
+        guard let make = intent.acknowledge, let record = make(ticket) else { return }
+        let recent = try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM outbox WHERE recipients = ? AND purpose IN ('acknowledgement', 'receipt') AND createdAt > ?
+            """, arguments: [record.recipients.joined(separator: ","), now.addingTimeInterval(-3600)]) ?? 0
+        if recent >= intent.automaticMailsPerHour {
+            try event(ticket.id!, "auto-mail-suppressed",
+                      "\(recent) automatic mails to \(record.recipients.joined(separator: ",")) in the last hour", now, db)
+            return
+        }
+        try Self.enqueue(record, at: now, db)
     }
 
     private func openTicket(_ i: TicketIntent, _ m: IncomingMessage, previous: Int64?, _ db: Database) throws -> Ticket {

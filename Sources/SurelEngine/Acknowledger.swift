@@ -1,0 +1,92 @@
+// The automatic mail a new ticket gets: an acknowledgement with its number, what happens next and the deadline,
+// or a receipt for an official letter (Surat Masuk). Built on the ingest thread, called inside the ticket's
+// transaction (SurelDatabase caps it per address and hour). Never to spam, bulk mail, noreply/mailer-daemon
+// addresses, our own addresses or a Layer 2 unit: auto-reply loops cannot start here.
+import Foundation
+import SurelClassify
+import SurelCore
+import SurelMail
+import SurelStore
+
+public struct Acknowledger: Sendable {
+    let templates: MailTemplates
+    let from: MailAddress
+    let messageIDDomain: String
+    let calendar: WorkingCalendar
+    let hours: ServiceHours
+    let taxonomy: Taxonomy
+    /// Addresses that never get automatic mail: ours, the units', the supervisor's.
+    let ownAddresses: Set<String>
+
+    public init(templates: MailTemplates, config: SurelConfig, calendar: WorkingCalendar = .indonesia,
+                hours: ServiceHours = ServiceHours()) throws {
+        guard let smtp = config.smtp else { throw MailTemplates.Failure(message: "no [smtp] section") }
+        self.templates = templates
+        from = smtp.from
+        messageIDDomain = smtp.messageIDDomain
+        self.calendar = calendar
+        self.hours = hours
+        taxonomy = config.taxonomy
+        var own: Set<String> = [smtp.from.email, config.mailbox.endpoint.user.lowercased()]
+        own.formUnion(config.units.values.map(\.email))
+        if let s = config.supervisor { own.insert(s.email) }
+        ownAddresses = own
+    }
+
+    /// Local parts of addresses that are machines, not people.
+    static let machineSender = try! NSRegularExpression(
+        pattern: #"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_.]?daemon|postmaster|bounces?|auto[-_.]?reply|notifications?)([-+._].*)?@"#,
+        options: [.caseInsensitive])
+
+    /// Whether `sender` may get automatic mail at all (bulk mail never does).
+    public func mayAutoReply(to sender: String, isBulk: Bool) -> Bool {
+        let s = sender.lowercased()
+        guard !isBulk, s.contains("@"), !ownAddresses.contains(s) else { return false }
+        return Self.machineSender.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) == nil
+    }
+
+    /// The mail to queue for the ticket a parsed message opens, decided when the ticket exists (its number and
+    /// category are known only then); nil when it gets none.
+    public func mail(for p: ParsedMessage, sender: String, isBulk: Bool, received: Date)
+        -> (@Sendable (Ticket) -> OutgoingRecord?)? {
+        guard mayAutoReply(to: sender, isBulk: isBulk) else { return nil }
+        let name = p.from?.name, subject = SubjectNormalizer.stripped(p.subject)
+        let replyTo = p.messageID, references = p.references
+        return { [self] ticket in
+            guard ticket.category != spamCategory else { return nil }
+            // The receipt wording only for a letter the classifier is sure of; anything in doubt gets the
+            // general acknowledgement.
+            let letter = ticket.category == "surat-masuk" && !ticket.needsReview
+            var values: [String: Any] = [
+                "ticket": ticket.number.description,
+                "subject": subject.isEmpty ? "(tanpa subjek)" : subject,
+                "sender_name": name?.isEmpty == false ? name! : "Bapak/Ibu",
+                "received_at": Self.indonesian(received),
+                "category": taxonomy.category(ticket.category)?.name ?? ticket.category,
+            ]
+            if let due = try? calendar.deadline(received: received, workingDays: 1, hours: hours) {
+                values["deadline"] = Self.indonesian(due)
+            }
+            guard let text = try? templates.render(letter ? "receipt" : "acknowledgement", values) else { return nil }
+            var mail = OutgoingMail(from: from, to: [MailAddress(name: name, email: sender)], subject: text.subject,
+                                    text: text.body)
+            mail.inReplyTo = replyTo
+            mail.references = references + (replyTo.map { [$0] } ?? [])
+            mail.automatic = true
+            let (id, raw) = MailComposer.compose(mail, messageIDDomain: messageIDDomain)
+            return OutgoingRecord(ticketID: ticket.id, purpose: letter ? "receipt" : "acknowledgement", messageID: id,
+                                  raw: raw, subject: text.subject, text: text.body, fromName: from.name,
+                                  fromEmail: from.email, recipients: [sender], inReplyTo: replyTo.map { [$0] } ?? [],
+                                  references: mail.references)
+        }
+    }
+
+    /// "Selasa, 4 Februari 2025 pukul 10.00 WIB".
+    static func indonesian(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "id_ID")
+        f.timeZone = TimeZone(identifier: "Asia/Jakarta")
+        f.dateFormat = "EEEE, d MMMM yyyy 'pukul' HH.mm 'WIB'"
+        return f.string(from: d)
+    }
+}

@@ -1,0 +1,116 @@
+// Acknowledgements through the real servers: a citizen's mail becomes a ticket, the acknowledgement (queued in the
+// same transaction) arrives in the citizen's mailbox over Postfix -> LMTP -> Dovecot, a reply to it threads back
+// into the ticket, and no automatic mail goes to bulk mail, spam, machine addresses, or beyond the hourly cap.
+import Foundation
+import XCTest
+@testable import SurelMail
+
+final class AcknowledgementTests: XCTestCase {
+    func mail(from: String, id: String, subject: String, body: String, extra: String = "") -> Data {
+        var headers = "From: \(from)\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: \(subject)\nMessage-ID: <\(id)>\n"
+            + "Date: Wed, 25 Nov 2026 10:00:00 +0700\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8"
+        if !extra.isEmpty { headers += "\n" + extra }
+        return Data((headers.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n\r\n" + body + "\r\n").utf8)
+    }
+
+    func inbox(_ user: String) throws -> [ParsedMessage] {
+        let source = CurlIMAPSource(endpoint: TestEnv.endpoint(user: user))
+        let status = try source.status()
+        return try source.uids(above: 0, uidValidity: status.uidValidity).compactMap {
+            try source.fetch(uid: $0, uidValidity: status.uidValidity).flatMap { try? MIMEParser.parse($0) }
+        }
+    }
+
+    func waitForInbox(_ user: String, count: Int) throws -> [ParsedMessage] {
+        let deadline = Date().addingTimeInterval(20)
+        var got: [ParsedMessage] = []
+        while Date() < deadline {
+            got = (try? inbox(user)) ?? []
+            if got.count >= count { break }
+            usleep(200_000)
+        }
+        return got
+    }
+
+    func json(_ r: (status: Int32, out: String, err: String)) throws -> [[String: Any]] {
+        XCTAssertEqual(r.status, 0, r.err)
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]])
+    }
+
+    func testAcknowledgementArrivesAndTheReplyThreadsBackWithoutLoops() throws {
+        try TestEnv.requireServers()
+        guard TestEnv.portOpen(TestEnv.smtpPort) else {
+            if TestEnv.env["CI"] == "true" { XCTFail("Postfix is not running") }
+            throw XCTSkip("Postfix is not running on \(TestEnv.smtpPort)")
+        }
+        let dir = try TestEnv.scratch(self)
+        let user = TestEnv.freshUser("ack-cc")
+        let config = try TestEnv.writeConfig(dir: dir, user: user, extra: """
+
+            [smtp]
+            url = "smtp://127.0.0.1:\(TestEnv.smtpPort)"
+            tls = "none"
+            from = "Contact Center DJPK <callcenter.djpk@kemenkeu.go.id>"
+
+            [outbox]
+            automatic_per_hour = 3
+            """).path
+        let citizen = TestEnv.freshUser("warga") + "@kedirikab.go.id"
+        let busy = TestEnv.freshUser("sibuk") + "@gmail.com"
+        let machine = "noreply-" + TestEnv.freshUser("x") + "@portal.example.test"
+        let lister = TestEnv.freshUser("milis") + "@lists.example.test"
+        var mails = [
+            mail(from: "Budi Santoso <\(citizen)>", id: "ack1@kedirikab.go.id", subject: "Jadwal penyaluran DAU tahap II",
+                 body: "Mohon informasi jadwal penyaluran DAU tahap II untuk Kabupaten Kediri dan syarat salurnya."),
+            mail(from: "Portal <\(machine)>", id: "m1@portal.example.test", subject: "Pemberitahuan akun",
+                 body: "Akun Anda telah dibuat. Pesan ini dikirim otomatis."),
+            mail(from: "Milis <\(lister)>", id: "l1@lists.example.test", subject: "Buletin keuangan daerah",
+                 body: "Buletin bulanan tentang pengelolaan keuangan daerah.", extra: "List-Id: <buletin.lists.example.test>"),
+        ]
+        // Five different questions in one hour from one address: only three acknowledgements (the cap).
+        for i in 1...5 {
+            mails.append(mail(from: "Sibuk <\(busy)>", id: "busy\(i)@gmail.com", subject: "Pertanyaan dana desa nomor \(i)",
+                              body: "Pertanyaan ke-\(i) tentang penyaluran dana desa tahap \(i) di desa kami."))
+        }
+        try TestEnv.fillMaildir(user: user, messages: mails)
+        let run = try TestEnv.runSurel(["run", "--once", "--config", config])
+        XCTAssertEqual(run.status, 0, run.err)
+
+        let acks = try waitForInbox(citizen, count: 1)
+        XCTAssertEqual(acks.count, 1)
+        let ack = try XCTUnwrap(acks.first)
+        let tickets = try json(try TestEnv.runSurel(["tickets", "list", "--json", "--config", config]))
+        let ticket = try XCTUnwrap(tickets.first { ($0["message_ids"] as? [String]) == ["ack1@kedirikab.go.id"] })
+        let number = try XCTUnwrap(ticket["number"] as? String)
+        XCTAssertTrue(ack.subject.hasPrefix("[DJPK#\(number)]"), ack.subject)
+        XCTAssertTrue(ack.subject.contains("Jadwal penyaluran DAU tahap II"), ack.subject)
+        XCTAssertEqual(ack.inReplyTo, ["ack1@kedirikab.go.id"])
+        XCTAssertEqual(ack.header("Auto-Submitted"), "auto-replied")
+        XCTAssertTrue(ack.text.contains(number), ack.text)
+        XCTAssertTrue(ack.text.contains("Budi Santoso"), ack.text)
+
+        XCTAssertEqual(try waitForInbox(busy, count: 3).count, 3, "three acknowledgements, then the hourly cap")
+        XCTAssertEqual(try inbox(machine).count, 0, "no automatic mail to a noreply address")
+        XCTAssertEqual(try inbox(lister).count, 0, "no automatic mail to bulk mail")
+        let outbox = try json(try TestEnv.runSurel(["outbox", "list", "--json", "--config", config]))
+        XCTAssertEqual(outbox.count, 4)
+        XCTAssertTrue(outbox.allSatisfy { $0["status"] as? String == "sent" }, "\(outbox)")
+
+        // The citizen replies to the acknowledgement (their client keeps In-Reply-To/References): same ticket, and
+        // no second acknowledgement for a follow-up.
+        let ackID = try XCTUnwrap(ack.messageID)
+        try TestEnv.fillMaildir(user: user, messages: [
+            mail(from: "Budi Santoso <\(citizen)>", id: "ack2@kedirikab.go.id", subject: "Re: " + ack.subject,
+                 body: "Terima kasih. Kami lampirkan juga surat permohonan.",
+                 extra: "In-Reply-To: <\(ackID)>\nReferences: <ack1@kedirikab.go.id> <\(ackID)>"),
+        ])
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+        let show = try TestEnv.runSurel(["tickets", "show", number, "--json", "--config", config])
+        XCTAssertEqual(show.status, 0, show.err)
+        let after = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(show.out.utf8)) as? [String: Any])
+        XCTAssertEqual(after["message_ids"] as? [String], ["ack1@kedirikab.go.id", "ack2@kedirikab.go.id"])
+        XCTAssertEqual(try json(try TestEnv.runSurel(["outbox", "list", "--json", "--config", config])).count, 4)
+        usleep(500_000)
+        XCTAssertEqual(try inbox(citizen).count, 1)
+    }
+}
