@@ -22,14 +22,7 @@ final class AcknowledgementTests: XCTestCase {
     }
 
     func waitForInbox(_ user: String, count: Int) throws -> [ParsedMessage] {
-        let deadline = Date().addingTimeInterval(20)
-        var got: [ParsedMessage] = []
-        while Date() < deadline {
-            got = (try? inbox(user)) ?? []
-            if got.count >= count { break }
-            usleep(200_000)
-        }
-        return got
+        TestEnv.poll({ (try? inbox(user)) ?? [] }, until: { $0.count >= count })
     }
 
     func json(_ r: (status: Int32, out: String, err: String)) throws -> [[String: Any]] {

@@ -48,14 +48,7 @@ final class OutboxTests: XCTestCase {
     }
 
     func waitForInbox(_ user: String, count: Int) throws -> [String] {
-        let deadline = Date().addingTimeInterval(20)
-        var ids: [String] = []
-        while Date() < deadline {
-            ids = (try? inbox(user)) ?? []
-            if ids.count >= count { break }
-            usleep(200_000)
-        }
-        return ids
+        TestEnv.poll({ (try? inbox(user)) ?? [] }, until: { $0.count >= count })
     }
 
     func testQueuedMailArrivesAndAnOutageOnlyDelaysIt() throws {

@@ -152,6 +152,18 @@ enum TestEnv {
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 
+    /// Calls `read` until `done` holds for its result or `timeout` passes (mail delivery is asynchronous);
+    /// returns the last result.
+    static func poll<T>(timeout: TimeInterval = 20, _ read: () -> T, until done: (T) -> Bool) -> T {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = read()
+        while !done(last) && Date() < deadline {
+            usleep(200_000)
+            last = read()
+        }
+        return last
+    }
+
     /// Runs scripts/test-mailservers with a command (start, stop).
     /// Not with Foundation's Process: on Linux it learns that a child exited when a socket it hands the child is
     /// closed, and the Dovecot that `start` daemonises inherits that socket, so waitUntilExit() never returned
