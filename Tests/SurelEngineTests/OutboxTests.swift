@@ -60,7 +60,7 @@ final class OutboxTests: XCTestCase {
                                   logger: Logger(label: "test"), now: { clock })
         let rcpt = TestEnv.freshUser("warga") + "@example.test"
 
-        let (first, firstID) = try queue(db, to: rcpt, subject: "Uji satu")
+        let (first, firstID) = try queue(db, to: rcpt, subject: "Uji satu", at: clock)
         XCTAssertEqual(try worker.sendDue(), OutboxReport(sent: 1))
         XCTAssertEqual(try db.outbox().first { $0.id == first }?.status, .sent)
         XCTAssertEqual(try waitForInbox(rcpt, count: 1), [firstID])
