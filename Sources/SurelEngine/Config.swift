@@ -34,6 +34,8 @@ public struct SurelConfig: Sendable {
     public var units: [String: MailAddress] = [:]
     public var supervisor: MailAddress?
     public var outbox = Outbox()
+    /// The name recorded for CLI actions without `--as` (`[agent] name`).
+    public var agentName: String?
 
     public struct Outbox: Sendable {
         /// Folder of the mail templates; nil: the shipped mail-templates/.
@@ -150,6 +152,7 @@ struct ConfigReader {
         "smtp": ["url", "user", "password", "password_file", "tls", "insecure", "ca_file", "from", "message_id_domain"],
         "supervisor": ["email", "name"],
         "outbox": ["templates", "automatic_per_hour"],
+        "agent": ["name"],
         "units": [],   // one sub-table per Layer 2 unit, checked in readUnits
     ]
 
@@ -237,6 +240,7 @@ struct ConfigReader {
         config.units = units
         config.supervisor = supervisor
         config.outbox = outbox
+        config.agentName = string("agent", "name")
         return config
     }
 

@@ -214,6 +214,7 @@ public final class Ingestor {
                                   classification: lazy!)
             intent?.acknowledge = acknowledger?.mail(for: parsed, sender: sender, isBulk: base.isBulk, received: received)
             intent?.automaticMailsPerHour = config.outbox.automaticPerHour
+            intent?.layer2Addresses = Set(config.units.values.map(\.email))
         }
         base.note = notes.isEmpty ? nil : notes.joined(separator: "; ")
         return PreparedMessage(message: base, intent: intent, classification: lazy)

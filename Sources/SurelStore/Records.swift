@@ -40,6 +40,10 @@ public struct Ticket: Codable, FetchableRecord, MutablePersistableRecord, Sendab
     public var closedAt: Date?
     /// Classified below the confidence threshold (or the spam filter was unsure): waits for an agent.
     public var needsReview: Bool
+    /// The Layer 2 unit it was escalated to, and when; when the unit answered.
+    public var escalatedTo: String? = nil
+    public var escalatedAt: Date? = nil
+    public var layer2AnsweredAt: Date? = nil
 
     public var number: TicketNumber { TicketNumber(year: year, sequence: sequence) }
 
@@ -106,6 +110,8 @@ public struct TicketEvent: Codable, FetchableRecord, MutablePersistableRecord, S
     public var at: Date
     public var kind: String
     public var detail: String
+    /// Who did it (an agent's name); nil for the system.
+    public var actor: String? = nil
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 

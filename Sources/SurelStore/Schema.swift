@@ -140,6 +140,17 @@ enum Schema {
             }
             try db.create(index: "outbox_due", on: "outbox", columns: ["status", "nextAttemptAt"])
         }
+        // Issue 4: escalation to a Layer 2 unit, the unit's answer (for its response score), and who acted.
+        m.registerMigration("v4-workflow") { db in
+            try db.alter(table: "ticket") { t in
+                t.add(column: "escalatedTo", .text)
+                t.add(column: "escalatedAt", .datetime)
+                t.add(column: "layer2AnsweredAt", .datetime)
+            }
+            try db.alter(table: "ticketEvent") { t in
+                t.add(column: "actor", .text)
+            }
+        }
         return m
     }
 }

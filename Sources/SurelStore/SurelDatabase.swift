@@ -139,6 +139,9 @@ public final class SurelDatabase: @unchecked Sendable {
             if withinReopen {
                 let reopened = t.status == .closed || t.status == .answered
                 if reopened { t.status = .open; t.closedAt = nil }
+                if intent.layer2Addresses.contains(intent.senderEmail) {
+                    try Self.recordLayer2Answer(&t, from: intent.senderEmail, at: m.receivedAt, db)
+                }
                 t.updatedAt = m.receivedAt
                 try t.update(db)
                 try event(t.id!, reopened ? "reopened" : "followup", "message \(m.messageID ?? "-")", m.receivedAt, db)

@@ -38,6 +38,10 @@ struct TicketJSON: ExplicitNullsEncodable {
     var created_at: String
     var updated_at: String
     var previous_ticket: String?
+    /// The Layer 2 unit it was escalated to, when, and when the unit answered.
+    var escalated_to: String?
+    var escalated_at: String?
+    var layer2_answered_at: String?
     var message_ids: [String]
     var messages: [MessageJSON]?
     var events: [EventJSON]?
@@ -50,6 +54,8 @@ struct TicketJSON: ExplicitNullsEncodable {
         province = t.province; time_zone = t.timeZone; subject = t.subject; created_at = Format.iso(t.createdAt)
         updated_at = Format.iso(t.updatedAt); message_ids = messageIDs
         previous_ticket = previous?.description
+        escalated_to = t.escalatedTo; escalated_at = t.escalatedAt.map(Format.iso)
+        layer2_answered_at = t.layer2AnsweredAt.map(Format.iso)
     }
 }
 
@@ -94,10 +100,12 @@ struct AttachmentJSON: ExplicitNullsEncodable {
     var sha256: String
 }
 
-struct EventJSON: Encodable {
+struct EventJSON: ExplicitNullsEncodable {
     var at: String
     var kind: String
     var detail: String
+    /// Who acted; null for the system.
+    var actor: String?
 }
 
 /// Encodes every stored property, writing `null` for nil ones (synthesized Encodable leaves them out), so a

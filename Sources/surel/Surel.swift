@@ -87,8 +87,100 @@ struct CheckConfig: ParsableCommand {
 // MARK: tickets
 
 struct Tickets: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List and read tickets.",
-                                                    subcommands: [List.self, Show.self])
+    static let configuration = CommandConfiguration(
+        abstract: "List and read tickets; answer, escalate and record Layer 2 answers.",
+        subcommands: [List.self, Show.self, Reply.self, Escalate.self, Layer2Answer.self])
+
+    /// Who acts: `--as NAME`, else `[agent] name`, else the login name.
+    struct ActorOption: ParsableArguments {
+        @Option(name: .customLong("as"), help: "Who acts (default: [agent] name in the config, else the login name).")
+        var actor: String?
+        func name(_ config: SurelConfig) -> String {
+            let env = ProcessInfo.processInfo.environment
+            return actor ?? config.agentName ?? env["SUDO_USER"] ?? env["USER"] ?? "uid-\(getuid())"
+        }
+    }
+
+    static func actions(_ config: SurelConfig) throws -> (AgentActions, SurelDatabase) {
+        guard let dir = config.outbox.templates ?? ShippedData.templatesFolder() else {
+            throw ValidationError("mail templates not found: set [outbox] templates")
+        }
+        let db = try SurelDatabase(path: config.store.path)
+        return (AgentActions(config: config, database: db, templates: try MailTemplates(directory: dir)), db)
+    }
+
+    static func number(_ text: String) throws -> TicketNumber {
+        guard let n = TicketNumber(text) else { throw ValidationError("not a ticket number: \(text) (expected e.g. 2025-000123)") }
+        return n
+    }
+
+    static func readBody(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    struct Reply: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Answer the citizen (status answered); the mail goes out at the daemon's next round.")
+        @OptionGroup var options: ConfigOption
+        @OptionGroup var who: ActorOption
+        @Argument(help: "Ticket number, e.g. 2025-000123.") var number: String
+        @Option(help: "File with the answer's text (UTF-8).") var bodyFile: String
+        @Option(help: "A file to attach (repeatable).") var attach: [String] = []
+
+        func run() throws {
+            let config = try options.load(needsMailbox: false)
+            let (actions, _) = try Tickets.actions(config)
+            // The agent's own files: their names are shown to the citizen, the paths are the agent's.
+            let files = try attach.map { path -> OutgoingAttachment in
+                guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+                let name = (path as NSString).lastPathComponent
+                return OutgoingAttachment(filename: name, contentType: name.lowercased().hasSuffix(".pdf") ? "application/pdf"
+                                          : "application/octet-stream", data: data)
+            }
+            do {
+                let t = try actions.reply(try Tickets.number(number), body: try Tickets.readBody(bodyFile),
+                                          attachments: files, actor: who.name(config))
+                print("\(t.number): jawaban diantrekan untuk \(t.senderEmail); status \(t.status.rawValue)")
+            } catch let e as AgentActions.Failure { throw ValidationError(e.message) }
+        }
+    }
+
+    struct Escalate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Escalate to a Layer 2 unit (status escalated): a notice with the question goes to the unit.")
+        @OptionGroup var options: ConfigOption
+        @OptionGroup var who: ActorOption
+        @Argument(help: "Ticket number, e.g. 2025-000123.") var number: String
+        @Option(help: "The unit, as named in [units.NAME].") var unit: String
+        @Option(help: "A note for the unit.") var note: String?
+
+        func run() throws {
+            let config = try options.load(needsMailbox: false)
+            let (actions, _) = try Tickets.actions(config)
+            do {
+                let t = try actions.escalate(try Tickets.number(number), unit: unit, note: note, actor: who.name(config))
+                print("\(t.number): dieskalasi ke \(unit); pemberitahuan diantrekan")
+            } catch let e as AgentActions.Failure { throw ValidationError(e.message) }
+        }
+    }
+
+    struct Layer2Answer: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "l2-answer", abstract: "Record the Layer 2 unit's answer received outside mail.")
+        @OptionGroup var options: ConfigOption
+        @OptionGroup var who: ActorOption
+        @Argument(help: "Ticket number, e.g. 2025-000123.") var number: String
+        @Option(help: "File with the unit's answer (UTF-8).") var bodyFile: String
+
+        func run() throws {
+            let config = try options.load(needsMailbox: false)
+            let (actions, _) = try Tickets.actions(config)
+            let t = try actions.layer2Answer(try Tickets.number(number), body: try Tickets.readBody(bodyFile),
+                                             actor: who.name(config))
+            print("\(t.number): jawaban unit \(t.escalatedTo ?? "-") dicatat")
+        }
+    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tickets.")
@@ -131,7 +223,7 @@ struct Tickets: ParsableCommand {
                 var j = TicketJSON(d.ticket, messageIDs: d.messages.filter { $0.kind == .ticket }.compactMap(\.messageID),
                                    previous: d.ticket.previousTicketID.flatMap { previous[$0] })
                 j.messages = d.messages.map { MessageJSON($0, attachments: d.attachments[$0.id!] ?? []) }
-                j.events = d.events.map { EventJSON(at: Format.iso($0.at), kind: $0.kind, detail: $0.detail) }
+                j.events = d.events.map { EventJSON(at: Format.iso($0.at), kind: $0.kind, detail: $0.detail, actor: $0.actor) }
                 printJSON(j)
                 return
             }
@@ -153,6 +245,10 @@ struct Tickets: ParsableCommand {
                 if let note = m.note { print("Catatan: \(note)") }
                 print("")
                 print(m.text)
+            }
+            print("\n--- Riwayat")
+            for e in d.events {
+                print("\(Format.date(e.at))  \(e.kind)  \(e.detail)" + (e.actor.map { "  oleh \($0)" } ?? ""))
             }
         }
     }

@@ -1,0 +1,120 @@
+// What agents do with a ticket from the CLI: answer the citizen, escalate to a Layer 2 unit, record the unit's
+// answer. Each is one store transaction with the mail it sends (see SurelDatabase.act); the acting person is named
+// on every history event.
+import Foundation
+import SurelClassify
+import SurelCore
+import SurelMail
+import SurelStore
+
+public struct AgentActions {
+    public struct Failure: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    let config: SurelConfig
+    let database: SurelDatabase
+    let templates: MailTemplates
+    let calendar: WorkingCalendar
+    let now: () -> Date
+
+    public init(config: SurelConfig, database: SurelDatabase, templates: MailTemplates,
+                calendar: WorkingCalendar = .indonesia, now: @escaping () -> Date = Date.init) {
+        self.config = config; self.database = database; self.templates = templates; self.calendar = calendar
+        self.now = now
+    }
+
+    var smtp: SurelConfig.SMTP {
+        get throws {
+            guard let s = config.smtp else { throw Failure(message: "no [smtp] section: mail cannot be sent") }
+            return s
+        }
+    }
+
+    func detail(_ number: TicketNumber) throws -> TicketDetail {
+        guard let d = try database.ticketDetail(number: number) else { throw Failure(message: "no ticket \(number)") }
+        return d
+    }
+
+    /// The thread's Message-IDs (incoming and ours), oldest first, and the last incoming one.
+    func thread(_ d: TicketDetail) -> (references: [String], replyTo: String?) {
+        let ids = d.messages.compactMap(\.messageID)
+        return (Array(ids.suffix(20)), d.messages.last { $0.kind == .ticket }?.messageID)
+    }
+
+    /// Answers the citizen: status `answered`, the answer mail queued with it.
+    @discardableResult
+    public func reply(_ number: TicketNumber, body: String, attachments: [OutgoingAttachment] = [], actor: String)
+        throws -> Ticket {
+        let smtp = try smtp
+        let d = try detail(number)
+        let t = d.ticket
+        let text = try templates.render("answer", [
+            "ticket": number.description, "subject": SubjectNormalizer.stripped(t.subject),
+            "sender_name": t.senderName?.isEmpty == false ? t.senderName! : "Bapak/Ibu",
+            "body": body.trimmingCharacters(in: .whitespacesAndNewlines), "agent": actor,
+        ])
+        let (references, replyTo) = thread(d)
+        var mail = OutgoingMail(from: smtp.from, to: [MailAddress(name: t.senderName, email: t.senderEmail)],
+                                subject: text.subject, text: text.body)
+        mail.inReplyTo = replyTo
+        mail.references = references
+        mail.attachments = attachments
+        let (id, raw) = MailComposer.compose(mail, messageIDDomain: smtp.messageIDDomain, date: now())
+        return try database.act(.answer, on: number, actor: actor, at: now()) { _ in
+            OutgoingRecord(ticketID: t.id, purpose: "answer", messageID: id, raw: raw, subject: text.subject,
+                           text: text.body, fromName: smtp.from.name, fromEmail: smtp.from.email,
+                           recipients: [t.senderEmail], inReplyTo: replyTo.map { [$0] } ?? [], references: references)
+        }
+    }
+
+    /// Escalates to a Layer 2 unit: status `escalated`, the notice (with the question and the 3-working-day
+    /// deadline) queued to the unit's configured address.
+    @discardableResult
+    public func escalate(_ number: TicketNumber, unit: String, note: String?, actor: String) throws -> Ticket {
+        let smtp = try smtp
+        guard let address = config.units[unit] else {
+            let known = config.units.keys.sorted()
+            throw Failure(message: "no unit \"\(unit)\" in the configuration ([units.\(unit)] email = ...)"
+                          + (known.isEmpty ? "" : "; known: " + known.joined(separator: ", ")))
+        }
+        let d = try detail(number)
+        let t = d.ticket
+        let first = d.messages.first { $0.kind == .ticket }
+        var values: [String: Any] = [
+            "ticket": number.description, "subject": SubjectNormalizer.stripped(t.subject), "unit": unit,
+            "unit_name": address.name ?? unit, "sender_name": t.senderName ?? "-", "sender_email": t.senderEmail,
+            "origin": [t.region, t.province].compactMap { $0 }.joined(separator: ", ").nonEmpty ?? t.senderClass.rawValue,
+            "category": config.taxonomy.category(t.category)?.name ?? t.category,
+            "received_at": Acknowledger.indonesian(t.createdAt),
+            "question": d.messages.filter { $0.kind == .ticket }.map(\.text).joined(separator: "\n\n---\n\n"),
+            "agent": actor,
+        ]
+        values["deadline"] = (try? calendar.deadline(received: t.createdAt, workingDays: 3)).map(Acknowledger.indonesian)
+            ?? "3 hari kerja"
+        if let note, !note.isEmpty { values["note"] = note }
+        let text = try templates.render("escalation", values)
+        let (references, _) = thread(d)
+        var mail = OutgoingMail(from: smtp.from, to: [address], subject: text.subject, text: text.body)
+        mail.references = references
+        mail.inReplyTo = first?.messageID
+        let (id, raw) = MailComposer.compose(mail, messageIDDomain: smtp.messageIDDomain, date: now())
+        return try database.act(.escalate(unit: unit), on: number, actor: actor, note: note, at: now()) { _ in
+            OutgoingRecord(ticketID: t.id, purpose: "escalation", messageID: id, raw: raw, subject: text.subject,
+                           text: text.body, fromName: smtp.from.name, fromEmail: smtp.from.email,
+                           recipients: [address.email], inReplyTo: first?.messageID.map { [$0] } ?? [],
+                           references: references)
+        }
+    }
+
+    /// Records the unit's answer received outside mail (by phone, in a meeting): the note keeps its text.
+    @discardableResult
+    public func layer2Answer(_ number: TicketNumber, body: String, actor: String) throws -> Ticket {
+        try database.act(.layer2Answer, on: number, actor: actor, note: body, at: now())
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,117 @@
+// The consultation as agents run it, through the binary and the real servers: a citizen asks, the agent escalates
+// (the notice arrives in the unit's mailbox), the unit answers by mail (it threads into the ticket and is recorded
+// as the unit's answer), the agent answers the citizen (the answer arrives in the citizen's mailbox); every action
+// names who did it.
+import Foundation
+import XCTest
+@testable import SurelMail
+
+final class WorkflowTests: XCTestCase {
+    func inbox(_ user: String) -> [ParsedMessage] {
+        let source = CurlIMAPSource(endpoint: TestEnv.endpoint(user: user))
+        guard let status = try? source.status(),
+              let uids = try? source.uids(above: 0, uidValidity: status.uidValidity) else { return [] }
+        return uids.compactMap { try? source.fetch(uid: $0, uidValidity: status.uidValidity).flatMap { try? MIMEParser.parse($0) } }
+    }
+
+    func raw(_ headers: String, _ body: String) -> Data {
+        Data((headers.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n\r\n" + body + "\r\n").utf8)
+    }
+
+    func show(_ number: String, _ config: String) throws -> [String: Any] {
+        let r = try TestEnv.runSurel(["tickets", "show", number, "--json", "--config", config])
+        XCTAssertEqual(r.status, 0, r.err)
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+    }
+
+    func testEscalateUnitAnswersByMailAgentAnswers() throws {
+        try TestEnv.requireServers()
+        guard TestEnv.portOpen(TestEnv.smtpPort) else {
+            if TestEnv.env["CI"] == "true" { XCTFail("Postfix is not running") }
+            throw XCTSkip("Postfix is not running on \(TestEnv.smtpPort)")
+        }
+        let dir = try TestEnv.scratch(self)
+        let cc = TestEnv.freshUser("wf-cc")
+        let citizen = TestEnv.freshUser("warga") + "@bpkad.kedirikab.go.id"
+        let unit = TestEnv.freshUser("dtu") + "@kemenkeu.go.id"
+        let config = try TestEnv.writeConfig(dir: dir, user: cc, extra: """
+
+            [smtp]
+            url = "smtp://127.0.0.1:\(TestEnv.smtpPort)"
+            tls = "none"
+            from = "Contact Center DJPK <callcenter.djpk@kemenkeu.go.id>"
+
+            [units.DTU]
+            email = "\(unit)"
+            name = "Direktorat Dana Transfer Umum"
+
+            [agent]
+            name = "Agen Default"
+            """).path
+        try TestEnv.fillMaildir(user: cc, messages: [raw("""
+            From: Rina Wati <\(citizen)>
+            To: callcenter.djpk@kemenkeu.go.id
+            Subject: Selisih alokasi DAU 2026
+            Message-ID: <wf1@kedirikab.go.id>
+            Date: Wed, 25 Nov 2026 09:00:00 +0700
+            Content-Type: text/plain; charset=utf-8
+            """, "Alokasi DAU kami di rincian berbeda dengan perhitungan kami. Mohon penjelasan dasar perhitungannya.")])
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+        let list = try TestEnv.runSurel(["tickets", "list", "--json", "--config", config])
+        let tickets = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
+        let number = try XCTUnwrap(tickets.first?["number"] as? String)
+
+        let bad = try TestEnv.runSurel(["tickets", "escalate", number, "--unit", "DPD", "--config", config])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.err.contains("DTU"), "names the known units: \(bad.err)")
+        let esc = try TestEnv.runSurel(["tickets", "escalate", number, "--unit", "DTU", "--note", "Mohon cek formula celah fiskal",
+                                        "--as", "Agen Sari", "--config", config])
+        XCTAssertEqual(esc.status, 0, esc.err)
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)   // sends the notice
+        let notices = TestEnv.poll({ self.inbox(unit) }, until: { !$0.isEmpty })
+        let notice = try XCTUnwrap(notices.first)
+        XCTAssertTrue(notice.subject.hasPrefix("[DJPK#\(number)] Eskalasi ke DTU"), notice.subject)
+        XCTAssertTrue(notice.text.contains("Mohon penjelasan dasar perhitungannya"), "the question is in the notice")
+        XCTAssertTrue(notice.text.contains("Mohon cek formula celah fiskal"), "the note is in the notice")
+        var t = try show(number, config)
+        XCTAssertEqual(t["status"] as? String, "escalated")
+        XCTAssertEqual(t["escalated_to"] as? String, "DTU")
+
+        // The unit answers by replying to the notice.
+        let noticeID = try XCTUnwrap(notice.messageID)
+        try TestEnv.fillMaildir(user: cc, messages: [raw("""
+            From: DTU <\(unit)>
+            To: callcenter.djpk@kemenkeu.go.id
+            Subject: Re: \(notice.subject)
+            Message-ID: <wf-dtu1@kemenkeu.go.id>
+            In-Reply-To: <\(noticeID)>
+            References: <wf1@kedirikab.go.id> <\(noticeID)>
+            Date: Wed, 25 Nov 2026 14:00:00 +0700
+            Content-Type: text/plain; charset=utf-8
+            """, "Selisih berasal dari pemutakhiran data luas wilayah. Rincian terlampir di portal.")])
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+        t = try show(number, config)
+        XCTAssertEqual(t["message_ids"] as? [String], ["wf1@kedirikab.go.id", "wf-dtu1@kemenkeu.go.id"])
+        XCTAssertNotNil(t["layer2_answered_at"] as? String, "the unit's mail is recorded as its answer: \(t)")
+
+        // The agent answers the citizen (default actor from [agent] name).
+        let body = dir.appendingPathComponent("jawaban.txt")
+        try "Selisih alokasi berasal dari pemutakhiran data luas wilayah tahun 2026.".write(to: body, atomically: true, encoding: .utf8)
+        let reply = try TestEnv.runSurel(["tickets", "reply", number, "--body-file", body.path, "--config", config])
+        XCTAssertEqual(reply.status, 0, reply.err)
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+        let received = TestEnv.poll({ self.inbox(citizen) }, until: { $0.contains { $0.subject.contains("Re:") } })
+        let answer = try XCTUnwrap(received.first { $0.subject.hasPrefix("[DJPK#\(number)] Re:") })
+        XCTAssertTrue(answer.text.contains("pemutakhiran data luas wilayah"), answer.text)
+        XCTAssertTrue(answer.text.contains("Agen Default"), answer.text)
+        XCTAssertNil(answer.header("Auto-Submitted"), "an agent's answer is not automatic mail")
+        XCTAssertTrue(answer.references.contains("wf1@kedirikab.go.id"))
+
+        t = try show(number, config)
+        XCTAssertEqual(t["status"] as? String, "answered")
+        let events = try XCTUnwrap(t["events"] as? [[String: Any]])
+        let actions = events.filter { $0["kind"] as? String == "action" }
+        XCTAssertEqual(actions.map { $0["actor"] as? String }, ["Agen Sari", "Agen Default"])
+        XCTAssertTrue(events.contains { $0["kind"] as? String == "layer2-answer" })
+    }
+}
