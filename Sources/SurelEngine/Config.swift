@@ -2,6 +2,7 @@
 // every bad value is reported with its line number. `deploy/surel.toml.example` documents every key.
 import Foundation
 import SurelClassify
+import SurelCore
 import SurelMail
 import TOMLKit
 
@@ -36,6 +37,16 @@ public struct SurelConfig: Sendable {
     public var outbox = Outbox()
     /// The name recorded for CLI actions without `--as` (`[agent] name`).
     public var agentName: String?
+    public var sla = SLASettings()
+
+    public struct SLASettings: Sendable {
+        /// The supervisor is reminded this long before a deadline.
+        public var reminderBefore: TimeInterval = 2 * 3600
+        public var hours = ServiceHours()
+        /// Working days: the shipped Indonesian calendar, or `[sla] calendar = PATH`.
+        public var calendar = WorkingCalendar.indonesia
+        public init() {}
+    }
 
     public struct Outbox: Sendable {
         /// Folder of the mail templates; nil: the shipped mail-templates/.
@@ -153,6 +164,7 @@ struct ConfigReader {
         "supervisor": ["email", "name"],
         "outbox": ["templates", "automatic_per_hour"],
         "agent": ["name"],
+        "sla": ["reminder_before", "service_hours", "calendar"],
         "units": [],   // one sub-table per Layer 2 unit, checked in readUnits
     ]
 
@@ -232,6 +244,27 @@ struct ConfigReader {
             if let n = v.int, n >= 0 { outbox.automaticPerHour = n }
             else { problem("outbox.automatic_per_hour", "automatic_per_hour must be a whole number, 0 or more") }
         }
+        var sla = SurelConfig.SLASettings()
+        if let d = duration("sla", "reminder_before") { sla.reminderBefore = d }
+        if let h = string("sla", "service_hours") {
+            let parts = h.split(separator: "-").map { $0.split(separator: ":").compactMap { Int($0) } }
+            if parts.count == 2, parts.allSatisfy({ $0.count == 2 && $0[0] < 24 && $0[1] < 60 }),
+               parts[0][0] * 60 + parts[0][1] < parts[1][0] * 60 + parts[1][1] {
+                sla.hours.opens = parts[0][0] * 60 + parts[0][1]
+                sla.hours.closes = parts[1][0] * 60 + parts[1][1]
+            } else {
+                problem("sla.service_hours", "service_hours must look like \"08:00-17:00\" (WIB), opening before closing")
+            }
+        }
+        if let file = string("sla", "calendar") {
+            if let data = FileManager.default.contents(atPath: file) {
+                do { sla.calendar = try WorkingCalendar(tsv: String(decoding: data, as: UTF8.self)) } catch {
+                    problem("sla.calendar", "calendar \(file): \(error)")
+                }
+            } else {
+                problem("sla.calendar", "cannot read calendar file \(file)")
+            }
+        }
         guard let mailbox, problems.isEmpty else { return nil }
         var config = SurelConfig(mailbox: mailbox, store: store, threading: threading, logLevel: level, taxonomy: taxonomy,
                                  sourcePath: path)
@@ -241,6 +274,7 @@ struct ConfigReader {
         config.supervisor = supervisor
         config.outbox = outbox
         config.agentName = string("agent", "name")
+        config.sla = sla
         return config
     }
 
@@ -452,4 +486,9 @@ struct ConfigReader {
         }
         return Int(t).flatMap { $0 > 0 ? $0 : nil }
     }
+}
+
+extension SurelConfig {
+    /// "30s", "5m", "2h", "3d" or seconds, as in the config file (for CLI options too).
+    public static func duration(_ text: String) -> TimeInterval? { ConfigReader.parseDuration(text) }
 }

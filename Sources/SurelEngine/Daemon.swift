@@ -80,15 +80,20 @@ public final class Daemon {
             logger.error("no classifier: new tickets stay unclassified", metadata: ["error": "\(error)"])
         }
         var acknowledger: Acknowledger?
+        var templates: MailTemplates?
         if config.smtp != nil {
             // The SLA counts working days: a year the holiday calendar lacks is an error now, not a wrong deadline.
             let year = Calendar(identifier: .gregorian).component(.year, from: Date())
-            try WorkingCalendar.indonesia.requireYear(year)
+            try config.sla.calendar.requireYear(year)
             guard let dir = config.outbox.templates ?? ShippedData.templatesFolder() else {
                 throw MailTemplates.Failure(message: "mail templates not found: set [outbox] templates")
             }
-            acknowledger = try Acknowledger(templates: MailTemplates(directory: dir), config: config)
+            templates = try MailTemplates(directory: dir)
+            acknowledger = try Acknowledger(templates: templates!, config: config, calendar: config.sla.calendar,
+                                            hours: config.sla.hours)
         }
+        let slaMonitor = SLAMonitor(sla: SLA(calendar: config.sla.calendar, hours: config.sla.hours), database: database,
+                                    config: config, templates: templates, logger: logger)
         let ingestor = Ingestor(config: config, database: database, attachments: attachments, source: source,
                                 classifiers: classifiers, acknowledger: acknowledger, logger: logger)
         let recovered = try database.recoverInterruptedSends()
@@ -107,8 +112,11 @@ public final class Daemon {
         var outageSince: Date?
         var exitCode: Int32 = 0
         func sendOutbox() {
-            do { try outbox?.sendDue(shouldStop: { stop.isSet }) } catch {
-                logger.error("outbox: store error", metadata: ["error": "\(error)"])
+            do {
+                try slaMonitor.check()
+                try outbox?.sendDue(shouldStop: { stop.isSet })
+            } catch {
+                logger.error("outbox/SLA: error", metadata: ["error": "\(error)"])
             }
         }
         while !stop.isSet {

@@ -2,6 +2,7 @@
 import Foundation
 import SurelCore
 import SurelStore
+import SurelEngine
 
 enum Format {
     static func iso(_ d: Date) -> String {
@@ -156,4 +157,33 @@ struct OutboxJSON: ExplicitNullsEncodable {
         last_error = o.lastError; possibly_duplicated = o.possiblyDuplicated; created_at = Format.iso(o.createdAt)
         sent_at = o.sentAt.map(Format.iso)
     }
+}
+
+struct SLAJSON: ExplicitNullsEncodable {
+    var number: String
+    var status: String
+    var category: String
+    var sender_email: String
+    var subject: String
+    var created_at: String
+    var due_at: String
+    var breached: Bool
+    var remaining_seconds: Int
+    var escalated_to: String?
+
+    init(_ e: SLAEntry, now: Date) {
+        number = e.ticket.number.description; status = e.ticket.status.rawValue; category = e.ticket.category
+        sender_email = e.ticket.senderEmail; subject = e.ticket.subject; created_at = Format.iso(e.ticket.createdAt)
+        due_at = Format.iso(e.due); breached = e.breached; remaining_seconds = Int(e.due.timeIntervalSince(now))
+        escalated_to = e.ticket.escalatedTo
+    }
+}
+
+struct Layer2ScoreJSON: ExplicitNullsEncodable {
+    var number: String
+    var unit: String
+    var escalated_at: String
+    var answered_at: String?
+    var working_days: Int?
+    var score: Int?
 }

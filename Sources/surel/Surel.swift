@@ -32,7 +32,7 @@ struct Surel: ParsableCommand {
         commandName: "surel",
         abstract: "The e-mail channel of the DJPK Contact Center: mailbox to tickets.",
         subcommands: [Run.self, CheckConfig.self, Tickets.self, Messages.self, Quarantine.self, Review.self,
-                      Outbox.self, Classify.self])
+                      Outbox.self, SLACommand.self, Classify.self])
 }
 
 struct Run: ParsableCommand {
@@ -332,6 +332,67 @@ func printMessages(_ messages: [StoredMessage], json: Bool) {
 
 extension TicketStatus: ExpressibleByArgument {}
 extension MessageKind: ExpressibleByArgument {}
+
+// MARK: SLA
+
+struct SLACommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sla", abstract: "Deadlines of the tickets still owed an answer, and Layer 2 response scores.",
+        subcommands: [List.self, Scores.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Tickets owed an answer, soonest deadline first.")
+        @OptionGroup var options: ConfigOption
+        @Option(help: "Only those due within this time, e.g. 4h or 2d.") var dueWithin: String?
+        @Flag(help: "Only those past their deadline.") var breached = false
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let config = try options.load(needsMailbox: false)
+            let db = try SurelDatabase(path: config.store.path)
+            let sla = SLA(calendar: config.sla.calendar, hours: config.sla.hours)
+            let now = Date()
+            var entries = try sla.entries(db, now: now)
+            if let dueWithin {
+                guard let d = SurelConfig.duration(dueWithin) else {
+                    throw ValidationError("--due-within takes a duration like 4h or 2d")
+                }
+                entries = entries.filter { $0.due.timeIntervalSince(now) <= d }
+            }
+            if breached { entries = entries.filter(\.breached) }
+            if json { printJSON(entries.map { SLAJSON($0, now: now) }); return }
+            if entries.isEmpty { print("Tidak ada tiket yang menunggu jawaban."); return }
+            for e in entries {
+                print([e.ticket.number.description, e.ticket.status.rawValue, e.breached ? "TERLAMBAT" : "tepat waktu",
+                       "batas " + Format.date(e.due), e.ticket.escalatedTo.map { "eskalasi " + $0 } ?? "",
+                       e.ticket.senderEmail, e.ticket.subject].filter { !$0.isEmpty }.joined(separator: "  "))
+            }
+        }
+    }
+
+    struct Scores: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Layer 2 response score of each escalation (120: day H or H+1, 100: H+2 or H+3, 80: later).")
+        @OptionGroup var options: ConfigOption
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let config = try options.load(needsMailbox: false)
+            let db = try SurelDatabase(path: config.store.path)
+            let sla = SLA(calendar: config.sla.calendar, hours: config.sla.hours)
+            let rows = try db.escalatedTickets().map { t in
+                Layer2ScoreJSON(number: t.number.description, unit: t.escalatedTo ?? "-",
+                                escalated_at: t.escalatedAt.map(Format.iso) ?? "",
+                                answered_at: t.layer2AnsweredAt.map(Format.iso),
+                                working_days: try sla.layer2Days(t), score: try sla.layer2Score(t))
+            }
+            if json { printJSON(rows); return }
+            for r in rows {
+                print("\(r.number)  \(r.unit)  " + (r.score.map { "skor \($0) (H+\(r.working_days!))" } ?? "belum dijawab"))
+            }
+        }
+    }
+}
 
 // MARK: outbox
 

@@ -1,0 +1,118 @@
+// The Contact Center's service levels (DOMAIN.md, the SOP): an answer within 1 working day of receipt, or 3 when
+// the question was escalated to a Layer 2 unit. The monitor reminds the supervisor a configurable time before a
+// deadline and records each breach once; each escalation gets the unit's response score (120 when it answered on
+// the day of escalation or the next working day, 100 on the 2nd or 3rd, 80 later).
+import Foundation
+import Logging
+import SurelCore
+import SurelMail
+import SurelStore
+
+public struct SLAEntry: Sendable {
+    public var ticket: Ticket
+    public var due: Date
+    public var breached: Bool
+}
+
+public struct SLA: Sendable {
+    public let calendar: WorkingCalendar
+    public let hours: ServiceHours
+
+    public init(calendar: WorkingCalendar = .indonesia, hours: ServiceHours = ServiceHours()) {
+        self.calendar = calendar; self.hours = hours
+    }
+
+    /// The ticket's answer deadline: 1 working day from receipt, 3 once escalated.
+    public func due(_ t: Ticket) throws -> Date {
+        try calendar.deadline(received: t.createdAt, workingDays: t.escalatedAt == nil ? 1 : 3, hours: hours)
+    }
+
+    /// Tickets still owed an answer, with their deadlines, soonest first.
+    public func entries(_ db: SurelDatabase, now: Date) throws -> [SLAEntry] {
+        try db.ticketsAwaitingAnswer().map { t in
+            let d = try due(t)
+            return SLAEntry(ticket: t, due: d, breached: now > d)
+        }.sorted { $0.due < $1.due }
+    }
+
+    /// Working days from the escalation day (H) to the unit's answer: 0 = H.
+    public func layer2Days(_ t: Ticket) throws -> Int? {
+        guard let from = t.escalatedAt, let to = t.layer2AnsweredAt else { return nil }
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = hours.timeZone
+        var day = cal.startOfDay(for: from)
+        let end = cal.startOfDay(for: to)
+        var n = 0
+        while day < end {
+            day = cal.date(byAdding: .day, value: 1, to: day)!
+            if try calendar.isWorkingDay(day.addingTimeInterval(12 * 3600), hours: hours) { n += 1 }
+        }
+        return n
+    }
+
+    /// 120 if the unit answered on day H or H+1, 100 on H+2 or H+3, 80 later; nil while it has not answered.
+    public func layer2Score(_ t: Ticket) throws -> Int? {
+        guard let days = try layer2Days(t) else { return nil }
+        return days <= 1 ? 120 : days <= 3 ? 100 : 80
+    }
+}
+
+/// Run by the daemon after each poll: reminders to the supervisor before deadlines, breaches recorded once.
+public struct SLAMonitor {
+    let sla: SLA
+    let database: SurelDatabase
+    let config: SurelConfig
+    let templates: MailTemplates?
+    let logger: Logger
+
+    public init(sla: SLA = SLA(), database: SurelDatabase, config: SurelConfig, templates: MailTemplates?, logger: Logger) {
+        self.sla = sla; self.database = database; self.config = config; self.templates = templates; self.logger = logger
+    }
+
+    public struct Report: Equatable, Sendable { public var reminders = 0, breaches = 0 }
+
+    @discardableResult
+    public func check(now: Date = Date()) throws -> Report {
+        var report = Report()
+        for e in try sla.entries(database, now: now) {
+            let id = e.ticket.id!
+            let key = ISO8601DateFormatter().string(from: e.due)
+            if e.breached {
+                if try database.recordSLAEvent(ticketID: id, kind: "sla-breach", detail: "deadline \(key)", at: now) {
+                    report.breaches += 1
+                    logger.warning("SLA breached", metadata: ["ticket": "\(e.ticket.number)", "deadline": "\(key)"])
+                }
+            } else if e.due.timeIntervalSince(now) <= config.sla.reminderBefore {
+                let mail = try reminder(e, now: now)
+                if try database.recordSLAEvent(ticketID: id, kind: "sla-reminder", detail: "deadline \(key)", at: now,
+                                               mail: mail) {
+                    report.reminders += 1
+                }
+            }
+        }
+        return report
+    }
+
+    /// The reminder mail to the supervisor; nil without a supervisor, [smtp] or templates (the event is still kept).
+    func reminder(_ e: SLAEntry, now: Date) throws -> OutgoingRecord? {
+        guard let supervisor = config.supervisor, let smtp = config.smtp, let templates else { return nil }
+        let t = e.ticket
+        let minutes = max(0, Int(e.due.timeIntervalSince(now) / 60))
+        var values: [String: Any] = [
+            "ticket": t.number.description, "subject": SubjectNormalizer.stripped(t.subject),
+            "deadline": Acknowledger.indonesian(e.due),
+            "remaining": minutes >= 60 ? "\(minutes / 60) jam \(minutes % 60) menit" : "\(minutes) menit",
+            "status": t.status.rawValue, "category": config.taxonomy.category(t.category)?.name ?? t.category,
+            "sender_name": t.senderName ?? "-", "sender_email": t.senderEmail,
+            "received_at": Acknowledger.indonesian(t.createdAt),
+        ]
+        if let unit = t.escalatedTo { values["escalated_to"] = unit }
+        let text = try templates.render("sla-reminder", values)
+        var mail = OutgoingMail(from: smtp.from, to: [supervisor], subject: text.subject, text: text.body)
+        mail.automatic = true
+        let (mid, raw) = MailComposer.compose(mail, messageIDDomain: smtp.messageIDDomain, date: now)
+        return OutgoingRecord(ticketID: t.id, purpose: "reminder", messageID: mid, raw: raw, subject: text.subject,
+                              text: text.body, fromName: smtp.from.name, fromEmail: smtp.from.email,
+                              recipients: [supervisor.email], inReplyTo: [], references: [])
+    }
+}
