@@ -1,7 +1,9 @@
 // swift-tools-version:6.0
 // surel — the e-mail channel of the DJPK Contact Center.
-// Dependencies point one way: surel (CLI) -> SurelEngine -> (SurelMail, SurelStore, SurelClassify) -> SurelCore.
-// Only SurelMail imports the C modules CCurl and CMailutils; only SurelCore's SHA256 imports CLibcrypto.
+// Dependencies point one way: surel (CLI) -> SurelEngine -> (SurelMail, SurelStore, SurelClassify, SurelDocuments)
+// -> SurelCore.
+// Only SurelMail imports the C modules CCurl and CMailutils; only SurelCore's SHA256 imports CLibcrypto; only
+// SurelDocuments imports CPangoCairo.
 import PackageDescription
 
 let package = Package(
@@ -25,6 +27,8 @@ let package = Package(
         .systemLibrary(name: "CLibcrypto", path: "Sources/CLibcrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
         // Indonesia's holiday calendar (Defaults/holidays-id.tsv) is compiled in, like the taxonomy below.
+        .systemLibrary(name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
+                       providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .target(name: "SurelCore", dependencies: ["CLibcrypto"], resources: [.embedInCode("Defaults/holidays-id.tsv")]),
         .target(name: "SurelMail", dependencies: ["SurelCore", "CCurl", "CMailutils",
                                                   .product(name: "Logging", package: "swift-log")]),
@@ -33,8 +37,10 @@ let package = Package(
         // always has them; a deployment overrides them with its own files in the config.
         .target(name: "SurelClassify", dependencies: ["SurelCore"],
                 resources: [.embedInCode("Defaults/taxonomy.tsv"), .embedInCode("Defaults/rules.tsv")]),
+        // The BAK as PDF, laid out by pango on a cairo PDF surface.
+        .target(name: "SurelDocuments", dependencies: ["SurelCore", "CPangoCairo"]),
         .target(name: "SurelEngine", dependencies: [
-            "SurelCore", "SurelMail", "SurelStore", "SurelClassify",
+            "SurelCore", "SurelMail", "SurelStore", "SurelClassify", "SurelDocuments",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
             .product(name: "Mustache", package: "swift-mustache"),

@@ -4,6 +4,7 @@
 import Foundation
 import SurelClassify
 import SurelCore
+import SurelDocuments
 import SurelMail
 import SurelStore
 
@@ -62,7 +63,7 @@ public struct AgentActions {
         mail.references = references
         mail.attachments = attachments
         let (id, raw) = MailComposer.compose(mail, messageIDDomain: smtp.messageIDDomain, date: now())
-        return try database.act(.answer, on: number, actor: actor, at: now()) { _ in
+        return try database.act(.answer, on: number, actor: actor, answer: body, at: now()) { _ in
             OutgoingRecord(ticketID: t.id, purpose: "answer", messageID: id, raw: raw, subject: text.subject,
                            text: text.body, fromName: smtp.from.name, fromEmail: smtp.from.email,
                            recipients: [t.senderEmail], inReplyTo: replyTo.map { [$0] } ?? [], references: references)
@@ -111,10 +112,70 @@ public struct AgentActions {
     /// Records the unit's answer received outside mail (by phone, in a meeting): the note keeps its text.
     @discardableResult
     public func layer2Answer(_ number: TicketNumber, body: String, actor: String) throws -> Ticket {
-        try database.act(.layer2Answer, on: number, actor: actor, note: body, at: now())
+        try database.act(.layer2Answer, on: number, actor: actor, answer: body, at: now())
+    }
+
+    /// Closes the consultation: the BAK PDF is made from `bak.mustache`, stored with the ticket and mailed to the
+    /// citizen (`bak-mail.mustache`), all in the transaction that closes the ticket.
+    @discardableResult
+    public func close(_ number: TicketNumber, actor: String) throws -> Ticket {
+        let smtp = try smtp
+        let d = try detail(number)
+        let t = d.ticket
+        let closedAt = now()
+        let bakNumber = "BAK-\(number)"
+        let answers = try database.answers(ticketID: t.id!).filter { $0.source == "agent" }.map(\.text)
+        var values: [String: Any] = [
+            "bak_number": bakNumber, "closed_at": Acknowledger.indonesian(closedAt), "ticket": number.description,
+            "subject": SubjectNormalizer.stripped(t.subject),
+            "sender_name": t.senderName?.isEmpty == false ? t.senderName! : "Bapak/Ibu", "sender_email": t.senderEmail,
+            "origin": [t.region, t.province].compactMap { $0 }.joined(separator: ", ").nonEmpty ?? t.senderClass.rawValue,
+            "category": config.taxonomy.category(t.category)?.name ?? t.category,
+            "received_at": Acknowledger.indonesian(t.createdAt),
+            "question": d.messages.filter { $0.kind == .ticket }.map(\.text).joined(separator: "\n\n"),
+            "answers": answers, "agent": actor,
+        ]
+        if let unit = t.escalatedTo { values["unit"] = config.units[unit]?.name.map { "\(unit) — \($0)" } ?? unit }
+        let document = try templates.render("bak", values)
+        let pdf = try PDFWriter.render(BAKText.blocks(document.body), title: document.subject)
+        let text = try templates.render("bak-mail", values)
+        let (references, replyTo) = thread(d)
+        var mail = OutgoingMail(from: smtp.from, to: [MailAddress(name: t.senderName, email: t.senderEmail)],
+                                subject: text.subject, text: text.body)
+        mail.inReplyTo = replyTo
+        mail.references = references
+        mail.attachments = [OutgoingAttachment(filename: bakNumber + ".pdf", contentType: "application/pdf", data: pdf)]
+        let (id, raw) = MailComposer.compose(mail, messageIDDomain: smtp.messageIDDomain, date: closedAt)
+        return try database.act(.close, on: number, actor: actor, bak: (bakNumber, pdf), at: closedAt) { _ in
+            OutgoingRecord(ticketID: t.id, purpose: "bak", messageID: id, raw: raw, subject: text.subject,
+                           text: text.body, fromName: smtp.from.name, fromEmail: smtp.from.email,
+                           recipients: [t.senderEmail], inReplyTo: replyTo.map { [$0] } ?? [], references: references)
+        }
     }
 }
 
 extension String {
     var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+/// The BAK template's text as document blocks: `# ` title, `## ` heading, `~ ` small print, other lines body text
+/// (consecutive lines form one paragraph, line breaks kept).
+enum BAKText {
+    static func blocks(_ text: String) -> [DocumentBlock] {
+        var out: [DocumentBlock] = []
+        var paragraph: [String] = []
+        func flush() {
+            if !paragraph.isEmpty { out.append(DocumentBlock(.body, paragraph.joined(separator: "\n"))) }
+            paragraph = []
+        }
+        for line in text.components(separatedBy: "\n") {
+            if line.hasPrefix("## ") { flush(); out.append(DocumentBlock(.heading, String(line.dropFirst(3)))) }
+            else if line.hasPrefix("# ") { flush(); out.append(DocumentBlock(.title, String(line.dropFirst(2)))) }
+            else if line.hasPrefix("~ ") { flush(); out.append(DocumentBlock(.small, String(line.dropFirst(2)))) }
+            else if line.trimmingCharacters(in: .whitespaces).isEmpty { flush() }
+            else { paragraph.append(line) }
+        }
+        flush()
+        return out
+    }
 }

@@ -151,6 +151,24 @@ enum Schema {
                 t.add(column: "actor", .text)
             }
         }
+        // Issue 4: the answers given (for the BAK) and the BAK documents themselves.
+        m.registerMigration("v5-bak") { db in
+            try db.create(table: "ticketAnswer") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("ticketID", .integer).notNull().references("ticket", onDelete: .cascade).indexed()
+                t.column("at", .datetime).notNull()
+                t.column("actor", .text)
+                t.column("source", .text).notNull()   // agent | layer2
+                t.column("text", .text).notNull()
+            }
+            try db.create(table: "bak") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("ticketID", .integer).notNull().references("ticket", onDelete: .cascade).indexed()
+                t.column("number", .text).notNull()
+                t.column("pdf", .blob).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
         return m
     }
 }

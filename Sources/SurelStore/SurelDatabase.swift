@@ -140,7 +140,7 @@ public final class SurelDatabase: @unchecked Sendable {
                 let reopened = t.status == .closed || t.status == .answered
                 if reopened { t.status = .open; t.closedAt = nil }
                 if intent.layer2Addresses.contains(intent.senderEmail) {
-                    try Self.recordLayer2Answer(&t, from: intent.senderEmail, at: m.receivedAt, db)
+                    try Self.recordLayer2Answer(&t, from: intent.senderEmail, text: m.text, at: m.receivedAt, db)
                 }
                 t.updatedAt = m.receivedAt
                 try t.update(db)

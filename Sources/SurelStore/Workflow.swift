@@ -18,9 +18,11 @@ public enum TicketAction: Sendable {
 
 extension SurelDatabase {
     /// Applies `action` to the ticket `number`; `mail` (given the ticket before the change) makes the mail to queue.
+    /// `answer` is the text given (kept for the BAK); `bak` the document made on close.
     @discardableResult
     public func act(_ action: TicketAction, on number: TicketNumber, actor: String, note: String? = nil,
-                    at now: Date = Date(), mail: ((Ticket) throws -> OutgoingRecord?)? = nil) throws -> Ticket {
+                    answer: String? = nil, bak: (number: String, pdf: Data)? = nil, at now: Date = Date(),
+                    mail: ((Ticket) throws -> OutgoingRecord?)? = nil) throws -> Ticket {
         try writer.write { db in
             guard var t = try Ticket.filter(Column("year") == number.year && Column("sequence") == number.sequence)
                 .fetchOne(db) else { throw StoreError.noSuchTicket(number) }
@@ -51,14 +53,28 @@ extension SurelDatabase {
             try t.update(db)
             var e = TicketEvent(id: nil, ticketID: t.id!, at: now, kind: "action", detail: detail, actor: actor)
             try e.insert(db)
+            if let answer {
+                let source: String
+                if case .layer2Answer = action { source = "layer2" } else { source = "agent" }
+                try db.execute(sql: "INSERT INTO ticketAnswer(ticketID, at, actor, source, text) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [t.id!, now, actor, source, answer])
+            }
+            if let bak {
+                try db.execute(sql: "INSERT INTO bak(ticketID, number, pdf, createdAt) VALUES (?, ?, ?, ?)",
+                               arguments: [t.id!, bak.number, bak.pdf, now])
+            }
             if let mail, let record = try mail(before) { try Self.enqueue(record, at: now, db) }
             return t
         }
     }
 
     /// A unit's mail joined an escalated ticket: its answer time, once (for the Layer 2 response score).
-    static func recordLayer2Answer(_ t: inout Ticket, from sender: String, at now: Date, _ db: Database) throws {
-        guard t.status == .escalated, t.layer2AnsweredAt == nil else { return }
+    static func recordLayer2Answer(_ t: inout Ticket, from sender: String, text: String, at now: Date,
+                                   _ db: Database) throws {
+        guard t.status == .escalated else { return }
+        try db.execute(sql: "INSERT INTO ticketAnswer(ticketID, at, actor, source, text) VALUES (?, ?, ?, 'layer2', ?)",
+                       arguments: [t.id!, now, sender, text])
+        guard t.layer2AnsweredAt == nil else { return }
         t.layer2AnsweredAt = now
         var e = TicketEvent(id: nil, ticketID: t.id!, at: now, kind: "layer2-answer",
                             detail: "answer of \(t.escalatedTo ?? "the unit") by mail from \(sender)")
@@ -71,6 +87,31 @@ public enum WorkflowError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notEscalated(let n): return "ticket \(n) was not escalated"
+        }
+    }
+}
+
+public struct TicketAnswer: Sendable {
+    public var at: Date
+    public var actor: String?
+    /// `agent` (to the citizen) or `layer2` (the unit's).
+    public var source: String
+    public var text: String
+}
+
+extension SurelDatabase {
+    public func answers(ticketID: Int64) throws -> [TicketAnswer] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT at, actor, source, text FROM ticketAnswer WHERE ticketID = ? ORDER BY id",
+                             arguments: [ticketID]).map { TicketAnswer(at: $0["at"], actor: $0["actor"], source: $0["source"], text: $0["text"]) }
+        }
+    }
+
+    /// The ticket's latest BAK: its number and PDF.
+    public func bak(ticketID: Int64) throws -> (number: String, pdf: Data)? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT number, pdf FROM bak WHERE ticketID = ? ORDER BY id DESC LIMIT 1",
+                             arguments: [ticketID]).map { ($0["number"], $0["pdf"]) }
         }
     }
 }

@@ -32,7 +32,7 @@ struct Surel: ParsableCommand {
         commandName: "surel",
         abstract: "The e-mail channel of the DJPK Contact Center: mailbox to tickets.",
         subcommands: [Run.self, CheckConfig.self, Tickets.self, Messages.self, Quarantine.self, Review.self,
-                      Outbox.self, SLACommand.self, Classify.self])
+                      Outbox.self, SLACommand.self, BAK.self, Classify.self])
 }
 
 struct Run: ParsableCommand {
@@ -89,7 +89,7 @@ struct CheckConfig: ParsableCommand {
 struct Tickets: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List and read tickets; answer, escalate and record Layer 2 answers.",
-        subcommands: [List.self, Show.self, Reply.self, Escalate.self, Layer2Answer.self])
+        subcommands: [List.self, Show.self, Reply.self, Escalate.self, Layer2Answer.self, Close.self])
 
     /// Who acts: `--as NAME`, else `[agent] name`, else the login name.
     struct ActorOption: ParsableArguments {
@@ -161,6 +161,23 @@ struct Tickets: ParsableCommand {
             do {
                 let t = try actions.escalate(try Tickets.number(number), unit: unit, note: note, actor: who.name(config))
                 print("\(t.number): dieskalasi ke \(unit); pemberitahuan diantrekan")
+            } catch let e as AgentActions.Failure { throw ValidationError(e.message) }
+        }
+    }
+
+    struct Close: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Close the consultation (status closed): the BAK is made, stored and mailed to the citizen.")
+        @OptionGroup var options: ConfigOption
+        @OptionGroup var who: ActorOption
+        @Argument(help: "Ticket number, e.g. 2025-000123.") var number: String
+
+        func run() throws {
+            let config = try options.load(needsMailbox: false)
+            let (actions, _) = try Tickets.actions(config)
+            do {
+                let t = try actions.close(try Tickets.number(number), actor: who.name(config))
+                print("\(t.number): ditutup; BAK-\(t.number) dibuat dan diantrekan untuk \(t.senderEmail)")
             } catch let e as AgentActions.Failure { throw ValidationError(e.message) }
         }
     }
@@ -332,6 +349,29 @@ func printMessages(_ messages: [StoredMessage], json: Bool) {
 
 extension TicketStatus: ExpressibleByArgument {}
 extension MessageKind: ExpressibleByArgument {}
+
+// MARK: BAK
+
+struct BAK: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bak", abstract: "The BAK (Berita Acara Konsultasi) of closed tickets.",
+                                                    subcommands: [Show.self])
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write a ticket's BAK PDF to a file.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "Ticket number, e.g. 2025-000123.") var number: String
+        @Option(help: "Where to write the PDF.") var output: String
+
+        func run() throws {
+            let config = try options.load(needsMailbox: false)
+            let db = try SurelDatabase(path: config.store.path)
+            guard let t = try db.ticket(number: try Tickets.number(number)) else { throw ValidationError("no ticket \(number)") }
+            guard let bak = try db.bak(ticketID: t.id!) else { throw ValidationError("ticket \(number) has no BAK (not closed yet)") }
+            try bak.pdf.write(to: URL(fileURLWithPath: output))
+            print("\(bak.number) ditulis ke \(output) (\(bak.pdf.count) byte)")
+        }
+    }
+}
 
 // MARK: SLA
 

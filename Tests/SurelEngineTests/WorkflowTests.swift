@@ -113,5 +113,51 @@ final class WorkflowTests: XCTestCase {
         let actions = events.filter { $0["kind"] as? String == "action" }
         XCTAssertEqual(actions.map { $0["actor"] as? String }, ["Agen Sari", "Agen Default"])
         XCTAssertTrue(events.contains { $0["kind"] as? String == "layer2-answer" })
+
+        // A second, long answer (it must wrap and continue on a new page), then close: the BAK arrives as a PDF
+        // whose text holds the question, the answers and the ticket number.
+        let long = (1...60).map { "Butir \($0): rincian perhitungan alokasi — celah fiskal, kebutuhan fiskal dan kapasitas fiskal daerah." }
+            .joined(separator: "\n")
+        try long.write(to: body, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try TestEnv.runSurel(["tickets", "reply", number, "--body-file", body.path, "--as", "Agen Sari",
+                                             "--config", config]).status, 0)
+        let close = try TestEnv.runSurel(["tickets", "close", number, "--as", "Agen Sari", "--config", config])
+        XCTAssertEqual(close.status, 0, close.err)
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+        let withBAK = TestEnv.poll({ self.inbox(citizen) }, until: { $0.contains { !$0.attachments.isEmpty } })
+        let bakMail = try XCTUnwrap(withBAK.first { !$0.attachments.isEmpty })
+        XCTAssertTrue(bakMail.subject.contains("Berita Acara Konsultasi"), bakMail.subject)
+        let pdf = try XCTUnwrap(bakMail.attachments.first)
+        XCTAssertEqual(pdf.filename, "BAK-\(number).pdf")
+        XCTAssertEqual(pdf.contentType, "application/pdf")
+        let pdfFile = dir.appendingPathComponent("bak.pdf")
+        try pdf.data.write(to: pdfFile)
+        let text = try pdfText(pdfFile)
+        for expected in [number, "BERITA ACARA KONSULTASI", "Mohon penjelasan dasar perhitungannya",
+                         "pemutakhiran data luas wilayah tahun 2026", "Butir 60: rincian perhitungan alokasi — celah fiskal",
+                         "Direktorat Dana Transfer Umum", "Agen Sari"] {
+            XCTAssertTrue(text.replacingOccurrences(of: "\n", with: " ").contains(expected), "BAK text lacks \(expected)")
+        }
+        XCTAssertGreaterThanOrEqual(text.components(separatedBy: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }.count, 2,
+                                    "the long answer continues on a second page")
+        XCTAssertEqual(try show(number, config)["status"] as? String, "closed")
+        let again = dir.appendingPathComponent("again.pdf")
+        let bakShow = try TestEnv.runSurel(["bak", "show", number, "--output", again.path, "--config", config])
+        XCTAssertEqual(bakShow.status, 0, bakShow.err)
+        XCTAssertEqual(try Data(contentsOf: again), pdf.data, "the stored BAK is the one mailed")
+    }
+
+    /// The text of a PDF, by poppler's pdftotext (pages separated by form feeds).
+    func pdfText(_ file: URL) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+        p.arguments = [file.path, "-"]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        return String(decoding: data, as: UTF8.self)
     }
 }
