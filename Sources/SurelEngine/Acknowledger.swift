@@ -11,6 +11,7 @@ import SurelStore
 public struct Acknowledger: Sendable {
     let templates: MailTemplates
     let from: MailAddress
+    let replyTo: MailAddress?
     let messageIDDomain: String
     let calendar: WorkingCalendar
     let hours: ServiceHours
@@ -23,6 +24,7 @@ public struct Acknowledger: Sendable {
         guard let smtp = config.smtp else { throw MailTemplates.Failure(message: "no [smtp] section") }
         self.templates = templates
         from = smtp.from
+        replyTo = smtp.replyTo
         messageIDDomain = smtp.messageIDDomain
         self.calendar = calendar
         self.hours = hours
@@ -51,7 +53,7 @@ public struct Acknowledger: Sendable {
         -> (@Sendable (Ticket) -> OutgoingRecord?)? {
         guard mayAutoReply(to: sender, isBulk: isBulk) else { return nil }
         let name = p.from?.name, subject = SubjectNormalizer.stripped(p.subject)
-        let replyTo = p.messageID, references = p.references
+        let originalID = p.messageID, references = p.references
         return { [self] ticket in
             guard ticket.category != spamCategory else { return nil }
             // The receipt wording only for a letter the classifier is sure of; anything in doubt gets the
@@ -70,13 +72,14 @@ public struct Acknowledger: Sendable {
             guard let text = try? templates.render(letter ? "receipt" : "acknowledgement", values) else { return nil }
             var mail = OutgoingMail(from: from, to: [MailAddress(name: name, email: sender)], subject: text.subject,
                                     text: text.body)
-            mail.inReplyTo = replyTo
-            mail.references = references + (replyTo.map { [$0] } ?? [])
+            mail.inReplyTo = originalID
+            mail.references = references + (originalID.map { [$0] } ?? [])
+            mail.replyTo = replyTo
             mail.automatic = true
             let (id, raw) = MailComposer.compose(mail, messageIDDomain: messageIDDomain)
             return OutgoingRecord(ticketID: ticket.id, purpose: letter ? "receipt" : "acknowledgement", messageID: id,
                                   raw: raw, subject: text.subject, text: text.body, fromName: from.name,
-                                  fromEmail: from.email, recipients: [sender], inReplyTo: replyTo.map { [$0] } ?? [],
+                                  fromEmail: from.email, recipients: [sender], inReplyTo: originalID.map { [$0] } ?? [],
                                   references: mail.references)
         }
     }

@@ -61,6 +61,7 @@ public struct AgentActions {
                                 subject: text.subject, text: text.body)
         mail.inReplyTo = replyTo
         mail.references = references
+        mail.replyTo = smtp.replyTo
         mail.attachments = attachments
         let (id, raw) = MailComposer.compose(mail, messageIDDomain: smtp.messageIDDomain, date: now())
         return try database.act(.answer, on: number, actor: actor, answer: body, at: now()) { _ in
@@ -144,6 +145,7 @@ public struct AgentActions {
                                 subject: text.subject, text: text.body)
         mail.inReplyTo = replyTo
         mail.references = references
+        mail.replyTo = smtp.replyTo
         mail.attachments = [OutgoingAttachment(filename: bakNumber + ".pdf", contentType: "application/pdf", data: pdf)]
         let (id, raw) = MailComposer.compose(mail, messageIDDomain: smtp.messageIDDomain, date: closedAt)
         return try database.act(.close, on: number, actor: actor, bak: (bakNumber, pdf), at: closedAt) { _ in

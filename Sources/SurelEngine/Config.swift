@@ -53,12 +53,17 @@ public struct SurelConfig: Sendable {
         public var templates: String?
         /// At most this many automatic mails (acknowledgements, receipts) to one address per hour.
         public var automaticPerHour = 5
+        /// When a send fails for now (no connection, 4xx): the waits before each new try, then every
+        /// `retryEvery`, giving up `giveUpAfter` after the mail was queued.
+        public var retry = RetrySchedule()
         public init() {}
     }
 
     public struct SMTP: Sendable {
         public var endpoint: SMTPEndpoint
         public var from: MailAddress
+        /// Where replies should go, when not to `from`.
+        public var replyTo: MailAddress?
         /// The right-hand side of our Message-IDs.
         public var messageIDDomain: String
     }
@@ -160,9 +165,10 @@ struct ConfigReader {
         "threading": ["subject_window", "reopen_window"],
         "log": ["level"],
         "classify": ["taxonomy", "rules", "examples", "review_threshold", "spam_cutoff", "ham_cutoff"],
-        "smtp": ["url", "user", "password", "password_file", "tls", "insecure", "ca_file", "from", "message_id_domain"],
+        "smtp": ["url", "user", "password", "password_file", "tls", "insecure", "ca_file", "from", "reply_to",
+                 "message_id_domain"],
         "supervisor": ["email", "name"],
-        "outbox": ["templates", "automatic_per_hour"],
+        "outbox": ["templates", "automatic_per_hour", "retry", "retry_every", "give_up_after"],
         "agent": ["name"],
         "sla": ["reminder_before", "service_hours", "calendar"],
         "units": [],   // one sub-table per Layer 2 unit, checked in readUnits
@@ -240,6 +246,13 @@ struct ConfigReader {
             if FileManager.default.fileExists(atPath: dir + "/acknowledgement.mustache") { outbox.templates = dir }
             else { problem("outbox.templates", "templates must be a folder with acknowledgement.mustache (got \"\(dir)\")") }
         }
+        if let v = value("outbox", "retry") {
+            let waits = v.array.map { Array($0).compactMap { $0.string.flatMap(Self.parseDuration) ?? $0.int.map(TimeInterval.init) } }
+            if let waits, !waits.isEmpty, waits.count == v.array?.count { outbox.retry.delays = waits }
+            else { problem("outbox.retry", "retry must be a list of durations, e.g. [\"1m\", \"5m\", \"15m\", \"1h\"]") }
+        }
+        if let d = duration("outbox", "retry_every") { outbox.retry.thereafter = d }
+        if let d = duration("outbox", "give_up_after") { outbox.retry.giveUpAfter = d }
         if let v = value("outbox", "automatic_per_hour") {
             if let n = v.int, n >= 0 { outbox.automaticPerHour = n }
             else { problem("outbox.automatic_per_hour", "automatic_per_hour must be a whole number, 0 or more") }
@@ -400,10 +413,15 @@ struct ConfigReader {
             return nil
         }
         let domain = string("smtp", "message_id_domain") ?? String(from.email.split(separator: "@").last ?? "localhost")
+        var replyTo: MailAddress?
+        if let r = string("smtp", "reply_to") {
+            replyTo = MailAddress.parse(r)
+            if replyTo == nil { problem("smtp.reply_to", "reply_to must be an address (got \"\(r)\")") }
+        }
         return SurelConfig.SMTP(
             endpoint: SMTPEndpoint(scheme: scheme, host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
                                    port: url.port, user: user, password: password, security: security, caFile: caFile),
-            from: from, messageIDDomain: domain)
+            from: from, replyTo: replyTo, messageIDDomain: domain)
     }
 
     /// `[units.DTU] email = "..."`: where escalations to each Layer 2 unit go.

@@ -79,12 +79,11 @@ public final class Daemon {
             // Mail is still stored: new tickets stay unclassified, in the review queue, until a model exists.
             logger.error("no classifier: new tickets stay unclassified", metadata: ["error": "\(error)"])
         }
+        // The SLA counts working days: a year the holiday calendar lacks is an error now, not a wrong deadline.
+        try config.sla.calendar.requireYear(Calendar(identifier: .gregorian).component(.year, from: Date()))
         var acknowledger: Acknowledger?
         var templates: MailTemplates?
         if config.smtp != nil {
-            // The SLA counts working days: a year the holiday calendar lacks is an error now, not a wrong deadline.
-            let year = Calendar(identifier: .gregorian).component(.year, from: Date())
-            try config.sla.calendar.requireYear(year)
             guard let dir = config.outbox.templates ?? ShippedData.templatesFolder() else {
                 throw MailTemplates.Failure(message: "mail templates not found: set [outbox] templates")
             }
@@ -102,7 +101,8 @@ public final class Daemon {
                            metadata: ["count": "\(recovered)"])
         }
         let outbox = config.smtp.map {
-            OutboxWorker(database: database, sender: CurlSMTPSender(endpoint: $0.endpoint), logger: logger)
+            OutboxWorker(database: database, sender: CurlSMTPSender(endpoint: $0.endpoint), schedule: config.outbox.retry,
+                         logger: logger)
         }
         if outbox == nil { logger.notice("no [smtp] section: outgoing mail waits in the outbox") }
         logger.info("surel started", metadata: ["mailbox": "\(source.displayName)", "store": "\(config.store.path)",

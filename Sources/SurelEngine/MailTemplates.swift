@@ -48,3 +48,57 @@ public struct MailTemplates: Sendable {
         return (subject, body + "\n")
     }
 }
+
+extension MailTemplates {
+    /// The values surel fills in each template (see mail-templates/README.md).
+    public static let provided: [String: Set<String>] = [
+        "acknowledgement": ["ticket", "subject", "sender_name", "received_at", "deadline", "category"],
+        "receipt": ["ticket", "subject", "sender_name", "received_at", "deadline", "category"],
+        "answer": ["ticket", "subject", "sender_name", "body", "agent"],
+        "escalation": ["ticket", "subject", "unit", "unit_name", "sender_name", "sender_email", "origin", "category",
+                       "received_at", "deadline", "note", "question", "agent"],
+        "sla-reminder": ["ticket", "subject", "deadline", "remaining", "status", "category", "sender_name",
+                         "sender_email", "received_at", "escalated_to"],
+        "bak": ["bak_number", "closed_at", "ticket", "subject", "sender_name", "sender_email", "origin", "category",
+                "received_at", "question", "answers", "unit", "agent"],
+        "bak-mail": ["bak_number", "closed_at", "ticket", "subject", "sender_name", "sender_email", "origin",
+                     "category", "received_at", "question", "answers", "unit", "agent"],
+    ]
+
+    static let tag = try! NSRegularExpression(pattern: #"\{\{\{?\s*([#^/&]?)\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}?\}\}"#)
+
+    /// Every problem of the template folder: a template surel needs that is missing, a variable a template uses
+    /// that surel does not fill (named), a template that does not render to a `Subject:` line and a body.
+    public static func check(directory: String) -> [String] {
+        var problems: [String] = []
+        let templates: MailTemplates
+        do { templates = try MailTemplates(directory: directory) } catch { return ["\(error)"] }
+        for (name, variables) in provided.sorted(by: { $0.key < $1.key }) {
+            let path = directory + "/" + name + ".mustache"
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                problems.append("\(name).mustache: missing")
+                continue
+            }
+            var unknown: [String] = []
+            for m in tag.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                guard let r = Range(m.range(at: 2), in: text) else { continue }
+                let v = String(text[r])
+                if !variables.contains(v) && !unknown.contains(v) { unknown.append(v) }
+            }
+            for v in unknown {
+                problems.append("\(name).mustache: uses {{\(v)}}, which surel does not fill (it fills: "
+                                + variables.sorted().joined(separator: ", ") + ")")
+            }
+            var sample: [String: Any] = [:]
+            for v in variables { sample[v] = v == "answers" ? ["contoh jawaban"] : "contoh \(v)" }
+            do {
+                let r = try templates.render(name, sample)
+                if r.subject.isEmpty { problems.append("\(name).mustache: empty subject") }
+                if r.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append("\(name).mustache: empty body") }
+            } catch {
+                problems.append("\(error)")
+            }
+        }
+        return problems
+    }
+}

@@ -69,6 +69,22 @@ private let readFromSource: @convention(c) (UnsafeMutablePointer<CChar>?, Int, I
     return n
 }
 
+/// The server's reply lines of a transfer (libcurl's debug callback, header-in data only: for SMTP the numbered
+/// replies, so that a refusal can be shown with the server's own words). Never the data we send.
+final class ReplyLog {
+    var lines: [String] = []
+}
+
+private let collectReplies: @convention(c) (UnsafeMutableRawPointer?, curl_infotype, UnsafeMutablePointer<CChar>?, Int,
+                                             UnsafeMutableRawPointer?) -> Int32 = { _, type, data, size, userdata in
+    guard type == CURLINFO_HEADER_IN, let data, let userdata else { return 0 }
+    let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
+    let log = Unmanaged<ReplyLog>.fromOpaque(userdata).takeUnretainedValue()
+    log.lines += text.split(whereSeparator: \.isNewline).map(String.init)
+    if log.lines.count > 50 { log.lines.removeFirst(log.lines.count - 50) }
+    return 0
+}
+
 /// Transport settings shared by the IMAP and SMTP clients.
 public struct CurlTransportOptions: Sendable {
     public var user: String
@@ -152,8 +168,23 @@ final class CurlHandle {
         }
         defer { uploadBox?.release() }
         surel_curl_setopt_long(handle, CURLOPT_FRESH_CONNECT, freshConnection ? 1 : 0)
-        // SMTP: the envelope (MAIL FROM, RCPT TO); libcurl keeps the pointers until the transfer ends.
+        // SMTP: the envelope (MAIL FROM, RCPT TO); libcurl keeps the pointers until the transfer ends. The
+        // server's replies are kept: libcurl's own error text names the command, not the server's reason.
         var recipients: UnsafeMutablePointer<curl_slist>?
+        let replies = ReplyLog()
+        let repliesBox = Unmanaged.passRetained(replies)
+        defer { repliesBox.release() }
+        if envelope != nil {
+            surel_curl_setopt_long(handle, CURLOPT_VERBOSE, 1)
+            surel_curl_setopt_debug_function(handle, collectReplies)
+            surel_curl_setopt_pointer(handle, CURLOPT_DEBUGDATA, repliesBox.toOpaque())
+        }
+        defer {
+            if envelope != nil {
+                surel_curl_setopt_long(handle, CURLOPT_VERBOSE, 0)
+                surel_curl_setopt_pointer(handle, CURLOPT_DEBUGDATA, nil)
+            }
+        }
         if let envelope {
             surel_curl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(envelope.from)>")
             for r in envelope.recipients { recipients = curl_slist_append(recipients, "<\(r)>") }
@@ -170,6 +201,10 @@ final class CurlHandle {
             if msg.isEmpty { msg = String(cString: curl_easy_strerror(rc)) }
             var reply = 0
             surel_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &reply)
+            // The server's last numbered reply, e.g. "550 5.1.1 No such user here", when it said one.
+            if reply >= 400, let said = replies.lines.last(where: { $0.hasPrefix(String(reply)) }) {
+                msg += " (" + said.trimmingCharacters(in: .whitespaces) + ")"
+            }
             throw CurlError(code: Int(rc.rawValue), message: scrub(msg), serverReply: reply)
         }
         return buffer.data

@@ -66,6 +66,10 @@ public final class CurlSMTPSender: MailSender {
         do {
             _ = try handle.perform(url: endpoint.displayURL, upload: raw, envelope: (from, recipients))
         } catch let e as CurlError {
+            // A refused login or an unverifiable certificate is our configuration, not the mail: keep it queued
+            // (with the reason) until ops fix it, instead of failing every mail for good.
+            if e.isLoginDenied { throw SendError.transient("SMTP login refused: check [smtp] user and password") }
+            if e.isTLSVerification { throw SendError.transient("TLS: \(e.message) (check [smtp] ca_file)") }
             // libcurl reports a refused MAIL FROM / RCPT TO / DATA with the server's last reply code.
             if e.serverReply >= 500 { throw SendError.permanent(reply: e.serverReply, e.message) }
             throw SendError.transient(e.serverReply >= 400 ? "\(e.serverReply): \(e.message)" : e.message)

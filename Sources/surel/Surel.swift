@@ -32,7 +32,7 @@ struct Surel: ParsableCommand {
         commandName: "surel",
         abstract: "The e-mail channel of the DJPK Contact Center: mailbox to tickets.",
         subcommands: [Run.self, CheckConfig.self, Tickets.self, Messages.self, Quarantine.self, Review.self,
-                      Outbox.self, SLACommand.self, BAK.self, Classify.self])
+                      Outbox.self, SLACommand.self, BAK.self, Templates.self, Classify.self])
 }
 
 struct Run: ParsableCommand {
@@ -349,6 +349,35 @@ func printMessages(_ messages: [StoredMessage], json: Bool) {
 
 extension TicketStatus: ExpressibleByArgument {}
 extension MessageKind: ExpressibleByArgument {}
+
+// MARK: templates
+
+struct Templates: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The Mustache mail templates.", subcommands: [Check.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Render every template with sample data; name missing templates and unknown variables (exit 1).")
+        @OptionGroup var options: ConfigOption
+        @Option(help: "Template folder (default: [outbox] templates, else the shipped ones).") var dir: String?
+
+        func run() throws {
+            var folder = dir
+            if folder == nil, let config = try? options.load(needsMailbox: false) { folder = config.outbox.templates }
+            guard let folder = folder ?? ShippedData.templatesFolder() else {
+                throw ValidationError("no template folder: pass --dir")
+            }
+            let problems = MailTemplates.check(directory: folder)
+            if problems.isEmpty {
+                print("templat: OK (\(folder): \(MailTemplates.provided.keys.sorted().joined(separator: ", ")))")
+                return
+            }
+            print("templat: \(problems.count) masalah di \(folder)")
+            for p in problems { print("  " + p) }
+            throw ExitCode(1)
+        }
+    }
+}
 
 // MARK: BAK
 

@@ -155,6 +155,12 @@ final class ConfigTests: XCTestCase {
             url = "smtp://127.0.0.1:10025"
             tls = "none"
             from = "Contact Center DJPK <CallCenter.DJPK@kemenkeu.go.id>"
+            reply_to = "Layanan DJPK <layanan.djpk@kemenkeu.go.id>"
+
+            [outbox]
+            retry = ["2m", "10m"]
+            retry_every = "3h"
+            give_up_after = "24h"
 
             [units.DTU]
             email = "dtu@kemenkeu.go.id"
@@ -166,6 +172,10 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(c.smtp?.endpoint.user, "", "no user: no SMTP AUTH")
         XCTAssertEqual(c.smtp?.from, MailAddress(name: "Contact Center DJPK", email: "callcenter.djpk@kemenkeu.go.id"))
         XCTAssertEqual(c.smtp?.messageIDDomain, "kemenkeu.go.id")
+        XCTAssertEqual(c.smtp?.replyTo?.email, "layanan.djpk@kemenkeu.go.id")
+        XCTAssertEqual(c.outbox.retry.delays, [120, 600])
+        XCTAssertEqual(c.outbox.retry.thereafter, 3 * 3600)
+        XCTAssertEqual(c.outbox.retry.giveUpAfter, 24 * 3600)
         XCTAssertEqual(c.units["DTU"]?.email, "dtu@kemenkeu.go.id")
         XCTAssertEqual(c.supervisor?.email, "spv@kemenkeu.go.id")
         XCTAssertNil(try SurelConfig.parse(minimal, environment: [:]).smtp, "no [smtp]: nothing is sent")

@@ -17,6 +17,7 @@ enum TestEnv {
     static let imapPort = Int(env["SUREL_TEST_IMAP_PORT"] ?? "") ?? 10143
     static let imapsPort = Int(env["SUREL_TEST_IMAPS_PORT"] ?? "") ?? 10993
     static let smtpPort = Int(env["SUREL_TEST_SMTP_PORT"] ?? "") ?? 10025
+    static let smtpsPort = Int(env["SUREL_TEST_SMTPS_PORT"] ?? "") ?? 10465
     static let serversDir = env["SUREL_TEST_SERVERS_DIR"] ?? "/tmp/surel-test-servers"
     static var caFile: String { serversDir + "/ca.pem" }
 

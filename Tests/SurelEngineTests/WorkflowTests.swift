@@ -1,4 +1,5 @@
-// The consultation as agents run it, through the binary and the real servers: a citizen asks, the agent escalates
+// The consultation end to end, through the binary and the real servers: a citizen asks, the acknowledgement arrives
+// and the citizen's reply to it threads into the ticket, the agent escalates
 // (the notice arrives in the unit's mailbox), the unit answers by mail (it threads into the ticket and is recorded
 // as the unit's answer), the agent answers the citizen (the answer arrives in the citizen's mailbox); every action
 // names who did it.
@@ -61,6 +62,22 @@ final class WorkflowTests: XCTestCase {
         let tickets = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
         let number = try XCTUnwrap(tickets.first?["number"] as? String)
 
+        // The acknowledgement arrives in the citizen's mailbox; the citizen's reply to it threads into the ticket.
+        let acks = TestEnv.poll({ self.inbox(citizen) }, until: { !$0.isEmpty })
+        let ack = try XCTUnwrap(acks.first)
+        XCTAssertTrue(ack.subject.hasPrefix("[DJPK#\(number)]"), ack.subject)
+        try TestEnv.fillMaildir(user: cc, messages: [raw("""
+            From: Rina Wati <\(citizen)>
+            To: callcenter.djpk@kemenkeu.go.id
+            Subject: Re: \(ack.subject)
+            Message-ID: <wf2@kedirikab.go.id>
+            In-Reply-To: <\(try XCTUnwrap(ack.messageID))>
+            Date: Wed, 25 Nov 2026 09:30:00 +0700
+            Content-Type: text/plain; charset=utf-8
+            """, "Sebagai tambahan, selisihnya sekitar Rp2,1 miliar.")])
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+        XCTAssertEqual(try show(number, config)["message_ids"] as? [String], ["wf1@kedirikab.go.id", "wf2@kedirikab.go.id"])
+
         let bad = try TestEnv.runSurel(["tickets", "escalate", number, "--unit", "DPD", "--config", config])
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.err.contains("DTU"), "names the known units: \(bad.err)")
@@ -91,7 +108,7 @@ final class WorkflowTests: XCTestCase {
             """, "Selisih berasal dari pemutakhiran data luas wilayah. Rincian terlampir di portal.")])
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
         t = try show(number, config)
-        XCTAssertEqual(t["message_ids"] as? [String], ["wf1@kedirikab.go.id", "wf-dtu1@kemenkeu.go.id"])
+        XCTAssertEqual(t["message_ids"] as? [String], ["wf1@kedirikab.go.id", "wf2@kedirikab.go.id", "wf-dtu1@kemenkeu.go.id"])
         XCTAssertNotNil(t["layer2_answered_at"] as? String, "the unit's mail is recorded as its answer: \(t)")
 
         // The agent answers the citizen (default actor from [agent] name).
