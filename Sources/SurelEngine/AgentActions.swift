@@ -96,6 +96,7 @@ public struct AgentActions {
         values["deadline"] = (try? calendar.deadline(received: t.createdAt, workingDays: 3)).map(Acknowledger.indonesian)
             ?? "3 hari kerja"
         if let note, !note.isEmpty { values["note"] = note }
+        if let url = config.outbox.ticketURL { values["ticket_url"] = url.replacingOccurrences(of: "{ticket}", with: number.description) }
         let text = try templates.render("escalation", values)
         let (references, _) = thread(d)
         var mail = OutgoingMail(from: smtp.from, to: [address], subject: text.subject, text: text.body)
@@ -108,6 +109,17 @@ public struct AgentActions {
                            recipients: [address.email], inReplyTo: first?.messageID.map { [$0] } ?? [],
                            references: references)
         }
+    }
+
+    /// The sender's office as far as the address tells it: "BPKAD Kabupaten Kediri" for bpkad.kedirikab.go.id,
+    /// else the region, else the mail domain.
+    static func office(_ t: Ticket) -> String {
+        let domain = String(t.senderEmail.split(separator: "@").last ?? "")
+        let labels = domain.split(separator: ".")
+        if let region = t.region, labels.count >= 4, domain.hasSuffix(".go.id") {
+            return labels[0].uppercased() + " " + region
+        }
+        return t.region ?? domain
     }
 
     /// Records the unit's answer received outside mail (by phone, in a meeting): the note keeps its text.
@@ -131,6 +143,7 @@ public struct AgentActions {
             "subject": SubjectNormalizer.stripped(t.subject),
             "sender_name": t.senderName?.isEmpty == false ? t.senderName! : "Bapak/Ibu", "sender_email": t.senderEmail,
             "origin": [t.region, t.province].compactMap { $0 }.joined(separator: ", ").nonEmpty ?? t.senderClass.rawValue,
+            "office": Self.office(t),
             "category": config.taxonomy.category(t.category)?.name ?? t.category,
             "received_at": Acknowledger.indonesian(t.createdAt),
             "question": d.messages.filter { $0.kind == .ticket }.map(\.text).joined(separator: "\n\n"),

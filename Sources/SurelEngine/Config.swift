@@ -53,6 +53,9 @@ public struct SurelConfig: Sendable {
         public var templates: String?
         /// At most this many automatic mails (acknowledgements, receipts) to one address per hour.
         public var automaticPerHour = 5
+        /// The address of a ticket in the agents' console, `{ticket}` standing for its number (for escalation
+        /// notices); nil: notices name the ticket number only.
+        public var ticketURL: String?
         /// When a send fails for now (no connection, 4xx): the waits before each new try, then every
         /// `retryEvery`, giving up `giveUpAfter` after the mail was queued.
         public var retry = RetrySchedule()
@@ -168,7 +171,7 @@ struct ConfigReader {
         "smtp": ["url", "user", "password", "password_file", "tls", "insecure", "ca_file", "from", "reply_to",
                  "message_id_domain"],
         "supervisor": ["email", "name"],
-        "outbox": ["templates", "automatic_per_hour", "retry", "retry_every", "give_up_after"],
+        "outbox": ["templates", "automatic_per_hour", "retry", "retry_every", "give_up_after", "ticket_url"],
         "agent": ["name"],
         "sla": ["reminder_before", "service_hours", "calendar"],
         "units": [],   // one sub-table per Layer 2 unit, checked in readUnits
@@ -252,6 +255,10 @@ struct ConfigReader {
             else { problem("outbox.retry", "retry must be a list of durations, e.g. [\"1m\", \"5m\", \"15m\", \"1h\"]") }
         }
         if let d = duration("outbox", "retry_every") { outbox.retry.thereafter = d }
+        if let u = string("outbox", "ticket_url") {
+            if u.contains("{ticket}") { outbox.ticketURL = u }
+            else { problem("outbox.ticket_url", "ticket_url must contain {ticket}, e.g. \"https://cc.djpk.kemenkeu.go.id/tiket/{ticket}\"") }
+        }
         if let d = duration("outbox", "give_up_after") { outbox.retry.giveUpAfter = d }
         if let v = value("outbox", "automatic_per_hour") {
             if let n = v.int, n >= 0 { outbox.automaticPerHour = n }

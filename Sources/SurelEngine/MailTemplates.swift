@@ -56,12 +56,12 @@ extension MailTemplates {
         "receipt": ["ticket", "subject", "sender_name", "received_at", "deadline", "category"],
         "answer": ["ticket", "subject", "sender_name", "body", "agent"],
         "escalation": ["ticket", "subject", "unit", "unit_name", "sender_name", "sender_email", "origin", "category",
-                       "received_at", "deadline", "note", "question", "agent"],
+                       "received_at", "deadline", "note", "question", "agent", "ticket_url"],
         "sla-reminder": ["ticket", "subject", "deadline", "remaining", "status", "category", "sender_name",
                          "sender_email", "received_at", "escalated_to"],
-        "bak": ["bak_number", "closed_at", "ticket", "subject", "sender_name", "sender_email", "origin", "category",
+        "bak": ["bak_number", "closed_at", "ticket", "subject", "sender_name", "sender_email", "origin", "office", "category",
                 "received_at", "question", "answers", "unit", "agent"],
-        "bak-mail": ["bak_number", "closed_at", "ticket", "subject", "sender_name", "sender_email", "origin",
+        "bak-mail": ["bak_number", "closed_at", "ticket", "subject", "sender_name", "sender_email", "origin", "office",
                      "category", "received_at", "question", "answers", "unit", "agent"],
     ]
 

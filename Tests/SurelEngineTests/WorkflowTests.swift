@@ -48,6 +48,9 @@ final class WorkflowTests: XCTestCase {
 
             [agent]
             name = "Agen Default"
+
+            [outbox]
+            ticket_url = "https://cc.djpk.test/tiket/{ticket}"
             """).path
         try TestEnv.fillMaildir(user: cc, messages: [raw("""
             From: Rina Wati <\(citizen)>
@@ -90,6 +93,7 @@ final class WorkflowTests: XCTestCase {
         XCTAssertTrue(notice.subject.hasPrefix("[DJPK#\(number)] Eskalasi ke DTU"), notice.subject)
         XCTAssertTrue(notice.text.contains("Mohon penjelasan dasar perhitungannya"), "the question is in the notice")
         XCTAssertTrue(notice.text.contains("Mohon cek formula celah fiskal"), "the note is in the notice")
+        XCTAssertTrue(notice.text.contains("https://cc.djpk.test/tiket/\(number)"), "the ticket link is in the notice")
         var t = try show(number, config)
         XCTAssertEqual(t["status"] as? String, "escalated")
         XCTAssertEqual(t["escalated_to"] as? String, "DTU")
@@ -152,7 +156,7 @@ final class WorkflowTests: XCTestCase {
         let text = try pdfText(pdfFile)
         for expected in [number, "BERITA ACARA KONSULTASI", "Mohon penjelasan dasar perhitungannya",
                          "pemutakhiran data luas wilayah tahun 2026", "Butir 60: rincian perhitungan alokasi — celah fiskal",
-                         "Direktorat Dana Transfer Umum", "Agen Sari"] {
+                         "Direktorat Dana Transfer Umum", "Agen Sari", "Kantor: BPKAD Kabupaten Kediri", "Saluran: E-mail"] {
             XCTAssertTrue(text.replacingOccurrences(of: "\n", with: " ").contains(expected), "BAK text lacks \(expected)")
         }
         XCTAssertGreaterThanOrEqual(text.components(separatedBy: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }.count, 2,
