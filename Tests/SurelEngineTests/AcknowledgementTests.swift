@@ -49,7 +49,11 @@ final class AcknowledgementTests: XCTestCase {
             automatic_per_hour = 3
             """).path
         let citizen = TestEnv.freshUser("warga") + "@kedirikab.go.id"
-        let busy = TestEnv.freshUser("sibuk") + "@gmail.com"
+        // An autoresponder that answers every mail with a fresh one (no Auto-Submitted, new subject, no references):
+        // each opens a ticket, and only the cap stops the acknowledgements.
+        let busy = TestEnv.freshUser("autoresponder") + "@gmail.com"
+        let vacation = TestEnv.freshUser("cuti") + "@kemenkeu.go.id"
+        let bounced = TestEnv.freshUser("mailer-daemon-host") + "@mx.example.test"
         let machine = "noreply-" + TestEnv.freshUser("x") + "@portal.example.test"
         let lister = TestEnv.freshUser("milis") + "@lists.example.test"
         var mails = [
@@ -60,11 +64,17 @@ final class AcknowledgementTests: XCTestCase {
             mail(from: "Milis <\(lister)>", id: "l1@lists.example.test", subject: "Buletin keuangan daerah",
                  body: "Buletin bulanan tentang pengelolaan keuangan daerah.", extra: "List-Id: <buletin.lists.example.test>"),
         ]
-        // Five different questions in one hour from one address: only three acknowledgements (the cap).
         for i in 1...5 {
-            mails.append(mail(from: "Sibuk <\(busy)>", id: "busy\(i)@gmail.com", subject: "Pertanyaan dana desa nomor \(i)",
-                              body: "Pertanyaan ke-\(i) tentang penyaluran dana desa tahap \(i) di desa kami."))
+            mails.append(mail(from: "Info Desa <\(busy)>", id: "busy\(i)@gmail.com", subject: "Info dana desa nomor \(i)",
+                              body: "Pesan ke-\(i) tentang penyaluran dana desa tahap \(i) di desa kami."))
         }
+        // An out-of-office reply and a bounce open no ticket, so they get nothing.
+        mails.append(mail(from: "Pegawai <\(vacation)>", id: "ooo1@kemenkeu.go.id", subject: "Automatic reply: Undangan rapat",
+                          body: "Saya sedang cuti sampai 1 Desember.", extra: "Auto-Submitted: auto-replied"))
+        mails.append(mail(from: "Mail Delivery System <\(bounced)>", id: "dsn1@mx.example.test",
+                          subject: "Undelivered Mail Returned to Sender",
+                          body: "This is the mail system.\n\n<nobody@example.test>: host said: 550 5.1.1 User unknown",
+                          extra: "Return-Path: <>"))
         try TestEnv.fillMaildir(user: user, messages: mails)
         let run = try TestEnv.runSurel(["run", "--once", "--config", config])
         XCTAssertEqual(run.status, 0, run.err)
@@ -85,6 +95,8 @@ final class AcknowledgementTests: XCTestCase {
         XCTAssertEqual(try waitForInbox(busy, count: 3).count, 3, "three acknowledgements, then the hourly cap")
         XCTAssertEqual(try inbox(machine).count, 0, "no automatic mail to a noreply address")
         XCTAssertEqual(try inbox(lister).count, 0, "no automatic mail to bulk mail")
+        XCTAssertEqual(try inbox(vacation).count, 0, "no automatic mail to an auto-reply")
+        XCTAssertEqual(try inbox(bounced).count, 0, "no automatic mail to a bounce")
         let outbox = try json(try TestEnv.runSurel(["outbox", "list", "--json", "--config", config]))
         XCTAssertEqual(outbox.count, 4)
         XCTAssertTrue(outbox.allSatisfy { $0["status"] as? String == "sent" }, "\(outbox)")
