@@ -115,6 +115,19 @@ final class WorkflowTests: XCTestCase {
         XCTAssertEqual(t["message_ids"] as? [String], ["wf1@kedirikab.go.id", "wf2@kedirikab.go.id", "wf-dtu1@kemenkeu.go.id"])
         XCTAssertNotNil(t["layer2_answered_at"] as? String, "the unit's mail is recorded as its answer: \(t)")
 
+        // The SLA views: the escalated ticket is owed within 3 working days of receipt; the unit scores 120.
+        let owed = try TestEnv.runSurel(["sla", "list", "--json", "--config", config])
+        let entries = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(owed.out.utf8)) as? [[String: Any]])
+        let entry = try XCTUnwrap(entries.first { $0["number"] as? String == number })
+        XCTAssertEqual(entry["escalated_to"] as? String, "DTU")
+        XCTAssertNotNil(entry["due_at"] as? String)
+        XCTAssertEqual(entry["breached"] as? Bool, (entry["remaining_seconds"] as? Int ?? 0) < 0)
+        let soon = try TestEnv.runSurel(["sla", "list", "--due-within", "1s", "--json", "--config", config])
+        XCTAssertFalse(soon.out.contains(number) && (entry["remaining_seconds"] as? Int ?? 0) > 1, "--due-within filters")
+        let scores = try TestEnv.runSurel(["sla", "scores", "--json", "--config", config])
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(scores.out.utf8)) as? [[String: Any]])
+        XCTAssertEqual(rows.first { $0["number"] as? String == number }?["score"] as? Int, 120)
+
         // The agent answers the citizen (default actor from [agent] name).
         let body = dir.appendingPathComponent("jawaban.txt")
         try "Selisih alokasi berasal dari pemutakhiran data luas wilayah tahun 2026.".write(to: body, atomically: true, encoding: .utf8)
