@@ -169,6 +169,28 @@ enum Schema {
                 t.column("createdAt", .datetime).notNull()
             }
         }
+        // Issue 5: recipient lists for blasts, and the suppression list every blast respects.
+        m.registerMigration("v6-lists") { db in
+            try db.create(table: "recipientList") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "listMember") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("listID", .integer).notNull().references("recipientList", onDelete: .cascade)
+                t.column("email", .text).notNull()
+                t.column("name", .text)
+                t.column("fields", .text).notNull()   // JSON object of the extra CSV columns
+                t.uniqueKey(["listID", "email"])
+            }
+            try db.create(table: "suppression") { t in
+                t.primaryKey("email", .text)
+                t.column("reason", .text).notNull()
+                t.column("source", .text).notNull()   // hard-bounce | manual
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
         return m
     }
 }

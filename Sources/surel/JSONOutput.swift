@@ -187,3 +187,10 @@ struct Layer2ScoreJSON: ExplicitNullsEncodable {
     var working_days: Int?
     var score: Int?
 }
+
+struct MemberJSON: ExplicitNullsEncodable {
+    var email: String
+    var name: String?
+    var fields: [String: String]
+    var suppressed: Bool
+}

@@ -17,6 +17,9 @@ struct ConfigOption: ParsableArguments {
         try Self.load(path: SurelConfig.resolvePath(config), needsMailbox: needsMailbox)
     }
 
+    /// The store of the configuration, for commands that only read or change the store.
+    func database() throws -> SurelDatabase { try SurelDatabase(path: try load(needsMailbox: false).store.path) }
+
     static func load(path: String, needsMailbox: Bool) throws -> SurelConfig {
         do {
             return try SurelConfig.load(path: path, needsMailbox: needsMailbox)
@@ -32,7 +35,8 @@ struct Surel: ParsableCommand {
         commandName: "surel",
         abstract: "The e-mail channel of the DJPK Contact Center: mailbox to tickets.",
         subcommands: [Run.self, CheckConfig.self, Tickets.self, Messages.self, Quarantine.self, Review.self,
-                      Outbox.self, SLACommand.self, BAK.self, Templates.self, Classify.self])
+                      Outbox.self, SLACommand.self, BAK.self, Templates.self, Lists.self, SuppressionCommand.self,
+                      Classify.self])
 }
 
 struct Run: ParsableCommand {
@@ -207,7 +211,7 @@ struct Tickets: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let db = try SurelDatabase(path: try options.load(needsMailbox: false).store.path)
+            let db = try options.database()
             let tickets = try db.tickets(status: status, category: category)
             let ids = try db.incomingMessageIDs(ticketIDs: tickets.compactMap(\.id))
             if json {
@@ -233,7 +237,7 @@ struct Tickets: ParsableCommand {
 
         func run() throws {
             guard let n = TicketNumber(number) else { throw ValidationError("not a ticket number: \(number) (expected e.g. 2025-000123)") }
-            let db = try SurelDatabase(path: try options.load(needsMailbox: false).store.path)
+            let db = try options.database()
             guard let d = try db.ticketDetail(number: n) else { throw ValidationError("no ticket \(n)") }
             if json {
                 let previous = try db.ticketNumbers(ids: [d.ticket.previousTicketID].compactMap { $0 })
@@ -283,7 +287,7 @@ struct Messages: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let db = try SurelDatabase(path: try options.load(needsMailbox: false).store.path)
+            let db = try options.database()
             printMessages(try db.messages(kind: kind), json: json)
         }
     }
@@ -298,7 +302,7 @@ struct Quarantine: ParsableCommand {
         @OptionGroup var options: ConfigOption
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
-            let db = try SurelDatabase(path: try options.load(needsMailbox: false).store.path)
+            let db = try options.database()
             printMessages(try db.messages(kind: .quarantined), json: json)
         }
     }
@@ -349,6 +353,115 @@ func printMessages(_ messages: [StoredMessage], json: Bool) {
 
 extension TicketStatus: ExpressibleByArgument {}
 extension MessageKind: ExpressibleByArgument {}
+
+// MARK: recipient lists and suppression (issue 5)
+
+struct Lists: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Recipient lists for e-mail blasts.", subcommands: [Import.self, Show.self, Remove.self, All.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load a CSV (email, name, any other columns as template variables) into a list; bad rows are named by line.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "List name.") var name: String
+        @Argument(help: "CSV file (UTF-8, header row).") var file: String
+
+        func run() throws {
+            let config = try options.load(needsMailbox: false)
+            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            let parsed = RecipientImport.parse(String(decoding: data, as: UTF8.self))
+            let db = try SurelDatabase(path: config.store.path)
+            let r = try db.importMembers(parsed.members, into: name)
+            print("daftar \(name): \(r.added) alamat baru, \(r.updated) diperbarui, \(parsed.problems.count) baris ditolak")
+            for p in parsed.problems { print("  " + p) }
+            if parsed.members.isEmpty && !parsed.problems.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The members of a list (suppressed ones marked).")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "List name.") var name: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let db = try options.database()
+            guard let members = try db.members(of: name) else { throw ValidationError("no list \(name)") }
+            let suppressed = Set(try db.suppressions().map(\.email))
+            if json {
+                printJSON(members.map { MemberJSON(email: $0.email, name: $0.name, fields: $0.fields,
+                                                   suppressed: suppressed.contains($0.email)) })
+                return
+            }
+            print("daftar \(name): \(members.count) alamat, \(members.filter { suppressed.contains($0.email) }.count) ditahan")
+            for m in members {
+                print([m.email, m.name ?? "", m.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
+                       suppressed.contains(m.email) ? "(ditahan)" : ""].filter { !$0.isEmpty }.joined(separator: "  "))
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove an address from a list.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "List name.") var name: String
+        @Argument(help: "Address.") var address: String
+
+        func run() throws {
+            let db = try options.database()
+            guard try db.removeMember(address, from: name) else { throw ValidationError("\(address) is not in list \(name)") }
+            print("\(address) dihapus dari daftar \(name)")
+        }
+    }
+
+    struct All: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "The names of the lists.")
+        @OptionGroup var options: ConfigOption
+
+        func run() throws {
+            let db = try options.database()
+            for n in try db.listNames() { print(n) }
+        }
+    }
+}
+
+struct SuppressionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "suppression", abstract: "Addresses no blast mails again (hard bounces, or added by hand).",
+        subcommands: [List.self, Add.self, Remove.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The suppressed addresses with their reasons.")
+        @OptionGroup var options: ConfigOption
+        func run() throws {
+            let db = try options.database()
+            for s in try db.suppressions() { print("\(s.email)  \(s.source)  \(Format.date(s.createdAt))  \(s.reason)") }
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Suppress an address by hand.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "Address.") var address: String
+        @Option(help: "Why.") var reason = "ditahan manual"
+        func run() throws {
+            let db = try options.database()
+            print(try db.suppress(address, reason: reason, source: "manual") ? "\(address) ditahan" : "\(address) sudah ditahan")
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lift the suppression of an address.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "Address.") var address: String
+        func run() throws {
+            let db = try options.database()
+            guard try db.unsuppress(address) else { throw ValidationError("\(address) is not suppressed") }
+            print("\(address) tidak lagi ditahan")
+        }
+    }
+}
 
 // MARK: templates
 
@@ -477,7 +590,7 @@ struct Outbox: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let db = try SurelDatabase(path: try options.load(needsMailbox: false).store.path)
+            let db = try options.database()
             let items = try db.outbox(status: failed ? .failed : nil)
             if json { printJSON(items.map(OutboxJSON.init)); return }
             if items.isEmpty { print("Kotak keluar kosong."); return }
@@ -495,7 +608,7 @@ struct Outbox: ParsableCommand {
         @Argument(help: "The id from `surel outbox list`.") var id: Int64
 
         func run() throws {
-            let db = try SurelDatabase(path: try options.load(needsMailbox: false).store.path)
+            let db = try options.database()
             guard try db.retryOutbox(id) else { throw ValidationError("no failed or waiting mail with id \(id)") }
             print("surat \(id) diantrekan ulang; daemon mengirimnya pada putaran berikutnya")
         }
@@ -545,7 +658,7 @@ struct Review: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let db = try SurelDatabase(path: try options.load(needsMailbox: false).store.path)
+            let db = try options.database()
             let tickets = try db.reviewQueue()
             if json {
                 let ids = try db.incomingMessageIDs(ticketIDs: tickets.compactMap(\.id))

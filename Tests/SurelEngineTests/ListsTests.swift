@@ -1,0 +1,58 @@
+// Recipient lists (issue 5, line 1): CSV with quoted fields, extra columns as variables, bad rows named by line and
+// the rest loaded; show, remove; the suppression list.
+import Foundation
+import XCTest
+@testable import SurelEngine
+
+final class ListsTests: XCTestCase {
+    let csv = "\u{FEFF}email,name,instansi,region\r\n"
+        + "bpkad@kedirikab.go.id,\"Kepala BPKAD, Kab. Kediri\",BPKAD,Kabupaten Kediri\r\n"
+        + "bukan-alamat,Salah,X,Y\r\n"
+        + "Keuangan@SukoharjoKab.go.id,\"Bidang \"\"Anggaran\"\"\",BPKAD,Kabupaten Sukoharjo\r\n"
+        + "bpkad@kedirikab.go.id,Dobel,BPKAD,Kabupaten Kediri\r\n"
+        + "desa@tapanulitengahkab.go.id,\"Kepala Desa\nSibabangun\",Desa,Tapanuli Tengah\r\n"
+        + "kurang@kolom.go.id,Satu\r\n"
+
+    func testCSVRowsAreValidatedByLine() {
+        let r = RecipientImport.parse(csv)
+        XCTAssertEqual(r.members.map(\.email), ["bpkad@kedirikab.go.id", "keuangan@sukoharjokab.go.id",
+                                                "desa@tapanulitengahkab.go.id"])
+        XCTAssertEqual(r.members[0].name, "Kepala BPKAD, Kab. Kediri")
+        XCTAssertEqual(r.members[1].name, "Bidang \"Anggaran\"")
+        XCTAssertEqual(r.members[2].name, "Kepala Desa\nSibabangun")
+        XCTAssertEqual(r.members[0].fields, ["instansi": "BPKAD", "region": "Kabupaten Kediri"])
+        XCTAssertEqual(r.problems.count, 3, "\(r.problems)")
+        XCTAssertTrue(r.problems[0].hasPrefix("line 3: not an e-mail address"), r.problems[0])
+        XCTAssertTrue(r.problems[1].hasPrefix("line 5: duplicate of line 2"), r.problems[1])
+        XCTAssertTrue(r.problems[2].hasPrefix("line 8: 2 columns"), "the quoted line break counts: \(r.problems[2])")
+        XCTAssertEqual(RecipientImport.parse("nama,alamat\nx,y\n").problems, ["line 1: no email column in the header (nama, alamat)"])
+    }
+
+    func testImportShowRemoveAndSuppressThroughTheCLI() throws {
+        let dir = try TestEnv.scratch(self)
+        let config = try TestEnv.writeConfig(dir: dir, user: "lists-test").path
+        let file = dir.appendingPathComponent("pemda.csv")
+        try csv.write(to: file, atomically: true, encoding: .utf8)
+        let imported = try TestEnv.runSurel(["lists", "import", "pemda-jatim", file.path, "--config", config])
+        XCTAssertEqual(imported.status, 0, imported.err)
+        XCTAssertTrue(imported.out.contains("3 alamat baru"), imported.out)
+        XCTAssertTrue(imported.out.contains("line 3:") && imported.out.contains("line 5:"), imported.out)
+        // Importing again updates, adds nothing.
+        XCTAssertTrue(try TestEnv.runSurel(["lists", "import", "pemda-jatim", file.path, "--config", config]).out
+            .contains("0 alamat baru, 3 diperbarui"))
+
+        XCTAssertEqual(try TestEnv.runSurel(["suppression", "add", "keuangan@sukoharjokab.go.id", "--config", config]).status, 0)
+        let show = try TestEnv.runSurel(["lists", "show", "pemda-jatim", "--json", "--config", config])
+        XCTAssertEqual(show.status, 0, show.err)
+        let members = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(show.out.utf8)) as? [[String: Any]])
+        XCTAssertEqual(members.count, 3)
+        XCTAssertEqual(members.first { $0["email"] as? String == "keuangan@sukoharjokab.go.id" }?["suppressed"] as? Bool, true)
+        XCTAssertEqual((members.first?["fields"] as? [String: String])?["region"], "Kabupaten Kediri")
+
+        XCTAssertEqual(try TestEnv.runSurel(["lists", "remove", "pemda-jatim", "BPKAD@kedirikab.go.id", "--config", config]).status, 0)
+        XCTAssertNotEqual(try TestEnv.runSurel(["lists", "remove", "pemda-jatim", "bpkad@kedirikab.go.id", "--config", config]).status, 0)
+        let after = try TestEnv.runSurel(["lists", "show", "pemda-jatim", "--config", config])
+        XCTAssertFalse(after.out.contains("bpkad@kedirikab.go.id"), after.out)
+        XCTAssertTrue(try TestEnv.runSurel(["suppression", "list", "--config", config]).out.contains("keuangan@sukoharjokab.go.id  manual"))
+    }
+}
