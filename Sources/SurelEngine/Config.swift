@@ -38,6 +38,8 @@ public struct SurelConfig: Sendable {
     /// The name recorded for CLI actions without `--as` (`[agent] name`).
     public var agentName: String?
     public var sla = SLASettings()
+    /// One-click unsubscribe address of blasts (`{email}` and `{blast}` filled in); nil: mailto only.
+    public var blastUnsubscribeURL: String?
 
     public struct SLASettings: Sendable {
         /// The supervisor is reminded this long before a deadline.
@@ -174,6 +176,7 @@ struct ConfigReader {
         "outbox": ["templates", "automatic_per_hour", "retry", "retry_every", "give_up_after", "ticket_url"],
         "agent": ["name"],
         "sla": ["reminder_before", "service_hours", "calendar"],
+        "blast": ["unsubscribe_url"],
         "units": [],   // one sub-table per Layer 2 unit, checked in readUnits
     ]
 
@@ -295,6 +298,10 @@ struct ConfigReader {
         config.outbox = outbox
         config.agentName = string("agent", "name")
         config.sla = sla
+        if let u = string("blast", "unsubscribe_url") {
+            if u.hasPrefix("https://") { config.blastUnsubscribeURL = u }
+            else { problems.append(ConfigProblem(line: lines.line("blast.unsubscribe_url"), message: "unsubscribe_url must be an https:// address")); return nil }
+        }
         return config
     }
 

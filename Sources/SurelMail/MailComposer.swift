@@ -25,6 +25,8 @@ public struct OutgoingMail: Sendable {
     public var attachments: [OutgoingAttachment] = []
     /// Sent by the system, not by a person (acknowledgements, reminders): `Auto-Submitted: auto-replied`.
     public var automatic = false
+    /// More header fields, as given (ASCII values; e.g. `Precedence: bulk`, `List-Unsubscribe`).
+    public var extraHeaders: [(name: String, value: String)] = []
     public init(from: MailAddress, to: [MailAddress], subject: String, text: String) {
         self.from = from; self.to = to; self.subject = subject; self.text = text
     }
@@ -46,6 +48,7 @@ public enum MailComposer {
         if let r = m.inReplyTo { h.append("In-Reply-To: <\(r)>") }
         if !m.references.isEmpty { h.append("References: " + m.references.map { "<\($0)>" }.joined(separator: " ")) }
         if m.automatic { h.append("Auto-Submitted: auto-replied") }
+        for (name, value) in m.extraHeaders { h.append("\(name): \(value)") }
         h.append("MIME-Version: 1.0")
         var body: String
         if m.attachments.isEmpty {

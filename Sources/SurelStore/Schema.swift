@@ -191,6 +191,45 @@ enum Schema {
                 t.column("createdAt", .datetime).notNull()
             }
         }
+        // Issue 5: blasts and the durable state of each of their recipients.
+        m.registerMigration("v7-blasts") { db in
+            try db.create(table: "blast") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("listName", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("template", .text).notNull()
+                t.column("html", .text)
+                t.column("status", .text).notNull()   // draft | scheduled | sending | paused | done | cancelled
+                t.column("scheduledAt", .datetime)
+                t.column("createdAt", .datetime).notNull()
+                t.column("startedAt", .datetime)
+                t.column("finishedAt", .datetime)
+            }
+            try db.create(table: "blastAttachment") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("blastID", .integer).notNull().references("blast", onDelete: .cascade).indexed()
+                t.column("filename", .text).notNull()
+                t.column("contentType", .text).notNull()
+                t.column("data", .blob).notNull()
+            }
+            try db.create(table: "blastRecipient") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("blastID", .integer).notNull().references("blast", onDelete: .cascade)
+                t.column("email", .text).notNull()
+                t.column("name", .text)
+                t.column("fields", .text).notNull()
+                // pending -> sending -> sent | deferred | failed | bounced
+                t.column("state", .text).notNull()
+                t.column("messageID", .text).indexed()
+                t.column("attempts", .integer).notNull()
+                t.column("nextAttemptAt", .datetime)
+                t.column("lastError", .text)
+                t.column("possiblyDuplicated", .boolean).notNull()
+                t.column("sentAt", .datetime)
+                t.uniqueKey(["blastID", "email"])
+            }
+            try db.create(index: "blastRecipient_state", on: "blastRecipient", columns: ["blastID", "state"])
+        }
         return m
     }
 }

@@ -194,3 +194,30 @@ struct MemberJSON: ExplicitNullsEncodable {
     var fields: [String: String]
     var suppressed: Bool
 }
+
+struct BlastCreatedJSON: ExplicitNullsEncodable {
+    var id: Int64
+    var recipients: Int
+    var suppressed: Int
+}
+
+struct BlastStatusJSON: ExplicitNullsEncodable {
+    var id: Int64
+    var status: String
+    var list: String
+    var scheduled_at: String?
+    var total: Int
+    var sent: Int
+    var failed: Int
+    var bounced: Int
+    var pending: Int
+    var deferred: Int
+    var sending: Int
+
+    init(_ b: Blast, counts: [String: Int]) {
+        id = b.id; status = b.status.rawValue; list = b.listName; scheduled_at = b.scheduledAt.map(Format.iso)
+        sent = counts["sent"] ?? 0; failed = counts["failed"] ?? 0; bounced = counts["bounced"] ?? 0
+        pending = counts["pending"] ?? 0; deferred = counts["deferred"] ?? 0; sending = counts["sending"] ?? 0
+        total = counts.values.reduce(0, +)
+    }
+}

@@ -35,7 +35,7 @@ struct Surel: ParsableCommand {
         commandName: "surel",
         abstract: "The e-mail channel of the DJPK Contact Center: mailbox to tickets.",
         subcommands: [Run.self, CheckConfig.self, Tickets.self, Messages.self, Quarantine.self, Review.self,
-                      Outbox.self, SLACommand.self, BAK.self, Templates.self, Lists.self, SuppressionCommand.self,
+                      Outbox.self, SLACommand.self, BAK.self, Templates.self, Lists.self, SuppressionCommand.self, BlastCommand.self,
                       Classify.self])
 }
 
@@ -459,6 +459,183 @@ struct SuppressionCommand: ParsableCommand {
             let db = try options.database()
             guard try db.unsuppress(address) else { throw ValidationError("\(address) is not suppressed") }
             print("\(address) tidak lagi ditahan")
+        }
+    }
+}
+
+// MARK: blasts (issue 5, in progress: preparing, previewing and scheduling; sending is the next step)
+
+struct BlastCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "blast", abstract: "E-mail blasts to a recipient list.",
+        subcommands: [Create.self, Preview.self, Test.self, Schedule.self, Pause.self, Resume.self, Cancel.self,
+                      Status.self, All.self])
+
+    static func time(_ text: String) throws -> Date {
+        guard let d = BlastMail.parseTime(text) else {
+            throw ValidationError("not a time: \(text) (e.g. \"2025-02-07 09:00 WIB\", WITA, WIT, or ISO 8601)")
+        }
+        return d
+    }
+
+    /// Moves a blast to `status` if it is in one of `from`.
+    static func move(_ options: ConfigOption, _ id: Int64, to status: BlastStatus, from: Set<BlastStatus>,
+                     at: Date? = nil) throws {
+        do { try options.database().setBlastStatus(id, to: status, at: at, allowedFrom: from) }
+        catch let e as BlastError { throw ValidationError(e.description) }
+    }
+
+    static func load(_ db: SurelDatabase, _ id: Int64) throws -> Blast {
+        guard let b = try db.blast(id) else { throw ValidationError("no blast \(id)") }
+        return b
+    }
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Prepare a blast for a list (minus suppressed addresses).")
+        @OptionGroup var options: ConfigOption
+        @Option(help: "Recipient list.") var list: String
+        @Option(help: "Subject (Mustache: {{name}}, list columns).") var subject: String
+        @Option(help: "Text template file (Mustache).") var template: String
+        @Option(help: "HTML template file (stored; sent as text for now).") var html: String?
+        @Option(help: "A file to attach to every mail (repeatable).") var attach: [String] = []
+        @Option(help: "When to send, e.g. \"2025-02-07 09:00 WIB\".") var at: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let db = try options.database()
+            guard let text = FileManager.default.contents(atPath: template) else { throw ValidationError("cannot read \(template)") }
+            let html = try html.map { path -> String in
+                guard let d = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+                return String(decoding: d, as: UTF8.self)
+            }
+            let files = try attach.map { path -> (filename: String, contentType: String, data: Data) in
+                guard let d = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+                let name = (path as NSString).lastPathComponent
+                return (name, name.lowercased().hasSuffix(".pdf") ? "application/pdf" : "application/octet-stream", d)
+            }
+            let when = try at.map(BlastCommand.time)
+            do {
+                let r = try db.createBlast(list: list, subject: subject, template: String(decoding: text, as: UTF8.self),
+                                           html: html, attachments: files, at: when)
+                if json { printJSON(BlastCreatedJSON(id: r.id, recipients: r.recipients, suppressed: r.suppressed)); return }
+                print("blast \(r.id): \(r.recipients) penerima (\(r.suppressed) ditahan)"
+                      + (when.map { ", dijadwalkan \(Format.date($0))" } ?? ", belum dijadwalkan"))
+            } catch let e as BlastError { throw ValidationError(e.description) }
+        }
+    }
+
+    struct Preview: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The mail of one recipient, as sent, on stdout.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "Blast id.") var id: Int64
+        @Option(help: "Recipient address (default: the first).") var recipient: String?
+
+        func run() throws {
+            let config = try options.load(needsMailbox: false)
+            guard let smtp = config.smtp else { throw ValidationError("no [smtp] section: from and domain are needed") }
+            let db = try SurelDatabase(path: config.store.path)
+            let b = try BlastCommand.load(db, id)
+            guard let r = try db.blastRecipients(id, email: recipient, limit: 1).first else {
+                throw ValidationError(recipient.map { "\($0) is not a recipient of blast \(id)" } ?? "blast \(id) has no recipients")
+            }
+            let mail = try BlastMail.compose(b, to: r, attachments: try db.blastAttachments(id), smtp: smtp,
+                                             unsubscribeURL: config.blastUnsubscribeURL)
+            FileHandle.standardOutput.write(mail.raw)
+        }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Queue the mail of the first recipient to a test address (sent at the daemon's next round).")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "Blast id.") var id: Int64
+        @Option(help: "Test address.") var to: String
+
+        func run() throws {
+            let config = try options.load(needsMailbox: false)
+            guard let smtp = config.smtp else { throw ValidationError("no [smtp] section") }
+            guard let rcpt = MailAddress.parse(to) else { throw ValidationError("not an address: \(to)") }
+            let db = try SurelDatabase(path: config.store.path)
+            let b = try BlastCommand.load(db, id)
+            guard var r = try db.blastRecipients(id, limit: 1).first else { throw ValidationError("blast \(id) has no recipients") }
+            r.email = rcpt.email
+            let mail = try BlastMail.compose(b, to: r, attachments: try db.blastAttachments(id), smtp: smtp,
+                                             unsubscribeURL: config.blastUnsubscribeURL)
+            let item = try db.enqueue(OutgoingRecord(ticketID: nil, purpose: "blast-test", messageID: mail.messageID,
+                                                     raw: mail.raw, subject: b.subject, text: "", fromName: smtp.from.name,
+                                                     fromEmail: smtp.from.email, recipients: [rcpt.email], inReplyTo: [],
+                                                     references: []))
+            print("uji blast \(id) diantrekan sebagai surel \(item.id!) ke \(rcpt.email)")
+        }
+    }
+
+    struct Schedule: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set or move a blast's sending time.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "Blast id.") var id: Int64
+        @Option(help: "When, e.g. \"2025-02-07 09:00 WIB\".") var at: String
+        func run() throws {
+            let when = try BlastCommand.time(at)
+            try BlastCommand.move(options, id, to: .scheduled, from: [.draft, .scheduled, .paused], at: when)
+            print("blast \(id) dijadwalkan \(Format.date(when))")
+        }
+    }
+
+    struct Pause: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Pause a scheduled or sending blast.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "Blast id.") var id: Int64
+        func run() throws {
+            try BlastCommand.move(options, id, to: .paused, from: [.scheduled, .sending])
+            print("blast \(id) dijeda")
+        }
+    }
+
+    struct Resume: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Resume a paused blast.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "Blast id.") var id: Int64
+        func run() throws {
+            try BlastCommand.move(options, id, to: .scheduled, from: [.paused])
+            print("blast \(id) dilanjutkan")
+        }
+    }
+
+    struct Cancel: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a blast that is not done.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "Blast id.") var id: Int64
+        func run() throws {
+            try BlastCommand.move(options, id, to: .cancelled, from: [.draft, .scheduled, .sending, .paused])
+            print("blast \(id) dibatalkan")
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A blast's recipients by state.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "Blast id.") var id: Int64
+        @Flag(help: "Print JSON.") var json = false
+        func run() throws {
+            let db = try options.database()
+            let b = try BlastCommand.load(db, id)
+            let s = BlastStatusJSON(b, counts: try db.blastCounts(id))
+            if json { printJSON(s); return }
+            print("blast \(id) [\(b.status.rawValue)] daftar \(b.listName): terkirim \(s.sent), tertunda \(s.pending), "
+                  + "gagal \(s.failed), terpental \(s.bounced), ditunda \(s.deferred)")
+        }
+    }
+
+    struct All: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "All blasts with their counts.")
+        @OptionGroup var options: ConfigOption
+        func run() throws {
+            let db = try options.database()
+            for b in try db.blasts() {
+                let s = BlastStatusJSON(b, counts: try db.blastCounts(b.id))
+                print("\(b.id)  \(b.status.rawValue)  \(b.listName)  terkirim \(s.sent)/\(s.total)  gagal \(s.failed)  "
+                      + "terpental \(s.bounced)  \(b.subject)")
+            }
         }
     }
 }

@@ -1,0 +1,66 @@
+// Blasts as staff prepare them: the mail of one recipient (Mustache personalization with the list's columns, bulk
+// headers, an unsubscribe address), and the times staff write ("2025-02-07 09:00 WIB", WITA, WIT, or ISO 8601).
+import Foundation
+import Mustache
+import SurelCore
+import SurelMail
+import SurelStore
+
+public enum BlastMail {
+    public struct Failure: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// The values a blast template can use: `name`, `email`, and every extra column of the list.
+    public static func values(_ r: BlastRecipient) -> [String: Any] {
+        var v: [String: Any] = r.fields
+        v["email"] = r.email
+        v["name"] = r.name ?? ""
+        return v
+    }
+
+    /// The mail for one recipient: subject and text rendered from the blast's templates, sent as bulk
+    /// (`Precedence: bulk`, `Auto-Submitted: auto-generated`) with `List-Unsubscribe`.
+    public static func compose(_ b: Blast, to r: BlastRecipient, attachments: [(filename: String, contentType: String, data: Data)],
+                               smtp: SurelConfig.SMTP, unsubscribeURL: String?, date: Date = Date()) throws
+        -> (messageID: String, raw: Data) {
+        let values = values(r)
+        let subject: String, text: String
+        do {
+            subject = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + b.subject).render(values)
+            text = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + b.template).render(values)
+        } catch {
+            throw Failure(message: "blast \(b.id) template: \(error)")
+        }
+        var mail = OutgoingMail(from: smtp.from, to: [MailAddress(name: r.name, email: r.email)], subject: subject, text: text)
+        mail.replyTo = smtp.replyTo
+        mail.attachments = attachments.map { OutgoingAttachment(filename: $0.filename, contentType: $0.contentType, data: $0.data) }
+        var unsubscribe = "<mailto:\(smtp.from.email)?subject=berhenti-\(b.id)>"
+        if let url = unsubscribeURL {
+            let personal = url.replacingOccurrences(of: "{email}", with: r.email.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? r.email)
+                .replacingOccurrences(of: "{blast}", with: String(b.id))
+            unsubscribe += ", <\(personal)>"
+            mail.extraHeaders.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+        }
+        mail.extraHeaders += [("Precedence", "bulk"), ("Auto-Submitted", "auto-generated"), ("List-Unsubscribe", unsubscribe)]
+        return MailComposer.compose(mail, messageIDDomain: smtp.messageIDDomain, date: date)
+    }
+
+    /// "2025-02-07 09:00 WIB" (also WITA, WIT; seconds optional) or ISO 8601 ("2025-02-07T09:00:00+07:00").
+    public static func parseTime(_ text: String) -> Date? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if let d = ISO8601DateFormatter().date(from: t) { return d }
+        let zones = ["WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"]
+        let parts = t.split(separator: " ").map(String.init)
+        guard parts.count == 3, let zone = zones[parts[2].uppercased()] else { return nil }
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: zone)
+        for format in ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH.mm"] {
+            f.dateFormat = format
+            if let d = f.date(from: parts[0] + " " + parts[1]) { return d }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,141 @@
+// E-mail blasts (issue 5): a blast is created from a list minus the suppression list, each recipient a durable row
+// whose state only moves forward (pending -> sending -> sent | deferred | failed | bounced), so a crash, a pause or
+// a restart can lose and repeat no one but the few in flight.
+import Foundation
+import GRDB
+
+public enum BlastStatus: String, Codable, Sendable { case draft, scheduled, sending, paused, done, cancelled }
+
+public struct Blast: Sendable {
+    public var id: Int64
+    public var listName: String
+    public var subject: String
+    public var template: String
+    public var html: String?
+    public var status: BlastStatus
+    public var scheduledAt: Date?
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+}
+
+public struct BlastRecipient: Sendable {
+    public var id: Int64
+    public var email: String
+    public var name: String?
+    public var fields: [String: String]
+    public var state: String
+    public var messageID: String?
+    public var attempts: Int
+    public var lastError: String?
+    public var possiblyDuplicated: Bool
+}
+
+public enum BlastError: Error, CustomStringConvertible {
+    case noSuchList(String)
+    case noSuchBlast(Int64)
+    case emptyList(String)
+    case cannot(String)
+    public var description: String {
+        switch self {
+        case .noSuchList(let n): return "no list \(n)"
+        case .noSuchBlast(let id): return "no blast \(id)"
+        case .emptyList(let n): return "list \(n) has no address that is not suppressed"
+        case .cannot(let m): return m
+        }
+    }
+}
+
+extension SurelDatabase {
+    /// Creates a blast for every member of the list not on the suppression list (a snapshot: later list changes do
+    /// not change it). Returns its id and how many were left out as suppressed.
+    public func createBlast(list: String, subject: String, template: String, html: String?,
+                            attachments: [(filename: String, contentType: String, data: Data)], at scheduled: Date?,
+                            now: Date = Date()) throws -> (id: Int64, recipients: Int, suppressed: Int) {
+        try writer.write { db in
+            guard let listID = try Int64.fetchOne(db, sql: "SELECT id FROM recipientList WHERE name = ?", arguments: [list])
+            else { throw BlastError.noSuchList(list) }
+            try db.execute(sql: """
+                INSERT INTO blast(listName, subject, template, html, status, scheduledAt, createdAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [list, subject, template, html, (scheduled == nil ? BlastStatus.draft : .scheduled).rawValue,
+                                 scheduled, now])
+            let id = db.lastInsertedRowID
+            for a in attachments {
+                try db.execute(sql: "INSERT INTO blastAttachment(blastID, filename, contentType, data) VALUES (?, ?, ?, ?)",
+                               arguments: [id, a.filename, a.contentType, a.data])
+            }
+            try db.execute(sql: """
+                INSERT INTO blastRecipient(blastID, email, name, fields, state, attempts, possiblyDuplicated)
+                SELECT ?, email, name, fields, 'pending', 0, 0 FROM listMember
+                WHERE listID = ? AND email NOT IN (SELECT email FROM suppression) ORDER BY id
+                """, arguments: [id, listID])
+            let recipients = db.changesCount
+            let all = try Int.fetchOne(db, sql: "SELECT count(*) FROM listMember WHERE listID = ?", arguments: [listID]) ?? 0
+            if recipients == 0 { throw BlastError.emptyList(list) }
+            return (id, recipients, all - recipients)
+        }
+    }
+
+    static func blast(_ row: Row) -> Blast {
+        Blast(id: row["id"], listName: row["listName"], subject: row["subject"], template: row["template"],
+              html: row["html"], status: BlastStatus(rawValue: row["status"]) ?? .draft, scheduledAt: row["scheduledAt"],
+              createdAt: row["createdAt"], startedAt: row["startedAt"], finishedAt: row["finishedAt"])
+    }
+
+    public func blast(_ id: Int64) throws -> Blast? {
+        try writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM blast WHERE id = ?", arguments: [id]).map(Self.blast) }
+    }
+
+    public func blasts() throws -> [Blast] {
+        try writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM blast ORDER BY id").map(Self.blast) }
+    }
+
+    public func blastAttachments(_ id: Int64) throws -> [(filename: String, contentType: String, data: Data)] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT filename, contentType, data FROM blastAttachment WHERE blastID = ? ORDER BY id",
+                             arguments: [id]).map { ($0["filename"], $0["contentType"], $0["data"]) }
+        }
+    }
+
+    public func blastRecipients(_ id: Int64, email: String? = nil, limit: Int = Int.max) throws -> [BlastRecipient] {
+        try writer.read { db in
+            var sql = "SELECT * FROM blastRecipient WHERE blastID = ?"
+            var args: [DatabaseValueConvertible] = [id]
+            if let email { sql += " AND email = ?"; args.append(email.lowercased()) }
+            sql += " ORDER BY id LIMIT ?"
+            args.append(limit)
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { r in
+                BlastRecipient(id: r["id"], email: r["email"], name: r["name"],
+                               fields: (try? JSONDecoder().decode([String: String].self, from: Data((r["fields"] as String).utf8))) ?? [:],
+                               state: r["state"], messageID: r["messageID"], attempts: r["attempts"],
+                               lastError: r["lastError"], possiblyDuplicated: r["possiblyDuplicated"])
+            }
+        }
+    }
+
+    /// Recipients by state, e.g. ["pending": 540, "sent": 10].
+    public func blastCounts(_ id: Int64) throws -> [String: Int] {
+        try writer.read { db in
+            var out: [String: Int] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM blastRecipient WHERE blastID = ? GROUP BY state",
+                                      arguments: [id]) { out[r["state"]] = r["n"] }
+            return out
+        }
+    }
+
+    /// Moves a blast between statuses the way staff may (schedule, pause, resume, cancel); throws when the move
+    /// makes no sense from where it is.
+    public func setBlastStatus(_ id: Int64, to status: BlastStatus, at scheduled: Date? = nil,
+                               allowedFrom: Set<BlastStatus>) throws {
+        try writer.write { db in
+            guard let current = try String.fetchOne(db, sql: "SELECT status FROM blast WHERE id = ?", arguments: [id])
+                .flatMap(BlastStatus.init(rawValue:)) else { throw BlastError.noSuchBlast(id) }
+            guard allowedFrom.contains(current) else {
+                throw BlastError.cannot("blast \(id) is \(current.rawValue): cannot make it \(status.rawValue)")
+            }
+            try db.execute(sql: "UPDATE blast SET status = ?, scheduledAt = coalesce(?, scheduledAt) WHERE id = ?",
+                           arguments: [status.rawValue, scheduled, id])
+        }
+    }
+}

@@ -1,0 +1,88 @@
+// Preparing a blast (issue 5, in progress): created from a list minus the suppression list, previewed personalized
+// with the bulk headers, scheduled in WIB/WITA/WIT, paused, resumed and cancelled only where that makes sense.
+import Foundation
+import XCTest
+@testable import SurelEngine
+@testable import SurelMail
+
+final class BlastPrepTests: XCTestCase {
+    func testTimesInIndonesianZonesAndISO() {
+        let iso = ISO8601DateFormatter()
+        XCTAssertEqual(BlastMail.parseTime("2025-02-07 09:00 WIB"), iso.date(from: "2025-02-07T02:00:00Z"))
+        XCTAssertEqual(BlastMail.parseTime("2025-02-07 09:00 WITA"), iso.date(from: "2025-02-07T01:00:00Z"))
+        XCTAssertEqual(BlastMail.parseTime("2025-02-07 09:00:30 WIT"), iso.date(from: "2025-02-07T00:00:30Z"))
+        XCTAssertEqual(BlastMail.parseTime("2025-02-07T09:00:00+07:00"), iso.date(from: "2025-02-07T02:00:00Z"))
+        XCTAssertNil(BlastMail.parseTime("besok pagi"))
+        XCTAssertNil(BlastMail.parseTime("2025-02-07 09:00 CET"))
+    }
+
+    func testCreatePreviewScheduleAndStatusThroughTheCLI() throws {
+        let dir = try TestEnv.scratch(self)
+        let config = try TestEnv.writeConfig(dir: dir, user: "blast-prep", extra: """
+
+            [smtp]
+            url = "smtp://127.0.0.1:\(TestEnv.smtpPort)"
+            tls = "none"
+            from = "Contact Center DJPK <callcenter.djpk@kemenkeu.go.id>"
+
+            [blast]
+            unsubscribe_url = "https://cc.djpk.test/berhenti?e={email}&b={blast}"
+            """).path
+        let csv = dir.appendingPathComponent("pemda.csv")
+        try """
+            email,name,region
+            bpkad@kedirikab.go.id,Kepala BPKAD,Kabupaten Kediri
+            bpkad@sukoharjokab.go.id,Kepala BPKAD,Kabupaten Sukoharjo
+            bpkad@blitarkab.go.id,Kepala BPKAD,Kabupaten Blitar
+
+            """.write(to: csv, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try TestEnv.runSurel(["lists", "import", "pemda", csv.path, "--config", config]).status, 0)
+        XCTAssertEqual(try TestEnv.runSurel(["suppression", "add", "bpkad@blitarkab.go.id", "--config", config]).status, 0)
+        let template = dir.appendingPathComponent("undangan.txt")
+        try "Yth. {{name}} {{region}},\n\nKami mengundang Bapak/Ibu ke webinar TKD.\n".write(to: template, atomically: true, encoding: .utf8)
+
+        let create = try TestEnv.runSurel(["blast", "create", "--list", "pemda", "--subject", "Undangan webinar untuk {{region}}",
+                                           "--template", template.path, "--json", "--config", config])
+        XCTAssertEqual(create.status, 0, create.err)
+        let created = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(create.out.utf8)) as? [String: Any])
+        let id = try XCTUnwrap(created["id"] as? Int)
+        XCTAssertEqual(created["recipients"] as? Int, 2)
+        XCTAssertEqual(created["suppressed"] as? Int, 1)
+
+        let preview = try TestEnv.runSurel(["blast", "preview", String(id), "--recipient", "bpkad@sukoharjokab.go.id", "--config", config])
+        XCTAssertEqual(preview.status, 0, preview.err)
+        let mail = try MIMEParser.parse(Data(preview.out.utf8))
+        XCTAssertEqual(mail.subject, "Undangan webinar untuk Kabupaten Sukoharjo")
+        XCTAssertTrue(mail.text.contains("Yth. Kepala BPKAD Kabupaten Sukoharjo,"), mail.text)
+        XCTAssertEqual(mail.header("Precedence"), "bulk")
+        XCTAssertEqual(mail.header("Auto-Submitted"), "auto-generated")
+        let unsubscribe = try XCTUnwrap(mail.header("List-Unsubscribe"))
+        XCTAssertTrue(unsubscribe.contains("mailto:callcenter.djpk@kemenkeu.go.id"), unsubscribe)
+        XCTAssertTrue(unsubscribe.contains("https://cc.djpk.test/berhenti?e=bpkad@sukoharjokab.go.id&b=\(id)"), unsubscribe)
+        XCTAssertEqual(mail.header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click")
+        XCTAssertNotEqual(try TestEnv.runSurel(["blast", "preview", String(id), "--recipient", "bpkad@blitarkab.go.id",
+                                                "--config", config]).status, 0, "a suppressed address is not a recipient")
+
+        func status() throws -> [String: Any] {
+            let r = try TestEnv.runSurel(["blast", "status", String(id), "--json", "--config", config])
+            XCTAssertEqual(r.status, 0, r.err)
+            return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        }
+        var s = try status()
+        XCTAssertEqual(s["status"] as? String, "draft")
+        XCTAssertEqual(s["pending"] as? Int, 2)
+        for key in ["sent", "failed", "bounced", "pending"] { XCTAssertNotNil(s[key], "status JSON lacks \(key)") }
+        XCTAssertNotEqual(try TestEnv.runSurel(["blast", "resume", String(id), "--config", config]).status, 0, "a draft is not paused")
+        XCTAssertEqual(try TestEnv.runSurel(["blast", "schedule", String(id), "--at", "2030-02-07 09:00 WIT", "--config", config]).status, 0)
+        s = try status()
+        XCTAssertEqual(s["status"] as? String, "scheduled")
+        XCTAssertEqual(s["scheduled_at"] as? String, "2030-02-07T00:00:00Z")
+        XCTAssertEqual(try TestEnv.runSurel(["blast", "pause", String(id), "--config", config]).status, 0)
+        XCTAssertEqual(try status()["status"] as? String, "paused")
+        XCTAssertEqual(try TestEnv.runSurel(["blast", "resume", String(id), "--config", config]).status, 0)
+        XCTAssertEqual(try TestEnv.runSurel(["blast", "cancel", String(id), "--config", config]).status, 0)
+        XCTAssertEqual(try status()["status"] as? String, "cancelled")
+        XCTAssertNotEqual(try TestEnv.runSurel(["blast", "schedule", String(id), "--at", "2030-02-07 09:00 WIB", "--config", config]).status, 0)
+        XCTAssertTrue(try TestEnv.runSurel(["blast", "list", "--config", config]).out.contains("cancelled  pemda"))
+    }
+}
