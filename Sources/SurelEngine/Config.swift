@@ -40,6 +40,8 @@ public struct SurelConfig: Sendable {
     public var sla = SLASettings()
     /// One-click unsubscribe address of blasts (`{email}` and `{blast}` filled in); nil: mailto only.
     public var blastUnsubscribeURL: String?
+    /// Blast mails per second (`[blast] rate = "10/s"` or `"600/min"`); nil: no limit.
+    public var blastRate: Double?
 
     public struct SLASettings: Sendable {
         /// The supervisor is reminded this long before a deadline.
@@ -176,7 +178,7 @@ struct ConfigReader {
         "outbox": ["templates", "automatic_per_hour", "retry", "retry_every", "give_up_after", "ticket_url"],
         "agent": ["name"],
         "sla": ["reminder_before", "service_hours", "calendar"],
-        "blast": ["unsubscribe_url"],
+        "blast": ["unsubscribe_url", "rate"],
         "units": [],   // one sub-table per Layer 2 unit, checked in readUnits
     ]
 
@@ -298,6 +300,15 @@ struct ConfigReader {
         config.outbox = outbox
         config.agentName = string("agent", "name")
         config.sla = sla
+        if let r = string("blast", "rate") {
+            let parts = r.replacingOccurrences(of: " ", with: "").split(separator: "/")
+            if parts.count == 2, let n = Double(parts[0]), n > 0, ["s", "min"].contains(parts[1]) {
+                config.blastRate = parts[1] == "s" ? n : n / 60
+            } else {
+                problems.append(ConfigProblem(line: lines.line("blast.rate"), message: "rate must look like \"10/s\" or \"600/min\""))
+                return nil
+            }
+        }
         if let u = string("blast", "unsubscribe_url") {
             if u.hasPrefix("https://") { config.blastUnsubscribeURL = u }
             else { problems.append(ConfigProblem(line: lines.line("blast.unsubscribe_url"), message: "unsubscribe_url must be an https:// address")); return nil }

@@ -66,6 +66,39 @@ public final class Daemon {
         self.config = config; self.logger = logger; self.stop = stop; self.notifier = notifier
     }
 
+    /// Blasts run on their own thread and SMTP connection, so a long blast never holds up the mailbox: due ones
+    /// are started every few seconds, recipients left in flight by a crash are queued again first.
+    func startBlastThread(database: SurelDatabase, once: Bool) throws -> DispatchSemaphore? {
+        guard let smtp = config.smtp else { return nil }
+        let recovered = try database.recoverBlastSends()
+        if recovered > 0 {
+            logger.warning("blast recipients interrupted while sending are queued again (may receive it twice)",
+                           metadata: ["count": "\(recovered)"])
+        }
+        let sender = try BlastSender(database: database, config: config,
+                                     sender: CurlSMTPSender(endpoint: smtp.endpoint), logger: logger)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in
+            defer { done.signal() }
+            repeat {
+                do {
+                    for id in try database.dueBlasts(now: Date()) where !(stop.isSet && !once) {
+                        let r = try sender.run(id, shouldStop: { self.stop.isSet && !once })
+                        logger.info("blast round", metadata: ["blast": "\(id)", "sent": "\(r.sent)", "deferred": "\(r.deferred)",
+                                                             "failed": "\(r.failed)", "ended": "\(r.ended)"])
+                    }
+                } catch {
+                    logger.error("blast: error", metadata: ["error": "\(error)"])
+                }
+                if once { return }
+                stop.sleep(5)
+            } while !stop.isSet
+        }
+        thread.name = "surel-blast"
+        thread.start()
+        return done
+    }
+
     /// Runs cycles until stopped (or one cycle with `once`). Returns the process exit code.
     public func run(once: Bool) throws -> Int32 {
         let database = try SurelDatabase(path: config.store.path)
@@ -95,6 +128,7 @@ public final class Daemon {
                                     config: config, templates: templates, logger: logger)
         let ingestor = Ingestor(config: config, database: database, attachments: attachments, source: source,
                                 classifiers: classifiers, acknowledger: acknowledger, logger: logger)
+        let blasts = try startBlastThread(database: database, once: once)
         let recovered = try database.recoverInterruptedSends()
         if recovered > 0 {
             logger.warning("mail interrupted while sending is queued again (may arrive twice)",
@@ -153,6 +187,10 @@ public final class Daemon {
             }
         }
         notifier.stopping()
+        if let blasts {
+            stop.set()   // --once: the blast thread sends what is due, then ends with the daemon
+            blasts.wait()
+        }
         logger.info("surel stopped")
         return exitCode
     }

@@ -139,3 +139,131 @@ extension SurelDatabase {
         }
     }
 }
+
+// MARK: sending
+
+extension SurelDatabase {
+    /// Blasts whose time has come (scheduled and due) or that were sending when the daemon stopped.
+    public func dueBlasts(now: Date) throws -> [Int64] {
+        try writer.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT id FROM blast WHERE status = 'sending' OR (status = 'scheduled' AND scheduledAt <= ?) ORDER BY id
+                """, arguments: [now])
+        }
+    }
+
+    /// scheduled/draft -> sending (a foreground `blast send` may start a draft).
+    public func startBlast(_ id: Int64, at now: Date) throws {
+        try writer.write { db in
+            try db.execute(sql: """
+                UPDATE blast SET status = 'sending', startedAt = coalesce(startedAt, ?)
+                WHERE id = ? AND status IN ('draft', 'scheduled', 'sending')
+                """, arguments: [now, id])
+            guard db.changesCount == 1 else {
+                let s = try String.fetchOne(db, sql: "SELECT status FROM blast WHERE id = ?", arguments: [id])
+                throw s == nil ? BlastError.noSuchBlast(id) : BlastError.cannot("blast \(id) is \(s!): it does not send")
+            }
+        }
+    }
+
+    /// Recipients left `sending` by a crash go back to `pending`, marked as possibly sent twice. Returns how many.
+    @discardableResult
+    public func recoverBlastSends() throws -> Int {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE blastRecipient SET state = 'pending', possiblyDuplicated = 1 WHERE state = 'sending'")
+            return db.changesCount
+        }
+    }
+
+    /// The next recipients to try: pending ones, and deferred ones whose time has come.
+    public func nextBlastRecipients(_ id: Int64, now: Date, limit: Int) throws -> [BlastRecipient] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM blastRecipient WHERE blastID = ?
+                  AND (state = 'pending' OR (state = 'deferred' AND nextAttemptAt <= ?)) ORDER BY id LIMIT ?
+                """, arguments: [id, now, limit]).map { r in
+                BlastRecipient(id: r["id"], email: r["email"], name: r["name"],
+                               fields: (try? JSONDecoder().decode([String: String].self, from: Data((r["fields"] as String).utf8))) ?? [:],
+                               state: r["state"], messageID: r["messageID"], attempts: r["attempts"],
+                               lastError: r["lastError"], possiblyDuplicated: r["possiblyDuplicated"])
+            }
+        }
+    }
+
+    /// Claims a recipient for sending with the Message-ID its mail will carry (committed before the SMTP dialogue);
+    /// false when it is no longer pending/deferred.
+    public func claimBlastRecipient(_ rowID: Int64, messageID: String) throws -> Bool {
+        try writer.write { db in
+            try db.execute(sql: """
+                UPDATE blastRecipient SET state = 'sending', attempts = attempts + 1, messageID = ?
+                WHERE id = ? AND state IN ('pending', 'deferred')
+                """, arguments: [messageID, rowID])
+            return db.changesCount == 1
+        }
+    }
+
+    public func finishBlastRecipient(_ rowID: Int64, state: String, error: String? = nil, next: Date? = nil, at now: Date) throws {
+        try writer.write { db in
+            try db.execute(sql: """
+                UPDATE blastRecipient SET state = ?, lastError = ?, nextAttemptAt = ?,
+                  sentAt = CASE WHEN ? = 'sent' THEN ? ELSE sentAt END WHERE id = ?
+                """, arguments: [state, error, next, state, now, rowID])
+        }
+    }
+
+    /// The blast's status now (pause and cancel are staff's, checked between recipients).
+    public func blastStatus(_ id: Int64) throws -> BlastStatus? {
+        try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT status FROM blast WHERE id = ?", arguments: [id]).flatMap(BlastStatus.init(rawValue:))
+        }
+    }
+
+    /// Marks a sending blast done when no recipient is left to try; true when it did.
+    public func finishBlastIfDone(_ id: Int64, at now: Date) throws -> Bool {
+        try writer.write { db in
+            let open = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM blastRecipient WHERE blastID = ? AND state IN ('pending', 'deferred', 'sending')
+                """, arguments: [id]) ?? 0
+            guard open == 0 else { return false }
+            try db.execute(sql: "UPDATE blast SET status = 'done', finishedAt = ? WHERE id = ? AND status = 'sending'",
+                           arguments: [now, id])
+            return db.changesCount == 1
+        }
+    }
+}
+
+// MARK: bounces
+
+extension SurelDatabase {
+    /// A bounce that returns a blast mail: found by the returned Message-ID, else by the failed recipient among the
+    /// blasts' recipients. A hard bounce (5.x.x, or no status) marks the recipient bounced and suppresses the address
+    /// for every later blast; a soft one (4.x.x) is counted. Runs in the bounce's own store transaction.
+    static func matchBlastBounce(_ b: DeliveryStatusSummary, at now: Date, _ db: Database) throws {
+        var rowID: Int64?
+        if let id = b.originalMessageID {
+            rowID = try Int64.fetchOne(db, sql: "SELECT id FROM blastRecipient WHERE messageID = ?", arguments: [id])
+        }
+        if rowID == nil, let rcpt = b.recipient?.lowercased() {
+            rowID = try Int64.fetchOne(db, sql: """
+                SELECT id FROM blastRecipient WHERE email = ? AND state = 'sent' ORDER BY sentAt DESC LIMIT 1
+                """, arguments: [rcpt])
+        }
+        guard let rowID else { return }
+        let soft = b.status?.hasPrefix("4") == true
+        let reason = ([b.status, b.diagnostic].compactMap { $0 }.joined(separator: " ")).nonEmptyOr("bounced")
+        if soft {
+            try db.execute(sql: "UPDATE blastRecipient SET softBounces = softBounces + 1, lastError = ? WHERE id = ?",
+                           arguments: [reason, rowID])
+            return
+        }
+        try db.execute(sql: "UPDATE blastRecipient SET state = 'bounced', lastError = ? WHERE id = ?", arguments: [reason, rowID])
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO suppression(email, reason, source, createdAt)
+            SELECT email, ?, 'hard-bounce', ? FROM blastRecipient WHERE id = ?
+            """, arguments: [reason, now, rowID])
+    }
+}
+
+extension String {
+    func nonEmptyOr(_ fallback: String) -> String { isEmpty ? fallback : self }
+}

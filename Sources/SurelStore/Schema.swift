@@ -230,6 +230,11 @@ enum Schema {
             }
             try db.create(index: "blastRecipient_state", on: "blastRecipient", columns: ["blastID", "state"])
         }
+        m.registerMigration("v8-blast-bounces") { db in
+            try db.alter(table: "blastRecipient") { t in
+                t.add(column: "softBounces", .integer).notNull().defaults(to: 0)
+            }
+        }
         return m
     }
 }

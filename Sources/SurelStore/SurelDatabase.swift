@@ -76,6 +76,7 @@ public final class SurelDatabase: @unchecked Sendable {
             } else {
                 try row.insert(db)
             }
+            if incoming.kind == .bounce, let b = incoming.bounce { try Self.matchBlastBounce(b, at: incoming.receivedAt, db) }
             if let cursor, let uid = incoming.uid {
                 try db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO pendingServerAction(messageRowID, mailbox, uidValidity, uid) VALUES (?, ?, ?, ?)

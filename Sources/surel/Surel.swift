@@ -469,7 +469,7 @@ struct BlastCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "blast", abstract: "E-mail blasts to a recipient list.",
         subcommands: [Create.self, Preview.self, Test.self, Schedule.self, Pause.self, Resume.self, Cancel.self,
-                      Status.self, All.self])
+                      Send.self, Status.self, Failures.self, All.self])
 
     static func time(_ text: String) throws -> Date {
         guard let d = BlastMail.parseTime(text) else {
@@ -611,6 +611,29 @@ struct BlastCommand: ParsableCommand {
         }
     }
 
+    struct Send: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send a blast now, in the foreground, until every recipient is settled (or it is paused/cancelled).")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "Blast id.") var id: Int64
+
+        func run() throws {
+            let config = try options.load(needsMailbox: false)
+            guard let smtp = config.smtp else { throw ValidationError("no [smtp] section") }
+            KeyValueLogHandler.bootstrap(level: config.logLevel)
+            let db = try SurelDatabase(path: config.store.path)
+            let sender = try BlastSender(database: db, config: config, sender: CurlSMTPSender(endpoint: smtp.endpoint),
+                                         logger: Logger(label: "surel"))
+            let start = Date()
+            do {
+                let r = try sender.run(id)
+                let secs = Date().timeIntervalSince(start)
+                print(String(format: "blast %lld: %d terkirim, %d ditunda, %d gagal dalam %.1f s (%.0f/s); %@", id, r.sent,
+                             r.deferred, r.failed, secs, Double(r.sent) / max(secs, 0.001), r.ended))
+            } catch let e as BlastError { throw ValidationError(e.description) }
+        }
+    }
+
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A blast's recipients by state.")
         @OptionGroup var options: ConfigOption
@@ -623,6 +646,26 @@ struct BlastCommand: ParsableCommand {
             if json { printJSON(s); return }
             print("blast \(id) [\(b.status.rawValue)] daftar \(b.listName): terkirim \(s.sent), tertunda \(s.pending), "
                   + "gagal \(s.failed), terpental \(s.bounced), ditunda \(s.deferred)")
+        }
+    }
+
+    struct Failures: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The recipients a blast did not reach (failed, bounced, still deferred) as CSV with the reasons.")
+        @OptionGroup var options: ConfigOption
+        @Argument(help: "Blast id.") var id: Int64
+
+        func run() throws {
+            let db = try options.database()
+            _ = try BlastCommand.load(db, id)
+            func field(_ s: String) -> String {
+                s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+            }
+            var out = "email,state,attempts,reason\n"
+            for r in try db.blastRecipients(id) where ["failed", "bounced", "deferred"].contains(r.state) {
+                out += [r.email, r.state, String(r.attempts), r.lastError ?? ""].map(field).joined(separator: ",") + "\n"
+            }
+            FileHandle.standardOutput.write(Data(out.utf8))
         }
     }
 

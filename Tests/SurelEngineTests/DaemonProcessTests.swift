@@ -79,10 +79,12 @@ final class DaemonProcessTests: XCTestCase {
         let dir = try TestEnv.scratch(self)
         let config = try TestEnv.writeConfig(dir: dir, user: user)
         let dbPath = dir.path + "/store/surel.sqlite"
+        // The classifier is trained beforehand, so the daemon starts storing at once.
+        XCTAssertEqual(try TestEnv.runSurel(["classify", "train", "--config", config.path]).status, 0)
 
         // Whatever happens below, Dovecot runs again afterwards (other tests need it).
         var stopped = false
-        defer { if stopped || !TestEnv.portOpen(TestEnv.imapPort) { try? TestEnv.mailservers("start") } }
+        defer { if stopped || !TestEnv.portOpen(TestEnv.imapPort) { try? TestEnv.mailservers("start", "dovecot") } }
 
         let daemon = try DaemonProcess(["run", "--config", config.path], dir: dir, name: "outage", test: self)
         // Mid-cycle: the daemon has started storing (at least ~150 ms after start).
@@ -91,14 +93,14 @@ final class DaemonProcessTests: XCTestCase {
                       "the daemon stored nothing in 30 s: \(daemon.log())")
         stopped = true
         let stopBegan = Date()
-        try TestEnv.mailservers("stop")
+        try TestEnv.mailservers("stop", "dovecot")
         let stopTook = Date().timeIntervalSince(stopBegan)
         let atStop = try Self.count(dbPath, "SELECT COUNT(*) FROM message")
         XCTAssertLessThan(atStop, n, "everything was stored before Dovecot stopped (test-mailservers stop took "
                           + "\(String(format: "%.1f", stopTook)) s): the outage was not mid-cycle")
         sleep(2)
         XCTAssertTrue(daemon.isRunning, "the daemon died while Dovecot was down: \(daemon.log())")
-        try TestEnv.mailservers("start")
+        try TestEnv.mailservers("start", "dovecot")
         stopped = false
 
         XCTAssertTrue(Self.waitUntil(timeout: 60) { ((try? Self.count(dbPath, "SELECT COUNT(*) FROM message")) ?? 0) >= n },

@@ -1,0 +1,158 @@
+// Sending blasts through the real servers (Postfix -> LMTP -> Dovecot): every recipient gets exactly one
+// personalized mail, the configured pace is held, and a pause in the middle loses and repeats no one.
+import Foundation
+import XCTest
+@testable import SurelMail
+@testable import SurelStore
+
+final class BlastSendTests: XCTestCase {
+    func inboxCount(_ user: String) -> [ParsedMessage] {
+        let source = CurlIMAPSource(endpoint: TestEnv.endpoint(user: user))
+        guard let status = try? source.status(),
+              let uids = try? source.uids(above: 0, uidValidity: status.uidValidity) else { return [] }
+        return uids.compactMap { try? source.fetch(uid: $0, uidValidity: status.uidValidity).flatMap { try? MIMEParser.parse($0) } }
+    }
+
+    /// A list of `n` fresh Dovecot users, a blast to it; returns (config path, blast id, addresses).
+    func prepare(_ n: Int, rate: String?) throws -> (String, Int, [String]) {
+        guard TestEnv.portOpen(TestEnv.smtpPort) else {
+            if TestEnv.env["CI"] == "true" { XCTFail("Postfix is not running") }
+            throw XCTSkip("Postfix is not running on \(TestEnv.smtpPort)")
+        }
+        let dir = try TestEnv.scratch(self)
+        let config = try TestEnv.writeConfig(dir: dir, user: "blast-send", extra: """
+
+            [smtp]
+            url = "smtp://127.0.0.1:\(TestEnv.smtpPort)"
+            tls = "none"
+            from = "Contact Center DJPK <callcenter.djpk@kemenkeu.go.id>"
+            \(rate.map { "\n[blast]\nrate = \"\($0)\"" } ?? "")
+            """).path
+        let tag = TestEnv.freshUser("pemda")
+        let addresses = (1...n).map { "\(tag)-\($0)@example.test" }
+        let csv = dir.appendingPathComponent("list.csv")
+        try ("email,name,nomor\n" + addresses.enumerated().map { "\($1),Kepala Daerah \($0 + 1),\($0 + 1)" }.joined(separator: "\n") + "\n")
+            .write(to: csv, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try TestEnv.runSurel(["lists", "import", "l", csv.path, "--config", config]).status, 0)
+        let template = dir.appendingPathComponent("t.txt")
+        try "Yth. {{name}},\nNomor urut Anda {{nomor}}.\n".write(to: template, atomically: true, encoding: .utf8)
+        let create = try TestEnv.runSurel(["blast", "create", "--list", "l", "--subject", "Pengumuman untuk {{name}}",
+                                           "--template", template.path, "--json", "--config", config])
+        let id = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(create.out.utf8)) as? [String: Any])?["id"] as? Int)
+        return (config, id, addresses)
+    }
+
+    func status(_ config: String, _ id: Int) throws -> [String: Any] {
+        let r = try TestEnv.runSurel(["blast", "status", String(id), "--json", "--config", config])
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+    }
+
+    func testTwoHundredRecipientsEachGetTheirOwnMailOnce() throws {
+        try TestEnv.requireServers()
+        let (config, id, addresses) = try prepare(200, rate: nil)
+        let send = try TestEnv.runSurel(["blast", "send", String(id), "--config", config])
+        XCTAssertEqual(send.status, 0, send.err)
+        XCTAssertTrue(send.out.contains("200 terkirim"), send.out)
+        let s = try status(config, id)
+        XCTAssertEqual(s["sent"] as? Int, 200)
+        XCTAssertEqual(s["pending"] as? Int, 0)
+        XCTAssertEqual(s["status"] as? String, "done")
+        for (i, a) in addresses.enumerated() {
+            let got = TestEnv.poll({ self.inboxCount(a) }, until: { !$0.isEmpty })
+            XCTAssertEqual(got.count, 1, "\(a) received \(got.count)")
+            guard let m = got.first else { continue }
+            XCTAssertEqual(m.subject, "Pengumuman untuk Kepala Daerah \(i + 1)")
+            XCTAssertTrue(m.text.contains("Nomor urut Anda \(i + 1)."), m.text)
+            XCTAssertEqual(m.header("Precedence"), "bulk")
+        }
+    }
+
+    func testThePaceIsHeldAndAPauseLosesAndRepeatsNoOne() throws {
+        try TestEnv.requireServers()
+        let (config, id, addresses) = try prepare(40, rate: "20/s")
+        // Send in the background, pause after a moment.
+        let p = Process()
+        p.executableURL = TestEnv.surelBinary
+        p.arguments = ["blast", "send", String(id), "--config", config]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        usleep(700_000)
+        XCTAssertEqual(try TestEnv.runSurel(["blast", "pause", String(id), "--config", config]).status, 0)
+        p.waitUntilExit()
+        var s = try status(config, id)
+        let sentBefore = try XCTUnwrap(s["sent"] as? Int)
+        XCTAssertGreaterThan(sentBefore, 0)
+        XCTAssertLessThan(sentBefore, 40, "the pause stopped it midway")
+        XCTAssertEqual(s["status"] as? String, "paused")
+        XCTAssertEqual(try TestEnv.runSurel(["blast", "resume", String(id), "--config", config]).status, 0)
+        XCTAssertEqual(try TestEnv.runSurel(["blast", "send", String(id), "--config", config]).status, 0)
+        s = try status(config, id)
+        XCTAssertEqual(s["sent"] as? Int, 40)
+        for a in addresses {
+            XCTAssertEqual(TestEnv.poll({ self.inboxCount(a) }, until: { !$0.isEmpty }).count, 1, "\(a): exactly once")
+        }
+        // The pace: 20 per second, measured between consecutive sends of the second run (no pause inside it).
+        let dbPath = (config as NSString).deletingLastPathComponent + "/store/surel.sqlite"
+        let db = try SurelDatabase(path: dbPath)
+        let times = try db.writer.read { db in
+            try Date.fetchAll(db, sql: "SELECT sentAt FROM blastRecipient WHERE blastID = ? ORDER BY sentAt", arguments: [id])
+        }.suffix(40 - sentBefore)
+        XCTAssertGreaterThanOrEqual(times.count, 10, "enough sends after the pause to measure the pace")
+        let span = try XCTUnwrap(times.last).timeIntervalSince(try XCTUnwrap(times.first))
+        let rate = Double(times.count - 1) / span
+        XCTAssertEqual(rate, 20, accuracy: 2, "held within 10%: \(rate)/s over \(times.count) mails")
+    }
+
+    /// A hard bounce returned into the call-center mailbox (a real DSN from Postfix) is matched to its recipient by
+    /// Message-ID, marks it bounced, and suppresses the address for the next blast.
+    func testAHardBounceIsMatchedAndSuppressesTheAddress() throws {
+        try TestEnv.requireServers()
+        guard TestEnv.portOpen(TestEnv.smtpPort) else {
+            if TestEnv.env["CI"] == "true" { XCTFail("Postfix is not running") }
+            throw XCTSkip("Postfix is not running")
+        }
+        let dir = try TestEnv.scratch(self)
+        // The call-center mailbox is the blasts' sender: Postfix returns the bounce there.
+        let callcenter = TestEnv.freshUser("cc") + "@example.test"
+        let config = try TestEnv.writeConfig(dir: dir, user: callcenter, extra: """
+
+            [smtp]
+            url = "smtp://127.0.0.1:\(TestEnv.smtpPort)"
+            tls = "none"
+            from = "Contact Center DJPK <\(callcenter)>"
+            """).path
+        let good = TestEnv.freshUser("ada") + "@example.test"
+        let gone = TestEnv.freshUser("hilang") + "@bounce.surel.test"
+        let csv = dir.appendingPathComponent("l.csv")
+        try "email,name\n\(good),Ada\n\(gone),Hilang\n".write(to: csv, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try TestEnv.runSurel(["lists", "import", "l", csv.path, "--config", config]).status, 0)
+        let template = dir.appendingPathComponent("t.txt")
+        try "Pengumuman.\n".write(to: template, atomically: true, encoding: .utf8)
+        func create() throws -> [String: Any] {
+            let r = try TestEnv.runSurel(["blast", "create", "--list", "l", "--subject", "Pengumuman", "--template",
+                                          template.path, "--json", "--config", config])
+            XCTAssertEqual(r.status, 0, r.err)
+            return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        }
+        let id = try XCTUnwrap(try create()["id"] as? Int)
+        XCTAssertEqual(try TestEnv.runSurel(["blast", "send", String(id), "--config", config]).status, 0)
+        XCTAssertEqual(try status(config, id)["sent"] as? Int, 2, "Postfix accepted both; one bounces later")
+        XCTAssertFalse(TestEnv.poll({ self.inboxCount(callcenter) }, until: { !$0.isEmpty }).isEmpty, "the DSN arrived")
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+        let s = try status(config, id)
+        XCTAssertEqual(s["bounced"] as? Int, 1)
+        XCTAssertEqual(s["sent"] as? Int, 1)
+        XCTAssertTrue(try TestEnv.runSurel(["suppression", "list", "--config", config]).out.contains("\(gone)  hard-bounce"))
+        let tickets = try TestEnv.runSurel(["tickets", "list", "--json", "--config", config])
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(tickets.out.utf8)) as? [Any])?.count, 0,
+                       "a bounce opens no ticket")
+        let failures = try TestEnv.runSurel(["blast", "failures", String(id), "--config", config])
+        XCTAssertEqual(failures.status, 0, failures.err)
+        XCTAssertTrue(failures.out.hasPrefix("email,state,attempts,reason\n"), failures.out)
+        XCTAssertTrue(failures.out.contains("\(gone),bounced,1,"), failures.out)
+        XCTAssertFalse(failures.out.contains(good), failures.out)
+        // The next blast to the same list leaves the bounced address out.
+        XCTAssertEqual(try create()["suppressed"] as? Int, 1)
+    }
+}
