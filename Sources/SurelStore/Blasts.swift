@@ -114,6 +114,14 @@ extension SurelDatabase {
         }
     }
 
+    /// Recipients that may have received the mail twice (in flight at a crash).
+    public func blastPossiblyDuplicated(_ id: Int64) throws -> Int {
+        try writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM blastRecipient WHERE blastID = ? AND possiblyDuplicated = 1",
+                             arguments: [id]) ?? 0
+        }
+    }
+
     /// Recipients by state, e.g. ["pending": 540, "sent": 10].
     public func blastCounts(_ id: Int64) throws -> [String: Int] {
         try writer.read { db in

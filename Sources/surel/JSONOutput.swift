@@ -213,11 +213,14 @@ struct BlastStatusJSON: ExplicitNullsEncodable {
     var pending: Int
     var deferred: Int
     var sending: Int
+    /// Recipients that were in flight at a crash and may have received it twice.
+    var possibly_duplicated: Int
 
-    init(_ b: Blast, counts: [String: Int]) {
+    init(_ b: Blast, counts: [String: Int], possiblyDuplicated: Int = 0) {
         id = b.id; status = b.status.rawValue; list = b.listName; scheduled_at = b.scheduledAt.map(Format.iso)
         sent = counts["sent"] ?? 0; failed = counts["failed"] ?? 0; bounced = counts["bounced"] ?? 0
         pending = counts["pending"] ?? 0; deferred = counts["deferred"] ?? 0; sending = counts["sending"] ?? 0
         total = counts.values.reduce(0, +)
+        possibly_duplicated = possiblyDuplicated
     }
 }

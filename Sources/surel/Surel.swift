@@ -642,10 +642,11 @@ struct BlastCommand: ParsableCommand {
         func run() throws {
             let db = try options.database()
             let b = try BlastCommand.load(db, id)
-            let s = BlastStatusJSON(b, counts: try db.blastCounts(id))
+            let s = BlastStatusJSON(b, counts: try db.blastCounts(id), possiblyDuplicated: try db.blastPossiblyDuplicated(id))
             if json { printJSON(s); return }
             print("blast \(id) [\(b.status.rawValue)] daftar \(b.listName): terkirim \(s.sent), tertunda \(s.pending), "
-                  + "gagal \(s.failed), terpental \(s.bounced), ditunda \(s.deferred)")
+                  + "gagal \(s.failed), terpental \(s.bounced), ditunda \(s.deferred)"
+                  + (s.possibly_duplicated > 0 ? ", mungkin terkirim dua kali \(s.possibly_duplicated)" : ""))
         }
     }
 

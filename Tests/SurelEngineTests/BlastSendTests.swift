@@ -155,4 +155,39 @@ final class BlastSendTests: XCTestCase {
         // The next blast to the same list leaves the bounced address out.
         XCTAssertEqual(try create()["suppressed"] as? Int, 1)
     }
+
+    /// Line 4 of issue 5: `kill -9` of the daemon in the middle of a blast, several times at different moments, then
+    /// a restart: every recipient gets the mail; only those in flight at a kill may get it twice, and the status
+    /// counts them as possibly duplicated.
+    func testKillMinus9MidBlastLosesNoRecipient() throws {
+        try TestEnv.requireServers()
+        let (config, id, addresses) = try prepare(150, rate: "60/s")
+        XCTAssertEqual(try TestEnv.runSurel(["classify", "train", "--config", config]).status, 0)
+        XCTAssertEqual(try TestEnv.runSurel(["blast", "schedule", String(id), "--at", "2025-01-01T00:00:00Z",
+                                             "--config", config]).status, 0)
+        let dir = URL(fileURLWithPath: (config as NSString).deletingLastPathComponent)
+        var sentAtKills: [Int] = []
+        for round in 0..<4 {
+            let daemon = try DaemonProcess(["run", "--config", config], dir: dir, name: "blast-kill-\(round)", test: self)
+            usleep(UInt32.random(in: 500_000...1_100_000))
+            daemon.kill(SIGKILL)
+            XCTAssertTrue(daemon.wait(timeout: 10))
+            sentAtKills.append(try status(config, id)["sent"] as? Int ?? -1)
+        }
+        print("blast kill -9: sent after each kill \(sentAtKills)")
+        XCTAssertTrue(sentAtKills.contains { $0 > 0 && $0 < 150 }, "a kill landed mid-blast: \(sentAtKills)")
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+        let s = try status(config, id)
+        XCTAssertEqual(s["sent"] as? Int, 150)
+        XCTAssertEqual(s["status"] as? String, "done")
+        var twice = 0
+        for a in addresses {
+            let n = TestEnv.poll({ self.inboxCount(a).count }, until: { $0 >= 1 })
+            XCTAssertGreaterThanOrEqual(n, 1, "\(a) got nothing")
+            XCTAssertLessThanOrEqual(n, 2, "\(a) got it \(n) times")
+            if n == 2 { twice += 1 }
+        }
+        XCTAssertLessThanOrEqual(twice, s["possibly_duplicated"] as? Int ?? 0,
+                                 "every double delivery is among those marked possibly duplicated")
+    }
 }
