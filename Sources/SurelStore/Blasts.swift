@@ -114,6 +114,14 @@ extension SurelDatabase {
         }
     }
 
+    /// Recipients sent since `since` (for the rate).
+    public func blastSentSince(_ id: Int64, since: Date) throws -> Int {
+        try writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM blastRecipient WHERE blastID = ? AND state = 'sent' AND sentAt > ?",
+                             arguments: [id, since]) ?? 0
+        }
+    }
+
     /// Recipients that may have received the mail twice (in flight at a crash).
     public func blastPossiblyDuplicated(_ id: Int64) throws -> Int {
         try writer.read { db in

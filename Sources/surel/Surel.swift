@@ -641,12 +641,32 @@ struct BlastCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
             let db = try options.database()
-            let b = try BlastCommand.load(db, id)
-            let s = BlastStatusJSON(b, counts: try db.blastCounts(id), possiblyDuplicated: try db.blastPossiblyDuplicated(id))
+            func snapshot() throws -> (Blast, BlastStatusJSON) {
+                let b = try BlastCommand.load(db, id)
+                let now = Date()
+                return (b, BlastStatusJSON(b, counts: try db.blastCounts(id), possiblyDuplicated: try db.blastPossiblyDuplicated(id),
+                                           sentLastMinute: try db.blastSentSince(id, since: now.addingTimeInterval(-60)), now: now))
+            }
+            var (current, s) = try snapshot()
             if json { printJSON(s); return }
-            print("blast \(id) [\(b.status.rawValue)] daftar \(b.listName): terkirim \(s.sent), tertunda \(s.pending), "
+            print("blast \(id) [\(current.status.rawValue)] daftar \(current.listName): terkirim \(s.sent), tertunda \(s.pending), "
                   + "gagal \(s.failed), terpental \(s.bounced), ditunda \(s.deferred)"
-                  + (s.possibly_duplicated > 0 ? ", mungkin terkirim dua kali \(s.possibly_duplicated)" : ""))
+                  + (s.possibly_duplicated > 0 ? ", mungkin terkirim dua kali \(s.possibly_duplicated)" : "")
+                  + (s.rate_per_second > 0 ? String(format: ", %.1f/detik", s.rate_per_second) : "")
+                  + (s.estimated_finish.map { ", perkiraan selesai \($0)" } ?? ""))
+            // On a terminal, a live progress bar while it sends (Ctrl-C leaves it; the blast goes on).
+            guard isatty(STDOUT_FILENO) == 1 else { return }
+            while current.status == .sending {
+                let done = s.sent + s.failed + s.bounced
+                let width = 30, filled = s.total == 0 ? 0 : width * done / s.total
+                let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                print(String(format: "\r[%@] %3d%%  %d/%d  %.1f/detik ", bar, s.total == 0 ? 0 : 100 * done / s.total, done,
+                             s.total, s.rate_per_second), terminator: "")
+                fflush(stdout)
+                sleep(1)
+                (current, s) = try snapshot()
+            }
+            print("")
         }
     }
 

@@ -57,6 +57,7 @@ final class BlastSendTests: XCTestCase {
         XCTAssertEqual(s["sent"] as? Int, 200)
         XCTAssertEqual(s["pending"] as? Int, 0)
         XCTAssertEqual(s["status"] as? String, "done")
+        XCTAssertGreaterThan(s["rate_per_second"] as? Double ?? 0, 0, "sent within the last minute")
         for (i, a) in addresses.enumerated() {
             let got = TestEnv.poll({ self.inboxCount(a) }, until: { !$0.isEmpty })
             XCTAssertEqual(got.count, 1, "\(a) received \(got.count)")
