@@ -1,8 +1,8 @@
-// Sends a blast recipient by recipient at a configured pace, over one reused SMTP connection. Each recipient is
-// claimed (state `sending`, with the Message-ID its mail carries) in its own transaction before the SMTP dialogue
-// and settled after it, so a crash leaves at most the one in flight to be sent again (marked possibly duplicated at
-// the next start). Pause and cancel are seen between recipients.
-// Not yet: several connections at once and a per-domain cap (issue 5).
+// Sends a blast at a configured pace over one or more SMTP connections (`[blast] connections`), optionally capping
+// the mail to one recipient domain per minute (`[blast] per_domain`). Each recipient is claimed (state `sending`,
+// with the Message-ID its mail carries) in its own transaction before the SMTP dialogue and settled after it, so a
+// crash leaves at most the ones in flight to be sent again (marked possibly duplicated at the next start). Pause and
+// cancel are seen between recipients.
 import Foundation
 import Logging
 import SurelMail
@@ -14,71 +14,152 @@ public struct BlastRunReport: Sendable, Equatable {
     public var ended = ""
 }
 
+/// One mail per `interval` across all connections; `wait()` returns when the caller may send.
+final class Pacer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = Date()
+    let interval: TimeInterval
+    init(interval: TimeInterval) { self.interval = interval }
+    func wait() {
+        guard interval > 0 else { return }
+        lock.lock()
+        let at = max(next, Date())
+        next = at.addingTimeInterval(interval)
+        lock.unlock()
+        let wait = at.timeIntervalSinceNow
+        if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+    }
+}
+
+/// At most `perMinute` mails to one domain in any `window` (60 s); `wait(for:)` returns when the domain may get
+/// one more.
+final class DomainLimiter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sent: [String: [Date]] = [:]
+    let perMinute: Int?
+    let window: TimeInterval
+    init(perMinute: Int?, window: TimeInterval = 60) { self.perMinute = perMinute; self.window = window }
+    func wait(for email: String) {
+        guard let perMinute else { return }
+        let domain = String(email.split(separator: "@").last ?? "")
+        while true {
+            lock.lock()
+            let now = Date()
+            var times = (sent[domain] ?? []).filter { now.timeIntervalSince($0) < window }
+            if times.count < perMinute {
+                times.append(now)
+                sent[domain] = times
+                lock.unlock()
+                return
+            }
+            sent[domain] = times
+            let until = times[0].addingTimeInterval(window).timeIntervalSince(now)
+            lock.unlock()
+            Thread.sleep(forTimeInterval: max(0.05, until))
+        }
+    }
+}
+
 public final class BlastSender {
     let database: SurelDatabase
     let config: SurelConfig
     let smtp: SurelConfig.SMTP
-    let sender: MailSender
+    let makeSender: () -> MailSender
     let logger: Logger
     let now: () -> Date
-    /// Seconds between two mails (0: as fast as the server takes them).
-    let interval: TimeInterval
     let schedule: RetrySchedule
 
-    public init(database: SurelDatabase, config: SurelConfig, sender: MailSender, logger: Logger,
+    /// `makeSender` gives each connection its own client (one per thread).
+    public init(database: SurelDatabase, config: SurelConfig, makeSender: @escaping () -> MailSender, logger: Logger,
                 now: @escaping () -> Date = Date.init) throws {
         guard let smtp = config.smtp else { throw BlastError.cannot("no [smtp] section: blasts cannot be sent") }
-        self.database = database; self.config = config; self.smtp = smtp; self.sender = sender; self.logger = logger
-        self.now = now
-        interval = config.blastRate.map { 1 / $0 } ?? 0
+        self.database = database; self.config = config; self.smtp = smtp; self.makeSender = makeSender
+        self.logger = logger; self.now = now
         schedule = config.outbox.retry
     }
 
     /// Sends blast `id` until every recipient is settled, or it is paused or cancelled, or `shouldStop`.
     @discardableResult
-    public func run(_ id: Int64, shouldStop: () -> Bool = { false }) throws -> BlastRunReport {
-        var report = BlastRunReport()
+    public func run(_ id: Int64, shouldStop: @escaping () -> Bool = { false }) throws -> BlastRunReport {
         try database.startBlast(id, at: now())
         guard let blast = try database.blast(id) else { throw BlastError.noSuchBlast(id) }
         let attachments = try database.blastAttachments(id)
-        var nextSend = Date()
-        while true {
-            let batch = try database.nextBlastRecipients(id, now: now(), limit: 50)
-            if batch.isEmpty {
-                report.ended = try database.finishBlastIfDone(id, at: now()) ? "done" : "waiting"
-                return report
-            }
-            for r in batch {
-                if shouldStop() { report.ended = "stopped"; return report }
-                if let s = try database.blastStatus(id), s == .paused || s == .cancelled {
-                    report.ended = s.rawValue
-                    return report
-                }
-                // Hold the pace: one mail per interval, measured from the first.
-                let wait = nextSend.timeIntervalSinceNow
-                if wait > 0 { Thread.sleep(forTimeInterval: wait) }
-                nextSend = max(nextSend, Date().addingTimeInterval(-interval)).addingTimeInterval(interval)
-                let mail = try BlastMail.compose(blast, to: r, attachments: attachments, smtp: smtp,
-                                                 unsubscribeURL: config.blastUnsubscribeURL, date: now())
-                guard try database.claimBlastRecipient(r.id, messageID: mail.messageID) else { continue }
+        let pacer = Pacer(interval: config.blastRate.map { 1 / $0 } ?? 0)
+        let limiter = DomainLimiter(perMinute: config.blastPerDomainPerMinute)
+        let lock = NSLock()
+        var report = BlastRunReport()
+        var queue: [BlastRecipient] = []
+        var exhausted = false
+        var firstError: Error?
+
+        /// The next recipient to try, refilling from the store; nil when none is left or the run must end.
+        func next() -> BlastRecipient? {
+            lock.lock(); defer { lock.unlock() }
+            while report.ended.isEmpty {
+                if shouldStop() { report.ended = "stopped"; return nil }
+                if let s = try? database.blastStatus(id), s == .paused || s == .cancelled { report.ended = s.rawValue; return nil }
+                if !queue.isEmpty { return queue.removeFirst() }
+                if exhausted { return nil }
                 do {
-                    try sender.send(mail.raw, from: smtp.from.email, to: [r.email])
-                    try database.finishBlastRecipient(r.id, state: "sent", at: now())
-                    report.sent += 1
-                } catch let e as SendError {
-                    switch e {
-                    case .permanent:
-                        try database.finishBlastRecipient(r.id, state: "failed", error: e.description, at: now())
-                        report.failed += 1
-                    case .transient(let reason):
-                        let next = schedule.next(after: r.attempts + 1, created: blast.startedAt ?? blast.createdAt, now: now())
-                        try database.finishBlastRecipient(r.id, state: next == nil ? "failed" : "deferred",
-                                                          error: next == nil ? "gave up: \(reason)" : reason, next: next,
-                                                          at: now())
-                        if next == nil { report.failed += 1 } else { report.deferred += 1 }
+                    queue = try database.nextBlastRecipients(id, now: now(), limit: 200)
+                } catch {
+                    firstError = firstError ?? error
+                    return nil
+                }
+                if queue.isEmpty { exhausted = true; return nil }
+            }
+            return nil
+        }
+
+        func worker() {
+            let sender = makeSender()
+            while let r = next() {
+                limiter.wait(for: r.email)
+                pacer.wait()
+                do {
+                    let mail = try BlastMail.compose(blast, to: r, attachments: attachments, smtp: smtp,
+                                                     unsubscribeURL: config.blastUnsubscribeURL, date: now())
+                    guard try database.claimBlastRecipient(r.id, messageID: mail.messageID) else { continue }
+                    do {
+                        try sender.send(mail.raw, from: smtp.from.email, to: [r.email])
+                        try database.finishBlastRecipient(r.id, state: "sent", at: now())
+                        lock.lock(); report.sent += 1; lock.unlock()
+                    } catch let e as SendError {
+                        switch e {
+                        case .permanent:
+                            try database.finishBlastRecipient(r.id, state: "failed", error: e.description, at: now())
+                            lock.lock(); report.failed += 1; lock.unlock()
+                        case .transient(let reason):
+                            let next = schedule.next(after: r.attempts + 1, created: blast.startedAt ?? blast.createdAt,
+                                                     now: now())
+                            try database.finishBlastRecipient(r.id, state: next == nil ? "failed" : "deferred",
+                                                              error: next == nil ? "gave up: \(reason)" : reason, next: next,
+                                                              at: now())
+                            lock.lock()
+                            if next == nil { report.failed += 1 } else { report.deferred += 1 }
+                            lock.unlock()
+                        }
                     }
+                } catch {
+                    lock.lock(); firstError = firstError ?? error; report.ended = "error"; lock.unlock()
+                    return
                 }
             }
         }
+
+        let connections = max(1, config.blastConnections)
+        let group = DispatchGroup()
+        for n in 0..<connections {
+            group.enter()
+            let t = Thread { worker(); group.leave() }
+            t.name = "surel-blast-\(n)"
+            t.start()
+        }
+        group.wait()
+        if let firstError { throw firstError }
+        if report.ended.isEmpty {
+            report.ended = try database.finishBlastIfDone(id, at: now()) ? "done" : "waiting"
+        }
+        return report
     }
 }

@@ -42,6 +42,10 @@ public struct SurelConfig: Sendable {
     public var blastUnsubscribeURL: String?
     /// Blast mails per second (`[blast] rate = "10/s"` or `"600/min"`); nil: no limit.
     public var blastRate: Double?
+    /// SMTP connections a blast uses at once (`[blast] connections`, default 1).
+    public var blastConnections = 1
+    /// At most this many blast mails to one recipient domain per minute (`[blast] per_domain = "100/min"`).
+    public var blastPerDomainPerMinute: Int?
 
     public struct SLASettings: Sendable {
         /// The supervisor is reminded this long before a deadline.
@@ -178,7 +182,7 @@ struct ConfigReader {
         "outbox": ["templates", "automatic_per_hour", "retry", "retry_every", "give_up_after", "ticket_url"],
         "agent": ["name"],
         "sla": ["reminder_before", "service_hours", "calendar"],
-        "blast": ["unsubscribe_url", "rate"],
+        "blast": ["unsubscribe_url", "rate", "connections", "per_domain"],
         "units": [],   // one sub-table per Layer 2 unit, checked in readUnits
     ]
 
@@ -308,6 +312,21 @@ struct ConfigReader {
                 problems.append(ConfigProblem(line: lines.line("blast.rate"), message: "rate must look like \"10/s\" or \"600/min\""))
                 return nil
             }
+        }
+        if let v = value("blast", "connections") {
+            guard let n = v.int, (1...32).contains(n) else {
+                problems.append(ConfigProblem(line: lines.line("blast.connections"), message: "connections must be 1 to 32"))
+                return nil
+            }
+            config.blastConnections = n
+        }
+        if let d = string("blast", "per_domain") {
+            let parts = d.replacingOccurrences(of: " ", with: "").split(separator: "/")
+            guard parts.count == 2, let n = Int(parts[0]), n > 0, parts[1] == "min" else {
+                problems.append(ConfigProblem(line: lines.line("blast.per_domain"), message: "per_domain must look like \"100/min\""))
+                return nil
+            }
+            config.blastPerDomainPerMinute = n
         }
         if let u = string("blast", "unsubscribe_url") {
             if u.hasPrefix("https://") { config.blastUnsubscribeURL = u }

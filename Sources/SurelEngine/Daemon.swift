@@ -76,7 +76,7 @@ public final class Daemon {
                            metadata: ["count": "\(recovered)"])
         }
         let sender = try BlastSender(database: database, config: config,
-                                     sender: CurlSMTPSender(endpoint: smtp.endpoint), logger: logger)
+                                     makeSender: { CurlSMTPSender(endpoint: smtp.endpoint) }, logger: logger)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in
             defer { done.signal() }

@@ -622,7 +622,7 @@ struct BlastCommand: ParsableCommand {
             guard let smtp = config.smtp else { throw ValidationError("no [smtp] section") }
             KeyValueLogHandler.bootstrap(level: config.logLevel)
             let db = try SurelDatabase(path: config.store.path)
-            let sender = try BlastSender(database: db, config: config, sender: CurlSMTPSender(endpoint: smtp.endpoint),
+            let sender = try BlastSender(database: db, config: config, makeSender: { CurlSMTPSender(endpoint: smtp.endpoint) },
                                          logger: Logger(label: "surel"))
             let start = Date()
             do {

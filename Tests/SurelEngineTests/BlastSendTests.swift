@@ -2,6 +2,7 @@
 // personalized mail, the configured pace is held, and a pause in the middle loses and repeats no one.
 import Foundation
 import XCTest
+@testable import SurelEngine
 @testable import SurelMail
 @testable import SurelStore
 
@@ -14,7 +15,7 @@ final class BlastSendTests: XCTestCase {
     }
 
     /// A list of `n` fresh Dovecot users, a blast to it; returns (config path, blast id, addresses).
-    func prepare(_ n: Int, rate: String?) throws -> (String, Int, [String]) {
+    func prepare(_ n: Int, rate: String?, connections: Int = 1) throws -> (String, Int, [String]) {
         guard TestEnv.portOpen(TestEnv.smtpPort) else {
             if TestEnv.env["CI"] == "true" { XCTFail("Postfix is not running") }
             throw XCTSkip("Postfix is not running on \(TestEnv.smtpPort)")
@@ -26,7 +27,10 @@ final class BlastSendTests: XCTestCase {
             url = "smtp://127.0.0.1:\(TestEnv.smtpPort)"
             tls = "none"
             from = "Contact Center DJPK <callcenter.djpk@kemenkeu.go.id>"
-            \(rate.map { "\n[blast]\nrate = \"\($0)\"" } ?? "")
+
+            [blast]
+            connections = \(connections)
+            \(rate.map { "rate = \"\($0)\"" } ?? "")
             """).path
         let tag = TestEnv.freshUser("pemda")
         let addresses = (1...n).map { "\(tag)-\($0)@example.test" }
@@ -49,7 +53,8 @@ final class BlastSendTests: XCTestCase {
 
     func testTwoHundredRecipientsEachGetTheirOwnMailOnce() throws {
         try TestEnv.requireServers()
-        let (config, id, addresses) = try prepare(200, rate: nil)
+        // Four SMTP connections at once: still each recipient exactly once.
+        let (config, id, addresses) = try prepare(200, rate: nil, connections: 4)
         let send = try TestEnv.runSurel(["blast", "send", String(id), "--config", config])
         XCTAssertEqual(send.status, 0, send.err)
         XCTAssertTrue(send.out.contains("200 terkirim"), send.out)
@@ -190,5 +195,15 @@ final class BlastSendTests: XCTestCase {
         }
         XCTAssertLessThanOrEqual(twice, s["possibly_duplicated"] as? Int ?? 0,
                                  "every double delivery is among those marked possibly duplicated")
+    }
+
+    func testDomainCapHoldsMailToOneDomain() {
+        let limiter = DomainLimiter(perMinute: 5, window: 0.5)
+        let start = Date()
+        for _ in 0..<10 { limiter.wait(for: "x@kedirikab.go.id") }
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 0.5, "the sixth waited for the window")
+        let other = Date()
+        for _ in 0..<5 { limiter.wait(for: "y@blitarkab.go.id") }
+        XCTAssertLessThan(Date().timeIntervalSince(other), 0.2, "another domain is not held up")
     }
 }
