@@ -91,13 +91,21 @@ public final class BlastSender {
         var queue: [BlastRecipient] = []
         var exhausted = false
         var firstError: Error?
+        var statusCheckedAt = Date.distantPast
 
         /// The next recipient to try, refilling from the store; nil when none is left or the run must end.
         func next() -> BlastRecipient? {
             lock.lock(); defer { lock.unlock() }
             while report.ended.isEmpty {
                 if shouldStop() { report.ended = "stopped"; return nil }
-                if let s = try? database.blastStatus(id), s == .paused || s == .cancelled { report.ended = s.rawValue; return nil }
+                // Pause and cancel are staff's, in the store: looked at twice a second, not for every mail.
+                if Date().timeIntervalSince(statusCheckedAt) >= 0.5 {
+                    statusCheckedAt = Date()
+                    if let s = try? database.blastStatus(id), s == .paused || s == .cancelled {
+                        report.ended = s.rawValue
+                        return nil
+                    }
+                }
                 if !queue.isEmpty { return queue.removeFirst() }
                 if exhausted { return nil }
                 do {
