@@ -84,6 +84,7 @@ public final class BlastSender {
         try database.startBlast(id, at: now())
         guard let blast = try database.blast(id) else { throw BlastError.noSuchBlast(id) }
         let attachments = try database.blastAttachments(id)
+        let templates = try BlastMail.Templates(blast)
         let pacer = Pacer(interval: config.blastRate.map { 1 / $0 } ?? 0)
         let limiter = DomainLimiter(perMinute: config.blastPerDomainPerMinute)
         let lock = NSLock()
@@ -126,7 +127,8 @@ public final class BlastSender {
                 pacer.wait()
                 do {
                     let mail = try BlastMail.compose(blast, to: r, attachments: attachments, smtp: smtp,
-                                                     unsubscribeURL: config.blastUnsubscribeURL, date: now())
+                                                     unsubscribeURL: config.blastUnsubscribeURL, date: now(),
+                                                     templates: templates)
                     guard try database.claimBlastRecipient(r.id, messageID: mail.messageID) else { continue }
                     do {
                         try sender.send(mail.raw, from: smtp.from.email, to: [r.email])

@@ -20,19 +20,28 @@ public enum BlastMail {
         return v
     }
 
+    /// A blast's subject and text templates, parsed once for all its recipients.
+    public struct Templates: Sendable {
+        let subject: MustacheTemplate
+        let text: MustacheTemplate
+        public init(_ b: Blast) throws {
+            do {
+                subject = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + b.subject)
+                text = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + b.template)
+            } catch {
+                throw Failure(message: "blast \(b.id) template: \(error)")
+            }
+        }
+    }
+
     /// The mail for one recipient: subject and text rendered from the blast's templates, sent as bulk
     /// (`Precedence: bulk`, `Auto-Submitted: auto-generated`) with `List-Unsubscribe`.
     public static func compose(_ b: Blast, to r: BlastRecipient, attachments: [(filename: String, contentType: String, data: Data)],
-                               smtp: SurelConfig.SMTP, unsubscribeURL: String?, date: Date = Date()) throws
-        -> (messageID: String, raw: Data) {
+                               smtp: SurelConfig.SMTP, unsubscribeURL: String?, date: Date = Date(),
+                               templates: Templates? = nil) throws -> (messageID: String, raw: Data) {
         let values = values(r)
-        let subject: String, text: String
-        do {
-            subject = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + b.subject).render(values)
-            text = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + b.template).render(values)
-        } catch {
-            throw Failure(message: "blast \(b.id) template: \(error)")
-        }
+        let t = try templates ?? Templates(b)
+        let subject = t.subject.render(values), text = t.text.render(values)
         var mail = OutgoingMail(from: smtp.from, to: [MailAddress(name: r.name, email: r.email)], subject: subject, text: text)
         mail.replyTo = smtp.replyTo
         mail.attachments = attachments.map { OutgoingAttachment(filename: $0.filename, contentType: $0.contentType, data: $0.data) }
