@@ -6,7 +6,7 @@ import CPangoCairo
 import Foundation
 
 public struct DocumentBlock: Sendable {
-    public enum Style: Sendable { case title, heading, label, body, small }
+    public enum Style: Sendable { case title, heading, body, small }
     public var style: Style
     public var text: String
     public init(_ style: Style, _ text: String) { self.style = style; self.text = text }
@@ -36,7 +36,6 @@ public enum PDFWriter {
         switch style {
         case .title: return "DejaVu Sans Bold 12"
         case .heading: return "DejaVu Sans Bold 11"
-        case .label: return "DejaVu Sans Bold 10"
         case .body: return "DejaVu Sans 10"
         case .small: return "DejaVu Sans 8"
         }
@@ -84,7 +83,7 @@ public enum PDFWriter {
                 pango_cairo_show_layout_line(cr, pango_layout_iter_get_line_readonly(iter))
                 y += lineHeight
             } while pango_layout_iter_next_line(iter) != 0
-            y += block.style == .label ? 2 : 8
+            y += 8
         }
         cairo_show_page(cr)
         cairo_surface_finish(surface)

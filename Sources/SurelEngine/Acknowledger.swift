@@ -76,11 +76,8 @@ public struct Acknowledger: Sendable {
             mail.references = references + (originalID.map { [$0] } ?? [])
             mail.replyTo = replyTo
             mail.automatic = true
-            let (id, raw) = MailComposer.compose(mail, messageIDDomain: messageIDDomain)
-            return OutgoingRecord(ticketID: ticket.id, purpose: letter ? "receipt" : "acknowledgement", messageID: id,
-                                  raw: raw, subject: text.subject, text: text.body, fromName: from.name,
-                                  fromEmail: from.email, recipients: [sender], inReplyTo: originalID.map { [$0] } ?? [],
-                                  references: mail.references)
+            return mail.record(ticketID: ticket.id, purpose: letter ? "receipt" : "acknowledgement",
+                               messageIDDomain: messageIDDomain)
         }
     }
 

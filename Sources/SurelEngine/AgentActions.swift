@@ -44,6 +44,26 @@ public struct AgentActions {
         return (Array(ids.suffix(20)), d.messages.last { $0.kind == .ticket }?.messageID)
     }
 
+    /// A mail to the ticket's citizen in its thread (In-Reply-To the last incoming mail, References the thread).
+    func mailToCitizen(_ d: TicketDetail, _ text: (subject: String, body: String), smtp: SurelConfig.SMTP) -> OutgoingMail {
+        let t = d.ticket
+        let (references, replyTo) = thread(d)
+        var mail = OutgoingMail(from: smtp.from, to: [MailAddress(name: t.senderName, email: t.senderEmail)],
+                                subject: text.subject, text: text.body)
+        mail.inReplyTo = replyTo
+        mail.references = references
+        mail.replyTo = smtp.replyTo
+        return mail
+    }
+
+    /// How the citizen is addressed: their name, else "Bapak/Ibu".
+    static func salutation(_ t: Ticket) -> String { t.senderName?.isEmpty == false ? t.senderName! : "Bapak/Ibu" }
+
+    /// Where the sender writes from: region and province, else their sender class.
+    static func origin(_ t: Ticket) -> String {
+        [t.region, t.province].compactMap { $0 }.joined(separator: ", ").nonEmpty ?? t.senderClass.rawValue
+    }
+
     /// Answers the citizen: status `answered`, the answer mail queued with it.
     @discardableResult
     public func reply(_ number: TicketNumber, body: String, attachments: [OutgoingAttachment] = [], actor: String)
@@ -53,22 +73,13 @@ public struct AgentActions {
         let t = d.ticket
         let text = try templates.render("answer", [
             "ticket": number.description, "subject": SubjectNormalizer.stripped(t.subject),
-            "sender_name": t.senderName?.isEmpty == false ? t.senderName! : "Bapak/Ibu",
+            "sender_name": Self.salutation(t),
             "body": body.trimmingCharacters(in: .whitespacesAndNewlines), "agent": actor,
         ])
-        let (references, replyTo) = thread(d)
-        var mail = OutgoingMail(from: smtp.from, to: [MailAddress(name: t.senderName, email: t.senderEmail)],
-                                subject: text.subject, text: text.body)
-        mail.inReplyTo = replyTo
-        mail.references = references
-        mail.replyTo = smtp.replyTo
+        var mail = mailToCitizen(d, text, smtp: smtp)
         mail.attachments = attachments
-        let (id, raw) = MailComposer.compose(mail, messageIDDomain: smtp.messageIDDomain, date: now())
-        return try database.act(.answer, on: number, actor: actor, answer: body, at: now()) { _ in
-            OutgoingRecord(ticketID: t.id, purpose: "answer", messageID: id, raw: raw, subject: text.subject,
-                           text: text.body, fromName: smtp.from.name, fromEmail: smtp.from.email,
-                           recipients: [t.senderEmail], inReplyTo: replyTo.map { [$0] } ?? [], references: references)
-        }
+        let record = mail.record(ticketID: t.id, purpose: "answer", messageIDDomain: smtp.messageIDDomain, date: now())
+        return try database.act(.answer, on: number, actor: actor, answer: body, at: now()) { _ in record }
     }
 
     /// Escalates to a Layer 2 unit: status `escalated`, the notice (with the question and the 3-working-day
@@ -87,7 +98,7 @@ public struct AgentActions {
         var values: [String: Any] = [
             "ticket": number.description, "subject": SubjectNormalizer.stripped(t.subject), "unit": unit,
             "unit_name": address.name ?? unit, "sender_name": t.senderName ?? "-", "sender_email": t.senderEmail,
-            "origin": [t.region, t.province].compactMap { $0 }.joined(separator: ", ").nonEmpty ?? t.senderClass.rawValue,
+            "origin": Self.origin(t),
             "category": config.taxonomy.category(t.category)?.name ?? t.category,
             "received_at": Acknowledger.indonesian(t.createdAt),
             "question": d.messages.filter { $0.kind == .ticket }.map(\.text).joined(separator: "\n\n---\n\n"),
@@ -98,17 +109,11 @@ public struct AgentActions {
         if let note, !note.isEmpty { values["note"] = note }
         if let url = config.outbox.ticketURL { values["ticket_url"] = url.replacingOccurrences(of: "{ticket}", with: number.description) }
         let text = try templates.render("escalation", values)
-        let (references, _) = thread(d)
         var mail = OutgoingMail(from: smtp.from, to: [address], subject: text.subject, text: text.body)
-        mail.references = references
+        mail.references = thread(d).references
         mail.inReplyTo = first?.messageID
-        let (id, raw) = MailComposer.compose(mail, messageIDDomain: smtp.messageIDDomain, date: now())
-        return try database.act(.escalate(unit: unit), on: number, actor: actor, note: note, at: now()) { _ in
-            OutgoingRecord(ticketID: t.id, purpose: "escalation", messageID: id, raw: raw, subject: text.subject,
-                           text: text.body, fromName: smtp.from.name, fromEmail: smtp.from.email,
-                           recipients: [address.email], inReplyTo: first?.messageID.map { [$0] } ?? [],
-                           references: references)
-        }
+        let record = mail.record(ticketID: t.id, purpose: "escalation", messageIDDomain: smtp.messageIDDomain, date: now())
+        return try database.act(.escalate(unit: unit), on: number, actor: actor, note: note, at: now()) { _ in record }
     }
 
     /// The sender's office as far as the address tells it: "BPKAD Kabupaten Kediri" for bpkad.kedirikab.go.id,
@@ -141,8 +146,7 @@ public struct AgentActions {
         var values: [String: Any] = [
             "bak_number": bakNumber, "closed_at": Acknowledger.indonesian(closedAt), "ticket": number.description,
             "subject": SubjectNormalizer.stripped(t.subject),
-            "sender_name": t.senderName?.isEmpty == false ? t.senderName! : "Bapak/Ibu", "sender_email": t.senderEmail,
-            "origin": [t.region, t.province].compactMap { $0 }.joined(separator: ", ").nonEmpty ?? t.senderClass.rawValue,
+            "sender_name": Self.salutation(t), "sender_email": t.senderEmail, "origin": Self.origin(t),
             "office": Self.office(t),
             "category": config.taxonomy.category(t.category)?.name ?? t.category,
             "received_at": Acknowledger.indonesian(t.createdAt),
@@ -153,19 +157,10 @@ public struct AgentActions {
         let document = try templates.render("bak", values)
         let pdf = try PDFWriter.render(BAKText.blocks(document.body), title: document.subject)
         let text = try templates.render("bak-mail", values)
-        let (references, replyTo) = thread(d)
-        var mail = OutgoingMail(from: smtp.from, to: [MailAddress(name: t.senderName, email: t.senderEmail)],
-                                subject: text.subject, text: text.body)
-        mail.inReplyTo = replyTo
-        mail.references = references
-        mail.replyTo = smtp.replyTo
+        var mail = mailToCitizen(d, text, smtp: smtp)
         mail.attachments = [OutgoingAttachment(filename: bakNumber + ".pdf", contentType: "application/pdf", data: pdf)]
-        let (id, raw) = MailComposer.compose(mail, messageIDDomain: smtp.messageIDDomain, date: closedAt)
-        return try database.act(.close, on: number, actor: actor, bak: (bakNumber, pdf), at: closedAt) { _ in
-            OutgoingRecord(ticketID: t.id, purpose: "bak", messageID: id, raw: raw, subject: text.subject,
-                           text: text.body, fromName: smtp.from.name, fromEmail: smtp.from.email,
-                           recipients: [t.senderEmail], inReplyTo: replyTo.map { [$0] } ?? [], references: references)
-        }
+        let record = mail.record(ticketID: t.id, purpose: "bak", messageIDDomain: smtp.messageIDDomain, date: closedAt)
+        return try database.act(.close, on: number, actor: actor, bak: (bakNumber, pdf), at: closedAt) { _ in record }
     }
 }
 

@@ -110,9 +110,6 @@ public struct SLAMonitor {
         let text = try templates.render("sla-reminder", values)
         var mail = OutgoingMail(from: smtp.from, to: [supervisor], subject: text.subject, text: text.body)
         mail.automatic = true
-        let (mid, raw) = MailComposer.compose(mail, messageIDDomain: smtp.messageIDDomain, date: now)
-        return OutgoingRecord(ticketID: t.id, purpose: "reminder", messageID: mid, raw: raw, subject: text.subject,
-                              text: text.body, fromName: smtp.from.name, fromEmail: smtp.from.email,
-                              recipients: [supervisor.email], inReplyTo: [], references: [])
+        return mail.record(ticketID: t.id, purpose: "reminder", messageIDDomain: smtp.messageIDDomain, date: now)
     }
 }

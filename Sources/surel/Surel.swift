@@ -868,12 +868,9 @@ struct Outbox: ParsableCommand {
             var mail = OutgoingMail(from: smtp.from, to: [rcpt], subject: "Uji kirim surel — Contact Center DJPK",
                                     text: "Ini surel uji dari sistem surel Contact Center DJPK.\nTidak perlu dibalas.")
             mail.automatic = true
-            let (id, raw) = MailComposer.compose(mail, messageIDDomain: smtp.messageIDDomain)
-            let db = try SurelDatabase(path: config.store.path)
-            let item = try db.enqueue(OutgoingRecord(
-                ticketID: nil, purpose: "test", messageID: id, raw: raw, subject: mail.subject, text: mail.text,
-                fromName: smtp.from.name, fromEmail: smtp.from.email, recipients: [rcpt.email], inReplyTo: [], references: []))
-            print("diantrekan sebagai \(item.id!) (Message-ID \(id)); daemon mengirimnya pada putaran berikutnya")
+            let record = mail.record(ticketID: nil, purpose: "test", messageIDDomain: smtp.messageIDDomain)
+            let item = try SurelDatabase(path: config.store.path).enqueue(record)
+            print("diantrekan sebagai \(item.id!) (Message-ID \(record.messageID)); daemon mengirimnya pada putaran berikutnya")
         }
     }
 }

@@ -40,10 +40,7 @@ final class AcknowledgementTests: XCTestCase {
         let user = TestEnv.freshUser("ack-cc")
         let config = try TestEnv.writeConfig(dir: dir, user: user, extra: """
 
-            [smtp]
-            url = "smtp://127.0.0.1:\(TestEnv.smtpPort)"
-            tls = "none"
-            from = "Contact Center DJPK <callcenter.djpk@kemenkeu.go.id>"
+            \(TestEnv.smtpSection())
 
             [outbox]
             automatic_per_hour = 3

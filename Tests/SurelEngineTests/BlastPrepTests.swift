@@ -20,10 +20,7 @@ final class BlastPrepTests: XCTestCase {
         let dir = try TestEnv.scratch(self)
         let config = try TestEnv.writeConfig(dir: dir, user: "blast-prep", extra: """
 
-            [smtp]
-            url = "smtp://127.0.0.1:\(TestEnv.smtpPort)"
-            tls = "none"
-            from = "Contact Center DJPK <callcenter.djpk@kemenkeu.go.id>"
+            \(TestEnv.smtpSection())
 
             [blast]
             unsubscribe_url = "https://cc.djpk.test/berhenti?e={email}&b={blast}"

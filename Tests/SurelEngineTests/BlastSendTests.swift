@@ -23,10 +23,7 @@ final class BlastSendTests: XCTestCase {
         let dir = try TestEnv.scratch(self)
         let config = try TestEnv.writeConfig(dir: dir, user: "blast-send", extra: """
 
-            [smtp]
-            url = "smtp://127.0.0.1:\(TestEnv.smtpPort)"
-            tls = "none"
-            from = "Contact Center DJPK <callcenter.djpk@kemenkeu.go.id>"
+            \(TestEnv.smtpSection())
 
             [blast]
             connections = \(connections)
@@ -123,10 +120,7 @@ final class BlastSendTests: XCTestCase {
         let callcenter = TestEnv.freshUser("cc") + "@example.test"
         let config = try TestEnv.writeConfig(dir: dir, user: callcenter, extra: """
 
-            [smtp]
-            url = "smtp://127.0.0.1:\(TestEnv.smtpPort)"
-            tls = "none"
-            from = "Contact Center DJPK <\(callcenter)>"
+            \(TestEnv.smtpSection(from: callcenter))
             """).path
         let good = TestEnv.freshUser("ada") + "@example.test"
         let gone = TestEnv.freshUser("hilang") + "@bounce.surel.test"

@@ -153,6 +153,16 @@ enum TestEnv {
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 
+    /// The `[smtp]` section for the loopback Postfix (plain SMTP, no AUTH), sending as `from`.
+    static func smtpSection(from: String = "callcenter.djpk@kemenkeu.go.id") -> String {
+        """
+        [smtp]
+        url = "smtp://127.0.0.1:\(smtpPort)"
+        tls = "none"
+        from = "Contact Center DJPK <\(from)>"
+        """
+    }
+
     /// Calls `read` until `done` holds for its result or `timeout` passes (mail delivery is asynchronous);
     /// returns the last result.
     static func poll<T>(timeout: TimeInterval = 20, _ read: () -> T, until done: (T) -> Bool) -> T {

@@ -37,10 +37,7 @@ final class WorkflowTests: XCTestCase {
         let unit = TestEnv.freshUser("dtu") + "@kemenkeu.go.id"
         let config = try TestEnv.writeConfig(dir: dir, user: cc, extra: """
 
-            [smtp]
-            url = "smtp://127.0.0.1:\(TestEnv.smtpPort)"
-            tls = "none"
-            from = "Contact Center DJPK <callcenter.djpk@kemenkeu.go.id>"
+            \(TestEnv.smtpSection())
 
             [units.DTU]
             email = "\(unit)"
