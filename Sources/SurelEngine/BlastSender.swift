@@ -1,8 +1,8 @@
 // Sends a blast at a configured pace over one or more SMTP connections (`[blast] connections`), optionally capping
 // the mail to one recipient domain per minute (`[blast] per_domain`). Each recipient is claimed (state `sending`,
-// with the Message-ID its mail carries) in its own transaction before the SMTP dialogue and settled after it, so a
-// crash leaves at most the ones in flight to be sent again (marked possibly duplicated at the next start). Pause and
-// cancel are seen between recipients.
+// with the Message-ID its mail carries) in a committed transaction before its SMTP dialogue and settled after it
+// (together with the next claim), so a crash leaves at most the ones in flight to be sent again (marked possibly
+// duplicated at the next start). Pause and cancel are seen between recipients.
 import Foundation
 import Logging
 import SurelMail
@@ -20,12 +20,15 @@ final class Pacer: @unchecked Sendable {
     private var next = Date()
     let interval: TimeInterval
     init(interval: TimeInterval) { self.interval = interval }
-    func wait() {
+    /// `beforeSleeping` runs first when the caller has to wait at all.
+    func wait(beforeSleeping: () throws -> Void) rethrows {
         guard interval > 0 else { return }
         lock.lock()
         let at = max(next, Date())
         next = at.addingTimeInterval(interval)
         lock.unlock()
+        guard at.timeIntervalSinceNow > 0.001 else { return }
+        try beforeSleeping()
         let wait = at.timeIntervalSinceNow
         if wait > 0 { Thread.sleep(forTimeInterval: wait) }
     }
@@ -39,7 +42,8 @@ final class DomainLimiter: @unchecked Sendable {
     let perMinute: Int?
     let window: TimeInterval
     init(perMinute: Int?, window: TimeInterval = 60) { self.perMinute = perMinute; self.window = window }
-    func wait(for email: String) {
+    func wait(for email: String) { wait(for: email, beforeSleeping: {}) }
+    func wait(for email: String, beforeSleeping: () throws -> Void) rethrows {
         guard let perMinute else { return }
         let domain = String(email.split(separator: "@").last ?? "")
         while true {
@@ -55,6 +59,7 @@ final class DomainLimiter: @unchecked Sendable {
             sent[domain] = times
             let until = times[0].addingTimeInterval(window).timeIntervalSince(now)
             lock.unlock()
+            try beforeSleeping()
             Thread.sleep(forTimeInterval: max(0.05, until))
         }
     }
@@ -120,40 +125,54 @@ public final class BlastSender {
             return nil
         }
 
+        /// How the dialogue with `r` ended, counted in the report.
+        func settlement(_ r: BlastRecipient, _ error: SendError?) -> BlastSettlement {
+            let at = now()
+            lock.lock(); defer { lock.unlock() }
+            switch error {
+            case nil:
+                report.sent += 1
+                return BlastSettlement(rowID: r.id, state: "sent", at: at)
+            case .permanent?:
+                report.failed += 1
+                return BlastSettlement(rowID: r.id, state: "failed", error: error?.description, at: at)
+            case .transient(let reason)?:
+                let next = schedule.next(after: r.attempts + 1, created: blast.startedAt ?? blast.createdAt, now: at)
+                if next == nil { report.failed += 1 } else { report.deferred += 1 }
+                return BlastSettlement(rowID: r.id, state: next == nil ? "failed" : "deferred",
+                                       error: next == nil ? "gave up: \(reason)" : reason, next: next, at: at)
+            }
+        }
+
         func worker() {
             let sender = makeSender()
-            while let r = next() {
-                limiter.wait(for: r.email)
-                pacer.wait()
-                do {
+            // The last dialogue's end is written in the same transaction as the next claim (one commit per mail
+            // instead of two), or on its own before any wait, so it is never left unwritten for long.
+            var unsettled: BlastSettlement?
+            func writeUnsettled() throws {
+                if let u = unsettled { try database.settleAndClaimBlastRecipient(settle: u, claim: nil); unsettled = nil }
+            }
+            do {
+                while let r = next() {
+                    try limiter.wait(for: r.email, beforeSleeping: writeUnsettled)
+                    try pacer.wait(beforeSleeping: writeUnsettled)
                     let mail = try BlastMail.compose(blast, to: r, attachments: attachments, smtp: smtp,
                                                      unsubscribeURL: config.blastUnsubscribeURL, date: now(),
                                                      templates: templates)
-                    guard try database.claimBlastRecipient(r.id, messageID: mail.messageID) else { continue }
+                    let claimed = try database.settleAndClaimBlastRecipient(settle: unsettled, claim: r.id,
+                                                                            messageID: mail.messageID)
+                    unsettled = nil
+                    guard claimed else { continue }
                     do {
                         try sender.send(mail.raw, from: smtp.from.email, to: [r.email])
-                        try database.finishBlastRecipient(r.id, state: "sent", at: now())
-                        lock.lock(); report.sent += 1; lock.unlock()
+                        unsettled = settlement(r, nil)
                     } catch let e as SendError {
-                        switch e {
-                        case .permanent:
-                            try database.finishBlastRecipient(r.id, state: "failed", error: e.description, at: now())
-                            lock.lock(); report.failed += 1; lock.unlock()
-                        case .transient(let reason):
-                            let next = schedule.next(after: r.attempts + 1, created: blast.startedAt ?? blast.createdAt,
-                                                     now: now())
-                            try database.finishBlastRecipient(r.id, state: next == nil ? "failed" : "deferred",
-                                                              error: next == nil ? "gave up: \(reason)" : reason, next: next,
-                                                              at: now())
-                            lock.lock()
-                            if next == nil { report.failed += 1 } else { report.deferred += 1 }
-                            lock.unlock()
-                        }
+                        unsettled = settlement(r, e)
                     }
-                } catch {
-                    lock.lock(); firstError = firstError ?? error; report.ended = "error"; lock.unlock()
-                    return
                 }
+                try writeUnsettled()
+            } catch {
+                lock.lock(); firstError = firstError ?? error; report.ended = "error"; lock.unlock()
             }
         }
 

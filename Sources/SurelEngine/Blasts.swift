@@ -24,17 +24,20 @@ public enum BlastMail {
     public struct Templates: Sendable {
         let subject: MustacheTemplate
         let text: MustacheTemplate
+        /// HTML-escapes the values it inserts (Mustache's default), unlike the text ones.
+        let html: MustacheTemplate?
         public init(_ b: Blast) throws {
             do {
                 subject = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + b.subject)
                 text = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + b.template)
+                html = try b.html.map { try MustacheTemplate(string: $0) }
             } catch {
                 throw Failure(message: "blast \(b.id) template: \(error)")
             }
         }
     }
 
-    /// The mail for one recipient: subject and text rendered from the blast's templates, sent as bulk
+    /// The mail for one recipient: subject, text (and HTML) rendered from the blast's templates, sent as bulk
     /// (`Precedence: bulk`, `Auto-Submitted: auto-generated`) with `List-Unsubscribe`.
     public static func compose(_ b: Blast, to r: BlastRecipient, attachments: [(filename: String, contentType: String, data: Data)],
                                smtp: SurelConfig.SMTP, unsubscribeURL: String?, date: Date = Date(),
@@ -43,6 +46,7 @@ public enum BlastMail {
         let t = try templates ?? Templates(b)
         let subject = t.subject.render(values), text = t.text.render(values)
         var mail = OutgoingMail(from: smtp.from, to: [MailAddress(name: r.name, email: r.email)], subject: subject, text: text)
+        mail.html = t.html?.render(values)
         mail.replyTo = smtp.replyTo
         mail.attachments = attachments.map { OutgoingAttachment(filename: $0.filename, contentType: $0.contentType, data: $0.data) }
         var unsubscribe = "<mailto:\(smtp.from.email)?subject=berhenti-\(b.id)>"

@@ -206,24 +206,24 @@ extension SurelDatabase {
         }
     }
 
-    /// Claims a recipient for sending with the Message-ID its mail will carry (committed before the SMTP dialogue);
-    /// false when it is no longer pending/deferred.
-    public func claimBlastRecipient(_ rowID: Int64, messageID: String) throws -> Bool {
+    /// In one transaction: records how the previous recipient's dialogue ended (if any) and claims the next one
+    /// (if any) for sending with the Message-ID its mail will carry. A claim commits before its SMTP dialogue
+    /// starts. Returns false when the one to claim is no longer pending/deferred.
+    @discardableResult
+    public func settleAndClaimBlastRecipient(settle: BlastSettlement?, claim rowID: Int64?, messageID: String? = nil) throws -> Bool {
         try writer.write { db in
+            if let s = settle {
+                try db.execute(sql: """
+                    UPDATE blastRecipient SET state = ?, lastError = ?, nextAttemptAt = ?,
+                      sentAt = CASE WHEN ? = 'sent' THEN ? ELSE sentAt END WHERE id = ?
+                    """, arguments: [s.state, s.error, s.next, s.state, s.at, s.rowID])
+            }
+            guard let rowID else { return false }
             try db.execute(sql: """
                 UPDATE blastRecipient SET state = 'sending', attempts = attempts + 1, messageID = ?
                 WHERE id = ? AND state IN ('pending', 'deferred')
                 """, arguments: [messageID, rowID])
             return db.changesCount == 1
-        }
-    }
-
-    public func finishBlastRecipient(_ rowID: Int64, state: String, error: String? = nil, next: Date? = nil, at now: Date) throws {
-        try writer.write { db in
-            try db.execute(sql: """
-                UPDATE blastRecipient SET state = ?, lastError = ?, nextAttemptAt = ?,
-                  sentAt = CASE WHEN ? = 'sent' THEN ? ELSE sentAt END WHERE id = ?
-                """, arguments: [state, error, next, state, now, rowID])
         }
     }
 
@@ -282,4 +282,16 @@ extension SurelDatabase {
 
 extension String {
     func nonEmptyOr(_ fallback: String) -> String { isEmpty ? fallback : self }
+}
+
+/// How one recipient's SMTP dialogue ended: `sent`, `failed` or `deferred` (with its error and next attempt).
+public struct BlastSettlement: Sendable {
+    public var rowID: Int64
+    public var state: String
+    public var error: String?
+    public var next: Date?
+    public var at: Date
+    public init(rowID: Int64, state: String, error: String? = nil, next: Date? = nil, at: Date) {
+        self.rowID = rowID; self.state = state; self.error = error; self.next = next; self.at = at
+    }
 }

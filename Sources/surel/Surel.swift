@@ -496,7 +496,7 @@ struct BlastCommand: ParsableCommand {
         @Option(help: "Recipient list.") var list: String
         @Option(help: "Subject (Mustache: {{name}}, list columns).") var subject: String
         @Option(help: "Text template file (Mustache).") var template: String
-        @Option(help: "HTML template file (stored; sent as text for now).") var html: String?
+        @Option(help: "HTML template file, sent beside the text as multipart/alternative (values HTML-escaped).") var html: String?
         @Option(help: "A file to attach to every mail (repeatable).") var attach: [String] = []
         @Option(help: "When to send, e.g. \"2025-02-07 09:00 WIB\".") var at: String?
         @Flag(help: "Print JSON.") var json = false

@@ -29,7 +29,7 @@ final class BlastPrepTests: XCTestCase {
         try """
             email,name,region
             bpkad@kedirikab.go.id,Kepala BPKAD,Kabupaten Kediri
-            bpkad@sukoharjokab.go.id,Kepala BPKAD,Kabupaten Sukoharjo
+            bpkad@sukoharjokab.go.id,Kepala BPKAD & Aset,Kabupaten Sukoharjo
             bpkad@blitarkab.go.id,Kepala BPKAD,Kabupaten Blitar
 
             """.write(to: csv, atomically: true, encoding: .utf8)
@@ -38,8 +38,11 @@ final class BlastPrepTests: XCTestCase {
         let template = dir.appendingPathComponent("undangan.txt")
         try "Yth. {{name}} {{region}},\n\nKami mengundang Bapak/Ibu ke webinar TKD.\n".write(to: template, atomically: true, encoding: .utf8)
 
+        let html = dir.appendingPathComponent("undangan.html")
+        try "<p>Yth. <b>{{name}}</b> {{region}},</p>\n<p>Kami mengundang Bapak/Ibu ke webinar TKD.</p>\n"
+            .write(to: html, atomically: true, encoding: .utf8)
         let create = try TestEnv.runSurel(["blast", "create", "--list", "pemda", "--subject", "Undangan webinar untuk {{region}}",
-                                           "--template", template.path, "--json", "--config", config])
+                                           "--template", template.path, "--html", html.path, "--json", "--config", config])
         XCTAssertEqual(create.status, 0, create.err)
         let created = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(create.out.utf8)) as? [String: Any])
         let id = try XCTUnwrap(created["id"] as? Int)
@@ -50,7 +53,9 @@ final class BlastPrepTests: XCTestCase {
         XCTAssertEqual(preview.status, 0, preview.err)
         let mail = try MIMEParser.parse(Data(preview.out.utf8))
         XCTAssertEqual(mail.subject, "Undangan webinar untuk Kabupaten Sukoharjo")
-        XCTAssertTrue(mail.text.contains("Yth. Kepala BPKAD Kabupaten Sukoharjo,"), mail.text)
+        XCTAssertTrue(mail.text.contains("Yth. Kepala BPKAD & Aset Kabupaten Sukoharjo,"), mail.text)
+        XCTAssertTrue(mail.html?.contains("<p>Yth. <b>Kepala BPKAD &amp; Aset</b> Kabupaten Sukoharjo,</p>") == true,
+                      "the HTML alternative, with the value escaped: \(mail.html ?? "none")")
         XCTAssertEqual(mail.header("Precedence"), "bulk")
         XCTAssertEqual(mail.header("Auto-Submitted"), "auto-generated")
         let unsubscribe = try XCTUnwrap(mail.header("List-Unsubscribe"))

@@ -44,6 +44,8 @@ final class MailComposerTests: XCTestCase {
         XCTAssertEqual(p.attachments.first?.filename, name)
         XCTAssertEqual(p.attachments.first?.data, pdf)
         XCTAssertEqual(p.date, Date(timeIntervalSince1970: 1_738_540_800))
+        XCTAssertEqual(p.header("Date"), "Mon, 03 Feb 2025 07:00:00 +0700")
+        XCTAssertEqual(MailComposer.rfc5322Date(Date(timeIntervalSince1970: 1_767_200_399)), "Wed, 31 Dec 2025 23:59:59 +0700")
     }
 
     func testPlainASCIIStaysReadable() {
@@ -53,5 +55,34 @@ final class MailComposerTests: XCTestCase {
         XCTAssertTrue(text.contains("\r\nSubject: Penyaluran DAU\r\n"), text)
         XCTAssertTrue(text.contains("\r\nTo: \"Budi\" <c@d.go.id>\r\n"), text)
         XCTAssertFalse(text.contains("Auto-Submitted"), "a person's answer is not automatic")
+    }
+
+    func testHTMLGoesBesideTheTextAsAlternativeAndAttachmentsStayOutside() throws {
+        var mail = OutgoingMail(from: MailAddress(name: nil, email: "a@kemenkeu.go.id"),
+                                to: [MailAddress(name: nil, email: "b@kedirikab.go.id")],
+                                subject: "Undangan webinar", text: "Yth. Bapak/Ibu,\nundangan terlampir.")
+        mail.html = "<p>Yth. <b>Bapak/Ibu</b>,</p>\n<p>undangan terlampir — " + String(repeating: "sangat penting ", count: 12) + "</p>"
+        mail.attachments = [OutgoingAttachment(filename: "undangan.pdf", contentType: "application/pdf",
+                                               data: Data("%PDF-1.4 test".utf8))]
+        let raw = MailComposer.compose(mail, messageIDDomain: "kemenkeu.go.id").raw
+        let text = String(decoding: raw, as: UTF8.self)
+        for line in text.components(separatedBy: "\r\n") {
+            XCTAssertLessThanOrEqual(line.utf8.count, 78, "line too long: \(line)")
+        }
+        XCTAssertTrue(text.contains("Content-Type: multipart/mixed;"), text)
+        XCTAssertTrue(text.contains("Content-Type: multipart/alternative;"), text)
+        let p = try MIMEParser.parse(raw)
+        XCTAssertEqual(p.text.trimmingCharacters(in: .whitespacesAndNewlines), mail.text)
+        XCTAssertEqual(p.html?.trimmingCharacters(in: .whitespacesAndNewlines), mail.html)
+        XCTAssertEqual(p.attachments.map(\.filename), ["undangan.pdf"])
+    }
+
+    func testQuotedPrintableKeepsTrailingSpaceAndBreaksLongLines() {
+        let qp = MailComposer.quotedPrintable("akhir spasi \r\n" + String(repeating: "é", count: 40) + "\rx")
+        let lines = qp.components(separatedBy: "\r\n")
+        XCTAssertEqual(lines[0], "akhir spasi=20", "a space before a line break is encoded")
+        XCTAssertTrue(lines.dropFirst().allSatisfy { $0.count <= 76 }, qp)
+        XCTAssertEqual(lines[1], String(repeating: "=C3=A9", count: 12) + "=C3=", "breaks at 75 columns plus the soft-break '='")
+        XCTAssertTrue(qp.hasSuffix("=0Dx"), "a bare CR is encoded, not sent as a line end: \(qp)")
     }
 }
