@@ -29,6 +29,15 @@ public struct BlastRecipient: Sendable {
     public var attempts: Int
     public var lastError: String?
     public var possiblyDuplicated: Bool
+    /// Soft (4.x.x) bounces returned for this recipient's mail.
+    public var softBounces: Int
+
+    init(_ r: Row) {
+        id = r["id"]; email = r["email"]; name = r["name"]
+        fields = (try? JSONDecoder().decode([String: String].self, from: Data((r["fields"] as String).utf8))) ?? [:]
+        state = r["state"]; messageID = r["messageID"]; attempts = r["attempts"]; lastError = r["lastError"]
+        possiblyDuplicated = r["possiblyDuplicated"]; softBounces = r["softBounces"]
+    }
 }
 
 public enum BlastError: Error, CustomStringConvertible {
@@ -105,12 +114,7 @@ extension SurelDatabase {
             if let email { sql += " AND email = ?"; args.append(email.lowercased()) }
             sql += " ORDER BY id LIMIT ?"
             args.append(limit)
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { r in
-                BlastRecipient(id: r["id"], email: r["email"], name: r["name"],
-                               fields: (try? JSONDecoder().decode([String: String].self, from: Data((r["fields"] as String).utf8))) ?? [:],
-                               state: r["state"], messageID: r["messageID"], attempts: r["attempts"],
-                               lastError: r["lastError"], possiblyDuplicated: r["possiblyDuplicated"])
-            }
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(BlastRecipient.init)
         }
     }
 
@@ -122,11 +126,14 @@ extension SurelDatabase {
         }
     }
 
-    /// Recipients that may have received the mail twice (in flight at a crash).
-    public func blastPossiblyDuplicated(_ id: Int64) throws -> Int {
+    /// Recipients that may have received the mail twice (in flight at a crash), and those with soft bounces.
+    public func blastMarks(_ id: Int64) throws -> (possiblyDuplicated: Int, softBounced: Int) {
         try writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM blastRecipient WHERE blastID = ? AND possiblyDuplicated = 1",
-                             arguments: [id]) ?? 0
+            let row = try Row.fetchOne(db, sql: """
+                SELECT coalesce(sum(possiblyDuplicated), 0) AS d, coalesce(sum(softBounces > 0), 0) AS s
+                FROM blastRecipient WHERE blastID = ?
+                """, arguments: [id])
+            return (row?["d"] ?? 0, row?["s"] ?? 0)
         }
     }
 
@@ -197,12 +204,7 @@ extension SurelDatabase {
             try Row.fetchAll(db, sql: """
                 SELECT * FROM blastRecipient WHERE blastID = ?
                   AND (state = 'pending' OR (state = 'deferred' AND nextAttemptAt <= ?)) ORDER BY id LIMIT ?
-                """, arguments: [id, now, limit]).map { r in
-                BlastRecipient(id: r["id"], email: r["email"], name: r["name"],
-                               fields: (try? JSONDecoder().decode([String: String].self, from: Data((r["fields"] as String).utf8))) ?? [:],
-                               state: r["state"], messageID: r["messageID"], attempts: r["attempts"],
-                               lastError: r["lastError"], possiblyDuplicated: r["possiblyDuplicated"])
-            }
+                """, arguments: [id, now, limit]).map(BlastRecipient.init)
         }
     }
 

@@ -215,16 +215,20 @@ struct BlastStatusJSON: ExplicitNullsEncodable {
     var sending: Int
     /// Recipients that were in flight at a crash and may have received it twice.
     var possibly_duplicated: Int
+    /// Recipients whose mail came back with a soft (4.x.x) bounce; still counted as sent.
+    var soft_bounced: Int
     /// Mails per second over the last minute, and when the rest should be sent at that rate.
     var rate_per_second: Double
     var estimated_finish: String?
 
-    init(_ b: Blast, counts: [String: Int], possiblyDuplicated: Int = 0, sentLastMinute: Int = 0, now: Date = Date()) {
+    init(_ b: Blast, counts: [String: Int], marks: (possiblyDuplicated: Int, softBounced: Int) = (0, 0),
+         sentLastMinute: Int = 0, now: Date = Date()) {
         id = b.id; status = b.status.rawValue; list = b.listName; scheduled_at = b.scheduledAt.map(Format.iso)
         sent = counts["sent"] ?? 0; failed = counts["failed"] ?? 0; bounced = counts["bounced"] ?? 0
         pending = counts["pending"] ?? 0; deferred = counts["deferred"] ?? 0; sending = counts["sending"] ?? 0
         total = counts.values.reduce(0, +)
-        possibly_duplicated = possiblyDuplicated
+        possibly_duplicated = marks.possiblyDuplicated
+        soft_bounced = marks.softBounced
         rate_per_second = Double(sentLastMinute) / 60
         let left = pending + deferred + sending
         estimated_finish = rate_per_second > 0 && left > 0 ? Format.iso(now.addingTimeInterval(Double(left) / rate_per_second)) : nil

@@ -644,13 +644,14 @@ struct BlastCommand: ParsableCommand {
             func snapshot() throws -> (Blast, BlastStatusJSON) {
                 let b = try BlastCommand.load(db, id)
                 let now = Date()
-                return (b, BlastStatusJSON(b, counts: try db.blastCounts(id), possiblyDuplicated: try db.blastPossiblyDuplicated(id),
+                return (b, BlastStatusJSON(b, counts: try db.blastCounts(id), marks: try db.blastMarks(id),
                                            sentLastMinute: try db.blastSentSince(id, since: now.addingTimeInterval(-60)), now: now))
             }
             var (current, s) = try snapshot()
             if json { printJSON(s); return }
             print("blast \(id) [\(current.status.rawValue)] daftar \(current.listName): terkirim \(s.sent), tertunda \(s.pending), "
                   + "gagal \(s.failed), terpental \(s.bounced), ditunda \(s.deferred)"
+                  + (s.soft_bounced > 0 ? ", pentalan sementara \(s.soft_bounced)" : "")
                   + (s.possibly_duplicated > 0 ? ", mungkin terkirim dua kali \(s.possibly_duplicated)" : "")
                   + (s.rate_per_second > 0 ? String(format: ", %.1f/detik", s.rate_per_second) : "")
                   + (s.estimated_finish.map { ", perkiraan selesai \($0)" } ?? ""))
@@ -672,7 +673,7 @@ struct BlastCommand: ParsableCommand {
 
     struct Failures: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The recipients a blast did not reach (failed, bounced, still deferred) as CSV with the reasons.")
+            abstract: "The recipients a blast did not reach (failed, bounced, still deferred, soft-bounced) as CSV with the reasons.")
         @OptionGroup var options: ConfigOption
         @Argument(help: "Blast id.") var id: Int64
 
@@ -683,8 +684,9 @@ struct BlastCommand: ParsableCommand {
                 s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
             }
             var out = "email,state,attempts,reason\n"
-            for r in try db.blastRecipients(id) where ["failed", "bounced", "deferred"].contains(r.state) {
-                out += [r.email, r.state, String(r.attempts), r.lastError ?? ""].map(field).joined(separator: ",") + "\n"
+            for r in try db.blastRecipients(id) where ["failed", "bounced", "deferred"].contains(r.state) || r.softBounces > 0 {
+                let state = r.state == "sent" ? "soft-bounced" : r.state
+                out += [r.email, state, String(r.attempts), r.lastError ?? ""].map(field).joined(separator: ",") + "\n"
             }
             FileHandle.standardOutput.write(Data(out.utf8))
         }
@@ -693,12 +695,14 @@ struct BlastCommand: ParsableCommand {
     struct All: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "All blasts with their counts.")
         @OptionGroup var options: ConfigOption
+        @Flag(help: "Print JSON (an array of the objects `blast status --json` prints).") var json = false
         func run() throws {
             let db = try options.database()
-            for b in try db.blasts() {
-                let s = BlastStatusJSON(b, counts: try db.blastCounts(b.id))
-                print("\(b.id)  \(b.status.rawValue)  \(b.listName)  terkirim \(s.sent)/\(s.total)  gagal \(s.failed)  "
-                      + "terpental \(s.bounced)  \(b.subject)")
+            let all = try db.blasts().map { b in (b, BlastStatusJSON(b, counts: try db.blastCounts(b.id), marks: try db.blastMarks(b.id))) }
+            if json { printJSON(all.map(\.1)); return }
+            for (b, s) in all {
+                print("\(b.id)  \(b.status.rawValue)  \(b.listName)  terkirim \(s.sent)/\(s.total)  tertunda \(s.pending + s.deferred)  "
+                      + "gagal \(s.failed)  terpental \(s.bounced)  \(b.subject)")
             }
         }
     }

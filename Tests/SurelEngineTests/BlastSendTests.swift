@@ -156,6 +156,105 @@ final class BlastSendTests: XCTestCase {
         XCTAssertEqual(try create()["suppressed"] as? Int, 1)
     }
 
+    /// Line 5 of issue 5, the rest: a soft bounce (4.x.x, the delayed-delivery report a remote server sends back) is
+    /// matched and counted but neither marks the recipient bounced nor suppresses it; an out-of-office reply to the
+    /// blast opens no ticket. Both arrive the way they would: over SMTP into the call-center mailbox.
+    func testASoftBounceIsCountedAndAnAutoReplyOpensNoTicket() throws {
+        try TestEnv.requireServers()
+        let dir = try TestEnv.scratch(self)
+        let callcenter = TestEnv.freshUser("cc") + "@example.test"
+        let config = try TestEnv.writeConfig(dir: dir, user: callcenter, extra: """
+
+            \(TestEnv.smtpSection(from: callcenter))
+            """).path
+        let full = TestEnv.freshUser("penuh") + "@example.test", away = TestEnv.freshUser("cuti") + "@example.test"
+        let csv = dir.appendingPathComponent("l.csv")
+        try "email,name\n\(full),Penuh\n\(away),Cuti\n".write(to: csv, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try TestEnv.runSurel(["lists", "import", "l", csv.path, "--config", config]).status, 0)
+        let template = dir.appendingPathComponent("t.txt")
+        try "Pengumuman.\n".write(to: template, atomically: true, encoding: .utf8)
+        let create = try TestEnv.runSurel(["blast", "create", "--list", "l", "--subject", "Pengumuman TKD", "--template",
+                                           template.path, "--json", "--config", config])
+        let id = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(create.out.utf8)) as? [String: Any])?["id"] as? Int)
+        XCTAssertEqual(try TestEnv.runSurel(["blast", "send", String(id), "--config", config]).status, 0)
+        func delivered(_ user: String) throws -> String {
+            let mails = TestEnv.poll({ self.inboxCount(user) }, until: { !$0.isEmpty })
+            return try XCTUnwrap(mails.first?.messageID, "the blast reached \(user)")
+        }
+        let toFull = try delivered(full), toAway = try delivered(away)
+
+        let boundary = "dsn-\(UUID().uuidString)"
+        let dsn = """
+            From: Mail Delivery System <MAILER-DAEMON@mx.example.test>
+            To: \(callcenter)
+            Subject: Delayed Mail (still being retried)
+            Message-ID: <dsn-\(UUID().uuidString)@mx.example.test>
+            Auto-Submitted: auto-replied
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="\(boundary)"
+
+            --\(boundary)
+            Content-Type: text/plain; charset=us-ascii
+
+            Your message could not be delivered yet; it will be retried for 5 days.
+
+            --\(boundary)
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; mx.example.test
+
+            Final-Recipient: rfc822; \(full)
+            Action: delayed
+            Status: 4.2.2
+            Diagnostic-Code: smtp; 452 4.2.2 Mailbox full
+
+            --\(boundary)
+            Content-Type: text/rfc822-headers
+
+            From: \(callcenter)
+            To: \(full)
+            Subject: Pengumuman TKD
+            Message-ID: <\(toFull)>
+
+            --\(boundary)--
+
+            """
+        let outOfOffice = """
+            From: Cuti <\(away)>
+            To: \(callcenter)
+            Subject: Balasan Otomatis: Pengumuman TKD
+            Message-ID: <ooo-\(UUID().uuidString)@example.test>
+            In-Reply-To: <\(toAway)>
+            Auto-Submitted: auto-replied
+            Content-Type: text/plain; charset=utf-8
+
+            Saya sedang cuti sampai tanggal 10. Terima kasih.
+
+            """
+        let smtp = CurlSMTPSender(endpoint: SMTPEndpoint(scheme: "smtp", host: "127.0.0.1", port: TestEnv.smtpPort, user: "",
+                                                         password: "", security: .none, caFile: nil))
+        for mail in [dsn, outOfOffice] {
+            try smtp.send(Data(mail.replacingOccurrences(of: "\n", with: "\r\n").utf8), from: "postmaster@example.test",
+                          to: [callcenter])
+        }
+        XCTAssertEqual(TestEnv.poll({ self.inboxCount(callcenter).count }, until: { $0 >= 2 }), 2)
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+
+        let s = try status(config, id)
+        XCTAssertEqual(s["soft_bounced"] as? Int, 1)
+        XCTAssertEqual(s["sent"] as? Int, 2, "a soft bounce leaves the recipient sent")
+        XCTAssertEqual(s["bounced"] as? Int, 0)
+        XCTAssertFalse(try TestEnv.runSurel(["suppression", "list", "--config", config]).out.contains(full),
+                       "a soft bounce does not suppress the address")
+        let failures = try TestEnv.runSurel(["blast", "failures", String(id), "--config", config]).out
+        XCTAssertTrue(failures.contains("\(full),soft-bounced,1,4.2.2"), failures)
+        let tickets = try TestEnv.runSurel(["tickets", "list", "--json", "--config", config])
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(tickets.out.utf8)) as? [Any])?.count, 0,
+                       "neither the soft bounce nor the out-of-office reply opens a ticket")
+        let autoreplies = try TestEnv.runSurel(["messages", "list", "--kind", "autoreply", "--json", "--config", config]).out
+        XCTAssertTrue(autoreplies.contains("\"message_id\" : \"ooo-"), "recorded as an auto-reply: \(autoreplies)")
+    }
+
     /// Line 4 of issue 5: `kill -9` of the daemon in the middle of a blast, several times at different moments, then
     /// a restart: every recipient gets the mail; only those in flight at a kill may get it twice, and the status
     /// counts them as possibly duplicated.
