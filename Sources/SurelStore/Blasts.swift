@@ -214,17 +214,18 @@ extension SurelDatabase {
     @discardableResult
     public func settleAndClaimBlastRecipient(settle: BlastSettlement?, claim rowID: Int64?, messageID: String? = nil) throws -> Bool {
         try writer.write { db in
+            // Cached statements: this runs once per mail, and parsing the SQL each time showed in profiles.
             if let s = settle {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     UPDATE blastRecipient SET state = ?, lastError = ?, nextAttemptAt = ?,
                       sentAt = CASE WHEN ? = 'sent' THEN ? ELSE sentAt END WHERE id = ?
-                    """, arguments: [s.state, s.error, s.next, s.state, s.at, s.rowID])
+                    """).execute(arguments: [s.state, s.error, s.next, s.state, s.at, s.rowID])
             }
             guard let rowID else { return false }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE blastRecipient SET state = 'sending', attempts = attempts + 1, messageID = ?
                 WHERE id = ? AND state IN ('pending', 'deferred')
-                """, arguments: [messageID, rowID])
+                """).execute(arguments: [messageID, rowID])
             return db.changesCount == 1
         }
     }

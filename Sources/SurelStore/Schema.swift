@@ -235,6 +235,10 @@ enum Schema {
                 t.add(column: "softBounces", .integer).notNull().defaults(to: 0)
             }
         }
+        m.registerMigration("v9-blast-bounce-address") { db in
+            // A bounce without the returned Message-ID is matched by the failed address, across all blasts.
+            try db.create(index: "blastRecipient_email", on: "blastRecipient", columns: ["email"])
+        }
         return m
     }
 }
