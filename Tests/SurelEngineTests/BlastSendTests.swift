@@ -1,6 +1,7 @@
 // Sending blasts through the real servers (Postfix -> LMTP -> Dovecot): every recipient gets exactly one
 // personalized mail, the configured pace is held, and a pause in the middle loses and repeats no one.
 import Foundation
+import Logging
 import XCTest
 @testable import SurelEngine
 @testable import SurelMail
@@ -105,6 +106,56 @@ final class BlastSendTests: XCTestCase {
         let span = try XCTUnwrap(times.last).timeIntervalSince(try XCTUnwrap(times.first))
         let rate = Double(times.count - 1) / span
         XCTAssertEqual(rate, 20, accuracy: 2, "held within 10%: \(rate)/s over \(times.count) mails")
+    }
+
+    /// Line 3 of issue 5: Postfix's real 450 defers a recipient, retried on the schedule until given up; its real 550
+    /// fails one at once with the server's words; the rest are sent.
+    func testRefusalsAreDeferredOrFailedWithTheServersReply() throws {
+        try TestEnv.requireServers()
+        let (config, id, addresses) = try prepare(2, rate: nil)
+        let dir = (config as NSString).deletingLastPathComponent
+        let db = try SurelDatabase(path: dir + "/store/surel.sqlite")
+        // Two more recipients in the same blast, at the domains the test Postfix refuses.
+        let busy = TestEnv.freshUser("sibuk") + "@tempfail.surel.test", gone = TestEnv.freshUser("tiada") + "@permfail.surel.test"
+        try db.writer.write { db in
+            for email in [busy, gone] {
+                try db.execute(sql: """
+                    INSERT INTO blastRecipient(blastID, email, name, fields, state, attempts, possiblyDuplicated)
+                    VALUES (?, ?, 'Uji', '{}', 'pending', 0, 0)
+                    """, arguments: [id, email])
+            }
+        }
+        let surelConfig = try SurelConfig.load(path: config)
+        var clock = Date()
+        let smtp = try XCTUnwrap(surelConfig.smtp)
+        let sender = try BlastSender(database: db, config: surelConfig, makeSender: { CurlSMTPSender(endpoint: smtp.endpoint) },
+                                     logger: Logger(label: "test"), now: { clock })
+        var report = try sender.run(Int64(id))
+        XCTAssertEqual(report.sent, 2)
+        XCTAssertEqual(report.failed, 1)
+        XCTAssertEqual(report.deferred, 1)
+        XCTAssertEqual(report.ended, "waiting", "only a deferred recipient is left, not yet due")
+        let s = try status(config, id)
+        XCTAssertEqual(s["deferred"] as? Int, 1)
+        XCTAssertEqual(s["failed"] as? Int, 1)
+        let failures = try TestEnv.runSurel(["blast", "failures", String(id), "--config", config]).out
+        XCTAssertTrue(failures.contains("\(gone),failed,1,") && failures.contains("550"), failures)
+        XCTAssertTrue(failures.contains("\(busy),deferred,1,") && failures.contains("450"), failures)
+        for a in addresses { XCTAssertEqual(TestEnv.poll({ self.inboxCount(a) }, until: { !$0.isEmpty }).count, 1) }
+
+        // Retried on the schedule (1 min, 5 min, ...) and given up after 48 hours, still refused.
+        var attempts = 1
+        while report.ended != "done" && attempts < 40 {
+            clock = clock.addingTimeInterval(3 * 3600)
+            report = try sender.run(Int64(id))
+            attempts += 1
+        }
+        XCTAssertEqual(report.ended, "done")
+        let r = try XCTUnwrap(try db.blastRecipients(Int64(id), email: busy).first)
+        XCTAssertEqual(r.state, "failed")
+        XCTAssertTrue(r.lastError?.hasPrefix("gave up:") == true && r.lastError?.contains("450") == true, r.lastError ?? "")
+        XCTAssertGreaterThan(r.attempts, 5)
+        XCTAssertEqual(try status(config, id)["status"] as? String, "done")
     }
 
     /// A hard bounce returned into the call-center mailbox (a real DSN from Postfix) is matched to its recipient by
