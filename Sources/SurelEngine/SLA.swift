@@ -74,9 +74,10 @@ public struct SLAMonitor {
     @discardableResult
     public func check(now: Date = Date()) throws -> Report {
         var report = Report()
+        let iso = ISO8601DateFormatter()
         for e in try sla.entries(database, now: now) {
             let id = e.ticket.id!
-            let key = ISO8601DateFormatter().string(from: e.due)
+            let key = iso.string(from: e.due)
             if e.breached {
                 if try database.recordSLAEvent(ticketID: id, kind: "sla-breach", detail: "deadline \(key)", at: now) {
                     report.breaches += 1

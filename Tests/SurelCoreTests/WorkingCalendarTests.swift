@@ -49,4 +49,23 @@ final class WorkingCalendarTests: XCTestCase {
             XCTAssertEqual(($0 as? WorkingCalendar.Problem)?.line, 1)
         }
     }
+
+    /// The day arithmetic agrees with Foundation's Calendar on every hour of 2025 and 2026 in all three zones.
+    func testDayArithmeticAgreesWithFoundationsCalendar() throws {
+        let cal = WorkingCalendar.indonesia
+        for zone in ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"] {
+            let tz = try XCTUnwrap(TimeZone(identifier: zone))
+            var g = Calendar(identifier: .gregorian)
+            g.timeZone = tz
+            var t = try XCTUnwrap(g.date(from: DateComponents(year: 2025, month: 1, day: 1)))
+            let end = try XCTUnwrap(g.date(from: DateComponents(year: 2027, month: 1, day: 1)))
+            while t < end {
+                let d = g.dateComponents([.year, .month, .day, .weekday], from: t)
+                let key = String(format: "%04d-%02d-%02d", d.year!, d.month!, d.day!)
+                let expected = d.weekday != 1 && d.weekday != 7 && cal.daysOff[key] == nil
+                XCTAssertEqual(try cal.isWorkingDay(t, hours: ServiceHours(timeZone: tz)), expected, "\(key) \(zone)")
+                t = t.addingTimeInterval(3 * 3600 + 17 * 60)
+            }
+        }
+    }
 }

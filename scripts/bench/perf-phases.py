@@ -30,6 +30,10 @@ STAGES = [
     ("durability barrier (syncfs)", ("DurabilityBarrier",)),
     ("store: serverAction bookkeeping (UPDATE)", ("markServerActionDone", "pendingServerActions")),
     ("server actions bookkeeping", ("flushServerActions",)),
+    ("classification: rules (regular expressions)", ("SurelClassify4Rule", "RuleSet", "LowercasedFields")),
+    ("classification: tokenizers", ("SurelClassify9Tokenizer",)),
+    ("classification: models (NB, spam)", ("NaiveBayes", "SpamFilter", "CategoryClassifier")),
+    ("classification: training at start", ("ClassifierTraining", "ClassifierService7prepare")),
     ("ingest loop glue", ("Ingestor", "runCycle")),
 ]
 
