@@ -14,7 +14,7 @@ public enum SubjectNormalizer {
     public static func isReply(_ subject: String) -> Bool {
         let s = subject.trimmingCharacters(in: .whitespaces).lowercased()
         return ["re:", "re :", "balas:", "bls:", "aw:", "antw:", "sv:"].contains { s.hasPrefix($0) }
-            || s.range(of: #"^re\s*\[\d+\]\s*:"#, options: .regularExpression) != nil
+            || (s.hasPrefix("re") && s.range(of: #"^re\s*\[\d+\]\s*:"#, options: .regularExpression) != nil)
     }
 
     public static func normalize(_ subject: String) -> String { stripped(subject).lowercased() }
