@@ -33,8 +33,12 @@ public struct AgentActions {
         }
     }
 
-    func detail(_ number: TicketNumber) throws -> TicketDetail {
+    /// The ticket with its messages, when `actor` may handle it (confidential tickets: see AccessPolicy).
+    func detail(_ number: TicketNumber, actor: String) throws -> TicketDetail {
         guard let d = try database.ticketDetail(number: number) else { throw Failure(message: "no ticket \(number)") }
+        do { try AccessPolicy(config).require(d.ticket, as: actor) } catch let e as AccessPolicy.Refused {
+            throw Failure(message: e.message)
+        }
         return d
     }
 
@@ -68,8 +72,8 @@ public struct AgentActions {
     @discardableResult
     public func reply(_ number: TicketNumber, body: String, attachments: [OutgoingAttachment] = [], actor: String)
         throws -> Ticket {
+        let d = try detail(number, actor: actor)
         let smtp = try smtp
-        let d = try detail(number)
         let t = d.ticket
         let text = try templates.render("answer", [
             "ticket": number.description, "subject": SubjectNormalizer.stripped(t.subject),
@@ -86,13 +90,13 @@ public struct AgentActions {
     /// deadline) queued to the unit's configured address.
     @discardableResult
     public func escalate(_ number: TicketNumber, unit: String, note: String?, actor: String) throws -> Ticket {
+        let d = try detail(number, actor: actor)
         let smtp = try smtp
         guard let address = config.units[unit] else {
             let known = config.units.keys.sorted()
             throw Failure(message: "no unit \"\(unit)\" in the configuration ([units.\(unit)] email = ...)"
                           + (known.isEmpty ? "" : "; known: " + known.joined(separator: ", ")))
         }
-        let d = try detail(number)
         let t = d.ticket
         let first = d.messages.first { $0.kind == .ticket }
         var values: [String: Any] = [
@@ -130,15 +134,16 @@ public struct AgentActions {
     /// Records the unit's answer received outside mail (by phone, in a meeting): the note keeps its text.
     @discardableResult
     public func layer2Answer(_ number: TicketNumber, body: String, actor: String) throws -> Ticket {
-        try database.act(.layer2Answer, on: number, actor: actor, answer: body, at: now())
+        _ = try detail(number, actor: actor)
+        return try database.act(.layer2Answer, on: number, actor: actor, answer: body, at: now())
     }
 
     /// Closes the consultation: the BAK PDF is made from `bak.mustache`, stored with the ticket and mailed to the
     /// citizen (`bak-mail.mustache`), all in the transaction that closes the ticket.
     @discardableResult
     public func close(_ number: TicketNumber, actor: String) throws -> Ticket {
+        let d = try detail(number, actor: actor)
         let smtp = try smtp
-        let d = try detail(number)
         let t = d.ticket
         let closedAt = now()
         let bakNumber = "BAK-\(number)"

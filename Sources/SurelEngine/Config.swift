@@ -37,6 +37,8 @@ public struct SurelConfig: Sendable {
     public var outbox = Outbox()
     /// The name recorded for CLI actions without `--as` (`[agent] name`).
     public var agentName: String?
+    /// `[access] confidential_readers`: who may read and handle confidential tickets (see AccessPolicy).
+    public var confidentialReaders: [String] = []
     public var sla = SLASettings()
     /// One-click unsubscribe address of blasts (`{email}` and `{blast}` filled in); nil: mailto only.
     public var blastUnsubscribeURL: String?
@@ -181,6 +183,7 @@ struct ConfigReader {
         "supervisor": ["email", "name"],
         "outbox": ["templates", "automatic_per_hour", "retry", "retry_every", "give_up_after", "ticket_url"],
         "agent": ["name"],
+        "access": ["confidential_readers"],
         "sla": ["reminder_before", "service_hours", "calendar"],
         "blast": ["unsubscribe_url", "rate", "connections", "per_domain"],
         "units": [],   // one sub-table per Layer 2 unit, checked in readUnits
@@ -303,6 +306,16 @@ struct ConfigReader {
         config.supervisor = supervisor
         config.outbox = outbox
         config.agentName = string("agent", "name")
+        if let v = value("access", "confidential_readers") {
+            let names = v.array?.compactMap { $0.string } ?? []
+            guard let all = v.array, names.count == all.count,
+                  names.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+                problems.append(ConfigProblem(line: lines.line("access.confidential_readers"),
+                                              message: "confidential_readers must be a list of names, e.g. [\"Sri Wahyuni\"]"))
+                return nil
+            }
+            config.confidentialReaders = names
+        }
         config.sla = sla
         if let r = string("blast", "rate") {
             let parts = r.replacingOccurrences(of: " ", with: "").split(separator: "/")

@@ -113,6 +113,11 @@ struct Tickets: ParsableCommand {
         return (AgentActions(config: config, database: db, templates: try MailTemplates(directory: dir)), db)
     }
 
+    /// Refuses when `name` may not read `t` (AccessPolicy).
+    static func requireAccess(_ config: SurelConfig, _ t: Ticket, as name: String) throws {
+        do { try AccessPolicy(config).require(t, as: name) } catch let e as AccessPolicy.Refused { throw ValidationError(e.message) }
+    }
+
     static func number(_ text: String) throws -> TicketNumber {
         guard let n = TicketNumber(text) else { throw ValidationError("not a ticket number: \(text) (expected e.g. 2025-000123)") }
         return n
@@ -197,23 +202,31 @@ struct Tickets: ParsableCommand {
         func run() throws {
             let config = try options.load(needsMailbox: false)
             let (actions, _) = try Tickets.actions(config)
-            let t = try actions.layer2Answer(try Tickets.number(number), body: try Tickets.readBody(bodyFile),
-                                             actor: who.name(config))
-            print("\(t.number): jawaban unit \(t.escalatedTo ?? "-") dicatat")
+            do {
+                let t = try actions.layer2Answer(try Tickets.number(number), body: try Tickets.readBody(bodyFile),
+                                                 actor: who.name(config))
+                print("\(t.number): jawaban unit \(t.escalatedTo ?? "-") dicatat")
+            } catch let e as AgentActions.Failure { throw ValidationError(e.message) }
         }
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List tickets.")
+        static let configuration = CommandConfiguration(
+            abstract: "List tickets (confidential ones without sender and subject unless --as may read them).")
         @OptionGroup var options: ConfigOption
+        @OptionGroup var who: ActorOption
         @Option(help: "Only this status: new, open, escalated, answered, closed.") var status: TicketStatus?
         @Option(help: "Only this category slug.") var category: String?
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let db = try options.database()
-            let tickets = try db.tickets(status: status, category: category)
-            let ids = try db.incomingMessageIDs(ticketIDs: tickets.compactMap(\.id))
+            let config = try options.load(needsMailbox: false)
+            let db = try SurelDatabase(path: config.store.path)
+            let policy = AccessPolicy(config), viewer = who.name(config)
+            let all = try db.tickets(status: status, category: category)
+            let readable = all.filter { policy.mayRead($0, as: viewer) }.compactMap(\.id)
+            let tickets = all.map { policy.redacted($0, as: viewer) }
+            let ids = try db.incomingMessageIDs(ticketIDs: readable)
             if json {
                 let numbers = try db.ticketNumbers(ids: tickets.compactMap(\.previousTicketID))
                 printJSON(tickets.map { t in
@@ -232,13 +245,16 @@ struct Tickets: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one ticket with its messages.")
         @OptionGroup var options: ConfigOption
+        @OptionGroup var who: ActorOption
         @Argument(help: "Ticket number, e.g. 2025-000123.") var number: String
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
             guard let n = TicketNumber(number) else { throw ValidationError("not a ticket number: \(number) (expected e.g. 2025-000123)") }
-            let db = try options.database()
+            let config = try options.load(needsMailbox: false)
+            let db = try SurelDatabase(path: config.store.path)
             guard let d = try db.ticketDetail(number: n) else { throw ValidationError("no ticket \(n)") }
+            try Tickets.requireAccess(config, d.ticket, as: who.name(config))
             if json {
                 let previous = try db.ticketNumbers(ids: [d.ticket.previousTicketID].compactMap { $0 })
                 var j = TicketJSON(d.ticket, messageIDs: d.messages.filter { $0.kind == .ticket }.compactMap(\.messageID),
@@ -746,6 +762,7 @@ struct BAK: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write a ticket's BAK PDF to a file.")
         @OptionGroup var options: ConfigOption
+        @OptionGroup var who: Tickets.ActorOption
         @Argument(help: "Ticket number, e.g. 2025-000123.") var number: String
         @Option(help: "Where to write the PDF.") var output: String
 
@@ -753,6 +770,7 @@ struct BAK: ParsableCommand {
             let config = try options.load(needsMailbox: false)
             let db = try SurelDatabase(path: config.store.path)
             guard let t = try db.ticket(number: try Tickets.number(number)) else { throw ValidationError("no ticket \(number)") }
+            try Tickets.requireAccess(config, t, as: who.name(config))
             guard let bak = try db.bak(ticketID: t.id!) else { throw ValidationError("ticket \(number) has no BAK (not closed yet)") }
             try bak.pdf.write(to: URL(fileURLWithPath: output))
             print("\(bak.number) ditulis ke \(output) (\(bak.pdf.count) byte)")
@@ -770,6 +788,7 @@ struct SLACommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Tickets owed an answer, soonest deadline first.")
         @OptionGroup var options: ConfigOption
+        @OptionGroup var who: Tickets.ActorOption
         @Option(help: "Only those due within this time, e.g. 4h or 2d.") var dueWithin: String?
         @Flag(help: "Only those past their deadline.") var breached = false
         @Flag(help: "Print JSON.") var json = false
@@ -779,7 +798,12 @@ struct SLACommand: ParsableCommand {
             let db = try SurelDatabase(path: config.store.path)
             let sla = SLA(calendar: config.sla.calendar, hours: config.sla.hours)
             let now = Date()
-            var entries = try sla.entries(db, now: now)
+            let policy = AccessPolicy(config), viewer = who.name(config)
+            var entries = try sla.entries(db, now: now).map { e in
+                var e = e
+                e.ticket = policy.redacted(e.ticket, as: viewer)
+                return e
+            }
             if let dueWithin {
                 guard let d = SurelConfig.duration(dueWithin) else {
                     throw ValidationError("--due-within takes a duration like 4h or 2d")
@@ -887,23 +911,27 @@ struct Review: ParsableCommand {
         subcommands: [List.self, Accept.self, SetCategory.self])
 
     struct ReviewerOption: ParsableArguments {
-        @Option(help: "Who reviews (default: the login name).") var reviewer: String?
-        var name: String {
+        @Option(help: "Who reviews (default: [agent] name in the config, else the login name).") var reviewer: String?
+        func name(_ config: SurelConfig) -> String {
             let env = ProcessInfo.processInfo.environment
-            return reviewer ?? env["SUDO_USER"] ?? env["USER"] ?? env["LOGNAME"] ?? "uid-\(getuid())"
+            return reviewer ?? config.agentName ?? env["SUDO_USER"] ?? env["USER"] ?? env["LOGNAME"] ?? "uid-\(getuid())"
         }
     }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the tickets waiting for review.")
         @OptionGroup var options: ConfigOption
+        @OptionGroup var who: ReviewerOption
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let db = try options.database()
-            let tickets = try db.reviewQueue()
+            let config = try options.load(needsMailbox: false)
+            let db = try SurelDatabase(path: config.store.path)
+            let policy = AccessPolicy(config), viewer = who.name(config)
+            let queue = try db.reviewQueue()
+            let tickets = queue.map { policy.redacted($0, as: viewer) }
             if json {
-                let ids = try db.incomingMessageIDs(ticketIDs: tickets.compactMap(\.id))
+                let ids = try db.incomingMessageIDs(ticketIDs: queue.filter { policy.mayRead($0, as: viewer) }.compactMap(\.id))
                 printJSON(tickets.map { TicketJSON($0, messageIDs: ids[$0.id!] ?? [], previous: nil) })
                 return
             }
@@ -921,7 +949,7 @@ struct Review: ParsableCommand {
         @OptionGroup var who: ReviewerOption
         @Argument(help: "Ticket number, e.g. 2025-000123.") var ticket: String
 
-        func run() throws { try Review.apply(options, ticket: ticket, category: nil, reviewer: who.name) }
+        func run() throws { try Review.apply(options, ticket: ticket, category: nil, reviewer: who) }
     }
 
     struct SetCategory: ParsableCommand {
@@ -933,16 +961,18 @@ struct Review: ParsableCommand {
         @Argument(help: "Ticket number, e.g. 2025-000123.") var ticket: String
         @Argument(help: "Category slug.") var category: String
 
-        func run() throws { try Review.apply(options, ticket: ticket, category: category, reviewer: who.name) }
+        func run() throws { try Review.apply(options, ticket: ticket, category: category, reviewer: who) }
     }
 
-    static func apply(_ options: ConfigOption, ticket: String, category: String?, reviewer: String) throws {
+    static func apply(_ options: ConfigOption, ticket: String, category: String?, reviewer who: ReviewerOption) throws {
         guard let n = TicketNumber(ticket) else {
             throw ValidationError("not a ticket number: \(ticket) (expected e.g. 2025-000123)")
         }
         let config = try options.load(needsMailbox: false)
-        let service = ClassifierService(database: try SurelDatabase(path: config.store.path), settings: config.classify,
-                                        taxonomy: config.taxonomy)
+        let reviewer = who.name(config)
+        let db = try SurelDatabase(path: config.store.path)
+        if let t = try db.ticket(number: n) { try Tickets.requireAccess(config, t, as: reviewer) }
+        let service = ClassifierService(database: db, settings: config.classify, taxonomy: config.taxonomy)
         do {
             try service.prepare()
             let (t, r) = try service.review(n, category: category, reviewer: reviewer)

@@ -1,0 +1,47 @@
+// Who may read confidential tickets (Pengaduan, and any category the taxonomy marks confidential): the people named
+// in `[access] confidential_readers`, nobody else. Others see that such a ticket exists (number, status, category,
+// dates: the reports count it) but not who wrote it, what about, or its messages, and cannot act on it.
+// The CLI cannot authenticate the person at the keyboard; it takes the name given with `--as` (else `[agent] name`,
+// else the login name). The store's file permissions remain the boundary against someone who means harm; this
+// keeps complaints away from the eyes of agents who must not see them in their daily work.
+import Foundation
+import SurelStore
+
+public struct AccessPolicy: Sendable {
+    public struct Refused: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// Lowercased names.
+    let readers: Set<String>
+
+    public init(_ config: SurelConfig) {
+        readers = Set(config.confidentialReaders.map { $0.lowercased() })
+    }
+
+    public func mayRead(_ t: Ticket, as name: String) -> Bool {
+        !t.confidential || readers.contains(name.lowercased())
+    }
+
+    /// Throws when `name` may not read or act on `t`.
+    public func require(_ t: Ticket, as name: String) throws {
+        guard mayRead(t, as: name) else {
+            throw Refused(message: "tiket \(t.number) bersifat rahasia (\(t.category)): hanya petugas yang tercantum "
+                          + "di [access] confidential_readers yang dapat membuka dan menanganinya (bertindak sebagai \(name))")
+        }
+    }
+
+    /// What a person who may not read `t` sees of it: no sender, no subject, no messages.
+    public func redacted(_ t: Ticket, as name: String) -> Ticket {
+        guard !mayRead(t, as: name) else { return t }
+        var r = t
+        r.senderName = nil
+        r.senderEmail = "(rahasia)"
+        r.subject = "(rahasia)"
+        r.normalizedSubject = ""
+        r.classificationNote = ""
+        r.region = nil; r.province = nil; r.timeZone = nil
+        return r
+    }
+}
