@@ -73,7 +73,15 @@ final class ClassificationTests: XCTestCase {
         try TestEnv.requireServers()
         let dir = try TestEnv.scratch(self)
         let user = TestEnv.freshUser("review")
-        let config = try TestEnv.writeConfig(dir: dir, user: user).path
+        // The agent reading here may see the complaint (AccessTests covers those who may not).
+        let config = try TestEnv.writeConfig(dir: dir, user: user, extra: """
+
+            [agent]
+            name = "Pengawas"
+
+            [access]
+            confidential_readers = ["Pengawas"]
+            """).path
         let question = "Mohon informasi tata cara pengajuan rekomendasi kegiatan pelatihan pegawai pengelola keuangan daerah untuk tahun depan, apakah ada formulir khusus dan kepada siapa diajukan."
         let similar = "Mohon info tata cara pengajuan rekomendasi untuk kegiatan pelatihan pegawai pengelola keuangan daerah tahun depan; formulirnya apa dan diajukan kepada siapa."
         try TestEnv.fillMaildir(user: user, messages: [
@@ -145,7 +153,9 @@ final class ClassificationTests: XCTestCase {
         XCTAssertEqual(try TestEnv.runSurel(["review", "set", spamNumber, "lainnya", "--config", config]).status, 0)
         XCTAssertEqual(try tickets(config, ["--category", "spam"]).count, 0)
         let complaintNumber = try XCTUnwrap(complaint["number"] as? String)
-        let accept = try TestEnv.runSurel(["review", "accept", complaintNumber, "--reviewer", "agen.budi", "--config", config])
+        let refused = try TestEnv.runSurel(["review", "accept", complaintNumber, "--reviewer", "agen.budi", "--config", config])
+        XCTAssertNotEqual(refused.status, 0, "agen.budi may not read the complaint, so may not review it")
+        let accept = try TestEnv.runSurel(["review", "accept", complaintNumber, "--reviewer", "pengawas", "--config", config])
         XCTAssertEqual(accept.status, 0, accept.err)
         let c = try XCTUnwrap(try db.ticket(number: try XCTUnwrap(TicketNumber(complaintNumber))))
         XCTAssertEqual(try db.reviews(ticketID: c.id!).map { [$0.fromCategory, $0.toCategory] }, [["pengaduan", "pengaduan"]])
