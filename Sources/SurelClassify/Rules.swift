@@ -17,6 +17,12 @@ public struct Rule: Sendable {
     public struct Condition: Sendable {
         public var field: Field
         public var pattern: NSRegularExpression
+        /// UTF-8 literals of which any match contains one (see RequiredLiterals); nil: always run the pattern.
+        var literals: [[UInt8]]?
+        init(field: Field, pattern: NSRegularExpression) {
+            self.field = field; self.pattern = pattern
+            literals = RequiredLiterals.of(pattern.pattern).map { $0.map { Array($0.utf8) } }
+        }
     }
     public var name: String
     public var conditions: [Condition]
@@ -25,7 +31,10 @@ public struct Rule: Sendable {
     /// `text` holds the mail's fields lowercased (see `LowercasedFields`).
     func matches(_ text: LowercasedFields) -> Bool {
         conditions.allSatisfy { c in
-            func hit(_ s: String) -> Bool { c.pattern.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil }
+            func hit(_ s: String) -> Bool {
+                if let literals = c.literals, !RequiredLiterals.anyOccurs(literals, in: Array(s.utf8)) { return false }
+                return c.pattern.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+            }
             switch c.field {
             case .subject: return hit(text.subject)
             case .body: return hit(text.body)

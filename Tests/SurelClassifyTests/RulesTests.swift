@@ -87,3 +87,44 @@ final class RulesTests: XCTestCase {
         }
     }
 }
+
+final class RequiredLiteralsTests: XCTestCase {
+    func testLiteralsComeFromThePattern() {
+        XCTAssertEqual(RequiredLiterals.of(#"(bersama ini (kami )?(sampaikan|kirimkan|teruskan)|terlampir (kami sampaikan )?surat|dengan hormat,? (bersama|menindaklanjuti)|perihal\s*:)"#),
+                       ["bersama ini ", "dengan hormat", "perihal", "terlampir "])
+        XCTAssertEqual(RequiredLiterals.of(#"\b(slot\s*gacor|judi online|togel|maxwin|scatter|depo(sit)?\s*\d+\s*(rb|ribu|k)\b|rtp live)"#),
+                       ["depo", "gacor", "judi online", "maxwin", "rtp live", "scatter", "togel"])
+        XCTAssertEqual(RequiredLiterals.of(#"^\s*yes"#), ["yes"])
+        XCTAssertEqual(RequiredLiterals.of(#"(spf|dkim|dmarc)=(fail|softfail)"#), ["fail", "softfail"])
+        XCTAssertEqual(RequiredLiterals.of(#"a\.b+c"#), ["a.b"], "an escaped dot is a literal; b+ ends the run")
+        XCTAssertEqual(RequiredLiterals.of(#"colou?r"#), ["colo"])
+        XCTAssertNil(RequiredLiterals.of(#"^(?!.*@([a-z0-9-]+\.)*kemenkeu\.go\.id$)"#), "a lookahead requires nothing")
+        XCTAssertNil(RequiredLiterals.of(#"(?i)abc|x?"#), "inline flags and optional branches: no test")
+        XCTAssertNil(RequiredLiterals.of(#"[a-z]+\d"#))
+        XCTAssertNil(RequiredLiterals.of(#"abc|"#), "an empty branch matches anything")
+    }
+
+    /// Whenever a shipped rule's expression matches, one of its literals occurs: checked on every line of the
+    /// project's examples and on texts made to match.
+    func testAMatchAlwaysContainsALiteral() throws {
+        var texts = [
+            "bersama ini kami sampaikan surat nomor s-26/pk/pk.5/2025", "perihal : undangan", "depo 25rb slot gacor",
+            "spf=softfail dkim=fail", "nomor: 900.1.2/123/bpkad/2025", "mohon verifikasi akun anda di tautan berikut",
+        ]
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../classify/examples")
+        if let files = try? FileManager.default.contentsOfDirectory(at: examples, includingPropertiesForKeys: nil) {
+            for f in files.prefix(200) { texts += (try? String(contentsOf: f, encoding: .utf8))?.lowercased().components(separatedBy: "\n") ?? [] }
+        }
+        var checked = 0
+        for rule in RuleSet.standard.rules {
+            for c in rule.conditions {
+                guard let literals = c.literals else { continue }
+                for t in texts where c.pattern.firstMatch(in: t, range: NSRange(t.startIndex..., in: t)) != nil {
+                    XCTAssertTrue(RequiredLiterals.anyOccurs(literals, in: Array(t.utf8)), "\(rule.name) matched \"\(t)\"")
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 10)
+    }
+}
