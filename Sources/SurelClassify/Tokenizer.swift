@@ -89,32 +89,38 @@ public enum Tokenizer {
     /// Runs of letters, digits and underscores, lowercased; numbers become class tokens, abbreviations are
     /// spelled out, one-letter runs dropped.
     static func appendWordRuns(_ text: Substring, to out: inout [String]) {
-        var current = String.UnicodeScalarView()
+        // Built in a byte buffer (String.UnicodeScalarView appends and the String made of them showed in profiles).
+        var word: [UInt8] = []
+        word.reserveCapacity(32)
+        var scalars = 0
         var allDigits = true
         func flush() {
-            guard !current.isEmpty else { return }
-            let w = String(current)
-            current = String.UnicodeScalarView()
-            defer { allDigits = true }
+            guard !word.isEmpty else { return }
+            defer { word.removeAll(keepingCapacity: true); scalars = 0; allDigits = true }
             if allDigits {
-                out.append(w.utf8.count == 4 && (w.hasPrefix("20") || w.hasPrefix("19")) ? "__tahun__" : "__angka__")
+                let year = word.count == 4 && ((word[0] == 0x32 && word[1] == 0x30) || (word[0] == 0x31 && word[1] == 0x39))
+                out.append(year ? "__tahun__" : "__angka__")
                 return
             }
+            let w = String(decoding: word, as: UTF8.self)
             if let full = abbreviations[w] { out += full; return }
-            if w.unicodeScalars.count >= 2 { out.append(w) }
+            if scalars >= 2 { out.append(w) }
         }
         for u in text.unicodeScalars {
             let v = u.value
             if v < 0x80 {
-                if v >= 0x30 && v <= 0x39 { current.append(u) }
-                else if (v >= 0x61 && v <= 0x7A) || v == 0x5F { current.append(u); allDigits = false }
-                else if v >= 0x41 && v <= 0x5A { current.append(Unicode.Scalar(v + 32)!); allDigits = false }
+                if v >= 0x30 && v <= 0x39 { word.append(UInt8(v)); scalars += 1 }
+                else if (v >= 0x61 && v <= 0x7A) || v == 0x5F { word.append(UInt8(v)); scalars += 1; allDigits = false }
+                else if v >= 0x41 && v <= 0x5A { word.append(UInt8(v + 32)); scalars += 1; allDigits = false }
                 else { flush() }
             } else if u.properties.isAlphabetic {
-                current.append(contentsOf: u.properties.lowercaseMapping.unicodeScalars)
+                let lower = u.properties.lowercaseMapping
+                word.append(contentsOf: lower.utf8)
+                scalars += lower.unicodeScalars.count
                 allDigits = false
             } else if u.properties.numericType != nil {
-                current.append(u)
+                word.append(contentsOf: String(u).utf8)
+                scalars += 1
             } else {
                 flush()
             }
@@ -137,7 +143,7 @@ public enum Tokenizer {
         for name in input.attachmentNames {
             f += words(name.replacingOccurrences(of: "_", with: " ")).map { "a:" + $0 }
         }
-        f.append("c:" + SenderDirectory.profile(forEmail: input.senderEmail).senderClass.rawValue)
+        f.append("c:" + (input.senderClass ?? SenderDirectory.profile(forEmail: input.senderEmail).senderClass).rawValue)
         return f
     }
 }
@@ -188,7 +194,7 @@ extension Tokenizer {
         let sender = input.senderEmail.lowercased()
         f.insert("from:" + sender)
         if let at = sender.firstIndex(of: "@") { f.insert("fromdomain:" + sender[sender.index(after: at)...]) }
-        f.insert("c:" + SenderDirectory.profile(forEmail: sender).senderClass.rawValue)
+        f.insert("c:" + (input.senderClass ?? SenderDirectory.profile(forEmail: sender).senderClass).rawValue)
         var recipients = 0
         for (name, value) in input.headers {
             let n = name.lowercased()

@@ -12,6 +12,8 @@ public struct ClassificationInput: Sendable {
     public var attachmentNames: [String]
     /// The HTML part as sent, if any (`text` is it made readable); its markup is evidence for the spam model.
     public var html: String?
+    /// The sender's class when the caller already looked it up (else derived from `senderEmail` when needed).
+    public var senderClass: SenderClass?
     public init(subject: String, text: String, senderEmail: String,
                 headers: [(name: String, value: String)], attachmentNames: [String], html: String? = nil,
                 senderName: String = "") {

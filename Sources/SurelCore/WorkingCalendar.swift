@@ -119,3 +119,8 @@ public struct WorkingCalendar: Sendable {
         throw Problem(line: nil, message: "no deadline within 800 days of \(received)")
     }
 }
+
+extension Date {
+    /// The year in Jakarta (WIB, UTC+7, no daylight saving): ticket numbers count per year there.
+    public var yearInJakarta: Int { WorkingCalendar.LocalDay(self, offset: 7 * 3600).civil.year }
+}

@@ -205,13 +205,15 @@ public final class Ingestor {
                 notes.append("attachments not saved: \(error)")
                 logger.error("attachment write failed", metadata: ["error": "\(error)"])
             }
+            let profile = SenderDirectory.profile(forEmail: sender)
             var input = ClassificationInput(parsed)
             input.senderEmail = sender
+            input.senderClass = profile.senderClass
             lazy = LazyClassification { [classifiers] in
                 (classifiers?.classifier ?? UnclassifiedClassifier()).classify(input)
             }
-            intent = ticketIntent(parsed, sender: sender, received: received, threadTime: base.threadTime,
-                                  classification: lazy!)
+            intent = ticketIntent(parsed, sender: sender, profile: profile, received: received,
+                                  threadTime: base.threadTime, classification: lazy!)
             intent?.acknowledge = acknowledger?.mail(for: parsed, sender: sender, isBulk: base.isBulk, received: received)
             intent?.automaticMailsPerHour = config.outbox.automaticPerHour
             intent?.layer2Addresses = Set(config.units.values.map(\.email))
@@ -235,17 +237,15 @@ public final class Ingestor {
         m.references = p.references
     }
 
-    private func ticketIntent(_ p: ParsedMessage, sender: String, received: Date, threadTime: Date,
-                              classification: LazyClassification) -> TicketIntent {
-        var jakarta = Calendar(identifier: .gregorian)
-        jakarta.timeZone = TimeZone(identifier: "Asia/Jakarta")!
-        return TicketIntent(
+    private func ticketIntent(_ p: ParsedMessage, sender: String, profile: SenderProfile, received: Date,
+                              threadTime: Date, classification: LazyClassification) -> TicketIntent {
+        TicketIntent(
             ticketNumberInSubject: TicketNumber.find(inSubject: p.subject),
             referencedMessageIDs: p.references + p.inReplyTo.filter { !p.references.contains($0) },
             normalizedSubject: SubjectNormalizer.normalize(p.subject), senderEmail: sender,
-            senderProfile: SenderDirectory.profile(forEmail: sender), receivedAt: received, threadTime: threadTime,
+            senderProfile: profile, receivedAt: received, threadTime: threadTime,
             subjectWindow: config.threading.subjectWindow, reopenWindow: config.threading.reopenWindow,
-            year: jakarta.component(.year, from: received), confidentialCategories: config.taxonomy.confidentialSlugs,
+            year: received.yearInJakarta, confidentialCategories: config.taxonomy.confidentialSlugs,
             reviewThreshold: config.classify.reviewThreshold, classify: { classification.value })
     }
 

@@ -68,4 +68,11 @@ final class WorkingCalendarTests: XCTestCase {
             }
         }
     }
+
+    func testTheYearTurnsAtMidnightInJakarta() {
+        let iso = ISO8601DateFormatter()
+        XCTAssertEqual(iso.date(from: "2025-12-31T16:59:59Z")!.yearInJakarta, 2025)
+        XCTAssertEqual(iso.date(from: "2025-12-31T17:00:00Z")!.yearInJakarta, 2026)
+        XCTAssertEqual(iso.date(from: "2024-02-29T12:00:00Z")!.yearInJakarta, 2024)
+    }
 }
