@@ -24,6 +24,13 @@ public struct NaiveBayesModel: Sendable, Codable {
     /// review threshold (4 was chosen on the project's examples and checked on the evaluation corpus).
     static let confidenceTemperature = 4.0
 
+    /// log(n + alpha) for the counts most features have, at the default alpha: classifying a mail otherwise
+    /// computed thousands of logarithms.
+    private static let logTable: [Double] = (0..<4096).map { log(Double($0) + 0.1) }
+    private func logCount(_ n: Int32) -> Double {
+        alpha == 0.1 && n < 4096 ? Self.logTable[Int(n)] : log(Double(n) + alpha)
+    }
+
     private mutating func index(of label: String) -> Int {
         if let i = classes.firstIndex(of: label) { return i }
         classes.append(label); documents.append(0); totals.append(0)
@@ -76,13 +83,17 @@ public struct NaiveBayesModel: Sendable, Codable {
             scores[c] = log(Double(documents[c]) + 1) - log(totalDocs + Double(classes.count)) + (bias[classes[c]] ?? 0)
         }
         var known: [(String, [Int32])] = []
-        var seen = Set<String>()
-        for f in features where seen.insert(f).inserted {
-            guard let row = counts[f] else { continue }
+        // A feature counts once however often it occurs; deduplicated by its place in `counts`, so each feature's
+        // string is hashed once, not twice (unknown features count for nothing anyway).
+        var seen = Set<Dictionary<String, [Int32]>.Index>()
+        seen.reserveCapacity(features.count)
+        for f in features {
+            guard let i = counts.index(forKey: f), seen.insert(i).inserted else { continue }
+            let row = counts[i].value
             known.append((f, row))
             for c in active {
                 let n = c < row.count ? row[c] : 0
-                scores[c] += (n == 0 ? logAlpha : log(Double(n) + alpha)) - denominators[c]
+                scores[c] += (n == 0 ? logAlpha : logCount(n)) - denominators[c]
             }
         }
         let t = Self.confidenceTemperature
