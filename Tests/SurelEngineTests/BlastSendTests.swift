@@ -158,6 +158,36 @@ final class BlastSendTests: XCTestCase {
         XCTAssertEqual(try status(config, id)["status"] as? String, "done")
     }
 
+    /// Line 3 of issue 5: with the mail server unreachable every recipient is deferred with the connection error,
+    /// none lost; once it is back and the retry is due, each is sent once.
+    func testAnUnreachableServerDefersAndTheRetrySendsEachOnce() throws {
+        try TestEnv.requireServers()
+        let (config, id, addresses) = try prepare(3, rate: nil)
+        let db = try SurelDatabase(path: (config as NSString).deletingLastPathComponent + "/store/surel.sqlite")
+        let good = try SurelConfig.load(path: config)
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+            .replacingOccurrences(of: "127.0.0.1:\(TestEnv.smtpPort)", with: "127.0.0.1:1")   // nothing listens there
+        let down = try SurelConfig.parse(text, path: config)
+        var clock = Date()
+        func sender(_ c: SurelConfig) throws -> BlastSender {
+            let smtp = try XCTUnwrap(c.smtp)
+            return try BlastSender(database: db, config: c, makeSender: { CurlSMTPSender(endpoint: smtp.endpoint) },
+                                   logger: Logger(label: "test"), now: { clock })
+        }
+        let first = try sender(down).run(Int64(id))
+        XCTAssertEqual(first.deferred, 3)
+        XCTAssertEqual(first.ended, "waiting")
+        let failures = try TestEnv.runSurel(["blast", "failures", String(id), "--config", config]).out
+        XCTAssertEqual(failures.components(separatedBy: ",deferred,1,").count - 1, 3, failures)
+        XCTAssertTrue(failures.lowercased().contains("connect"), "the connection error is the reason: \(failures)")
+
+        clock = clock.addingTimeInterval(90)   // the first retry is due after a minute
+        let second = try sender(good).run(Int64(id))
+        XCTAssertEqual(second.sent, 3)
+        XCTAssertEqual(second.ended, "done")
+        for a in addresses { XCTAssertEqual(TestEnv.poll({ self.inboxCount(a) }, until: { !$0.isEmpty }).count, 1) }
+    }
+
     /// A hard bounce returned into the call-center mailbox (a real DSN from Postfix) is matched to its recipient by
     /// Message-ID, marks it bounced, and suppresses the address for the next blast.
     func testAHardBounceIsMatchedAndSuppressesTheAddress() throws {
