@@ -178,9 +178,12 @@ public final class BlastSender {
 
         let connections = max(1, config.blastConnections)
         let group = DispatchGroup()
+        // The workers share the run's state through `lock` (and the store through its own serialization), which the
+        // compiler cannot see: the box says so instead of a Sendable warning.
+        let work = UncheckedSendable(worker)
         for n in 0..<connections {
             group.enter()
-            let t = Thread { worker(); group.leave() }
+            let t = Thread { work.value(); group.leave() }
             t.name = "surel-blast-\(n)"
             t.start()
         }
@@ -191,4 +194,10 @@ public final class BlastSender {
         }
         return report
     }
+}
+
+/// A value handed to another thread whose synchronization the code around it guarantees.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -507,7 +507,7 @@ final class DaemonProcess {
 
     init(_ args: [String], dir: URL, name: String, test: XCTestCase, environment: [String: String] = [:]) throws {
         logURL = dir.appendingPathComponent("\(name).log")
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        try Data().write(to: logURL)
         let out = try FileHandle(forWritingTo: logURL)
         process.executableURL = TestEnv.surelBinary
         process.arguments = args

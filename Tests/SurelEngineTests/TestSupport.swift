@@ -102,7 +102,7 @@ enum TestEnv {
         let stamp = Int(Date().timeIntervalSince1970)
         for (i, data) in messages.enumerated() {
             let name = "\(base)/new/\(stamp).M\(String(format: "%07d", i))P\(getpid()).surel-test"
-            FileManager.default.createFile(atPath: name, contents: data)
+            try data.write(to: URL(fileURLWithPath: name))
         }
         try chownTree("\(serversDir)/mail/\(user)", to: "vmail")
     }
