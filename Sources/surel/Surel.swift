@@ -77,6 +77,12 @@ struct CheckConfig: ParsableCommand {
             print("classifier: WARNING no model and no training data: new tickets stay unclassified "
                   + "(set [classify] examples, or run `surel classify train --corpus DIR`)")
         }
+        let confidential = config.taxonomy.confidentialSlugs.sorted().joined(separator: ", ")
+        if config.confidentialReaders.isEmpty {
+            print("access: NOTE no [access] confidential_readers: confidential tickets (\(confidential)) can be opened by nobody")
+        } else {
+            print("access: confidential tickets (\(confidential)) readable by \(config.confidentialReaders.joined(separator: ", "))")
+        }
         let source = CurlIMAPSource(endpoint: config.mailbox.endpoint)
         do {
             let s = try source.status()

@@ -60,6 +60,9 @@ final class AccessTests: XCTestCase {
         XCTAssertNotEqual(reply.status, 0, "a non-reader cannot answer it")
         XCTAssertTrue(reply.err.contains("rahasia"), reply.err)
 
+        XCTAssertTrue(try TestEnv.runSurel(["check-config", "--config", config]).out
+                        .contains("access: confidential tickets (pengaduan) readable by Sri Wahyuni"))
+
         // Sri Wahyuni may (names compare without regard to case).
         let full = try list(["--as", "sri wahyuni"])
         XCTAssertEqual(full.first { $0["number"] as? String == "2025-000001" }?["subject"] as? String,
