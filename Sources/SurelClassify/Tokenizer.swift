@@ -155,17 +155,20 @@ extension Tokenizer {
     public static func spamFeatures(_ input: ClassificationInput) -> Set<String> {
         var f = Set<String>()
         f.reserveCapacity(256)
+        var bytes: [UInt8] = []   // one buffer for every word (an array per word showed in profiles)
         func addWords(_ text: String, prefix: String) {
+            func feature(_ s: some StringProtocol) -> String { prefix.isEmpty ? String(s) : prefix + s }
             var previous = ""
             for chunk in text.utf8.prefix(20_000).split(whereSeparator: isSpaceByte) {
                 // Punctuation around a word is dropped, inside it kept ("$$$", "gratis!!" stay distinct).
-                var bytes = Array(chunk)
-                while let last = bytes.last, trimmedBytes.contains(last) { bytes.removeLast() }
-                let start = bytes.firstIndex { !trimmedBytes.contains($0) } ?? bytes.endIndex
-                if start > 0 { bytes.removeFirst(start) }
+                var lo = chunk.startIndex, hi = chunk.endIndex
+                while lo < hi, isTrimmed[Int(chunk[chunk.index(before: hi)])] { hi = chunk.index(before: hi) }
+                while lo < hi, isTrimmed[Int(chunk[lo])] { lo = chunk.index(after: lo) }
+                bytes.removeAll(keepingCapacity: true)
                 var ascii = true
-                for i in bytes.indices {
-                    if bytes[i] >= 0x80 { ascii = false } else if bytes[i] >= 0x41 && bytes[i] <= 0x5A { bytes[i] += 32 }
+                for b in chunk[lo..<hi] {
+                    if b >= 0x80 { ascii = false }
+                    bytes.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
                 }
                 var w = String(decoding: bytes, as: UTF8.self)
                 if !ascii { w = w.lowercased() }
@@ -180,12 +183,12 @@ extension Tokenizer {
                     f.insert(prefix + "proto:" + (w.hasPrefix("https") ? "https" : "http"))
                     let host = w.split(separator: "/", omittingEmptySubsequences: true).dropFirst(w.hasPrefix("www.") ? 0 : 1).first ?? ""
                     for part in host.split(separator: ".") { f.insert(prefix + "url:" + part) }
-                } else if let at = w.firstIndex(of: "@"), w.contains(".") {
-                    f.insert(prefix + "email:" + w[w.index(after: at)...])
+                } else if bytes.contains(0x2E), let at = w.utf8.firstIndex(of: 0x40) {
+                    f.insert(prefix + "email:" + w[w.utf8.index(after: at)...])
                 } else if length > 12 {
                     f.insert(prefix + "skip:" + String(w.first!) + String(length / 10 * 10))
                 } else {
-                    f.insert(prefix + w)
+                    f.insert(feature(w))
                 }
             }
         }
@@ -294,5 +297,10 @@ extension Tokenizer {
         return nil
     }
 
-    private static let trimmedBytes = Set(".,;:?\"'()[]<>{}*".utf8)
+    /// Bytes trimmed from both ends of a spam-model word, as a table indexed by byte.
+    private static let isTrimmed: [Bool] = {
+        var t = [Bool](repeating: false, count: 256)
+        for b in ".,;:?\"'()[]<>{}*".utf8 { t[Int(b)] = true }
+        return t
+    }()
 }
