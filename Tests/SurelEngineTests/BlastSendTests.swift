@@ -71,6 +71,25 @@ final class BlastSendTests: XCTestCase {
         }
     }
 
+    /// `blast test ID --to ADDRESS`: the first recipient's mail, personalized, reaches the test address through the
+    /// outbox; the blast itself stays untouched.
+    func testATestMailReachesTheTestAddressOnly() throws {
+        try TestEnv.requireServers()
+        let (config, id, addresses) = try prepare(2, rate: nil)
+        let tester = TestEnv.freshUser("penguji") + "@example.test"
+        let r = try TestEnv.runSurel(["blast", "test", String(id), "--to", tester, "--config", config])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+        let got = TestEnv.poll({ self.inboxCount(tester) }, until: { !$0.isEmpty })
+        XCTAssertEqual(got.map(\.subject), ["Pengumuman untuk Kepala Daerah 1"])
+        XCTAssertTrue(got.first?.text.contains("Nomor urut Anda 1.") == true, got.first?.text ?? "")
+        XCTAssertEqual(got.first?.header("Precedence"), "bulk")
+        let s = try status(config, id)
+        XCTAssertEqual(s["pending"] as? Int, 2)
+        XCTAssertEqual(s["sent"] as? Int, 0)
+        XCTAssertTrue(addresses.allSatisfy { delivered($0) == 0 }, "no recipient got the test")
+    }
+
     func testThePaceIsHeldAndAPauseLosesAndRepeatsNoOne() throws {
         try TestEnv.requireServers()
         let (config, id, addresses) = try prepare(40, rate: "20/s")
