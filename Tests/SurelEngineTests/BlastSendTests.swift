@@ -90,6 +90,34 @@ final class BlastSendTests: XCTestCase {
         XCTAssertTrue(addresses.allSatisfy { delivered($0) == 0 }, "no recipient got the test")
     }
 
+    /// On a terminal `blast status` draws a live progress bar while the blast sends (run under `script`, which
+    /// gives it a pseudo-terminal), and ends when the blast is done.
+    func testStatusShowsALiveProgressBarOnATerminal() throws {
+        try TestEnv.requireServers()
+        let (config, id, _) = try prepare(30, rate: "10/s")
+        let send = Process()
+        send.executableURL = TestEnv.surelBinary
+        send.arguments = ["blast", "send", String(id), "--config", config]
+        send.standardOutput = FileHandle.nullDevice
+        try send.run()
+        defer { send.waitUntilExit() }
+        usleep(800_000)
+        let command = [TestEnv.surelBinary.path, "blast", "status", String(id), "--config", config].joined(separator: " ")
+        let tty = Process()
+        tty.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        tty.arguments = ["-qec", command, "/dev/null"]
+        let out = Pipe()
+        tty.standardOutput = out
+        try tty.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        tty.waitUntilExit()
+        XCTAssertEqual(tty.terminationStatus, 0, text)
+        let bars = text.components(separatedBy: "\r[").count - 1
+        XCTAssertGreaterThanOrEqual(bars, 2, "redrawn while sending: \(text)")
+        XCTAssertTrue(text.contains("/detik"), text)
+        XCTAssertEqual(try status(config, id)["status"] as? String, "done", "status returned when the blast was done")
+    }
+
     func testThePaceIsHeldAndAPauseLosesAndRepeatsNoOne() throws {
         try TestEnv.requireServers()
         let (config, id, addresses) = try prepare(40, rate: "20/s")
