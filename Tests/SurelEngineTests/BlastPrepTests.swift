@@ -41,8 +41,12 @@ final class BlastPrepTests: XCTestCase {
         let html = dir.appendingPathComponent("undangan.html")
         try "<p>Yth. <b>{{name}}</b> {{region}},</p>\n<p>Kami mengundang Bapak/Ibu ke webinar TKD.</p>\n"
             .write(to: html, atomically: true, encoding: .utf8)
+        let pdf = dir.appendingPathComponent("Undangan Webinar TKD – 2025.pdf")
+        let pdfBytes = Data("%PDF-1.4\n% undangan\n".utf8) + Data((0..<3000).map { UInt8($0 % 256) })
+        try pdfBytes.write(to: pdf)
         let create = try TestEnv.runSurel(["blast", "create", "--list", "pemda", "--subject", "Undangan webinar untuk {{region}}",
-                                           "--template", template.path, "--html", html.path, "--json", "--config", config])
+                                           "--template", template.path, "--html", html.path, "--attach", pdf.path,
+                                           "--json", "--config", config])
         XCTAssertEqual(create.status, 0, create.err)
         let created = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(create.out.utf8)) as? [String: Any])
         let id = try XCTUnwrap(created["id"] as? Int)
@@ -56,6 +60,8 @@ final class BlastPrepTests: XCTestCase {
         XCTAssertTrue(mail.text.contains("Yth. Kepala BPKAD & Aset Kabupaten Sukoharjo,"), mail.text)
         XCTAssertTrue(mail.html?.contains("<p>Yth. <b>Kepala BPKAD &amp; Aset</b> Kabupaten Sukoharjo,</p>") == true,
                       "the HTML alternative, with the value escaped: \(mail.html ?? "none")")
+        XCTAssertEqual(mail.attachments.map(\.filename), ["Undangan Webinar TKD – 2025.pdf"], "attached to every mail")
+        XCTAssertEqual(mail.attachments.first?.data, pdfBytes)
         XCTAssertEqual(mail.header("Precedence"), "bulk")
         XCTAssertEqual(mail.header("Auto-Submitted"), "auto-generated")
         let unsubscribe = try XCTUnwrap(mail.header("List-Unsubscribe"))
