@@ -46,6 +46,8 @@ public enum MessageKind: String, Codable, Sendable, CaseIterable {
     case quarantined
     /// Sent by us (acknowledgements, answers): kept so replies to them thread.
     case outgoing
+    /// A blast recipient's request to receive no more (the `List-Unsubscribe` mailto): the sender is suppressed.
+    case unsubscribe
 }
 
 /// The category of a ticket before a classifier has looked at it.

@@ -217,6 +217,6 @@ public final class Daemon {
     static func metadata(_ r: CycleReport) -> Logger.Metadata {
         ["fetched": "\(r.fetched)", "new_tickets": "\(r.newTickets)", "joined": "\(r.joined)",
          "autoreplies": "\(r.autoReplies)", "bounces": "\(r.bounces)", "quarantined": "\(r.quarantined)",
-         "duplicates": "\(r.duplicates)"]
+         "unsubscribes": "\(r.unsubscribes)", "duplicates": "\(r.duplicates)"]
     }
 }

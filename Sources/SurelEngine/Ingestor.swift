@@ -14,6 +14,8 @@ public struct CycleReport: Sendable, Equatable {
     public var autoReplies = 0
     public var bounces = 0
     public var quarantined = 0
+    /// Requests to receive no more blasts (their senders were suppressed).
+    public var unsubscribes = 0
     public var duplicates = 0
     public var vanished = 0
     public var stoppedEarly = false
@@ -192,6 +194,9 @@ public final class Ingestor {
         case .autoReply(let reason):
             base.kind = .autoreply
             notes.insert(reason, at: 0)
+        case .unsubscribe(let blast):
+            base.kind = .unsubscribe
+            notes.insert("permintaan berhenti menerima blast \(blast)", at: 0)
         case .message(let isBulk):
             base.kind = .ticket
             base.isBulk = isBulk
@@ -257,6 +262,7 @@ public final class Ingestor {
         case .recorded(.autoreply): r.autoReplies += 1
         case .recorded(.bounce): r.bounces += 1
         case .recorded(.quarantined): r.quarantined += 1
+        case .recorded(.unsubscribe): r.unsubscribes += 1
         case .recorded: break
         }
     }

@@ -9,6 +9,8 @@ import SurelStore
 public enum TriageVerdict: Equatable, Sendable {
     case bounce(DeliveryStatusSummary)
     case autoReply(reason: String)
+    /// The mail our blasts' `List-Unsubscribe` mailto makes: subject `berhenti-<blast id>`.
+    case unsubscribe(blast: Int64)
     /// For a ticket; `isBulk` mail is never answered automatically.
     case message(isBulk: Bool)
 }
@@ -16,6 +18,7 @@ public enum TriageVerdict: Equatable, Sendable {
 public enum Triage {
     public static func classify(_ m: ParsedMessage) -> TriageVerdict {
         if let b = bounce(m) { return .bounce(b) }
+        if let blast = unsubscribeRequest(m) { return .unsubscribe(blast: blast) }
         if let reason = autoReplyReason(m) { return .autoReply(reason: reason) }
         return .message(isBulk: isBulk(m))
     }
@@ -164,6 +167,16 @@ public enum Triage {
         guard let m = quoteStart.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
               let r = Range(m.range, in: text) else { return text }
         return String(text[..<r.lowerBound])
+    }
+
+    // MARK: unsubscribe requests
+
+    /// The blast id of an unsubscribe request: a subject that is exactly `berhenti-<id>` (what BlastMail puts in
+    /// the mailto of `List-Unsubscribe`), whatever the case and surrounding spaces.
+    static func unsubscribeRequest(_ m: ParsedMessage) -> Int64? {
+        let s = m.subject.trimmingCharacters(in: .whitespaces).lowercased()
+        guard s.hasPrefix("berhenti-"), let id = Int64(s.dropFirst("berhenti-".count)), id > 0 else { return nil }
+        return id
     }
 
     // MARK: bulk

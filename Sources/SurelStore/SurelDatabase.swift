@@ -77,6 +77,12 @@ public final class SurelDatabase: @unchecked Sendable {
                 try row.insert(db)
             }
             if incoming.kind == .bounce, let b = incoming.bounce { try Self.matchBlastBounce(b, at: incoming.receivedAt, db) }
+            if incoming.kind == .unsubscribe, let sender = incoming.fromEmail {
+                // Honoured in the message's own transaction: no later blast mails this address.
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO suppression(email, reason, source, createdAt) VALUES (?, ?, 'unsubscribe', ?)
+                    """, arguments: [sender.lowercased(), incoming.note ?? "permintaan berhenti", incoming.receivedAt])
+            }
             if let cursor, let uid = incoming.uid {
                 try db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO pendingServerAction(messageRowID, mailbox, uidValidity, uid) VALUES (?, ?, ?, ?)

@@ -305,7 +305,7 @@ struct Messages: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List auto-replies, bounces or quarantined messages.")
         @OptionGroup var options: ConfigOption
-        @Option(help: "autoreply, bounce or quarantined.") var kind: MessageKind
+        @Option(help: "autoreply, bounce, quarantined or unsubscribe.") var kind: MessageKind
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {

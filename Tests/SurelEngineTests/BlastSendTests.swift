@@ -383,6 +383,61 @@ final class BlastSendTests: XCTestCase {
         XCTAssertTrue(autoreplies.contains("\"message_id\" : \"ooo-"), "recorded as an auto-reply: \(autoreplies)")
     }
 
+    /// The `List-Unsubscribe` mailto, used: the recipient's mail to the call-center address with subject
+    /// `berhenti-<blast>` opens no ticket, suppresses the address at once, and the next blast leaves it out.
+    func testAnUnsubscribeByMailSuppressesTheSender() throws {
+        try TestEnv.requireServers()
+        let dir = try TestEnv.scratch(self)
+        let callcenter = TestEnv.freshUser("cc") + "@example.test"
+        let config = try TestEnv.writeConfig(dir: dir, user: callcenter, extra: """
+
+            \(TestEnv.smtpSection(from: callcenter))
+            """).path
+        let leaving = TestEnv.freshUser("keluar") + "@example.test", staying = TestEnv.freshUser("tetap") + "@example.test"
+        let csv = dir.appendingPathComponent("l.csv")
+        try "email,name\n\(leaving),Keluar\n\(staying),Tetap\n".write(to: csv, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try TestEnv.runSurel(["lists", "import", "l", csv.path, "--config", config]).status, 0)
+        let template = dir.appendingPathComponent("t.txt")
+        try "Pengumuman.\n".write(to: template, atomically: true, encoding: .utf8)
+        func create() throws -> [String: Any] {
+            let r = try TestEnv.runSurel(["blast", "create", "--list", "l", "--subject", "Pengumuman", "--template",
+                                          template.path, "--json", "--config", config])
+            XCTAssertEqual(r.status, 0, r.err)
+            return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        }
+        let id = try XCTUnwrap(try create()["id"] as? Int)
+        XCTAssertEqual(try TestEnv.runSurel(["blast", "send", String(id), "--config", config]).status, 0)
+        let received = TestEnv.poll({ self.inboxCount(leaving) }, until: { !$0.isEmpty })
+        let header = try XCTUnwrap(received.first?.header("List-Unsubscribe"))
+        // What a mail client does with the mailto: a mail to its address with its subject.
+        let subject = try XCTUnwrap(header.components(separatedBy: "subject=").last?.components(separatedBy: ">").first)
+        XCTAssertEqual(subject, "berhenti-\(id)")
+        let request = """
+            From: Keluar <\(leaving)>
+            To: \(callcenter)
+            Subject: \(subject)
+            Message-ID: <unsub-\(UUID().uuidString)@example.test>
+            Content-Type: text/plain; charset=utf-8
+
+            Mohon berhenti.
+
+            """
+        let smtp = CurlSMTPSender(endpoint: SMTPEndpoint(scheme: "smtp", host: "127.0.0.1", port: TestEnv.smtpPort, user: "",
+                                                         password: "", security: .none, caFile: nil))
+        try smtp.send(Data(request.replacingOccurrences(of: "\n", with: "\r\n").utf8), from: leaving, to: [callcenter])
+        XCTAssertEqual(TestEnv.poll({ self.inboxCount(callcenter).count }, until: { $0 >= 1 }), 1)
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+
+        let suppressed = try TestEnv.runSurel(["suppression", "list", "--config", config]).out
+        XCTAssertTrue(suppressed.contains("\(leaving)  unsubscribe"), suppressed)
+        XCTAssertFalse(suppressed.contains(staying), suppressed)
+        let tickets = try TestEnv.runSurel(["tickets", "list", "--json", "--config", config])
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(tickets.out.utf8)) as? [Any])?.count, 0, "no ticket")
+        let recorded = try TestEnv.runSurel(["messages", "list", "--kind", "unsubscribe", "--json", "--config", config]).out
+        XCTAssertTrue(recorded.contains("\"message_id\" : \"unsub-"), recorded)
+        XCTAssertEqual(try create()["suppressed"] as? Int, 1, "the next blast leaves the address out")
+    }
+
     /// Line 4 of issue 5: `kill -9` of the daemon in the middle of a blast, several times at different moments, then
     /// a restart: every recipient gets the mail; only those in flight at a kill may get it twice, and the status
     /// counts them as possibly duplicated. Paced, each settlement is written before the pause between mails.

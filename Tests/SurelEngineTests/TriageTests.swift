@@ -36,6 +36,15 @@ final class TriageTests: XCTestCase {
                        .message(isBulk: false))
     }
 
+    func testUnsubscribeRequestsAreOurMailtoSubjectOnly() throws {
+        let from = "From: bpkad@kedirikab.go.id\nTo: callcenter.djpk@kemenkeu.go.id\n"
+        XCTAssertEqual(try verdict(from + "Subject: berhenti-12", ""), .unsubscribe(blast: 12))
+        XCTAssertEqual(try verdict(from + "Subject:  BERHENTI-7 ", "mohon berhenti"), .unsubscribe(blast: 7))
+        XCTAssertEqual(try verdict(from + "Subject: Berhenti langganan", "Mohon saya dihapus dari daftar."),
+                       .message(isBulk: false), "a request in words is for an agent")
+        XCTAssertEqual(try verdict(from + "Subject: berhenti-abc", "x"), .message(isBulk: false))
+    }
+
     func testBulkIsAMessageNeverAnAutoReply() throws {
         let base = "From: news@example.com\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: Buletin"
         XCTAssertEqual(try verdict(base + "\nPrecedence: bulk", "x"), .message(isBulk: true))
