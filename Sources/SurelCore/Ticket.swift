@@ -23,7 +23,9 @@ public struct TicketNumber: Hashable, Sendable, CustomStringConvertible, Compara
 
     /// The first `[DJPK#YYYY-NNNNNN]` tag in a subject, if any (case-insensitive, tolerant of spaces).
     public static func find(inSubject subject: String) -> TicketNumber? {
-        guard let r = subject.range(of: #"\[\s*DJPK\s*#\s*\d{4}-\d{1,9}\s*\]"#, options: [.regularExpression, .caseInsensitive])
+        // Most subjects carry no tag: skip the expression (compiled anew by range(of:) each call) unless a '#' is there.
+        guard subject.utf8.contains(UInt8(ascii: "#")),
+              let r = subject.range(of: #"\[\s*DJPK\s*#\s*\d{4}-\d{1,9}\s*\]"#, options: [.regularExpression, .caseInsensitive])
         else { return nil }
         let inner = subject[r].dropFirst().dropLast().replacingOccurrences(of: " ", with: "")
         return TicketNumber(String(inner))
