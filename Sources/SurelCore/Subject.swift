@@ -25,7 +25,9 @@ public enum SubjectNormalizer {
         // Alternate: strip tag, then prefixes, until stable ("Re: [DJPK#..] Re: Fwd: x").
         for _ in 0..<8 {
             let before = s
-            s = ticketTag.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: " ")
+            if s.utf8.contains(UInt8(ascii: "#")) {   // no tag without one: spare the expression
+                s = ticketTag.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: " ")
+            }
             s = prefix.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "")
             s = s.trimmingCharacters(in: .whitespacesAndNewlines)
             if s == before { break }
