@@ -215,26 +215,9 @@ struct ConfigReader {
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) {
             problem("log.level", "level must be one of trace, debug, info, notice, warning, error, critical (got \"\(level)\")")
         }
-        var taxonomy = Taxonomy.standard
-        if let file = string("classify", "taxonomy") {
-            if let data = FileManager.default.contents(atPath: file) {
-                do { taxonomy = try Taxonomy(tsv: String(decoding: data, as: UTF8.self)) } catch {
-                    problem("classify.taxonomy", "taxonomy \(file): \(error)")
-                }
-            } else {
-                problem("classify.taxonomy", "cannot read taxonomy file \(file)")
-            }
-        }
+        let taxonomy = dataFile("classify", "taxonomy", Taxonomy.init(tsv:)) ?? Taxonomy.standard
         var classify = SurelConfig.Classify()
-        if let file = string("classify", "rules") {
-            if let data = FileManager.default.contents(atPath: file) {
-                do { classify.rules = try RuleSet(tsv: String(decoding: data, as: UTF8.self)) } catch {
-                    problem("classify.rules", "rules \(file): \(error)")
-                }
-            } else {
-                problem("classify.rules", "cannot read rules file \(file)")
-            }
-        }
+        if let rules = dataFile("classify", "rules", RuleSet.init(tsv:)) { classify.rules = rules }
         if let dir = string("classify", "examples") {
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: dir + "/labels.tsv", isDirectory: &isDir), !isDir.boolValue {
@@ -288,15 +271,7 @@ struct ConfigReader {
                 problem("sla.service_hours", "service_hours must look like \"08:00-17:00\" (WIB), opening before closing")
             }
         }
-        if let file = string("sla", "calendar") {
-            if let data = FileManager.default.contents(atPath: file) {
-                do { sla.calendar = try WorkingCalendar(tsv: String(decoding: data, as: UTF8.self)) } catch {
-                    problem("sla.calendar", "calendar \(file): \(error)")
-                }
-            } else {
-                problem("sla.calendar", "cannot read calendar file \(file)")
-            }
-        }
+        if let calendar = dataFile("sla", "calendar", WorkingCalendar.init(tsv:)) { sla.calendar = calendar }
         guard let mailbox, problems.isEmpty else { return nil }
         var config = SurelConfig(mailbox: mailbox, store: store, threading: threading, logLevel: level, taxonomy: taxonomy,
                                  sourcePath: path)
@@ -310,9 +285,8 @@ struct ConfigReader {
             let names = v.array?.compactMap { $0.string } ?? []
             guard let all = v.array, names.count == all.count,
                   names.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
-                problems.append(ConfigProblem(line: lines.line("access.confidential_readers"),
-                                              message: "confidential_readers must be a list of names, e.g. [\"Sri Wahyuni\"]"))
-                return nil
+                problem("access.confidential_readers", "confidential_readers must be a list of names, e.g. [\"Sri Wahyuni\"]")
+                return config
             }
             config.confidentialReaders = names
         }
@@ -322,28 +296,21 @@ struct ConfigReader {
             if parts.count == 2, let n = Double(parts[0]), n > 0, ["s", "min"].contains(parts[1]) {
                 config.blastRate = parts[1] == "s" ? n : n / 60
             } else {
-                problems.append(ConfigProblem(line: lines.line("blast.rate"), message: "rate must look like \"10/s\" or \"600/min\""))
-                return nil
+                problem("blast.rate", "rate must look like \"10/s\" or \"600/min\"")
             }
         }
         if let v = value("blast", "connections") {
-            guard let n = v.int, (1...32).contains(n) else {
-                problems.append(ConfigProblem(line: lines.line("blast.connections"), message: "connections must be 1 to 32"))
-                return nil
-            }
-            config.blastConnections = n
+            if let n = v.int, (1...32).contains(n) { config.blastConnections = n }
+            else { problem("blast.connections", "connections must be 1 to 32") }
         }
         if let d = string("blast", "per_domain") {
             let parts = d.replacingOccurrences(of: " ", with: "").split(separator: "/")
-            guard parts.count == 2, let n = Int(parts[0]), n > 0, parts[1] == "min" else {
-                problems.append(ConfigProblem(line: lines.line("blast.per_domain"), message: "per_domain must look like \"100/min\""))
-                return nil
-            }
-            config.blastPerDomainPerMinute = n
+            if parts.count == 2, let n = Int(parts[0]), n > 0, parts[1] == "min" { config.blastPerDomainPerMinute = n }
+            else { problem("blast.per_domain", "per_domain must look like \"100/min\"") }
         }
         if let u = string("blast", "unsubscribe_url") {
             if u.hasPrefix("https://") { config.blastUnsubscribeURL = u }
-            else { problems.append(ConfigProblem(line: lines.line("blast.unsubscribe_url"), message: "unsubscribe_url must be an https:// address")); return nil }
+            else { problem("blast.unsubscribe_url", "unsubscribe_url must be an https:// address") }
         }
         return config
     }
@@ -505,6 +472,20 @@ struct ConfigReader {
     }
 
     // MARK: typed getters: a wrong type is a problem on that key's line
+
+    /// A data file named by `section.key` (taxonomy, rules, calendar), parsed by `parse`; unreadable or bad, it is
+    /// a problem on the key's line, naming the file and, from the parser, the bad line.
+    mutating func dataFile<T>(_ section: String, _ key: String, _ parse: (String) throws -> T) -> T? {
+        guard let file = string(section, key) else { return nil }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            problem("\(section).\(key)", "cannot read \(key) file \(file)")
+            return nil
+        }
+        do { return try parse(String(decoding: data, as: UTF8.self)) } catch {
+            problem("\(section).\(key)", "\(key) \(file): \(error)")
+            return nil
+        }
+    }
 
     mutating func value(_ section: String, _ key: String) -> TOMLValueConvertible? {
         table[section]?.table?[key]

@@ -29,6 +29,21 @@ struct ConfigOption: ParsableArguments {
     }
 }
 
+/// A file named on the command line, or a clear error.
+func readFile(_ path: String) throws -> Data {
+    guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+    return data
+}
+
+func readText(_ path: String) throws -> String { String(decoding: try readFile(path), as: UTF8.self) }
+
+/// A file to attach, named to the recipients by its last path component (the path is the sender's own).
+func attachment(fromFile path: String) throws -> OutgoingAttachment {
+    let name = (path as NSString).lastPathComponent
+    return OutgoingAttachment(filename: name, contentType: name.lowercased().hasSuffix(".pdf") ? "application/pdf"
+                              : "application/octet-stream", data: try readFile(path))
+}
+
 @main
 struct Surel: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -129,11 +144,6 @@ struct Tickets: ParsableCommand {
         return n
     }
 
-    static func readBody(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
-        return String(decoding: data, as: UTF8.self)
-    }
-
     struct Reply: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Answer the citizen (status answered); the mail goes out at the daemon's next round.")
@@ -147,14 +157,9 @@ struct Tickets: ParsableCommand {
             let config = try options.load(needsMailbox: false)
             let (actions, _) = try Tickets.actions(config)
             // The agent's own files: their names are shown to the citizen, the paths are the agent's.
-            let files = try attach.map { path -> OutgoingAttachment in
-                guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
-                let name = (path as NSString).lastPathComponent
-                return OutgoingAttachment(filename: name, contentType: name.lowercased().hasSuffix(".pdf") ? "application/pdf"
-                                          : "application/octet-stream", data: data)
-            }
+            let files = try attach.map(attachment(fromFile:))
             do {
-                let t = try actions.reply(try Tickets.number(number), body: try Tickets.readBody(bodyFile),
+                let t = try actions.reply(try Tickets.number(number), body: try readText(bodyFile),
                                           attachments: files, actor: who.name(config))
                 print("\(t.number): jawaban diantrekan untuk \(t.senderEmail); status \(t.status.rawValue)")
             } catch let e as AgentActions.Failure { throw ValidationError(e.message) }
@@ -209,7 +214,7 @@ struct Tickets: ParsableCommand {
             let config = try options.load(needsMailbox: false)
             let (actions, _) = try Tickets.actions(config)
             do {
-                let t = try actions.layer2Answer(try Tickets.number(number), body: try Tickets.readBody(bodyFile),
+                let t = try actions.layer2Answer(try Tickets.number(number), body: try readText(bodyFile),
                                                  actor: who.name(config))
                 print("\(t.number): jawaban unit \(t.escalatedTo ?? "-") dicatat")
             } catch let e as AgentActions.Failure { throw ValidationError(e.message) }
@@ -391,8 +396,7 @@ struct Lists: ParsableCommand {
 
         func run() throws {
             let config = try options.load(needsMailbox: false)
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-            let parsed = RecipientImport.parse(String(decoding: data, as: UTF8.self))
+            let parsed = RecipientImport.parse(try readText(file))
             let db = try SurelDatabase(path: config.store.path)
             let r = try db.importMembers(parsed.members, into: name)
             print("daftar \(name): \(r.added) alamat baru, \(r.updated) diperbarui, \(parsed.problems.count) baris ditolak")
@@ -485,7 +489,7 @@ struct SuppressionCommand: ParsableCommand {
     }
 }
 
-// MARK: blasts (issue 5, in progress: preparing, previewing and scheduling; sending is the next step)
+// MARK: blasts (issue 5)
 
 struct BlastCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -525,19 +529,12 @@ struct BlastCommand: ParsableCommand {
 
         func run() throws {
             let db = try options.database()
-            guard let text = FileManager.default.contents(atPath: template) else { throw ValidationError("cannot read \(template)") }
-            let html = try html.map { path -> String in
-                guard let d = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
-                return String(decoding: d, as: UTF8.self)
-            }
-            let files = try attach.map { path -> (filename: String, contentType: String, data: Data) in
-                guard let d = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
-                let name = (path as NSString).lastPathComponent
-                return (name, name.lowercased().hasSuffix(".pdf") ? "application/pdf" : "application/octet-stream", d)
-            }
+            let text = try readText(template)
+            let html = try html.map(readText)
+            let files = try attach.map(attachment(fromFile:)).map { (filename: $0.filename, contentType: $0.contentType, data: $0.data) }
             let when = try at.map(BlastCommand.time)
             do {
-                let r = try db.createBlast(list: list, subject: subject, template: String(decoding: text, as: UTF8.self),
+                let r = try db.createBlast(list: list, subject: subject, template: text,
                                            html: html, attachments: files, at: when)
                 if json { printJSON(BlastCreatedJSON(id: r.id, recipients: r.recipients, suppressed: r.suppressed)); return }
                 print("blast \(r.id): \(r.recipients) penerima (\(r.suppressed) ditahan)"
@@ -1106,8 +1103,7 @@ struct Classify: ParsableCommand {
         @OptionGroup var model: ModelSource
 
         func run() throws {
-            guard let raw = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-            let parsed = try MIMEParser.parse(raw)
+            let parsed = try MIMEParser.parse(try readFile(file))
             let (classifier, settings, trainedOn) = try model.classifier()
             let input = ClassificationInput(parsed)
             let c = classifier.classify(input)
