@@ -235,25 +235,18 @@ final class BlastSendTests: XCTestCase {
         for a in addresses { XCTAssertEqual(TestEnv.poll({ self.inboxCount(a) }, until: { !$0.isEmpty }).count, 1) }
     }
 
-    /// A hard bounce returned into the call-center mailbox (a real DSN from Postfix) is matched to its recipient by
-    /// Message-ID, marks it bounced, and suppresses the address for the next blast.
-    func testAHardBounceIsMatchedAndSuppressesTheAddress() throws {
-        try TestEnv.requireServers()
-        guard TestEnv.portOpen(TestEnv.smtpPort) else {
-            if TestEnv.env["CI"] == "true" { XCTFail("Postfix is not running") }
-            throw XCTSkip("Postfix is not running")
-        }
+    /// A call-center mailbox of its own (the blasts' sender, where bounces and replies come back) and a list "l" of
+    /// `people` (address, name). `create` makes a blast "Pengumuman" to the list and returns its JSON.
+    func callCenterList(_ people: [(email: String, name: String)])
+        throws -> (config: String, callcenter: String, create: () throws -> [String: Any]) {
         let dir = try TestEnv.scratch(self)
-        // The call-center mailbox is the blasts' sender: Postfix returns the bounce there.
         let callcenter = TestEnv.freshUser("cc") + "@example.test"
         let config = try TestEnv.writeConfig(dir: dir, user: callcenter, extra: """
 
             \(TestEnv.smtpSection(from: callcenter))
             """).path
-        let good = TestEnv.freshUser("ada") + "@example.test"
-        let gone = TestEnv.freshUser("hilang") + "@bounce.surel.test"
         let csv = dir.appendingPathComponent("l.csv")
-        try "email,name\n\(good),Ada\n\(gone),Hilang\n".write(to: csv, atomically: true, encoding: .utf8)
+        try ("email,name\n" + people.map { "\($0.email),\($0.name)\n" }.joined()).write(to: csv, atomically: true, encoding: .utf8)
         XCTAssertEqual(try TestEnv.runSurel(["lists", "import", "l", csv.path, "--config", config]).status, 0)
         let template = dir.appendingPathComponent("t.txt")
         try "Pengumuman.\n".write(to: template, atomically: true, encoding: .utf8)
@@ -263,6 +256,33 @@ final class BlastSendTests: XCTestCase {
             XCTAssertEqual(r.status, 0, r.err)
             return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
         }
+        return (config, callcenter, create)
+    }
+
+    /// Sends `mail` (LF line ends) over SMTP through the loopback Postfix, as another server or a mail client would.
+    func deliver(_ mail: String, from: String, to: String) throws {
+        let smtp = CurlSMTPSender(endpoint: SMTPEndpoint(scheme: "smtp", host: "127.0.0.1", port: TestEnv.smtpPort, user: "",
+                                                         password: "", security: .none, caFile: nil))
+        try smtp.send(Data(mail.replacingOccurrences(of: "\n", with: "\r\n").utf8), from: from, to: [to])
+    }
+
+    func ticketCount(_ config: String) throws -> Int? {
+        let r = try TestEnv.runSurel(["tickets", "list", "--json", "--config", config])
+        return (try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [Any])?.count
+    }
+
+    /// A hard bounce returned into the call-center mailbox (a real DSN from Postfix) is matched to its recipient by
+    /// Message-ID, marks it bounced, and suppresses the address for the next blast.
+    func testAHardBounceIsMatchedAndSuppressesTheAddress() throws {
+        try TestEnv.requireServers()
+        guard TestEnv.portOpen(TestEnv.smtpPort) else {
+            if TestEnv.env["CI"] == "true" { XCTFail("Postfix is not running") }
+            throw XCTSkip("Postfix is not running")
+        }
+        // The call-center mailbox is the blasts' sender: Postfix returns the bounce there.
+        let good = TestEnv.freshUser("ada") + "@example.test"
+        let gone = TestEnv.freshUser("hilang") + "@bounce.surel.test"
+        let (config, callcenter, create) = try callCenterList([(good, "Ada"), (gone, "Hilang")])
         let id = try XCTUnwrap(try create()["id"] as? Int)
         XCTAssertEqual(try TestEnv.runSurel(["blast", "send", String(id), "--config", config]).status, 0)
         XCTAssertEqual(try status(config, id)["sent"] as? Int, 2, "Postfix accepted both; one bounces later")
@@ -272,9 +292,7 @@ final class BlastSendTests: XCTestCase {
         XCTAssertEqual(s["bounced"] as? Int, 1)
         XCTAssertEqual(s["sent"] as? Int, 1)
         XCTAssertTrue(try TestEnv.runSurel(["suppression", "list", "--config", config]).out.contains("\(gone)  hard-bounce"))
-        let tickets = try TestEnv.runSurel(["tickets", "list", "--json", "--config", config])
-        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(tickets.out.utf8)) as? [Any])?.count, 0,
-                       "a bounce opens no ticket")
+        XCTAssertEqual(try ticketCount(config), 0, "a bounce opens no ticket")
         let failures = try TestEnv.runSurel(["blast", "failures", String(id), "--config", config])
         XCTAssertEqual(failures.status, 0, failures.err)
         XCTAssertTrue(failures.out.hasPrefix("email,state,attempts,reason\n"), failures.out)
@@ -289,21 +307,9 @@ final class BlastSendTests: XCTestCase {
     /// blast opens no ticket. Both arrive the way they would: over SMTP into the call-center mailbox.
     func testASoftBounceIsCountedAndAnAutoReplyOpensNoTicket() throws {
         try TestEnv.requireServers()
-        let dir = try TestEnv.scratch(self)
-        let callcenter = TestEnv.freshUser("cc") + "@example.test"
-        let config = try TestEnv.writeConfig(dir: dir, user: callcenter, extra: """
-
-            \(TestEnv.smtpSection(from: callcenter))
-            """).path
         let full = TestEnv.freshUser("penuh") + "@example.test", away = TestEnv.freshUser("cuti") + "@example.test"
-        let csv = dir.appendingPathComponent("l.csv")
-        try "email,name\n\(full),Penuh\n\(away),Cuti\n".write(to: csv, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try TestEnv.runSurel(["lists", "import", "l", csv.path, "--config", config]).status, 0)
-        let template = dir.appendingPathComponent("t.txt")
-        try "Pengumuman.\n".write(to: template, atomically: true, encoding: .utf8)
-        let create = try TestEnv.runSurel(["blast", "create", "--list", "l", "--subject", "Pengumuman TKD", "--template",
-                                           template.path, "--json", "--config", config])
-        let id = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(create.out.utf8)) as? [String: Any])?["id"] as? Int)
+        let (config, callcenter, create) = try callCenterList([(full, "Penuh"), (away, "Cuti")])
+        let id = try XCTUnwrap(try create()["id"] as? Int)
         XCTAssertEqual(try TestEnv.runSurel(["blast", "send", String(id), "--config", config]).status, 0)
         func delivered(_ user: String) throws -> String {
             let mails = TestEnv.poll({ self.inboxCount(user) }, until: { !$0.isEmpty })
@@ -341,7 +347,7 @@ final class BlastSendTests: XCTestCase {
 
             From: \(callcenter)
             To: \(full)
-            Subject: Pengumuman TKD
+            Subject: Pengumuman
             Message-ID: <\(toFull)>
 
             --\(boundary)--
@@ -350,7 +356,7 @@ final class BlastSendTests: XCTestCase {
         let outOfOffice = """
             From: Cuti <\(away)>
             To: \(callcenter)
-            Subject: Balasan Otomatis: Pengumuman TKD
+            Subject: Balasan Otomatis: Pengumuman
             Message-ID: <ooo-\(UUID().uuidString)@example.test>
             In-Reply-To: <\(toAway)>
             Auto-Submitted: auto-replied
@@ -359,12 +365,7 @@ final class BlastSendTests: XCTestCase {
             Saya sedang cuti sampai tanggal 10. Terima kasih.
 
             """
-        let smtp = CurlSMTPSender(endpoint: SMTPEndpoint(scheme: "smtp", host: "127.0.0.1", port: TestEnv.smtpPort, user: "",
-                                                         password: "", security: .none, caFile: nil))
-        for mail in [dsn, outOfOffice] {
-            try smtp.send(Data(mail.replacingOccurrences(of: "\n", with: "\r\n").utf8), from: "postmaster@example.test",
-                          to: [callcenter])
-        }
+        for mail in [dsn, outOfOffice] { try deliver(mail, from: "postmaster@example.test", to: callcenter) }
         XCTAssertEqual(TestEnv.poll({ self.inboxCount(callcenter).count }, until: { $0 >= 2 }), 2)
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
 
@@ -376,9 +377,7 @@ final class BlastSendTests: XCTestCase {
                        "a soft bounce does not suppress the address")
         let failures = try TestEnv.runSurel(["blast", "failures", String(id), "--config", config]).out
         XCTAssertTrue(failures.contains("\(full),soft-bounced,1,4.2.2"), failures)
-        let tickets = try TestEnv.runSurel(["tickets", "list", "--json", "--config", config])
-        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(tickets.out.utf8)) as? [Any])?.count, 0,
-                       "neither the soft bounce nor the out-of-office reply opens a ticket")
+        XCTAssertEqual(try ticketCount(config), 0, "neither the soft bounce nor the out-of-office reply opens a ticket")
         let autoreplies = try TestEnv.runSurel(["messages", "list", "--kind", "autoreply", "--json", "--config", config]).out
         XCTAssertTrue(autoreplies.contains("\"message_id\" : \"ooo-"), "recorded as an auto-reply: \(autoreplies)")
     }
@@ -387,24 +386,8 @@ final class BlastSendTests: XCTestCase {
     /// `berhenti-<blast>` opens no ticket, suppresses the address at once, and the next blast leaves it out.
     func testAnUnsubscribeByMailSuppressesTheSender() throws {
         try TestEnv.requireServers()
-        let dir = try TestEnv.scratch(self)
-        let callcenter = TestEnv.freshUser("cc") + "@example.test"
-        let config = try TestEnv.writeConfig(dir: dir, user: callcenter, extra: """
-
-            \(TestEnv.smtpSection(from: callcenter))
-            """).path
         let leaving = TestEnv.freshUser("keluar") + "@example.test", staying = TestEnv.freshUser("tetap") + "@example.test"
-        let csv = dir.appendingPathComponent("l.csv")
-        try "email,name\n\(leaving),Keluar\n\(staying),Tetap\n".write(to: csv, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try TestEnv.runSurel(["lists", "import", "l", csv.path, "--config", config]).status, 0)
-        let template = dir.appendingPathComponent("t.txt")
-        try "Pengumuman.\n".write(to: template, atomically: true, encoding: .utf8)
-        func create() throws -> [String: Any] {
-            let r = try TestEnv.runSurel(["blast", "create", "--list", "l", "--subject", "Pengumuman", "--template",
-                                          template.path, "--json", "--config", config])
-            XCTAssertEqual(r.status, 0, r.err)
-            return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
-        }
+        let (config, callcenter, create) = try callCenterList([(leaving, "Keluar"), (staying, "Tetap")])
         let id = try XCTUnwrap(try create()["id"] as? Int)
         XCTAssertEqual(try TestEnv.runSurel(["blast", "send", String(id), "--config", config]).status, 0)
         let received = TestEnv.poll({ self.inboxCount(leaving) }, until: { !$0.isEmpty })
@@ -422,17 +405,14 @@ final class BlastSendTests: XCTestCase {
             Mohon berhenti.
 
             """
-        let smtp = CurlSMTPSender(endpoint: SMTPEndpoint(scheme: "smtp", host: "127.0.0.1", port: TestEnv.smtpPort, user: "",
-                                                         password: "", security: .none, caFile: nil))
-        try smtp.send(Data(request.replacingOccurrences(of: "\n", with: "\r\n").utf8), from: leaving, to: [callcenter])
+        try deliver(request, from: leaving, to: callcenter)
         XCTAssertEqual(TestEnv.poll({ self.inboxCount(callcenter).count }, until: { $0 >= 1 }), 1)
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
 
         let suppressed = try TestEnv.runSurel(["suppression", "list", "--config", config]).out
         XCTAssertTrue(suppressed.contains("\(leaving)  unsubscribe"), suppressed)
         XCTAssertFalse(suppressed.contains(staying), suppressed)
-        let tickets = try TestEnv.runSurel(["tickets", "list", "--json", "--config", config])
-        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(tickets.out.utf8)) as? [Any])?.count, 0, "no ticket")
+        XCTAssertEqual(try ticketCount(config), 0, "no ticket")
         let recorded = try TestEnv.runSurel(["messages", "list", "--kind", "unsubscribe", "--json", "--config", config]).out
         XCTAssertTrue(recorded.contains("\"message_id\" : \"unsub-"), recorded)
         XCTAssertEqual(try create()["suppressed"] as? Int, 1, "the next blast leaves the address out")
