@@ -13,16 +13,8 @@ final class AcknowledgementTests: XCTestCase {
         return Data((headers.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n\r\n" + body + "\r\n").utf8)
     }
 
-    func inbox(_ user: String) throws -> [ParsedMessage] {
-        let source = CurlIMAPSource(endpoint: TestEnv.endpoint(user: user))
-        let status = try source.status()
-        return try source.uids(above: 0, uidValidity: status.uidValidity).compactMap {
-            try source.fetch(uid: $0, uidValidity: status.uidValidity).flatMap { try? MIMEParser.parse($0) }
-        }
-    }
-
     func waitForInbox(_ user: String, count: Int) throws -> [ParsedMessage] {
-        TestEnv.poll({ (try? inbox(user)) ?? [] }, until: { $0.count >= count })
+        TestEnv.waitForInbox(user, until: { $0.count >= count })
     }
 
     func json(_ r: (status: Int32, out: String, err: String)) throws -> [[String: Any]] {
@@ -31,11 +23,7 @@ final class AcknowledgementTests: XCTestCase {
     }
 
     func testAcknowledgementArrivesAndTheReplyThreadsBackWithoutLoops() throws {
-        try TestEnv.requireServers()
-        guard TestEnv.portOpen(TestEnv.smtpPort) else {
-            if TestEnv.env["CI"] == "true" { XCTFail("Postfix is not running") }
-            throw XCTSkip("Postfix is not running on \(TestEnv.smtpPort)")
-        }
+        try TestEnv.requirePostfix()
         let dir = try TestEnv.scratch(self)
         let user = TestEnv.freshUser("ack-cc")
         let config = try TestEnv.writeConfig(dir: dir, user: user, extra: """
@@ -90,10 +78,10 @@ final class AcknowledgementTests: XCTestCase {
         XCTAssertTrue(ack.text.contains("Budi Santoso"), ack.text)
 
         XCTAssertEqual(try waitForInbox(busy, count: 3).count, 3, "three acknowledgements, then the hourly cap")
-        XCTAssertEqual(try inbox(machine).count, 0, "no automatic mail to a noreply address")
-        XCTAssertEqual(try inbox(lister).count, 0, "no automatic mail to bulk mail")
-        XCTAssertEqual(try inbox(vacation).count, 0, "no automatic mail to an auto-reply")
-        XCTAssertEqual(try inbox(bounced).count, 0, "no automatic mail to a bounce")
+        XCTAssertEqual(try TestEnv.inbox(machine).count, 0, "no automatic mail to a noreply address")
+        XCTAssertEqual(try TestEnv.inbox(lister).count, 0, "no automatic mail to bulk mail")
+        XCTAssertEqual(try TestEnv.inbox(vacation).count, 0, "no automatic mail to an auto-reply")
+        XCTAssertEqual(try TestEnv.inbox(bounced).count, 0, "no automatic mail to a bounce")
         let outbox = try json(try TestEnv.runSurel(["outbox", "list", "--json", "--config", config]))
         XCTAssertEqual(outbox.count, 4)
         XCTAssertTrue(outbox.allSatisfy { $0["status"] as? String == "sent" }, "\(outbox)")
@@ -113,6 +101,6 @@ final class AcknowledgementTests: XCTestCase {
         XCTAssertEqual(after["message_ids"] as? [String], ["ack1@kedirikab.go.id", "ack2@kedirikab.go.id"])
         XCTAssertEqual(try json(try TestEnv.runSurel(["outbox", "list", "--json", "--config", config])).count, 4)
         usleep(500_000)
-        XCTAssertEqual(try inbox(citizen).count, 1)
+        XCTAssertEqual(try TestEnv.inbox(citizen).count, 1)
     }
 }

@@ -8,19 +8,9 @@ import XCTest
 @testable import SurelStore
 
 final class BlastSendTests: XCTestCase {
-    func inboxCount(_ user: String) -> [ParsedMessage] {
-        let source = CurlIMAPSource(endpoint: TestEnv.endpoint(user: user))
-        guard let status = try? source.status(),
-              let uids = try? source.uids(above: 0, uidValidity: status.uidValidity) else { return [] }
-        return uids.compactMap { try? source.fetch(uid: $0, uidValidity: status.uidValidity).flatMap { try? MIMEParser.parse($0) } }
-    }
-
     /// A list of `n` fresh Dovecot users, a blast to it; returns (config path, blast id, addresses).
     func prepare(_ n: Int, rate: String?, connections: Int = 1) throws -> (String, Int, [String]) {
-        guard TestEnv.portOpen(TestEnv.smtpPort) else {
-            if TestEnv.env["CI"] == "true" { XCTFail("Postfix is not running") }
-            throw XCTSkip("Postfix is not running on \(TestEnv.smtpPort)")
-        }
+        try TestEnv.requirePostfix()
         let dir = try TestEnv.scratch(self)
         let config = try TestEnv.writeConfig(dir: dir, user: "blast-send", extra: """
 
@@ -62,7 +52,7 @@ final class BlastSendTests: XCTestCase {
         XCTAssertEqual(s["status"] as? String, "done")
         XCTAssertGreaterThan(s["rate_per_second"] as? Double ?? 0, 0, "sent within the last minute")
         for (i, a) in addresses.enumerated() {
-            let got = TestEnv.poll({ self.inboxCount(a) }, until: { !$0.isEmpty })
+            let got = TestEnv.waitForInbox(a, until: { !$0.isEmpty })
             XCTAssertEqual(got.count, 1, "\(a) received \(got.count)")
             guard let m = got.first else { continue }
             XCTAssertEqual(m.subject, "Pengumuman untuk Kepala Daerah \(i + 1)")
@@ -80,7 +70,7 @@ final class BlastSendTests: XCTestCase {
         let r = try TestEnv.runSurel(["blast", "test", String(id), "--to", tester, "--config", config])
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
-        let got = TestEnv.poll({ self.inboxCount(tester) }, until: { !$0.isEmpty })
+        let got = TestEnv.waitForInbox(tester, until: { !$0.isEmpty })
         XCTAssertEqual(got.map(\.subject), ["Pengumuman untuk Kepala Daerah 1"])
         XCTAssertTrue(got.first?.text.contains("Nomor urut Anda 1.") == true, got.first?.text ?? "")
         XCTAssertEqual(got.first?.header("Precedence"), "bulk")
@@ -141,7 +131,7 @@ final class BlastSendTests: XCTestCase {
         s = try status(config, id)
         XCTAssertEqual(s["sent"] as? Int, 40)
         for a in addresses {
-            XCTAssertEqual(TestEnv.poll({ self.inboxCount(a) }, until: { !$0.isEmpty }).count, 1, "\(a): exactly once")
+            XCTAssertEqual(TestEnv.waitForInbox(a, until: { !$0.isEmpty }).count, 1, "\(a): exactly once")
         }
         // The pace: 20 per second, measured between consecutive sends of the second run (no pause inside it).
         let dbPath = (config as NSString).deletingLastPathComponent + "/store/surel.sqlite"
@@ -188,7 +178,7 @@ final class BlastSendTests: XCTestCase {
         let failures = try TestEnv.runSurel(["blast", "failures", String(id), "--config", config]).out
         XCTAssertTrue(failures.contains("\(gone),failed,1,") && failures.contains("550"), failures)
         XCTAssertTrue(failures.contains("\(busy),deferred,1,") && failures.contains("450"), failures)
-        for a in addresses { XCTAssertEqual(TestEnv.poll({ self.inboxCount(a) }, until: { !$0.isEmpty }).count, 1) }
+        for a in addresses { XCTAssertEqual(TestEnv.waitForInbox(a, until: { !$0.isEmpty }).count, 1) }
 
         // Retried on the schedule (1 min, 5 min, ...) and given up after 48 hours, still refused.
         var attempts = 1
@@ -232,7 +222,7 @@ final class BlastSendTests: XCTestCase {
         let second = try sender(good).run(Int64(id))
         XCTAssertEqual(second.sent, 3)
         XCTAssertEqual(second.ended, "done")
-        for a in addresses { XCTAssertEqual(TestEnv.poll({ self.inboxCount(a) }, until: { !$0.isEmpty }).count, 1) }
+        for a in addresses { XCTAssertEqual(TestEnv.waitForInbox(a, until: { !$0.isEmpty }).count, 1) }
     }
 
     /// A call-center mailbox of its own (the blasts' sender, where bounces and replies come back) and a list "l" of
@@ -261,9 +251,8 @@ final class BlastSendTests: XCTestCase {
 
     /// Sends `mail` (LF line ends) over SMTP through the loopback Postfix, as another server or a mail client would.
     func deliver(_ mail: String, from: String, to: String) throws {
-        let smtp = CurlSMTPSender(endpoint: SMTPEndpoint(scheme: "smtp", host: "127.0.0.1", port: TestEnv.smtpPort, user: "",
-                                                         password: "", security: .none, caFile: nil))
-        try smtp.send(Data(mail.replacingOccurrences(of: "\n", with: "\r\n").utf8), from: from, to: [to])
+        let raw = Data(mail.replacingOccurrences(of: "\n", with: "\r\n").utf8)
+        try CurlSMTPSender(endpoint: TestEnv.smtpEndpoint).send(raw, from: from, to: [to])
     }
 
     func ticketCount(_ config: String) throws -> Int? {
@@ -274,11 +263,7 @@ final class BlastSendTests: XCTestCase {
     /// A hard bounce returned into the call-center mailbox (a real DSN from Postfix) is matched to its recipient by
     /// Message-ID, marks it bounced, and suppresses the address for the next blast.
     func testAHardBounceIsMatchedAndSuppressesTheAddress() throws {
-        try TestEnv.requireServers()
-        guard TestEnv.portOpen(TestEnv.smtpPort) else {
-            if TestEnv.env["CI"] == "true" { XCTFail("Postfix is not running") }
-            throw XCTSkip("Postfix is not running")
-        }
+        try TestEnv.requirePostfix()
         // The call-center mailbox is the blasts' sender: Postfix returns the bounce there.
         let good = TestEnv.freshUser("ada") + "@example.test"
         let gone = TestEnv.freshUser("hilang") + "@bounce.surel.test"
@@ -286,7 +271,7 @@ final class BlastSendTests: XCTestCase {
         let id = try XCTUnwrap(try create()["id"] as? Int)
         XCTAssertEqual(try TestEnv.runSurel(["blast", "send", String(id), "--config", config]).status, 0)
         XCTAssertEqual(try status(config, id)["sent"] as? Int, 2, "Postfix accepted both; one bounces later")
-        XCTAssertFalse(TestEnv.poll({ self.inboxCount(callcenter) }, until: { !$0.isEmpty }).isEmpty, "the DSN arrived")
+        XCTAssertFalse(TestEnv.waitForInbox(callcenter, until: { !$0.isEmpty }).isEmpty, "the DSN arrived")
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
         let s = try status(config, id)
         XCTAssertEqual(s["bounced"] as? Int, 1)
@@ -312,7 +297,7 @@ final class BlastSendTests: XCTestCase {
         let id = try XCTUnwrap(try create()["id"] as? Int)
         XCTAssertEqual(try TestEnv.runSurel(["blast", "send", String(id), "--config", config]).status, 0)
         func delivered(_ user: String) throws -> String {
-            let mails = TestEnv.poll({ self.inboxCount(user) }, until: { !$0.isEmpty })
+            let mails = TestEnv.waitForInbox(user, until: { !$0.isEmpty })
             return try XCTUnwrap(mails.first?.messageID, "the blast reached \(user)")
         }
         let toFull = try delivered(full), toAway = try delivered(away)
@@ -366,7 +351,7 @@ final class BlastSendTests: XCTestCase {
 
             """
         for mail in [dsn, outOfOffice] { try deliver(mail, from: "postmaster@example.test", to: callcenter) }
-        XCTAssertEqual(TestEnv.poll({ self.inboxCount(callcenter).count }, until: { $0 >= 2 }), 2)
+        XCTAssertEqual(TestEnv.waitForInbox(callcenter, until: { $0.count >= 2 }).count, 2)
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
 
         let s = try status(config, id)
@@ -390,7 +375,7 @@ final class BlastSendTests: XCTestCase {
         let (config, callcenter, create) = try callCenterList([(leaving, "Keluar"), (staying, "Tetap")])
         let id = try XCTUnwrap(try create()["id"] as? Int)
         XCTAssertEqual(try TestEnv.runSurel(["blast", "send", String(id), "--config", config]).status, 0)
-        let received = TestEnv.poll({ self.inboxCount(leaving) }, until: { !$0.isEmpty })
+        let received = TestEnv.waitForInbox(leaving, until: { !$0.isEmpty })
         let header = try XCTUnwrap(received.first?.header("List-Unsubscribe"))
         // What a mail client does with the mailto: a mail to its address with its subject.
         let subject = try XCTUnwrap(header.components(separatedBy: "subject=").last?.components(separatedBy: ">").first)
@@ -406,7 +391,7 @@ final class BlastSendTests: XCTestCase {
 
             """
         try deliver(request, from: leaving, to: callcenter)
-        XCTAssertEqual(TestEnv.poll({ self.inboxCount(callcenter).count }, until: { $0 >= 1 }), 1)
+        XCTAssertEqual(TestEnv.waitForInbox(callcenter, until: { $0.count >= 1 }).count, 1)
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
 
         let suppressed = try TestEnv.runSurel(["suppression", "list", "--config", config]).out

@@ -11,19 +11,7 @@ import XCTest
 final class OutboxTests: XCTestCase {
     let from = MailAddress(name: "Contact Center DJPK", email: "callcenter.djpk@kemenkeu.go.id")
 
-    func requirePostfix() throws {
-        try TestEnv.requireServers()
-        if !TestEnv.portOpen(TestEnv.smtpPort) {
-            let msg = "Postfix is not running on 127.0.0.1:\(TestEnv.smtpPort): run `scripts/test-mailservers start`"
-            if TestEnv.env["CI"] == "true" { XCTFail(msg) }
-            throw XCTSkip(msg)
-        }
-    }
-
-    var endpoint: SMTPEndpoint {
-        SMTPEndpoint(scheme: "smtp", host: "127.0.0.1", port: TestEnv.smtpPort, user: "", password: "", security: .none,
-                     caFile: nil)
-    }
+    var endpoint: SMTPEndpoint { TestEnv.smtpEndpoint }
 
     func queue(_ db: SurelDatabase, to rcpt: String, subject: String, at now: Date = Date()) throws -> (Int64, String) {
         var mail = OutgoingMail(from: from, to: [MailAddress(name: nil, email: rcpt)], subject: subject,
@@ -37,22 +25,14 @@ final class OutboxTests: XCTestCase {
     }
 
     /// Message-IDs in a Dovecot user's INBOX, read over IMAP.
-    func inbox(_ user: String) throws -> [String] {
-        let source = CurlIMAPSource(endpoint: IMAPEndpoint(scheme: "imap", host: "127.0.0.1", port: TestEnv.imapPort,
-                                                           folder: "INBOX", user: user, password: TestEnv.password,
-                                                           security: .none, caFile: nil))
-        let status = try source.status()
-        return try source.uids(above: 0, uidValidity: status.uidValidity).compactMap {
-            try source.fetch(uid: $0, uidValidity: status.uidValidity).flatMap(rawMessageID)
-        }
-    }
+    func inbox(_ user: String) throws -> [String] { try TestEnv.inbox(user).compactMap(\.messageID) }
 
     func waitForInbox(_ user: String, count: Int) throws -> [String] {
         TestEnv.poll({ (try? inbox(user)) ?? [] }, until: { $0.count >= count })
     }
 
     func testQueuedMailArrivesAndAnOutageOnlyDelaysIt() throws {
-        try requirePostfix()
+        try TestEnv.requirePostfix()
         let dir = try TestEnv.scratch(self)
         let db = try SurelDatabase(path: dir.path + "/surel.sqlite")
         var clock = Date()
@@ -88,7 +68,7 @@ final class OutboxTests: XCTestCase {
 
     /// The test Postfix refuses one domain for now (450) and one for good (550): see scripts/test-mailservers.
     func testA4xxIsRetriedAnd5xxFailsWithTheServersWordsKept() throws {
-        try requirePostfix()
+        try TestEnv.requirePostfix()
         let dir = try TestEnv.scratch(self)
         let db = try SurelDatabase(path: dir.path + "/surel.sqlite")
         var clock = Date()
@@ -122,7 +102,7 @@ final class OutboxTests: XCTestCase {
     /// SMTPS with AUTH and STARTTLS, both verifying the server against the test CA; a wrong password or an
     /// unknown CA keeps the mail queued with the reason (and never shows the password).
     func testTLSAndAuthVerifyTheServerAndKeepMailOnConfigErrors() throws {
-        try requirePostfix()
+        try TestEnv.requirePostfix()
         let dir = try TestEnv.scratch(self)
         let db = try SurelDatabase(path: dir.path + "/surel.sqlite")
         let rcpt = TestEnv.freshUser("tls") + "@example.test"

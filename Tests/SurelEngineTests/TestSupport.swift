@@ -30,6 +30,36 @@ enum TestEnv {
         }
     }
 
+    /// requireServers, and Postfix too (the tests that send mail).
+    static func requirePostfix() throws {
+        try requireServers()
+        if !portOpen(smtpPort) {
+            let msg = "Postfix is not running on 127.0.0.1:\(smtpPort): run `scripts/test-mailservers start`"
+            if env["CI"] == "true" { XCTFail(msg) }
+            throw XCTSkip(msg)
+        }
+    }
+
+    /// The loopback Postfix: plain SMTP, no AUTH.
+    static var smtpEndpoint: SMTPEndpoint {
+        SMTPEndpoint(scheme: "smtp", host: "127.0.0.1", port: smtpPort, user: "", password: "", security: .none, caFile: nil)
+    }
+
+    /// A Dovecot user's INBOX, read over IMAP and parsed.
+    static func inbox(_ user: String) throws -> [ParsedMessage] {
+        let source = CurlIMAPSource(endpoint: endpoint(user: user))
+        let status = try source.status()
+        return try source.uids(above: 0, uidValidity: status.uidValidity).compactMap {
+            try source.fetch(uid: $0, uidValidity: status.uidValidity).flatMap { try? MIMEParser.parse($0) }
+        }
+    }
+
+    /// The INBOX once `done` holds for it, or as last read when `poll` gives up (delivery is asynchronous; an
+    /// unreadable mailbox counts as empty meanwhile).
+    static func waitForInbox(_ user: String, until done: ([ParsedMessage]) -> Bool) -> [ParsedMessage] {
+        poll({ (try? inbox(user)) ?? [] }, until: done)
+    }
+
     static func requireCorpus(_ name: String) throws -> URL {
         let dir = corpus.appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: dir.path) else {

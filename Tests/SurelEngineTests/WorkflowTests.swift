@@ -8,13 +8,6 @@ import XCTest
 @testable import SurelMail
 
 final class WorkflowTests: XCTestCase {
-    func inbox(_ user: String) -> [ParsedMessage] {
-        let source = CurlIMAPSource(endpoint: TestEnv.endpoint(user: user))
-        guard let status = try? source.status(),
-              let uids = try? source.uids(above: 0, uidValidity: status.uidValidity) else { return [] }
-        return uids.compactMap { try? source.fetch(uid: $0, uidValidity: status.uidValidity).flatMap { try? MIMEParser.parse($0) } }
-    }
-
     func raw(_ headers: String, _ body: String) -> Data {
         Data((headers.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n\r\n" + body + "\r\n").utf8)
     }
@@ -26,11 +19,7 @@ final class WorkflowTests: XCTestCase {
     }
 
     func testEscalateUnitAnswersByMailAgentAnswers() throws {
-        try TestEnv.requireServers()
-        guard TestEnv.portOpen(TestEnv.smtpPort) else {
-            if TestEnv.env["CI"] == "true" { XCTFail("Postfix is not running") }
-            throw XCTSkip("Postfix is not running on \(TestEnv.smtpPort)")
-        }
+        try TestEnv.requirePostfix()
         let dir = try TestEnv.scratch(self)
         let cc = TestEnv.freshUser("wf-cc")
         let citizen = TestEnv.freshUser("warga") + "@bpkad.kedirikab.go.id"
@@ -63,7 +52,7 @@ final class WorkflowTests: XCTestCase {
         let number = try XCTUnwrap(tickets.first?["number"] as? String)
 
         // The acknowledgement arrives in the citizen's mailbox; the citizen's reply to it threads into the ticket.
-        let acks = TestEnv.poll({ self.inbox(citizen) }, until: { !$0.isEmpty })
+        let acks = TestEnv.waitForInbox(citizen, until: { !$0.isEmpty })
         let ack = try XCTUnwrap(acks.first)
         XCTAssertTrue(ack.subject.hasPrefix("[DJPK#\(number)]"), ack.subject)
         try TestEnv.fillMaildir(user: cc, messages: [raw("""
@@ -85,7 +74,7 @@ final class WorkflowTests: XCTestCase {
                                         "--as", "Agen Sari", "--config", config])
         XCTAssertEqual(esc.status, 0, esc.err)
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)   // sends the notice
-        let notices = TestEnv.poll({ self.inbox(unit) }, until: { !$0.isEmpty })
+        let notices = TestEnv.waitForInbox(unit, until: { !$0.isEmpty })
         let notice = try XCTUnwrap(notices.first)
         XCTAssertTrue(notice.subject.hasPrefix("[DJPK#\(number)] Eskalasi ke DTU"), notice.subject)
         XCTAssertTrue(notice.text.contains("Mohon penjelasan dasar perhitungannya"), "the question is in the notice")
@@ -131,7 +120,7 @@ final class WorkflowTests: XCTestCase {
         let reply = try TestEnv.runSurel(["tickets", "reply", number, "--body-file", body.path, "--config", config])
         XCTAssertEqual(reply.status, 0, reply.err)
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
-        let received = TestEnv.poll({ self.inbox(citizen) }, until: { $0.contains { $0.subject.contains("Re:") } })
+        let received = TestEnv.waitForInbox(citizen, until: { $0.contains { $0.subject.contains("Re:") } })
         let answer = try XCTUnwrap(received.first { $0.subject.hasPrefix("[DJPK#\(number)] Re:") })
         XCTAssertTrue(answer.text.contains("pemutakhiran data luas wilayah"), answer.text)
         XCTAssertTrue(answer.text.contains("Agen Default"), answer.text)
@@ -155,7 +144,7 @@ final class WorkflowTests: XCTestCase {
         let close = try TestEnv.runSurel(["tickets", "close", number, "--as", "Agen Sari", "--config", config])
         XCTAssertEqual(close.status, 0, close.err)
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
-        let withBAK = TestEnv.poll({ self.inbox(citizen) }, until: { $0.contains { !$0.attachments.isEmpty } })
+        let withBAK = TestEnv.waitForInbox(citizen, until: { $0.contains { !$0.attachments.isEmpty } })
         let bakMail = try XCTUnwrap(withBAK.first { !$0.attachments.isEmpty })
         XCTAssertTrue(bakMail.subject.contains("Berita Acara Konsultasi"), bakMail.subject)
         let pdf = try XCTUnwrap(bakMail.attachments.first)
