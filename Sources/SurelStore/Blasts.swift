@@ -34,7 +34,7 @@ public struct BlastRecipient: Sendable {
 
     init(_ r: Row) {
         id = r["id"]; email = r["email"]; name = r["name"]
-        fields = (try? JSONDecoder().decode([String: String].self, from: Data((r["fields"] as String).utf8))) ?? [:]
+        fields = ListMember.fields(r["fields"])
         state = r["state"]; messageID = r["messageID"]; attempts = r["attempts"]; lastError = r["lastError"]
         possiblyDuplicated = r["possiblyDuplicated"]; softBounces = r["softBounces"]
     }

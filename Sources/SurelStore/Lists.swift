@@ -11,6 +11,11 @@ public struct ListMember: Sendable, Equatable {
     public init(email: String, name: String?, fields: [String: String]) {
         self.email = email; self.name = name; self.fields = fields
     }
+
+    /// The extra columns as stored (a JSON object, in listMember and blastRecipient rows).
+    static func fields(_ json: String) -> [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
+    }
 }
 
 public struct Suppression: Sendable, Equatable {
@@ -54,8 +59,7 @@ extension SurelDatabase {
                                                   arguments: [name]) else { return nil }
             return try Row.fetchAll(db, sql: "SELECT email, name, fields FROM listMember WHERE listID = ? ORDER BY id",
                                     arguments: [listID]).map { row in
-                let fields = (try? JSONDecoder().decode([String: String].self, from: Data((row["fields"] as String).utf8))) ?? [:]
-                return ListMember(email: row["email"], name: row["name"], fields: fields)
+                ListMember(email: row["email"], name: row["name"], fields: ListMember.fields(row["fields"]))
             }
         }
     }

@@ -11,20 +11,19 @@ public struct TicketDetail: Sendable {
 }
 
 extension SurelDatabase {
-    public func tickets(status: TicketStatus? = nil, category: String? = nil, includeConfidential: Bool = true)
-        throws -> [Ticket] {
+    /// Tickets in number order; who may read the confidential ones is AccessPolicy's business.
+    public func tickets(status: TicketStatus? = nil, category: String? = nil) throws -> [Ticket] {
         try writer.read { db in
             var q = Ticket.order(Column("year"), Column("sequence"))
             if let status { q = q.filter(Column("status") == status.rawValue) }
             if let category { q = q.filter(Column("category") == category) }
-            if !includeConfidential { q = q.filter(Column("confidential") == false) }
             return try q.fetchAll(db)
         }
     }
 
     public func ticket(number: TicketNumber) throws -> Ticket? {
         try writer.read { db in
-            try Ticket.filter(Column("year") == number.year && Column("sequence") == number.sequence).fetchOne(db)
+            try Ticket.fetchOne(db, number: number)
         }
     }
 
@@ -57,8 +56,7 @@ extension SurelDatabase {
 
     public func ticketDetail(number: TicketNumber) throws -> TicketDetail? {
         try writer.read { db in
-            guard let t = try Ticket.filter(Column("year") == number.year && Column("sequence") == number.sequence)
-                .fetchOne(db) else { return nil }
+            guard let t = try Ticket.fetchOne(db, number: number) else { return nil }
             let msgs = try StoredMessage.filter(Column("ticketID") == t.id!).order(Column("id")).fetchAll(db)
             var atts: [Int64: [StoredAttachment]] = [:]
             for a in try StoredAttachment.filter(msgs.compactMap(\.id).contains(Column("messageRowID"))).fetchAll(db) {
@@ -99,8 +97,7 @@ extension SurelDatabase {
     public func setStatus(_ number: TicketNumber, to status: TicketStatus, by actor: String, at now: Date = Date())
         throws {
         try writer.write { db in
-            guard var t = try Ticket.filter(Column("year") == number.year && Column("sequence") == number.sequence)
-                .fetchOne(db) else { throw StoreError.noSuchTicket(number) }
+            guard var t = try Ticket.fetchOne(db, number: number) else { throw StoreError.noSuchTicket(number) }
             let from = t.status
             t.status = status
             t.updatedAt = now

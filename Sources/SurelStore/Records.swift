@@ -47,6 +47,11 @@ public struct Ticket: Codable, FetchableRecord, MutablePersistableRecord, Sendab
 
     public var number: TicketNumber { TicketNumber(year: year, sequence: sequence) }
 
+    /// The ticket numbered `number`, if any.
+    public static func fetchOne(_ db: Database, number: TicketNumber) throws -> Ticket? {
+        try filter(Column("year") == number.year && Column("sequence") == number.sequence).fetchOne(db)
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 

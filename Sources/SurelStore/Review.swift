@@ -7,11 +7,9 @@ import SurelCore
 
 extension SurelDatabase {
     /// Tickets waiting for an agent to confirm or correct their category, oldest first.
-    public func reviewQueue(includeConfidential: Bool = true) throws -> [Ticket] {
+    public func reviewQueue() throws -> [Ticket] {
         try writer.read { db in
-            var q = Ticket.filter(Column("needsReview") == true).order(Column("createdAt"), Column("id"))
-            if !includeConfidential { q = q.filter(Column("confidential") == false) }
-            return try q.fetchAll(db)
+            try Ticket.filter(Column("needsReview") == true).order(Column("createdAt"), Column("id")).fetchAll(db)
         }
     }
 
@@ -26,8 +24,7 @@ extension SurelDatabase {
         learn: (_ raw: Data, _ category: String, _ model: Data?) throws -> (data: Data, trainedOn: String)?
     ) throws -> (ticket: Ticket, review: ClassificationReview)? {
         try writer.write { db in
-            guard var t = try Ticket.filter(Column("year") == number.year && Column("sequence") == number.sequence)
-                .fetchOne(db) else { return nil }
+            guard var t = try Ticket.fetchOne(db, number: number) else { return nil }
             let from = t.category, to = category ?? t.category
             t.category = to
             t.confidential = confidentialCategories.contains(to)

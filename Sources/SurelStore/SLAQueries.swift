@@ -20,14 +20,6 @@ extension SurelDatabase {
         }
     }
 
-    /// Whether the ticket has an event of `kind` whose detail is `detail` (a reminder or breach already recorded).
-    public func hasEvent(ticketID: Int64, kind: String, detail: String) throws -> Bool {
-        try writer.read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM ticketEvent WHERE ticketID = ? AND kind = ? AND detail = ? LIMIT 1",
-                              arguments: [ticketID, kind, detail]) ?? false
-        }
-    }
-
     /// Records an SLA event, with the mail it sends if any, in one transaction; false when it was already there.
     @discardableResult
     public func recordSLAEvent(ticketID: Int64, kind: String, detail: String, at now: Date,

@@ -169,7 +169,7 @@ public final class SurelDatabase: @unchecked Sendable {
     /// message of a ticket (incoming or sent by us), then the same normalized subject from the same sender recently.
     private func findThread(_ intent: TicketIntent, _ db: Database) throws -> Ticket? {
         if let n = intent.ticketNumberInSubject,
-           let t = try Ticket.filter(Column("year") == n.year && Column("sequence") == n.sequence).fetchOne(db) {
+           let t = try Ticket.fetchOne(db, number: n) {
             return t
         }
         if !intent.referencedMessageIDs.isEmpty {

@@ -24,8 +24,7 @@ extension SurelDatabase {
                     answer: String? = nil, bak: (number: String, pdf: Data)? = nil, at now: Date = Date(),
                     mail: ((Ticket) throws -> OutgoingRecord?)? = nil) throws -> Ticket {
         try writer.write { db in
-            guard var t = try Ticket.filter(Column("year") == number.year && Column("sequence") == number.sequence)
-                .fetchOne(db) else { throw StoreError.noSuchTicket(number) }
+            guard var t = try Ticket.fetchOne(db, number: number) else { throw StoreError.noSuchTicket(number) }
             let before = t
             var detail = ""
             switch action {
