@@ -22,6 +22,8 @@ public struct Taxonomy: Sendable {
     public var slugs: [String] { categories.map(\.slug) }
     public var confidentialSlugs: Set<String> { Set(categories.filter(\.confidential).map(\.slug)) }
     public func category(_ slug: String) -> Category? { categories.first { $0.slug == slug } }
+    /// What people read for a slug: the category's name, else the slug itself.
+    public func name(of slug: String) -> String { category(slug)?.name ?? slug }
 
     public typealias Problem = DataFileProblem
 

@@ -99,6 +99,20 @@ public struct WorkingCalendar: Sendable {
         try isWorkingDay(LocalDay(date, offset: hours.timeZone.secondsFromGMT(for: date)))
     }
 
+    /// Working days after the day of `from` up to and including the day of `to`, in the service hours' zone
+    /// (0 when both fall on the same day).
+    public func workingDays(from: Date, to: Date, hours: ServiceHours = ServiceHours()) throws -> Int {
+        let offset = hours.timeZone.secondsFromGMT(for: from)
+        let end = LocalDay(to, offset: offset).index
+        var day = LocalDay(from, offset: offset)
+        var n = 0
+        while day.index < end {
+            day = LocalDay(index: day.index + 1, offset: offset)
+            if try isWorkingDay(day) { n += 1 }
+        }
+        return n
+    }
+
     public func deadline(received: Date, workingDays: Int, hours: ServiceHours = ServiceHours()) throws -> Date {
         var remaining = TimeInterval(workingDays) * hours.length
         var day = LocalDay(received, offset: hours.timeZone.secondsFromGMT(for: received))

@@ -62,9 +62,9 @@ public struct Acknowledger: Sendable {
             var values: [String: Any] = [
                 "ticket": ticket.number.description,
                 "subject": subject.isEmpty ? "(tanpa subjek)" : subject,
-                "sender_name": name?.isEmpty == false ? name! : "Bapak/Ibu",
+                "sender_name": AgentActions.salutation(ticket),
                 "received_at": Self.indonesian(received),
-                "category": taxonomy.category(ticket.category)?.name ?? ticket.category,
+                "category": taxonomy.name(of: ticket.category),
             ]
             if let due = try? calendar.deadline(received: received, workingDays: 1, hours: hours) {
                 values["deadline"] = Self.indonesian(due)

@@ -38,16 +38,7 @@ public struct SLA: Sendable {
     /// Working days from the escalation day (H) to the unit's answer: 0 = H.
     public func layer2Days(_ t: Ticket) throws -> Int? {
         guard let from = t.escalatedAt, let to = t.layer2AnsweredAt else { return nil }
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = hours.timeZone
-        var day = cal.startOfDay(for: from)
-        let end = cal.startOfDay(for: to)
-        var n = 0
-        while day < end {
-            day = cal.date(byAdding: .day, value: 1, to: day)!
-            if try calendar.isWorkingDay(day.addingTimeInterval(12 * 3600), hours: hours) { n += 1 }
-        }
-        return n
+        return try calendar.workingDays(from: from, to: to, hours: hours)
     }
 
     /// 120 if the unit answered on day H or H+1, 100 on H+2 or H+3, 80 later; nil while it has not answered.
@@ -103,7 +94,7 @@ public struct SLAMonitor {
             "ticket": t.number.description, "subject": SubjectNormalizer.stripped(t.subject),
             "deadline": Acknowledger.indonesian(e.due),
             "remaining": minutes >= 60 ? "\(minutes / 60) jam \(minutes % 60) menit" : "\(minutes) menit",
-            "status": t.status.rawValue, "category": config.taxonomy.category(t.category)?.name ?? t.category,
+            "status": t.status.rawValue, "category": config.taxonomy.name(of: t.category),
             "sender_name": t.senderName ?? "-", "sender_email": t.senderEmail,
             "received_at": Acknowledger.indonesian(t.createdAt),
         ]
