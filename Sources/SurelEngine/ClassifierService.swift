@@ -44,7 +44,7 @@ public final class ClassifierService: @unchecked Sendable {
     @discardableResult
     public func prepare(logger: Logger? = nil) throws -> String {
         if try refresh() { return lock.withLock { loaded!.models.trainedOn } }
-        guard let folder = settings.examples ?? ShippedData.classifyFolder().map({ $0 + "/examples" }) else {
+        guard let folder = settings.examples ?? ShippedData.examplesFolder() else {
             throw Failure.noTrainingData
         }
         let start = Date()

@@ -10,6 +10,11 @@ public enum ShippedData {
         folder("classify", containing: "examples/labels.tsv", environment: environment)
     }
 
+    /// The shipped labelled examples (`classify/examples`), or nil when none is found.
+    public static func examplesFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        classifyFolder(environment: environment).map { $0 + "/examples" }
+    }
+
     /// The shipped `mail-templates/` (same places as `classify/`).
     public static func templatesFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         folder("mail-templates", containing: "acknowledgement.mustache", environment: environment)

@@ -86,7 +86,7 @@ struct CheckConfig: ParsableCommand {
         if FileManager.default.fileExists(atPath: config.store.path),
            let stored = try? SurelDatabase(path: config.store.path).model(named: ClassifierService.modelName) {
             print("classifier: stored model version \(stored.version), trained on \(stored.trainedOn)")
-        } else if let folder = config.classify.examples ?? ShippedData.classifyFolder().map({ $0 + "/examples" }) {
+        } else if let folder = config.classify.examples ?? ShippedData.examplesFolder() {
             print("classifier: will be trained at first start on \(folder)")
         } else {
             print("classifier: WARNING no model and no training data: new tickets stay unclassified "
@@ -1013,7 +1013,7 @@ struct Classify: ParsableCommand {
                 guard let c = service.classifier as? CategoryClassifier else { throw ValidationError("no model") }
                 return (c, cfg.classify, trainedOn)
             }
-            guard let folder = train ?? ShippedData.classifyFolder().map({ $0 + "/examples" }) else {
+            guard let folder = train ?? ShippedData.examplesFolder() else {
                 throw ValidationError("shipped examples not found: pass --train DIR or set SUREL_DATA_DIR")
             }
             let models = try ClassifierTraining.train(folder: folder)
@@ -1034,7 +1034,7 @@ struct Classify: ParsableCommand {
 
         func run() throws {
             let config = try options.load(needsMailbox: false)
-            guard let folder = corpus ?? config.classify.examples ?? ShippedData.classifyFolder().map({ $0 + "/examples" })
+            guard let folder = corpus ?? config.classify.examples ?? ShippedData.examplesFolder()
             else { throw ValidationError("no training folder: pass --corpus DIR") }
             let service = ClassifierService(database: try SurelDatabase(path: config.store.path), settings: config.classify,
                                             taxonomy: config.taxonomy)
