@@ -28,8 +28,8 @@ public enum BlastMail {
         let html: MustacheTemplate?
         public init(_ b: Blast) throws {
             do {
-                subject = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + b.subject)
-                text = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + b.template)
+                subject = try .plainText(b.subject)
+                text = try .plainText(b.template)
                 html = try b.html.map { try MustacheTemplate(string: $0) }
             } catch {
                 throw Failure(message: "blast \(b.id) template: \(error)")

@@ -22,9 +22,7 @@ public struct MailTemplates: Sendable {
                 throw Failure(message: "cannot read template \(path)")
             }
             do {
-                // Mail is text: no HTML escaping of the values.
-                out[String(file.dropLast(".mustache".count))] =
-                    try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + String(decoding: data, as: UTF8.self))
+                out[String(file.dropLast(".mustache".count))] = try .plainText(String(decoding: data, as: UTF8.self))
             } catch {
                 throw Failure(message: "template \(path): \(error)")
             }
@@ -100,5 +98,12 @@ extension MailTemplates {
             }
         }
         return problems
+    }
+}
+
+extension MustacheTemplate {
+    /// A template for plain text (mail, subjects): values are inserted as they are, not HTML-escaped.
+    static func plainText(_ source: String) throws -> MustacheTemplate {
+        try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + source)
     }
 }
