@@ -113,7 +113,7 @@ public final class Daemon {
             logger.error("no classifier: new tickets stay unclassified", metadata: ["error": "\(error)"])
         }
         // The SLA counts working days: a year the holiday calendar lacks is an error now, not a wrong deadline.
-        try config.sla.calendar.requireYear(Calendar(identifier: .gregorian).component(.year, from: Date()))
+        try config.sla.calendar.requireYear(Date().yearInJakarta)
         var acknowledger: Acknowledger?
         var templates: MailTemplates?
         if config.smtp != nil {

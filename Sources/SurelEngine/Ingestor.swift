@@ -37,12 +37,17 @@ public final class Ingestor {
     let now: () -> Date
     /// Server-side actions are done in batches after one durability barrier.
     let batchSize = 200
+    /// From the configuration, once (every message's ticket intent carries them).
+    let layer2Addresses: Set<String>
+    let confidentialCategories: Set<String>
 
     public init(config: SurelConfig, database: SurelDatabase, attachments: AttachmentDirectory, source: MailSource,
                 classifiers: ClassifierService? = nil, acknowledger: Acknowledger? = nil, logger: Logger,
                 now: @escaping () -> Date = Date.init) {
         self.config = config; self.database = database; self.attachments = attachments; self.source = source
         self.classifiers = classifiers; self.acknowledger = acknowledger; self.logger = logger; self.now = now
+        layer2Addresses = Set(config.units.values.map(\.email))
+        confidentialCategories = config.taxonomy.confidentialSlugs
     }
 
     /// The cursor key of the configured mailbox: one cursor per account and folder.
@@ -221,7 +226,7 @@ public final class Ingestor {
                                   threadTime: base.threadTime, classification: lazy!)
             intent?.acknowledge = acknowledger?.mail(for: parsed, sender: sender, isBulk: base.isBulk, received: received)
             intent?.automaticMailsPerHour = config.outbox.automaticPerHour
-            intent?.layer2Addresses = Set(config.units.values.map(\.email))
+            intent?.layer2Addresses = layer2Addresses
         }
         base.note = notes.isEmpty ? nil : notes.joined(separator: "; ")
         return PreparedMessage(message: base, intent: intent, classification: lazy)
@@ -250,7 +255,7 @@ public final class Ingestor {
             normalizedSubject: SubjectNormalizer.normalize(p.subject), senderEmail: sender,
             senderProfile: profile, receivedAt: received, threadTime: threadTime,
             subjectWindow: config.threading.subjectWindow, reopenWindow: config.threading.reopenWindow,
-            year: received.yearInJakarta, confidentialCategories: config.taxonomy.confidentialSlugs,
+            year: received.yearInJakarta, confidentialCategories: confidentialCategories,
             reviewThreshold: config.classify.reviewThreshold, classify: { classification.value })
     }
 
