@@ -78,8 +78,7 @@ public final class ClassifierService: @unchecked Sendable {
     /// The classifier with the latest loaded model ("unclassified" for everything until one is loaded).
     public var classifier: any Classifier {
         guard let models = lock.withLock({ loaded?.models }) else { return UnclassifiedClassifier() }
-        return CategoryClassifier(rules: settings.rules, model: models.categories, spam: models.spam,
-                                  cutoffs: settings.cutoffs)
+        return models.classifier(settings)
     }
 
     public var trainedOn: String? { lock.withLock { loaded?.models.trainedOn } }

@@ -35,7 +35,7 @@ public struct ClassifierSpeed: Sendable, Codable {
         let clock = ContinuousClock()
         var models: TrainedModels?
         s.train_seconds = seconds(clock.measure { models = ClassifierTraining.train(sample, source: "bench") })
-        let classifier = CategoryClassifier(model: models!.categories, spam: models!.spam)
+        let classifier = models!.classifier(SurelConfig.Classify())
         var decided = 0
         s.classify_seconds = seconds(clock.measure {
             for m in sample where classifier.classify(m.input).confidence > 0 { decided += 1 }

@@ -15,6 +15,11 @@ public struct TrainedModels: Sendable, Codable {
         self.categories = categories; self.spam = spam; self.trainedOn = trainedOn
     }
 
+    /// The classifier these models make with a deployment's rules and spam cut-offs.
+    public func classifier(_ settings: SurelConfig.Classify) -> CategoryClassifier {
+        CategoryClassifier(rules: settings.rules, model: categories, spam: spam, cutoffs: settings.cutoffs)
+    }
+
     /// One mail learnt under `category` (an agent's correction or confirmation). A correction outweighs an
     /// example: the mail is learnt again (at most 10 times) until the category model ranks it first, and the spam
     /// model steps until it agrees, so that the next mail like it is classified as the agent said.

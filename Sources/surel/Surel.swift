@@ -1018,8 +1018,7 @@ struct Classify: ParsableCommand {
             }
             let models = try ClassifierTraining.train(folder: folder)
             let settings = SurelConfig.Classify()
-            return (CategoryClassifier(rules: settings.rules, model: models.categories, spam: models.spam,
-                                       cutoffs: settings.cutoffs), settings, models.trainedOn)
+            return (models.classifier(settings), settings, models.trainedOn)
         }
     }
 
