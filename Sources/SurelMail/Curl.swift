@@ -171,27 +171,24 @@ final class CurlHandle {
         // SMTP: the envelope (MAIL FROM, RCPT TO); libcurl keeps the pointers until the transfer ends. The
         // server's replies are kept: libcurl's own error text names the command, not the server's reason.
         var recipients: UnsafeMutablePointer<curl_slist>?
-        let replies = ReplyLog()
-        let repliesBox = Unmanaged.passRetained(replies)
-        defer { repliesBox.release() }
-        if envelope != nil {
+        var replies: Unmanaged<ReplyLog>?
+        if let envelope {
+            let log = Unmanaged.passRetained(ReplyLog())
+            replies = log
             surel_curl_setopt_long(handle, CURLOPT_VERBOSE, 1)
             surel_curl_setopt_debug_function(handle, collectReplies)
-            surel_curl_setopt_pointer(handle, CURLOPT_DEBUGDATA, repliesBox.toOpaque())
-        }
-        defer {
-            if envelope != nil {
-                surel_curl_setopt_long(handle, CURLOPT_VERBOSE, 0)
-                surel_curl_setopt_pointer(handle, CURLOPT_DEBUGDATA, nil)
-            }
-        }
-        if let envelope {
+            surel_curl_setopt_pointer(handle, CURLOPT_DEBUGDATA, log.toOpaque())
             surel_curl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(envelope.from)>")
             for r in envelope.recipients { recipients = curl_slist_append(recipients, "<\(r)>") }
             surel_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipients)
         }
         defer {
-            if envelope != nil { surel_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, nil) }
+            if let replies {
+                surel_curl_setopt_long(handle, CURLOPT_VERBOSE, 0)
+                surel_curl_setopt_pointer(handle, CURLOPT_DEBUGDATA, nil)
+                surel_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, nil)
+                replies.release()
+            }
             curl_slist_free_all(recipients)
         }
         errorBuffer[0] = 0
@@ -202,7 +199,7 @@ final class CurlHandle {
             var reply = 0
             surel_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &reply)
             // The server's last numbered reply, e.g. "550 5.1.1 No such user here", when it said one.
-            if reply >= 400, let said = replies.lines.last(where: { $0.hasPrefix(String(reply)) }) {
+            if reply >= 400, let said = replies?.takeUnretainedValue().lines.last(where: { $0.hasPrefix(String(reply)) }) {
                 msg += " (" + said.trimmingCharacters(in: .whitespaces) + ")"
             }
             throw CurlError(code: Int(rc.rawValue), message: scrub(msg), serverReply: reply)
