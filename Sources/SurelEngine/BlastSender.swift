@@ -88,7 +88,7 @@ public final class BlastSender {
     public func run(_ id: Int64, shouldStop: @escaping () -> Bool = { false }) throws -> BlastRunReport {
         try database.startBlast(id, at: now())
         guard let blast = try database.blast(id) else { throw BlastError.noSuchBlast(id) }
-        let attachments = try database.blastAttachments(id)
+        let attachments = try database.blastMailAttachments(id)
         let templates = try BlastMail.Templates(blast)
         let pacer = Pacer(interval: config.blastRate.map { 1 / $0 } ?? 0)
         let limiter = DomainLimiter(perMinute: config.blastPerDomainPerMinute)

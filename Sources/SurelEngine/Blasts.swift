@@ -6,6 +6,13 @@ import SurelCore
 import SurelMail
 import SurelStore
 
+extension SurelDatabase {
+    /// A blast's attachments as they go into each of its mails.
+    public func blastMailAttachments(_ id: Int64) throws -> [OutgoingAttachment] {
+        try blastAttachments(id).map { OutgoingAttachment(filename: $0.filename, contentType: $0.contentType, data: $0.data) }
+    }
+}
+
 public enum BlastMail {
     public struct Failure: Error, CustomStringConvertible {
         public var message: String
@@ -39,7 +46,7 @@ public enum BlastMail {
 
     /// The mail for one recipient: subject, text (and HTML) rendered from the blast's templates, sent as bulk
     /// (`Precedence: bulk`, `Auto-Submitted: auto-generated`) with `List-Unsubscribe`.
-    public static func compose(_ b: Blast, to r: BlastRecipient, attachments: [(filename: String, contentType: String, data: Data)],
+    public static func compose(_ b: Blast, to r: BlastRecipient, attachments: [OutgoingAttachment],
                                smtp: SurelConfig.SMTP, unsubscribeURL: String?, date: Date = Date(),
                                templates: Templates? = nil) throws -> (messageID: String, raw: Data) {
         let values = values(r)
@@ -48,7 +55,7 @@ public enum BlastMail {
         var mail = OutgoingMail(from: smtp.from, to: [MailAddress(name: r.name, email: r.email)], subject: subject, text: text)
         mail.html = t.html?.render(values)
         mail.replyTo = smtp.replyTo
-        mail.attachments = attachments.map { OutgoingAttachment(filename: $0.filename, contentType: $0.contentType, data: $0.data) }
+        mail.attachments = attachments
         var unsubscribe = "<mailto:\(smtp.from.email)?subject=berhenti-\(b.id)>"
         if let url = unsubscribeURL {
             let personal = url.replacingOccurrences(of: "{email}", with: r.email.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? r.email)

@@ -557,7 +557,7 @@ struct BlastCommand: ParsableCommand {
             guard let r = try db.blastRecipients(id, email: recipient, limit: 1).first else {
                 throw ValidationError(recipient.map { "\($0) is not a recipient of blast \(id)" } ?? "blast \(id) has no recipients")
             }
-            let mail = try BlastMail.compose(b, to: r, attachments: try db.blastAttachments(id), smtp: smtp,
+            let mail = try BlastMail.compose(b, to: r, attachments: try db.blastMailAttachments(id), smtp: smtp,
                                              unsubscribeURL: config.blastUnsubscribeURL)
             FileHandle.standardOutput.write(mail.raw)
         }
@@ -578,7 +578,7 @@ struct BlastCommand: ParsableCommand {
             let b = try BlastCommand.load(db, id)
             guard var r = try db.blastRecipients(id, limit: 1).first else { throw ValidationError("blast \(id) has no recipients") }
             r.email = rcpt.email
-            let mail = try BlastMail.compose(b, to: r, attachments: try db.blastAttachments(id), smtp: smtp,
+            let mail = try BlastMail.compose(b, to: r, attachments: try db.blastMailAttachments(id), smtp: smtp,
                                              unsubscribeURL: config.blastUnsubscribeURL)
             let item = try db.enqueue(OutgoingRecord(ticketID: nil, purpose: "blast-test", messageID: mail.messageID,
                                                      raw: mail.raw, subject: b.subject, text: "", fromName: smtp.from.name,
