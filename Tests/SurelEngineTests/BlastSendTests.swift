@@ -80,16 +80,23 @@ final class BlastSendTests: XCTestCase {
         XCTAssertTrue(addresses.allSatisfy { delivered($0) == 0 }, "no recipient got the test")
     }
 
+    /// `surel blast send ID` running in the background.
+    func sendInBackground(_ config: String, _ id: Int) throws -> Process {
+        let p = Process()
+        p.executableURL = TestEnv.surelBinary
+        p.arguments = ["blast", "send", String(id), "--config", config]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
     /// On a terminal `blast status` draws a live progress bar while the blast sends (run under `script`, which
     /// gives it a pseudo-terminal), and ends when the blast is done.
     func testStatusShowsALiveProgressBarOnATerminal() throws {
         try TestEnv.requireServers()
         let (config, id, _) = try prepare(30, rate: "10/s")
-        let send = Process()
-        send.executableURL = TestEnv.surelBinary
-        send.arguments = ["blast", "send", String(id), "--config", config]
-        send.standardOutput = FileHandle.nullDevice
-        try send.run()
+        let send = try sendInBackground(config, id)
         defer { send.waitUntilExit() }
         usleep(800_000)
         let command = [TestEnv.surelBinary.path, "blast", "status", String(id), "--config", config].joined(separator: " ")
@@ -112,12 +119,7 @@ final class BlastSendTests: XCTestCase {
         try TestEnv.requireServers()
         let (config, id, addresses) = try prepare(40, rate: "20/s")
         // Send in the background, pause after a moment.
-        let p = Process()
-        p.executableURL = TestEnv.surelBinary
-        p.arguments = ["blast", "send", String(id), "--config", config]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try sendInBackground(config, id)
         usleep(700_000)
         XCTAssertEqual(try TestEnv.runSurel(["blast", "pause", String(id), "--config", config]).status, 0)
         p.waitUntilExit()
