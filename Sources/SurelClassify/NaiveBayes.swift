@@ -12,8 +12,11 @@ public struct NaiveBayesModel: Sendable, Codable {
     private var documents: [Int] = []
     /// Total feature count per class.
     private var totals: [Int] = []
-    /// Per feature, its count in each class (shorter than `classes` when later classes never saw it).
-    private var counts: [String: [Int32]] = [:]
+    /// Per feature (its FeatureHash), its count in each class (shorter than `classes` when later classes never
+    /// saw it).
+    private var counts: [UInt64: [Int32]] = [:]
+    /// The names of the features learnt, to name the strongest ones.
+    private var vocabulary: [UInt64: String] = [:]
     /// Laplace/Lidstone smoothing.
     public var alpha = 0.1
 
@@ -37,29 +40,36 @@ public struct NaiveBayesModel: Sendable, Codable {
         return classes.count - 1
     }
 
-    public mutating func learn(_ features: [String], as label: String, weight: Int = 1) {
+    public mutating func learn(_ features: Features, as label: String, weight: Int = 1) {
         let c = index(of: label)
         documents[c] += weight
         // Binary features per document: one long mail must not outweigh many short ones.
-        let unique = Set(features)
+        let unique = Set(features.hashes)
         for f in unique {
             // In place (`default:` subscript): copying the row out and back would allocate per feature.
             if (counts[f]?.count ?? 0) <= c {
                 counts[f, default: []].append(contentsOf: repeatElement(0, count: c + 1 - (counts[f]?.count ?? 0)))
             }
             counts[f, default: []][c] += Int32(weight)
+            if vocabulary[f] == nil, let name = features.name(of: f) { vocabulary[f] = name }
         }
         totals[c] += unique.count * weight
     }
 
+    public mutating func learn(_ names: [String], as label: String, weight: Int = 1) {
+        learn(Features(names), as: label, weight: weight)
+    }
+
     /// Undo a `learn` (a corrected label moves a document from one class to another).
-    public mutating func unlearn(_ features: [String], as label: String) {
+    public mutating func unlearn(_ features: Features, as label: String) {
         guard let c = classes.firstIndex(of: label), documents[c] > 0 else { return }
         documents[c] -= 1
-        let unique = Set(features)
+        let unique = Set(features.hashes)
         for f in unique where (counts[f]?.count ?? 0) > c { counts[f]![c] = max(0, counts[f]![c] - 1) }
         totals[c] = max(0, totals[c] - unique.count)
     }
+
+    public mutating func unlearn(_ names: [String], as label: String) { unlearn(Features(names), as: label) }
 
     public struct Scored: Sendable {
         public var label: String
@@ -71,7 +81,11 @@ public struct NaiveBayesModel: Sendable, Codable {
     }
 
     /// `bias` adds to a class's log score (weights of the rules that fired); `excluding` classes are not chosen.
-    public func classify(_ features: [String], bias: [String: Double] = [:], excluding: Set<String> = []) -> Scored? {
+    public func classify(_ names: [String], bias: [String: Double] = [:], excluding: Set<String> = []) -> Scored? {
+        classify(Features(names), bias: bias, excluding: excluding)
+    }
+
+    public func classify(_ features: Features, bias: [String: Double] = [:], excluding: Set<String> = []) -> Scored? {
         let active = classes.indices.filter { !excluding.contains(classes[$0]) }
         guard !active.isEmpty else { return nil }
         let totalDocs = Double(documents.reduce(0, +))
@@ -82,12 +96,12 @@ public struct NaiveBayesModel: Sendable, Codable {
         for c in active {
             scores[c] = log(Double(documents[c]) + 1) - log(totalDocs + Double(classes.count)) + (bias[classes[c]] ?? 0)
         }
-        var known: [(String, [Int32])] = []
-        // A feature counts once however often it occurs; deduplicated by its place in `counts`, so each feature's
-        // string is hashed once, not twice (unknown features count for nothing anyway).
-        var seen = Set<Dictionary<String, [Int32]>.Index>()
-        seen.reserveCapacity(features.count)
-        for f in features {
+        var known: [(UInt64, [Int32])] = []
+        // A feature counts once however often it occurs; deduplicated by its place in `counts`, so each feature
+        // is looked up once, not twice (unknown features count for nothing anyway).
+        var seen = Set<Dictionary<UInt64, [Int32]>.Index>()
+        seen.reserveCapacity(features.hashes.count)
+        for f in features.hashes {
             guard let i = counts.index(forKey: f), seen.insert(i).inserted else { continue }
             let row = counts[i].value
             known.append((f, row))
@@ -106,9 +120,49 @@ public struct NaiveBayesModel: Sendable, Codable {
             func count(_ row: [Int32], _ c: Int) -> Double { c < row.count ? Double(row[c]) : 0 }
             strongest = known.map { f, row in
                 (f, log(count(row, best) + alpha) - denominators[best] - log(count(row, second) + alpha) + denominators[second])
-            }.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(6).map(\.0)
+            }.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(6).map { vocabulary[$0.0] ?? features.name(of: $0.0) ?? "?" }
         }
         return Scored(label: classes[best], confidence: ranking[0].1, strongest: strongest,
                       ranking: ranking.map { (label: $0.0, probability: $0.1) })
+    }
+}
+
+extension NaiveBayesModel {
+    private enum CodingKeys: String, CodingKey { case classes, documents, totals, alpha, counts, vocabulary }
+
+    /// Counts as bytes: per feature its hash, the length of its row, the row (see ModelCoding).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(classes, forKey: .classes)
+        try c.encode(documents, forKey: .documents)
+        try c.encode(totals, forKey: .totals)
+        try c.encode(alpha, forKey: .alpha)
+        var w = BinaryWriter()
+        for (f, row) in counts {
+            w.u64(f)
+            w.u32(UInt32(row.count))
+            for n in row { w.i32(n) }
+        }
+        try c.encode(w.data, forKey: .counts)
+        try c.encode(VocabularyCoding.encode(vocabulary), forKey: .vocabulary)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        classes = try c.decode([String].self, forKey: .classes)
+        documents = try c.decode([Int].self, forKey: .documents)
+        totals = try c.decode([Int].self, forKey: .totals)
+        alpha = try c.decode(Double.self, forKey: .alpha)
+        var r = BinaryReader(try c.decode(Data.self, forKey: .counts))
+        while !r.isAtEnd {
+            let f = try r.u64()
+            let n = Int(try r.u32())
+            guard n <= classes.count else { throw BinaryReader.Malformed() }
+            var row = [Int32]()
+            row.reserveCapacity(n)
+            for _ in 0..<n { row.append(try r.i32()) }
+            counts[f] = row
+        }
+        vocabulary = try VocabularyCoding.decode(try c.decode(Data.self, forKey: .vocabulary))
     }
 }

@@ -29,7 +29,10 @@ public struct SpamModel: Sendable, Codable {
     }
     public private(set) var spamDocuments = 0
     public private(set) var hamDocuments = 0
-    public private(set) var tokens: [String: Counts] = [:]
+    /// Per feature (its FeatureHash).
+    public private(set) var tokens: [UInt64: Counts] = [:]
+    /// The names of the features learnt, to name the clues.
+    private var vocabulary: [UInt64: String] = [:]
     /// The logistic regression's intercept (its weights are in `tokens`).
     public private(set) var intercept: Float = 0
 
@@ -46,14 +49,14 @@ public struct SpamModel: Sendable, Codable {
 
     /// Trains both parts from scratch: counts, then `epochs` passes of SGD over the documents (in a fixed
     /// pseudo-random order, so the same data gives the same model).
-    public static func trained(on documents: [(features: Set<String>, spam: Bool)], epochs: Int = 10) -> SpamModel {
+    public static func trained(on documents: [(features: Features, spam: Bool)], epochs: Int = 10) -> SpamModel {
         var m = SpamModel()
         for d in documents { m.count(d.features, spam: d.spam) }
         // Features as dense indices for the SGD passes: dictionary lookups per update would dominate.
-        var index: [String: Int32] = [:]
-        var names: [String] = []
+        var index: [UInt64: Int32] = [:]
+        var names: [UInt64] = []
         let docs: [[Int32]] = documents.map { d in
-            d.features.map { f in
+            Set(d.features.hashes).map { f in
                 if let i = index[f] { return i }
                 let i = Int32(names.count)
                 index[f] = i; names.append(f)
@@ -90,7 +93,12 @@ public struct SpamModel: Sendable, Codable {
     /// Online learning (an agent's correction): counts the mail and steps the regression on it, again (at most 10
     /// times) until its score is past `target` (>= for spam, <= for ham), so that the next mail like it is judged
     /// as corrected.
-    public mutating func learn(_ features: Set<String>, spam: Bool, target: Double? = nil) {
+    public static func trained(on documents: [(features: Set<String>, spam: Bool)], epochs: Int = 10) -> SpamModel {
+        trained(on: documents.map { (Features($0.features), $0.spam) }, epochs: epochs)
+    }
+
+    public mutating func learn(_ features: Features, spam: Bool, target: Double? = nil) {
+        let unique = Set(features.hashes)
         let goal = target ?? (spam ? 0.9 : 0.1)
         for _ in 0..<10 {
             count(features, spam: spam)
@@ -99,23 +107,24 @@ public struct SpamModel: Sendable, Codable {
                 if spam ? p >= 0.95 : p <= 0.05 { break }
                 let g = ((spam ? 1 : 0) - p) * Self.learningRate * 4
                 intercept += g / 10
-                for f in features { tokens[f, default: Counts(spam: 0, ham: 0)].weight += g }
+                for f in unique { tokens[f, default: Counts(spam: 0, ham: 0)].weight += g }
             }
             let p = score(features).probability
             if spam ? p >= goal : p <= goal { break }
         }
     }
 
-    private mutating func count(_ features: Set<String>, spam: Bool) {
+    private mutating func count(_ features: Features, spam: Bool) {
         if spam { spamDocuments += 1 } else { hamDocuments += 1 }
-        for f in features {
+        for f in Set(features.hashes) {
+            if vocabulary[f] == nil, let name = features.name(of: f) { vocabulary[f] = name }
             if spam { tokens[f, default: Counts(spam: 0, ham: 0)].spam += 1 } else { tokens[f, default: Counts(spam: 0, ham: 0)].ham += 1 }
         }
     }
 
-    func logistic(_ features: Set<String>) -> Double {
+    func logistic(_ features: Features) -> Double {
         var z = intercept
-        for f in features { z += tokens[f]?.weight ?? 0 }
+        for f in features.hashes { z += tokens[f]?.weight ?? 0 }
         return 1 / (1 + exp(-Double(z)))
     }
 
@@ -130,13 +139,16 @@ public struct SpamModel: Sendable, Codable {
     }
 
     /// `bias` shifts the result in log-odds (the weights of spam rules that fired).
-    public func score(_ features: Set<String>, bias: Double = 0) -> Score {
+    public func score(_ names: Set<String>, bias: Double = 0) -> Score { score(Features(names), bias: bias) }
+
+    /// `features` each once (as Tokenizer.spamFeatures gives them).
+    public func score(_ features: Features, bias: Double = 0) -> Score {
         guard isTrained else { return Score(probability: 0.5, clues: [], chiSquare: 0.5, logistic: 0.5) }
         let nSpam = Double(spamDocuments), nHam = Double(hamDocuments)
-        var clues: [(token: String, probability: Double)] = []
-        clues.reserveCapacity(min(features.count, 512))
+        var clues: [(token: UInt64, probability: Double)] = []
+        clues.reserveCapacity(min(features.hashes.count, 512))
         var z = intercept
-        for token in features {
+        for token in features.hashes {
             guard let c = tokens[token] else { continue }
             z += c.weight
             guard c.spam + c.ham > 0 else { continue }
@@ -168,7 +180,9 @@ public struct SpamModel: Sendable, Codable {
             probability = 1 / (1 + exp(-(log(p / (1 - p)) + bias)))
         }
         return Score(probability: probability,
-                     clues: Array(clues.sorted { abs($0.probability - 0.5) > abs($1.probability - 0.5) }.prefix(12)),
+                     clues: clues.sorted { abs($0.probability - 0.5) > abs($1.probability - 0.5) }.prefix(12).map {
+                         (vocabulary[$0.token] ?? features.name(of: $0.token) ?? "?", $0.probability)
+                     },
                      chiSquare: chiSquare, logistic: logistic)
     }
 
@@ -186,6 +200,34 @@ public struct SpamModel: Sendable, Codable {
     }
 }
 
+
+extension SpamModel {
+    private enum CodingKeys: String, CodingKey { case spamDocuments, hamDocuments, intercept, tokens, vocabulary }
+
+    /// Tokens as bytes: per feature its hash, spam and ham counts, weight (see ModelCoding).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(spamDocuments, forKey: .spamDocuments)
+        try c.encode(hamDocuments, forKey: .hamDocuments)
+        try c.encode(intercept, forKey: .intercept)
+        var w = BinaryWriter()
+        for (f, t) in tokens { w.u64(f); w.i32(t.spam); w.i32(t.ham); w.f32(t.weight) }
+        try c.encode(w.data, forKey: .tokens)
+        try c.encode(VocabularyCoding.encode(vocabulary), forKey: .vocabulary)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        spamDocuments = try c.decode(Int.self, forKey: .spamDocuments)
+        hamDocuments = try c.decode(Int.self, forKey: .hamDocuments)
+        intercept = try c.decode(Float.self, forKey: .intercept)
+        var r = BinaryReader(try c.decode(Data.self, forKey: .tokens))
+        while !r.isAtEnd {
+            tokens[try r.u64()] = Counts(spam: try r.i32(), ham: try r.i32(), weight: try r.f32())
+        }
+        vocabulary = try VocabularyCoding.decode(try c.decode(Data.self, forKey: .vocabulary))
+    }
+}
 
 /// A small seeded generator (SplitMix64), so that training is reproducible.
 struct SplitMix64: RandomNumberGenerator {

@@ -47,30 +47,66 @@ public enum Tokenizer {
         return t
     }
 
-    /// Lowercased word tokens with class tokens for letter numbers, numbers, addresses and URLs.
+    /// Lowercased word tokens with class tokens for letter numbers, numbers, addresses and URLs (as strings: for
+    /// tests and readers; the models take `features`, which hashes the same words without building strings).
+    public static func words(_ text: String) -> [String] {
+        var out: [String] = []
+        forEachWord(text) { w, _ in out.append(String(decoding: w, as: UTF8.self)) }
+        return out
+    }
+
+    /// Calls `body` with each word of `text`: its lowercased UTF-8 bytes and their FeatureHash.
     /// Works on whitespace-separated chunks (classified by cheap byte tests; the letter-number expression only
     /// runs on chunks with a slash), then on runs of letters and digits: a regular expression over the whole
     /// text cost more than everything else the classifier does.
-    public static func words(_ text: String) -> [String] {
-        var out: [String] = []
-        out.reserveCapacity(text.utf8.count / 6)
-        for chunk in text.utf8.split(whereSeparator: isSpaceByte) {
-            let trimmed = chunk.drop { $0 == 0x28 || $0 == 0x3C || $0 == 0x5B || $0 == 0x22 || $0 == 0x27 }
-            if startsWithURL(trimmed) { out.append("__url__"); continue }
-            if chunk.contains(0x40), chunk.contains(0x2E) { out.append("__email__"); continue }
-            var piece = Substring(chunk)
-            if chunk.contains(0x2F),
-               let m = letterNumber.firstMatch(in: String(piece), range: NSRange(location: 0, length: String(piece).utf16.count)),
-               let r = Range(m.range, in: String(piece)) {
-                let s = String(piece)
-                appendWordRuns(s[..<r.lowerBound], to: &out)
-                out.append("__nomorsurat__")
-                piece = s[r.upperBound...]
+    static func forEachWord(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) {
+        var text = text
+        text.withUTF8 { all in
+            var word: [UInt8] = []   // one buffer for every word
+            word.reserveCapacity(64)
+            var i = 0
+            let n = all.count
+            while i < n {
+                while i < n, isSpaceByte(all[i]) { i += 1 }
+                let start = i
+                while i < n, !isSpaceByte(all[i]) { i += 1 }
+                guard i > start else { continue }
+                let chunk = UnsafeBufferPointer(rebasing: all[start..<i])
+                let trimmed = chunk.drop { $0 == 0x28 || $0 == 0x3C || $0 == 0x5B || $0 == 0x22 || $0 == 0x27 }
+                if startsWithURL(trimmed) { ClassToken.url.emit(body); continue }
+                if chunk.contains(0x40), chunk.contains(0x2E) { ClassToken.email.emit(body); continue }
+                if chunk.contains(0x2F) {
+                    let s = String(decoding: chunk, as: UTF8.self)
+                    if let m = letterNumber.firstMatch(in: s, range: NSRange(location: 0, length: s.utf16.count)),
+                       let r = Range(m.range, in: s) {
+                        let before = s.utf8.distance(from: s.startIndex, to: r.lowerBound)
+                        let after = s.utf8.distance(from: s.startIndex, to: r.upperBound)
+                        wordRuns(UnsafeBufferPointer(rebasing: chunk[..<before]), &word, body)
+                        ClassToken.letterNumber.emit(body)
+                        wordRuns(UnsafeBufferPointer(rebasing: chunk[after...]), &word, body)
+                        continue
+                    }
+                }
+                wordRuns(chunk, &word, body)
             }
-            appendWordRuns(piece, to: &out)
         }
-        return out
     }
+
+    /// The tokens that stand for a kind of word.
+    struct ClassToken {
+        let bytes: [UInt8]
+        let hash: UInt64
+        init(_ s: String) { bytes = Array(s.utf8); hash = FeatureHash.of(s) }
+        func emit(_ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) { bytes.withUnsafeBufferPointer { body($0, hash) } }
+        static let url = ClassToken("__url__"), email = ClassToken("__email__"), letterNumber = ClassToken("__nomorsurat__")
+        static let year = ClassToken("__tahun__"), number = ClassToken("__angka__")
+    }
+
+    /// `abbreviations` by the hash of the abbreviation.
+    private static let spelledOut: [UInt64: [ClassToken]] = abbreviations.reduce(into: [:]) { d, e in
+        d[FeatureHash.of(e.key)] = e.value.map(ClassToken.init)
+    }
+    static let stopwordHashes = Set(stopwords.map(FeatureHash.of))
 
     static func isSpaceByte(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == 0x0C }
 
@@ -86,12 +122,11 @@ public enum Tokenizer {
         return has("http://") || has("https://") || has("www.")
     }
 
-    /// Runs of letters, digits and underscores, lowercased; numbers become class tokens, abbreviations are
-    /// spelled out, one-letter runs dropped.
-    static func appendWordRuns(_ text: Substring, to out: inout [String]) {
-        // Built in a byte buffer (String.UnicodeScalarView appends and the String made of them showed in profiles).
-        var word: [UInt8] = []
-        word.reserveCapacity(32)
+    /// Runs of letters, digits and underscores in a chunk of UTF-8, lowercased; numbers become class tokens,
+    /// abbreviations are spelled out, one-letter runs dropped.
+    static func wordRuns(_ text: UnsafeBufferPointer<UInt8>, _ word: inout [UInt8],
+                         _ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) {
+        word.removeAll(keepingCapacity: true)
         var scalars = 0
         var allDigits = true
         func flush() {
@@ -99,21 +134,38 @@ public enum Tokenizer {
             defer { word.removeAll(keepingCapacity: true); scalars = 0; allDigits = true }
             if allDigits {
                 let year = word.count == 4 && ((word[0] == 0x32 && word[1] == 0x30) || (word[0] == 0x31 && word[1] == 0x39))
-                out.append(year ? "__tahun__" : "__angka__")
+                (year ? ClassToken.year : ClassToken.number).emit(body)
                 return
             }
-            let w = String(decoding: word, as: UTF8.self)
-            if let full = abbreviations[w] { out += full; return }
-            if scalars >= 2 { out.append(w) }
+            word.withUnsafeBufferPointer { w in
+                let h = FeatureHash.add(FeatureHash.basis, w)
+                if let full = spelledOut[h] {
+                    for t in full { t.emit(body) }
+                } else if scalars >= 2 {
+                    body(w, h)
+                }
+            }
         }
-        for u in text.unicodeScalars {
-            let v = u.value
-            if v < 0x80 {
-                if v >= 0x30 && v <= 0x39 { word.append(UInt8(v)); scalars += 1 }
-                else if (v >= 0x61 && v <= 0x7A) || v == 0x5F { word.append(UInt8(v)); scalars += 1; allDigits = false }
-                else if v >= 0x41 && v <= 0x5A { word.append(UInt8(v + 32)); scalars += 1; allDigits = false }
+        var i = 0
+        let n = text.count
+        while i < n {
+            let b = text[i]
+            if b < 0x80 {
+                i += 1
+                if b >= 0x30 && b <= 0x39 { word.append(b); scalars += 1 }
+                else if (b >= 0x61 && b <= 0x7A) || b == 0x5F { word.append(b); scalars += 1; allDigits = false }
+                else if b >= 0x41 && b <= 0x5A { word.append(b + 32); scalars += 1; allDigits = false }
                 else { flush() }
-            } else if u.properties.isAlphabetic {
+                continue
+            }
+            // A multi-byte scalar (the text is valid UTF-8: it came from a String).
+            let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+            var v = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+            var k = 1
+            while k < length, i + k < n { v = v << 6 | UInt32(text[i + k] & 0x3F); k += 1 }
+            i += length
+            guard let u = Unicode.Scalar(v) else { flush(); continue }
+            if u.properties.isAlphabetic {
                 let lower = u.properties.lowercaseMapping
                 word.append(contentsOf: lower.utf8)
                 scalars += lower.unicodeScalars.count
@@ -128,22 +180,37 @@ public enum Tokenizer {
         flush()
     }
 
+    private static let subjectPrefix = FeatureHash.of("s:"), attachmentPrefix = FeatureHash.of("a:")
+
     /// Features of a mail: subject words (prefixed), body words and word pairs without stopwords,
     /// attachment-name words, and the sender's class.
-    public static func features(_ input: ClassificationInput) -> [String] {
-        var f: [String] = []
-        let subject = words(SubjectNormalizer.normalize(input.subject)).filter { !stopwords.contains($0) }
-        f += subject.map { "s:" + $0 }
+    public static func features(_ input: ClassificationInput, keepingNames: Bool = false) -> Features {
+        var f = Features(keepingNames: keepingNames)
+        let keep = f.keepsNames
+        func text(_ w: UnsafeBufferPointer<UInt8>) -> String { String(decoding: w, as: UTF8.self) }
+        forEachWord(SubjectNormalizer.normalize(input.subject)) { w, h in
+            guard !stopwordHashes.contains(h) else { return }
+            f.add(FeatureHash.add(subjectPrefix, w), "s:" + text(w))
+        }
         // The first 20,000 characters: enough for any question, and a pasted report must not cost more.
-        let body = words(ownText(String(input.text.prefix(20_000)))).filter { !stopwords.contains($0) }
-        f += body
-        if body.count > 1 {
-            for i in 0..<(body.count - 1) { f.append(body[i] + "_" + body[i + 1]) }
+        let body = input.text.utf8.count <= 20_000 ? input.text : String(input.text.prefix(20_000))
+        var previous: UInt64?
+        var previousName = ""
+        forEachWord(ownText(body)) { w, h in
+            guard !stopwordHashes.contains(h) else { return }
+            f.add(h, text(w))
+            if let p = previous {
+                f.add(FeatureHash.add(FeatureHash.add(p, 0x5F), w), previousName + "_" + text(w))   // "a_b"
+            }
+            previous = h
+            if keep { previousName = text(w) }
         }
         for name in input.attachmentNames {
-            f += words(name.replacingOccurrences(of: "_", with: " ")).map { "a:" + $0 }
+            forEachWord(name.replacingOccurrences(of: "_", with: " ")) { w, _ in
+                f.add(FeatureHash.add(attachmentPrefix, w), "a:" + text(w))
+            }
         }
-        f.append("c:" + (input.senderClass ?? SenderDirectory.profile(forEmail: input.senderEmail).senderClass).rawValue)
+        f.add(name: "c:" + (input.senderClass ?? SenderDirectory.profile(forEmail: input.senderEmail).senderClass).rawValue)
         return f
     }
 }
@@ -152,13 +219,14 @@ extension Tokenizer {
     /// Features for the spam model, in the manner of SpamBayes: whitespace-separated words with their
     /// punctuation (spam likes "$$$" and "GRATIS!!"), URL hosts, the sender's address and domain, which headers
     /// are present, the content type and mailer, and attachment types. The whole text counts here, quotes included.
-    public static func spamFeatures(_ input: ClassificationInput) -> Set<String> {
-        var f = Set<String>()
-        f.reserveCapacity(256)
+    public static func spamFeatures(_ input: ClassificationInput, keepingNames: Bool = false) -> Features {
+        var f = Features(keepingNames: keepingNames)
+        let keep = f.keepsNames
         var bytes: [UInt8] = []   // one buffer for every word (an array per word showed in profiles)
         func addWords(_ text: String, prefix: String) {
-            func feature(_ s: some StringProtocol) -> String { prefix.isEmpty ? String(s) : prefix + s }
-            var previous = ""
+            let prefixHash = FeatureHash.of(prefix)
+            var previous: UInt64?   // hash of prefix + the previous word of 2-12 characters
+            var previousName = ""
             for chunk in text.utf8.prefix(20_000).split(whereSeparator: isSpaceByte) {
                 // Punctuation around a word is dropped, inside it kept ("$$$", "gratis!!" stay distinct).
                 var lo = chunk.startIndex, hi = chunk.endIndex
@@ -170,87 +238,102 @@ extension Tokenizer {
                     if b >= 0x80 { ascii = false }
                     bytes.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
                 }
-                var w = String(decoding: bytes, as: UTF8.self)
-                if !ascii { w = w.lowercased() }
-                let length = ascii ? bytes.count : w.count
+                var length = bytes.count
+                var lowered: String?   // the word, when it had to be lowercased as a String
+                if !ascii {
+                    let w = String(decoding: bytes, as: UTF8.self).lowercased()
+                    bytes = Array(w.utf8)
+                    length = w.count
+                    lowered = w
+                }
+                func word() -> String { lowered ?? String(decoding: bytes, as: UTF8.self) }
+                let h = bytes.withUnsafeBufferPointer { FeatureHash.add(prefixHash, $0) }   // prefix + word
                 if length >= 2, length <= 12 {
-                    if !previous.isEmpty { f.insert(prefix + previous + " " + w) }
-                    previous = w
+                    if let p = previous {
+                        let pair = bytes.withUnsafeBufferPointer { FeatureHash.add(FeatureHash.add(p, 0x20), $0) }
+                        f.add(pair, prefix + previousName + " " + word())
+                    }
+                    previous = h
+                    if keep { previousName = word() }
                 }
                 if length < 3 {
                     continue
                 } else if startsWithURL(bytes) {
-                    f.insert(prefix + "proto:" + (w.hasPrefix("https") ? "https" : "http"))
+                    let w = word()
+                    f.add(name: prefix + "proto:" + (w.hasPrefix("https") ? "https" : "http"))
                     let host = w.split(separator: "/", omittingEmptySubsequences: true).dropFirst(w.hasPrefix("www.") ? 0 : 1).first ?? ""
-                    for part in host.split(separator: ".") { f.insert(prefix + "url:" + part) }
-                } else if bytes.contains(0x2E), let at = w.utf8.firstIndex(of: 0x40) {
-                    f.insert(prefix + "email:" + w[w.utf8.index(after: at)...])
+                    for part in host.split(separator: ".") { f.add(name: prefix + "url:" + part) }
+                } else if bytes.contains(0x2E), bytes.contains(0x40) {
+                    let w = word()
+                    f.add(name: prefix + "email:" + w[w.utf8.index(after: w.utf8.firstIndex(of: 0x40)!)...])
                 } else if length > 12 {
-                    f.insert(prefix + "skip:" + String(w.first!) + String(length / 10 * 10))
+                    let w = word()
+                    f.add(name: prefix + "skip:" + String(w.first!) + String(length / 10 * 10))
                 } else {
-                    f.insert(feature(w))
+                    f.add(h, prefix + word())
                 }
             }
         }
         addWords(input.subject, prefix: "s:")
         addWords(input.text, prefix: "")
         let sender = input.senderEmail.lowercased()
-        f.insert("from:" + sender)
-        if let at = sender.firstIndex(of: "@") { f.insert("fromdomain:" + sender[sender.index(after: at)...]) }
-        f.insert("c:" + (input.senderClass ?? SenderDirectory.profile(forEmail: sender).senderClass).rawValue)
+        f.add(name: "from:" + sender)
+        if let at = sender.firstIndex(of: "@") { f.add(name: "fromdomain:" + sender[sender.index(after: at)...]) }
+        f.add(name: "c:" + (input.senderClass ?? SenderDirectory.profile(forEmail: sender).senderClass).rawValue)
         var recipients = 0
         for (name, value) in input.headers {
             let n = name.lowercased()
-            f.insert("hdr:" + n)
+            f.add(name: "hdr:" + n)
             switch n {
             case "content-type":
                 let v = value.lowercased()
-                f.insert("ct:" + (v.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""))
+                f.add(name: "ct:" + (v.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""))
                 if let r = v.range(of: "charset=") {
-                    f.insert("charset:" + v[r.upperBound...].prefix { !";\" ".contains($0) }.lowercased())
+                    f.add(name: "charset:" + v[r.upperBound...].prefix { !";\" ".contains($0) }.lowercased())
                 }
             case "x-mailer", "user-agent":
-                f.insert("mailer:" + (value.lowercased().split(separator: " ").first.map(String.init) ?? ""))
+                f.add(name: "mailer:" + (value.lowercased().split(separator: " ").first.map(String.init) ?? ""))
             case "to", "cc":
                 recipients += value.split(separator: ",").count
                 let v = value.lowercased()
-                if v.contains("undisclosed") { f.insert("to:undisclosed") }
-                if v.contains(sender) && !sender.isEmpty { f.insert("to:self") }
+                if v.contains("undisclosed") { f.add(name: "to:undisclosed") }
+                if v.contains(sender) && !sender.isEmpty { f.add(name: "to:self") }
             case "content-transfer-encoding":
-                f.insert("cte:" + value.lowercased().trimmingCharacters(in: .whitespaces))
+                f.add(name: "cte:" + value.lowercased().trimmingCharacters(in: .whitespaces))
             case "x-priority", "x-msmail-priority", "importance":
-                f.insert(n + ":" + value.lowercased().trimmingCharacters(in: .whitespaces).prefix(10))
+                f.add(name: n + ":" + value.lowercased().trimmingCharacters(in: .whitespaces).prefix(10))
             case "date":
-                f.insert("tz:" + (value.split(separator: " ").last.map(String.init) ?? ""))
+                f.add(name: "tz:" + (value.split(separator: " ").last.map(String.init) ?? ""))
             case "message-id":
                 if let at = value.firstIndex(of: "@") {
-                    f.insert("mid:" + value[value.index(after: at)...].lowercased())
+                    f.add(name: "mid:" + value[value.index(after: at)...].lowercased())
                 } else {
-                    f.insert("mid:none")
+                    f.add(name: "mid:none")
                 }
             case "from":
                 for w in value.lowercased().split(whereSeparator: { " <>\"".contains($0) }) where !w.contains("@") {
-                    f.insert("fromname:" + w)
+                    f.add(name: "fromname:" + w)
                 }
             case "reply-to":
-                if !value.lowercased().contains(sender) { f.insert("replyto:differs") }
+                if !value.lowercased().contains(sender) { f.add(name: "replyto:differs") }
             default: break
             }
         }
-        f.insert("rcpts:" + String(min(recipients, 10)))
+        f.add(name: "rcpts:" + String(min(recipients, 10)))
         let subjectLetters = input.subject.filter(\.isLetter)
-        if subjectLetters.count >= 8, subjectLetters.allSatisfy(\.isUppercase) { f.insert("s:ALLCAPS") }
-        if input.subject.contains("!") { f.insert("s:bang") }
+        if subjectLetters.count >= 8, subjectLetters.allSatisfy(\.isUppercase) { f.add(name: "s:ALLCAPS") }
+        if input.subject.contains("!") { f.add(name: "s:bang") }
         if let html = input.html { htmlFeatures(html, into: &f) }
         for name in input.attachmentNames {
-            f.insert("att:" + ((name as NSString).pathExtension.lowercased()))
+            f.add(name: "att:" + ((name as NSString).pathExtension.lowercased()))
         }
+        f.deduplicate()
         return f
     }
 
     /// Markup is evidence too: the tags and the font/colour attributes of an HTML part (its first 30 KB).
-    static func htmlFeatures(_ html: String, into f: inout Set<String>) {
-        f.insert("html:yes")
+    static func htmlFeatures(_ html: String, into f: inout Features) {
+        f.add(name: "html:yes")
         let bytes = Array(html.utf8.prefix(30_000))
         var i = 0
         func isName(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == 45 }
@@ -262,7 +345,7 @@ extension Tokenizer {
             while j < bytes.count, isName(bytes[j]) { j += 1 }
             if j > start {
                 let tag = String(decoding: bytes[start..<j], as: UTF8.self).lowercased()
-                f.insert("tag:" + tag)
+                f.add(name: "tag:" + tag)
                 // Attribute values of presentation attributes, e.g. color=#ff0000, size=+2.
                 var end = j
                 while end < bytes.count, bytes[end] != 62, end - j < 400 { end += 1 }
@@ -273,7 +356,7 @@ extension Tokenizer {
                     while k < end, bytes[k] == 34 || bytes[k] == 39 { k += 1 }   // quotes
                     var e = k
                     while e < end, e - k < 20, bytes[e] != 34, bytes[e] != 39, bytes[e] != 32 { e += 1 }
-                    f.insert("attr:" + String(decoding: name, as: UTF8.self) + String(decoding: bytes[k..<e], as: UTF8.self).lowercased())
+                    f.add(name: "attr:" + String(decoding: name, as: UTF8.self) + String(decoding: bytes[k..<e], as: UTF8.self).lowercased())
                 }
                 i = end
             } else {

@@ -44,13 +44,25 @@ public final class ClassifierService: @unchecked Sendable {
     @discardableResult
     public func prepare(logger: Logger? = nil) throws -> String {
         if try refresh() { return lock.withLock { loaded!.models.trainedOn } }
+        // A model is stored, but in an older format: trained again, then taught the agents' reviews again.
+        let outdated = try database.modelVersion(named: Self.modelName) != nil
         guard let folder = settings.examples ?? ShippedData.examplesFolder() else {
             throw Failure.noTrainingData
         }
         let start = Date()
-        let models = try train(folder: folder)
-        logger?.info("classifier trained", metadata: ["on": "\(models.trainedOn)",
-                                                      "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(start)))"])
+        var models = try ClassifierTraining.train(folder: folder)
+        var relearnt = 0
+        if outdated {
+            for (raw, category) in try database.reviewedMessages() {
+                guard let parsed = try? MIMEParser.parse(raw) else { continue }
+                models.learn(ClassificationInput(parsed), as: category, cutoffs: settings.cutoffs)
+                relearnt += 1
+            }
+        }
+        try save(models)
+        logger?.info(outdated ? "classifier retrained: the stored model had an older format" : "classifier trained",
+                     metadata: ["on": "\(models.trainedOn)", "reviews_relearnt": "\(relearnt)",
+                                "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(start)))"])
         return models.trainedOn
     }
 
@@ -60,6 +72,8 @@ public final class ClassifierService: @unchecked Sendable {
         guard let version = try database.modelVersion(named: Self.modelName) else { return false }
         if lock.withLock({ loaded?.version == version }) { return true }
         guard let stored = try database.model(named: Self.modelName) else { return false }
+        // An older format is not loaded: `prepare` trains a new model (the daemon calls it at start).
+        guard TrainedModels.isCurrentFormat(stored.data) else { return false }
         let models = try JSONDecoder().decode(TrainedModels.self, from: stored.data)
         lock.withLock { loaded = (stored.version, models) }
         return true
@@ -69,10 +83,15 @@ public final class ClassifierService: @unchecked Sendable {
     @discardableResult
     public func train(folder: String, keywordsFile: String? = nil) throws -> TrainedModels {
         let models = try ClassifierTraining.train(folder: folder, keywordsFile: keywordsFile)
+        try save(models)
+        return models
+    }
+
+    /// Stores `models` as the new version and uses them from now on.
+    private func save(_ models: TrainedModels) throws {
         let version = try database.saveModel(name: Self.modelName, data: try JSONEncoder().encode(models),
                                              trainedOn: models.trainedOn)
         lock.withLock { loaded = (version, models) }
-        return models
     }
 
     /// The classifier with the latest loaded model ("unclassified" for everything until one is loaded).

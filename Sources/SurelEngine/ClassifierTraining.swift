@@ -10,6 +10,16 @@ public struct TrainedModels: Sendable, Codable {
     public var spam: SpamModel
     /// What it was trained on (folder and counts), for `classify explain` and the logs.
     public var trainedOn: String
+    /// The layout of the stored models: 2 = features by hash (Features), tables as bytes (ModelCoding).
+    /// A stored model of another format is retrained at start (ClassifierService.prepare).
+    public var format = TrainedModels.currentFormat
+    public static let currentFormat = 2
+
+    /// Whether stored model data has the current format (read without decoding the tables).
+    public static func isCurrentFormat(_ data: Data) -> Bool {
+        struct Probe: Decodable { var format: Int? }
+        return (try? JSONDecoder().decode(Probe.self, from: data))?.format == currentFormat
+    }
 
     public init(categories: NaiveBayesModel, spam: SpamModel, trainedOn: String) {
         self.categories = categories; self.spam = spam; self.trainedOn = trainedOn
@@ -24,7 +34,7 @@ public struct TrainedModels: Sendable, Codable {
     /// example: the mail is learnt again (at most 10 times) until the category model ranks it first, and the spam
     /// model steps until it agrees, so that the next mail like it is classified as the agent said.
     public mutating func learn(_ input: ClassificationInput, as category: String, cutoffs: SpamCutoffs = SpamCutoffs()) {
-        let features = Tokenizer.features(input)
+        let features = Tokenizer.features(input, keepingNames: true)
         let isSpam = category == spamCategory
         for _ in 0..<10 {
             categories.learn(features, as: category)
@@ -32,7 +42,7 @@ public struct TrainedModels: Sendable, Codable {
             if isSpam || categories.classify(features, excluding: excluded)?.label == category { break }
         }
         // Clearly on the agent's side of the cut-offs, not just past them.
-        spam.learn(Tokenizer.spamFeatures(input), spam: isSpam,
+        spam.learn(Tokenizer.spamFeatures(input, keepingNames: true), spam: isSpam,
                    target: isSpam ? max(cutoffs.spam, 0.9) : cutoffs.ham / 2)
     }
 }
@@ -42,17 +52,18 @@ public enum ClassifierTraining {
     /// document each, which give every category its vocabulary even where examples are few.
     public static func train(_ mails: [LabelledMail], keywords: String? = nil, source: String) -> TrainedModels {
         var nb = NaiveBayesModel()
-        var spamDocs: [(features: Set<String>, spam: Bool)] = []
+        var spamDocs: [(features: Features, spam: Bool)] = []
         for m in mails {
-            nb.learn(Tokenizer.features(m.input), as: m.category)
-            spamDocs.append((Tokenizer.spamFeatures(m.input), m.category == spamCategory))
+            nb.learn(Tokenizer.features(m.input, keepingNames: true), as: m.category)
+            spamDocs.append((Tokenizer.spamFeatures(m.input, keepingNames: true), m.category == spamCategory))
         }
         var keywordLists = 0
         if let keywords {
             for (_, c) in dataFileRecords(keywords) where c.count >= 2 {
                 let text = c[1].replacingOccurrences(of: ",", with: " . ")
                 nb.learn(Tokenizer.features(ClassificationInput(subject: "", text: text, senderEmail: "",
-                                                                headers: [], attachmentNames: [])), as: c[0])
+                                                                headers: [], attachmentNames: []),
+                                            keepingNames: true), as: c[0])
                 keywordLists += 1
             }
         }

@@ -50,6 +50,18 @@ extension SurelDatabase {
         }
     }
 
+    /// Every review in the order made, as what it taught the model: the ticket's first message and the category.
+    public func reviewedMessages() throws -> [(raw: Data, category: String)] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT m.raw, r.toCategory FROM classificationReview r
+                JOIN message m ON m.id = (SELECT id FROM message WHERE ticketID = r.ticketID AND kind = 'ticket'
+                                          ORDER BY id LIMIT 1)
+                ORDER BY r.id
+                """).map { ($0[0], $0[1]) }
+        }
+    }
+
     public func reviews(ticketID: Int64) throws -> [ClassificationReview] {
         try writer.read { db in
             try ClassificationReview.filter(Column("ticketID") == ticketID).order(Column("id")).fetchAll(db)

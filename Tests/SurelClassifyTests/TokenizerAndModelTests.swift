@@ -32,6 +32,61 @@ final class TokenizerAndModelTests: XCTestCase {
         XCTAssertTrue(s.strongest.contains("dau") || s.strongest.contains("gaji"))
     }
 
+    /// The models see hashes; each must be the hash of the feature's name as training records it, whether names
+    /// are kept or not (else a model trained with names would not know the features of a mail classified without).
+    func testFeatureHashesAreTheHashesOfTheirNames() {
+        let input = ClassificationInput(
+            subject: "RE: Penyaluran DAU Kab. Blitar — mohon info!!",
+            text: "Yth. Bpk, mhn info penyaluran DAU bulan Maret utk Kabupaten kami (surat S-26/PK/PK.5/2025), "
+                + "lihat https://djpk.kemenkeu.go.id/dau atau hubungi bpkad@blitarkab.go.id. Čeština ÉCOLE naïve 2025 "
+                + "sangatpanjangsekalikatanya $$$ GRATIS!!\n\nPada Sen, 3 Feb 2025 Budi menulis:\n> kutipan lama",
+            senderEmail: "bpkad@blitarkab.go.id",
+            headers: [("From", "BPKAD <bpkad@blitarkab.go.id>"), ("Content-Type", "text/plain; charset=utf-8"),
+                      ("X-Mailer", "Thunderbird 115"), ("Message-ID", "<a1@blitarkab.go.id>")],
+            attachmentNames: ["Surat_Permohonan DAU.pdf"], html: "<p><font color=red>Promo</font></p>")
+        for (named, plain) in [(Tokenizer.features(input, keepingNames: true), Tokenizer.features(input)),
+                               (Tokenizer.spamFeatures(input, keepingNames: true), Tokenizer.spamFeatures(input))] {
+            XCTAssertEqual(named.hashes, plain.hashes)
+            XCTAssertGreaterThan(named.hashes.count, 20)
+            for h in named.hashes {
+                let name = named.name(of: h)
+                XCTAssertEqual(name.map(FeatureHash.of), h, "\(name ?? "no name")")
+            }
+        }
+        let names = Set(Tokenizer.features(input, keepingNames: true).names!.values)
+        for expected in ["s:penyaluran", "s:dau", "penyaluran_dau", "__nomorsurat__", "__url__", "__email__",
+                         "a:surat", "a:permohonan", "c:pemda", "čeština", "école", "naïve", "__tahun__"] {
+            XCTAssertTrue(names.contains(expected), "\(expected) not in \(names.sorted())")
+        }
+        XCTAssertFalse(names.contains("kutipan"), "quoted text is cut")
+        XCTAssertFalse(names.contains("mohon") || names.contains("s:mohon"), "stopwords are left out")
+        let spam = Set(Tokenizer.spamFeatures(input, keepingNames: true).names!.values)
+        for expected in ["$$$", "gratis!!", "s:dau", "url:djpk", "email:blitarkab.go.id", "skip:s20", "mailer:thunderbird",
+                         "tag:font", "attr:color=red", "att:pdf", "dau bulan"] {
+            XCTAssertTrue(spam.contains(expected), "\(expected) not in \(spam.sorted())")
+        }
+    }
+
+    /// A stored model comes back the same: same scores, and it still names the words that decided.
+    func testModelsSurviveTheirStoredForm() throws {
+        var nb = NaiveBayesModel()
+        for _ in 0..<3 { nb.learn(["penyaluran", "dau", "gaji"], as: "dau"); nb.learn(["dana", "bos", "sekolah"], as: "bos") }
+        let nb2 = try JSONDecoder().decode(NaiveBayesModel.self, from: try JSONEncoder().encode(nb))
+        let a = try XCTUnwrap(nb.classify(["gaji", "dau", "sekolah"])), b = try XCTUnwrap(nb2.classify(["gaji", "dau", "sekolah"]))
+        XCTAssertEqual(a.label, "dau")
+        XCTAssertEqual(b.label, a.label)
+        XCTAssertEqual(b.confidence, a.confidence, accuracy: 1e-12)
+        XCTAssertEqual(Set(b.strongest), ["gaji", "dau"])
+        let spam = SpamModel.trained(on: [(["bonus", "klik", "slot"], true), (["bonus", "slot", "gacor"], true),
+                                          (["dau", "penyaluran", "klik"], false), (["dana", "desa", "penyaluran"], false)])
+        let spam2 = try JSONDecoder().decode(SpamModel.self, from: try JSONEncoder().encode(spam))
+        let s1 = spam.score(["slot", "bonus", "desa"]), s2 = spam2.score(["slot", "bonus", "desa"])
+        XCTAssertEqual(s2.probability, s1.probability, accuracy: 1e-12)
+        XCTAssertEqual(Set(s2.clues.map(\.token)), Set(s1.clues.map(\.token)))
+        XCTAssertTrue(s2.clues.map(\.token).contains("slot"))
+        XCTAssertThrowsError(try JSONDecoder().decode(SpamModel.self, from: Data(#"{"spamDocuments":1,"hamDocuments":1,"intercept":0,"tokens":"AAEC","vocabulary":""}"#.utf8)))
+    }
+
     func testEvaluationMetrics() {
         let e = Evaluation(pairs: [("dau", "dau", 0.9), ("dau", "spam", 0.9), ("spam", "spam", 0.5), ("dbh", "dbh", 0.99)],
                            threshold: 0.8)
@@ -89,7 +144,7 @@ final class SpamModelTests: XCTestCase {
         // An agent releases a mail the model called spam: it is learnt until it scores as ham.
         let released: Set<String> = ["bonus", "klik", "dau"]
         XCTAssertGreaterThan(m.score(released).probability, 0.5)
-        m.learn(released, spam: false, target: 0.1)
+        m.learn(Features(released), spam: false, target: 0.1)
         XCTAssertLessThanOrEqual(m.score(released).probability, 0.1)
         // Training is reproducible: the same data gives the same model.
         let again = SpamModel.trained(on: spam.map { ($0, true) } + ham.map { ($0, false) })

@@ -167,5 +167,18 @@ final class ClassificationTests: XCTestCase {
         let waiting = try XCTUnwrap(try json(queue.out) as? [[String: Any]])
         XCTAssertFalse(waiting.contains { [aNumber, spamNumber, complaintNumber].contains($0["number"] as? String ?? "") })
         XCTAssertTrue(waiting.allSatisfy { $0["needs_review"] as? Bool == true })
+
+        // A model stored in an older format (before features were hashed) is not used as is: the next start
+        // trains on the shipped examples again and relearns every review, so the correction still holds.
+        let stored = try XCTUnwrap(try db.model(named: "default"))
+        var old = try XCTUnwrap(try JSONSerialization.jsonObject(with: stored.data) as? [String: Any])
+        old.removeValue(forKey: "format")
+        try db.saveModel(name: "default", data: try JSONSerialization.data(withJSONObject: old), trainedOn: "old")
+        let explainAfter = try TestEnv.runSurel(["classify", "explain", similarFile.path, "--config", config])
+        XCTAssertEqual(explainAfter.status, 0, explainAfter.err)
+        XCTAssertTrue(explainAfter.out.contains("Kategori  : \(target)"), explainAfter.out)
+        let retrained = try XCTUnwrap(try db.model(named: "default"))
+        XCTAssertGreaterThan(retrained.version, stored.version + 1)
+        XCTAssertNotEqual(retrained.trainedOn, "old")
     }
 }
