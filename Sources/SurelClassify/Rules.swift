@@ -31,9 +31,9 @@ public struct Rule: Sendable {
     /// `text` holds the mail's fields lowercased (see `LowercasedFields`).
     func matches(_ text: LowercasedFields) -> Bool {
         conditions.allSatisfy { c in
-            func hit(_ s: String) -> Bool {
-                if let literals = c.literals, !RequiredLiterals.anyOccurs(literals, in: Array(s.utf8)) { return false }
-                return c.pattern.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+            func hit(_ f: LowercasedFields.Field) -> Bool {
+                if let literals = c.literals, !RequiredLiterals.anyOccurs(literals, in: f.bytes) { return false }
+                return c.pattern.firstMatch(in: f.text, range: NSRange(location: 0, length: f.utf16Count)) != nil
             }
             switch c.field {
             case .subject: return hit(text.subject)
@@ -52,18 +52,30 @@ public struct Rule: Sendable {
 /// A mail's fields lowercased once, so that the rules' expressions run without ICU's case folding (which made
 /// them several times slower); the patterns are lowercased outside their escapes to match.
 struct LowercasedFields {
-    var subject, body, from, fromName: String
-    var attachments: [String]
-    var headers: [(name: String, value: String)]
+    /// A field with what every rule's test needs of it, computed once per mail (not once per rule).
+    struct Field {
+        let text: String
+        let bytes: [UInt8]
+        let utf16Count: Int
+        init(_ s: String) {
+            text = s.lowercased()
+            bytes = Array(text.utf8)
+            utf16Count = text.utf16.count
+        }
+    }
+    var subject, body, from, fromName: Field
+    var attachments: [Field]
+    var headers: [(name: String, value: Field)]
 
     init(_ input: ClassificationInput) {
-        subject = input.subject.lowercased()
+        subject = Field(input.subject)
         // Letter numbers, letter phrasing and login prompts sit near the top; the rest of a long thread only costs.
-        body = String(input.text.prefix(8_000)).lowercased()
-        from = input.senderEmail.lowercased()
-        fromName = input.senderName.lowercased()
-        attachments = input.attachmentNames.map { $0.lowercased() }
-        headers = input.headers.map { (name: $0.name.lowercased(), value: $0.value.lowercased()) }
+        // (Characters never outnumber bytes: a text of at most 8,000 bytes is its own prefix.)
+        body = Field(input.text.utf8.count <= 8_000 ? input.text : String(input.text.prefix(8_000)))
+        from = Field(input.senderEmail)
+        fromName = Field(input.senderName)
+        attachments = input.attachmentNames.map(Field.init)
+        headers = input.headers.map { (name: $0.name.lowercased(), value: Field($0.value)) }
     }
 
     /// `pattern` with its literal letters lowercased; escapes (`\S`, `\B`, `\D`, `\p{Lu}` ...) are left alone.

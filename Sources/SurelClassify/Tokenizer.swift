@@ -221,61 +221,71 @@ extension Tokenizer {
     /// are present, the content type and mailer, and attachment types. The whole text counts here, quotes included.
     public static func spamFeatures(_ input: ClassificationInput, keepingNames: Bool = false) -> Features {
         var f = Features(keepingNames: keepingNames)
-        let keep = f.keepsNames
         var bytes: [UInt8] = []   // one buffer for every word (an array per word showed in profiles)
-        func addWords(_ text: String, prefix: String) {
-            let prefixHash = FeatureHash.of(prefix)
-            var previous: UInt64?   // hash of prefix + the previous word of 2-12 characters
-            var previousName = ""
-            for chunk in text.utf8.prefix(20_000).split(whereSeparator: isSpaceByte) {
-                // Punctuation around a word is dropped, inside it kept ("$$$", "gratis!!" stay distinct).
-                var lo = chunk.startIndex, hi = chunk.endIndex
-                while lo < hi, isTrimmed[Int(chunk[chunk.index(before: hi)])] { hi = chunk.index(before: hi) }
-                while lo < hi, isTrimmed[Int(chunk[lo])] { lo = chunk.index(after: lo) }
-                bytes.removeAll(keepingCapacity: true)
-                var ascii = true
-                for b in chunk[lo..<hi] {
-                    if b >= 0x80 { ascii = false }
-                    bytes.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+        spamWords(input.subject, prefix: "s:", into: &f, buffer: &bytes)
+        spamWords(input.text, prefix: "", into: &f, buffer: &bytes)
+        spamOtherFeatures(input, into: &f)
+        f.deduplicate()
+        return f
+    }
+
+    /// The words of a text for the spam model (a static function with its state passed in: as a local function
+    /// capturing `f` and the buffer, every access to them was checked for exclusivity at run time).
+    private static func spamWords(_ text: String, prefix: String, into f: inout Features, buffer bytes: inout [UInt8]) {
+        let keep = f.keepsNames
+        let prefixHash = FeatureHash.of(prefix)
+        var previous: UInt64?   // hash of prefix + the previous word of 2-12 characters
+        var previousName = ""
+        for chunk in text.utf8.prefix(20_000).split(whereSeparator: isSpaceByte) {
+            // Punctuation around a word is dropped, inside it kept ("$$$", "gratis!!" stay distinct).
+            var lo = chunk.startIndex, hi = chunk.endIndex
+            while lo < hi, isTrimmed[Int(chunk[chunk.index(before: hi)])] { hi = chunk.index(before: hi) }
+            while lo < hi, isTrimmed[Int(chunk[lo])] { lo = chunk.index(after: lo) }
+            bytes.removeAll(keepingCapacity: true)
+            var ascii = true
+            for b in chunk[lo..<hi] {
+                if b >= 0x80 { ascii = false }
+                bytes.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+            }
+            var length = bytes.count
+            var lowered: String?   // the word, when it had to be lowercased as a String
+            if !ascii {
+                let w = String(decoding: bytes, as: UTF8.self).lowercased()
+                bytes = Array(w.utf8)
+                length = w.count
+                lowered = w
+            }
+            func word() -> String { lowered ?? String(decoding: bytes, as: UTF8.self) }
+            let h = bytes.withUnsafeBufferPointer { FeatureHash.add(prefixHash, $0) }   // prefix + word
+            if length >= 2, length <= 12 {
+                if let p = previous {
+                    let pair = bytes.withUnsafeBufferPointer { FeatureHash.add(FeatureHash.add(p, 0x20), $0) }
+                    f.add(pair, prefix + previousName + " " + word())
                 }
-                var length = bytes.count
-                var lowered: String?   // the word, when it had to be lowercased as a String
-                if !ascii {
-                    let w = String(decoding: bytes, as: UTF8.self).lowercased()
-                    bytes = Array(w.utf8)
-                    length = w.count
-                    lowered = w
-                }
-                func word() -> String { lowered ?? String(decoding: bytes, as: UTF8.self) }
-                let h = bytes.withUnsafeBufferPointer { FeatureHash.add(prefixHash, $0) }   // prefix + word
-                if length >= 2, length <= 12 {
-                    if let p = previous {
-                        let pair = bytes.withUnsafeBufferPointer { FeatureHash.add(FeatureHash.add(p, 0x20), $0) }
-                        f.add(pair, prefix + previousName + " " + word())
-                    }
-                    previous = h
-                    if keep { previousName = word() }
-                }
-                if length < 3 {
-                    continue
-                } else if startsWithURL(bytes) {
-                    let w = word()
-                    f.add(name: prefix + "proto:" + (w.hasPrefix("https") ? "https" : "http"))
-                    let host = w.split(separator: "/", omittingEmptySubsequences: true).dropFirst(w.hasPrefix("www.") ? 0 : 1).first ?? ""
-                    for part in host.split(separator: ".") { f.add(name: prefix + "url:" + part) }
-                } else if bytes.contains(0x2E), bytes.contains(0x40) {
-                    let w = word()
-                    f.add(name: prefix + "email:" + w[w.utf8.index(after: w.utf8.firstIndex(of: 0x40)!)...])
-                } else if length > 12 {
-                    let w = word()
-                    f.add(name: prefix + "skip:" + String(w.first!) + String(length / 10 * 10))
-                } else {
-                    f.add(h, prefix + word())
-                }
+                previous = h
+                if keep { previousName = word() }
+            }
+            if length < 3 {
+                continue
+            } else if startsWithURL(bytes) {
+                let w = word()
+                f.add(name: prefix + "proto:" + (w.hasPrefix("https") ? "https" : "http"))
+                let host = w.split(separator: "/", omittingEmptySubsequences: true).dropFirst(w.hasPrefix("www.") ? 0 : 1).first ?? ""
+                for part in host.split(separator: ".") { f.add(name: prefix + "url:" + part) }
+            } else if bytes.contains(0x2E), bytes.contains(0x40) {
+                let w = word()
+                f.add(name: prefix + "email:" + w[w.utf8.index(after: w.utf8.firstIndex(of: 0x40)!)...])
+            } else if length > 12 {
+                let w = word()
+                f.add(name: prefix + "skip:" + String(w.first!) + String(length / 10 * 10))
+            } else {
+                f.add(h, prefix + word())
             }
         }
-        addWords(input.subject, prefix: "s:")
-        addWords(input.text, prefix: "")
+    }
+
+    /// Sender, headers, subject shape, markup and attachment types.
+    private static func spamOtherFeatures(_ input: ClassificationInput, into f: inout Features) {
         let sender = input.senderEmail.lowercased()
         f.add(name: "from:" + sender)
         if let at = sender.firstIndex(of: "@") { f.add(name: "fromdomain:" + sender[sender.index(after: at)...]) }
@@ -327,8 +337,6 @@ extension Tokenizer {
         for name in input.attachmentNames {
             f.add(name: "att:" + ((name as NSString).pathExtension.lowercased()))
         }
-        f.deduplicate()
-        return f
     }
 
     /// Markup is evidence too: the tags and the font/colour attributes of an HTML part (its first 30 KB).
