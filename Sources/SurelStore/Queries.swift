@@ -69,12 +69,14 @@ extension SurelDatabase {
 
     /// Messages that opened no ticket, by kind (autoreply, bounce, quarantined). Raw bytes are not loaded.
     public func messages(kind: MessageKind) throws -> [StoredMessage] {
-        try writer.read { db in
+        // The condition of the partial index message_uncommon_kind, repeated so that SQLite uses it.
+        let uncommon = kind == .ticket || kind == .outgoing ? "" : "AND kind NOT IN ('ticket', 'outgoing')"
+        return try writer.read { db in
             try StoredMessage.fetchAll(db, sql: """
                 SELECT id, kind, ticketID, messageID, rawSHA256, X'' AS raw, size, mailbox, uidValidity, uid, subject,
                        fromName, fromEmail, sentAt, receivedAt, threadTime, text, html, inReplyTo, "references", note,
                        bounceRecipient, bounceStatus, bounceDiagnostic, bounceOriginalMessageID, isBulk
-                FROM message WHERE kind = ? ORDER BY id
+                FROM message WHERE kind = ? \(uncommon) ORDER BY id
                 """, arguments: [kind.rawValue])
         }
     }

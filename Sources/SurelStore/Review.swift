@@ -9,7 +9,8 @@ extension SurelDatabase {
     /// Tickets waiting for an agent to confirm or correct their category, oldest first.
     public func reviewQueue() throws -> [Ticket] {
         try writer.read { db in
-            try Ticket.filter(Column("needsReview") == true).order(Column("createdAt"), Column("id")).fetchAll(db)
+            // `needsReview = 1` as in the partial index ticket_review_queue, so that SQLite uses it.
+            try Ticket.fetchAll(db, sql: "SELECT * FROM ticket WHERE needsReview = 1 ORDER BY createdAt, id")
         }
     }
 
