@@ -1,6 +1,6 @@
 // Sends what the outbox holds. Each mail is claimed (`sending`, committed) before the SMTP dialogue and marked
 // `sent` after it; a connection error or a 4xx reply schedules another try (about 1 min, 5 min, 15 min, 1 h, then
-// every 2 h), a 5xx reply or 48 h of trying fails it with the reason on the ticket.
+// every 2 h), a 5xx reply or 48 h of trying (`[outbox] give_up_after`) fails it with the reason on the ticket.
 import Foundation
 import Logging
 import SurelMail
@@ -17,6 +17,13 @@ public struct RetrySchedule: Sendable {
         let delay = attempts - 1 < delays.count ? delays[max(0, attempts - 1)] : thereafter
         let at = now.addingTimeInterval(delay)
         return at.timeIntervalSince(created) > giveUpAfter ? nil : at
+    }
+
+    /// How a mail that was given up on is described: "gave up after 48 h" ([outbox] give_up_after as set).
+    public var giveUpNote: String {
+        let s = Int(giveUpAfter.rounded())
+        let span = s % 3600 == 0 ? "\(s / 3600) h" : s % 60 == 0 ? "\(s / 60) min" : "\(s) s"
+        return "gave up after \(span)"
     }
 }
 
@@ -65,7 +72,7 @@ public final class OutboxWorker {
                         // The server is unreachable or busy: the others would fail the same way now.
                         return report
                     }
-                    try database.markFailed(id, error: "gave up after 48 h: \(reason)", at: now())
+                    try database.markFailed(id, error: "\(schedule.giveUpNote): \(reason)", at: now())
                     report.failed += 1
                 }
             }

@@ -66,6 +66,19 @@ final class OutboxTests: XCTestCase {
         XCTAssertEqual(Set(try waitForInbox(rcpt, count: 2)), [firstID, secondID])
     }
 
+    /// The give-up note names the configured span, not a fixed 48 h.
+    func testGiveUpNoteNamesTheConfiguredSpan() {
+        var s = RetrySchedule()
+        XCTAssertEqual(s.giveUpNote, "gave up after 48 h")
+        s.giveUpAfter = 6 * 3600
+        XCTAssertEqual(s.giveUpNote, "gave up after 6 h")
+        s.giveUpAfter = 90 * 60
+        XCTAssertEqual(s.giveUpNote, "gave up after 90 min")
+        let created = Date(timeIntervalSince1970: 0)
+        XCTAssertNotNil(s.next(after: 1, created: created, now: created.addingTimeInterval(80 * 60)))
+        XCTAssertNil(s.next(after: 5, created: created, now: created.addingTimeInterval(89 * 60)), "past 90 min: given up")
+    }
+
     /// The test Postfix refuses one domain for now (450) and one for good (550): see scripts/test-mailservers.
     func testA4xxIsRetriedAnd5xxFailsWithTheServersWordsKept() throws {
         try TestEnv.requirePostfix()
