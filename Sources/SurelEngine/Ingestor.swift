@@ -92,22 +92,16 @@ public final class Ingestor {
         }
         defer { prefetcher.cancel() }
         // From here on the mailbox is flagged through the prefetch connection (see Prefetcher), in the
-        // background: a batch's durability barrier waits for the disk on a thread of its own (on the prefetch
-        // thread that wait stalled the fetching, ~0.6 s per 10,000 mails), then its flags are queued for the
-        // prefetch connection. One serial queue: batches reach the server in the order they were stored.
-        let barrier = BarrierQueue()
+        // background: the barrier's wait for the disk overlaps with storing the next batch.
         var scheduledThrough: Int64 = 0
         let scheduleFlush = { [self] (duplicates: inout [Int64]) throws in
-            try barrier.throwIfFailed()
             let pending = try database.pendingServerActions(mailbox: mailboxKey).filter { $0.rowID > scheduledThrough }
             guard !pending.isEmpty || !duplicates.isEmpty else { return }
             scheduledThrough = pending.map(\.rowID).max() ?? scheduledThrough
             let batch = duplicates
             duplicates.removeAll()
-            barrier.afterSync(paths: durablePaths) { [self] in
-                try prefetcher.enqueue { [self] source in
-                    try applyServerActions(pending, duplicates: batch, uidValidity: validity, on: source, synced: true)
-                }
+            try prefetcher.enqueue { [self] source in
+                try applyServerActions(pending, duplicates: batch, uidValidity: validity, on: source)
             }
         }
         var sinceBarrier = 0
@@ -131,7 +125,6 @@ public final class Ingestor {
             progress()
         }
         try scheduleFlush(&duplicates)
-        try barrier.waitAndThrow()
         try prefetcher.waitForJobs()
         return report
     }
@@ -288,40 +281,14 @@ public final class Ingestor {
 
     /// Makes what was stored durable, then does the pending flag/move/delete on the server in one command per
     /// batch, then forgets them. Duplicates (already stored under an earlier UIDVALIDITY) get the action too.
-    /// `synced`: the caller made the store durable already (BarrierQueue).
     private func applyServerActions(_ pending: [(rowID: Int64, uid: Int64, uidValidity: Int64)], duplicates: [Int64],
-                                    uidValidity: Int64, on source: MailSource, synced: Bool = false) throws {
+                                    uidValidity: Int64, on source: MailSource) throws {
         guard !pending.isEmpty || !duplicates.isEmpty else { return }
-        if !synced { DurabilityBarrier.sync(paths: durablePaths) }
+        DurabilityBarrier.sync(paths: durablePaths)
         // Under an older UIDVALIDITY a UID names nothing any more: nothing to do for those.
         let uids = pending.filter { $0.uidValidity == uidValidity }.map(\.uid) + duplicates
         try source.apply(config.mailbox.afterStore, uids: uids, uidValidity: uidValidity)
         try database.markServerActionDone(rowIDs: pending.map(\.rowID))
-    }
-}
-
-/// Durability barriers in the background, in order: each waits for the disk, then runs what needed it
-/// (queueing the batch's server-side actions). The first error is kept for the ingest loop to throw.
-final class BarrierQueue: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "surel-durability-barrier")
-    private let lock = NSLock()
-    private var failure: Error?
-
-    func afterSync(paths: [String], then body: @escaping () throws -> Void) {
-        queue.async { [self] in
-            DurabilityBarrier.sync(paths: paths)
-            do { try body() } catch { lock.withLock { if failure == nil { failure = error } } }
-        }
-    }
-
-    func throwIfFailed() throws {
-        if let e = lock.withLock({ failure }) { throw e }
-    }
-
-    /// Waits until every barrier and its follow-up ran; throws the first error among them.
-    func waitAndThrow() throws {
-        queue.sync {}
-        try throwIfFailed()
     }
 }
 
