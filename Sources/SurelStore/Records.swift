@@ -161,9 +161,11 @@ extension Ticket {
         container["senderName"] = senderName; container["senderEmail"] = senderEmail
         container["senderClass"] = senderClass; container["region"] = region; container["province"] = province
         container["timeZone"] = timeZone; container["previousTicketID"] = previousTicketID
-        container["createdAt"] = createdAt; container["updatedAt"] = updatedAt; container["closedAt"] = closedAt
+        container["createdAt"] = StoredDate.value(createdAt); container["updatedAt"] = StoredDate.value(updatedAt)
+        container["closedAt"] = StoredDate.value(closedAt)
         container["needsReview"] = needsReview; container["escalatedTo"] = escalatedTo
-        container["escalatedAt"] = escalatedAt; container["layer2AnsweredAt"] = layer2AnsweredAt
+        container["escalatedAt"] = StoredDate.value(escalatedAt)
+        container["layer2AnsweredAt"] = StoredDate.value(layer2AnsweredAt)
     }
 
     public init(row: Row) throws {
@@ -184,8 +186,8 @@ extension StoredMessage {
         container["messageID"] = messageID; container["rawSHA256"] = rawSHA256; container["raw"] = raw
         container["size"] = size; container["mailbox"] = mailbox; container["uidValidity"] = uidValidity
         container["uid"] = uid; container["subject"] = subject; container["fromName"] = fromName
-        container["fromEmail"] = fromEmail; container["sentAt"] = sentAt; container["receivedAt"] = receivedAt
-        container["threadTime"] = threadTime; container["text"] = text; container["html"] = html
+        container["fromEmail"] = fromEmail; container["sentAt"] = StoredDate.value(sentAt)
+        container["receivedAt"] = StoredDate.value(receivedAt); container["threadTime"] = StoredDate.value(threadTime); container["text"] = text; container["html"] = html
         container["inReplyTo"] = inReplyTo; container["references"] = references; container["note"] = note
         container["bounceRecipient"] = bounceRecipient; container["bounceStatus"] = bounceStatus
         container["bounceDiagnostic"] = bounceDiagnostic; container["bounceOriginalMessageID"] = bounceOriginalMessageID
@@ -203,7 +205,7 @@ extension StoredAttachment {
 
 extension TicketEvent {
     public func encode(to container: inout PersistenceContainer) throws {
-        container["id"] = id; container["ticketID"] = ticketID; container["at"] = at; container["kind"] = kind
+        container["id"] = id; container["ticketID"] = ticketID; container["at"] = StoredDate.value(at); container["kind"] = kind
         container["detail"] = detail; container["actor"] = actor
     }
 }

@@ -129,7 +129,7 @@ public final class SurelDatabase: @unchecked Sendable {
               lastUID = CASE WHEN uidValidity = excluded.uidValidity THEN max(lastUID, excluded.lastUID)
                              ELSE excluded.lastUID END,
               uidValidity = excluded.uidValidity, updatedAt = excluded.updatedAt
-            """).execute(arguments: [c.mailbox, c.uidValidity, c.uid, c.at])
+            """).execute(arguments: [c.mailbox, c.uidValidity, c.uid, StoredDate.value(c.at)])
     }
 
     private func isStored(sha256: String, _ db: Database) throws -> Bool {
@@ -192,7 +192,8 @@ public final class SurelDatabase: @unchecked Sendable {
                   AND EXISTS (SELECT 1 FROM message m WHERE m.ticketID = ticket.id
                               AND m.threadTime BETWEEN ? AND ?)
                 ORDER BY id DESC LIMIT 1
-                """), arguments: [intent.senderEmail, intent.normalizedSubject, since, until])
+                """), arguments: [intent.senderEmail, intent.normalizedSubject, StoredDate.value(since),
+                                   StoredDate.value(until)])
         }
         return nil
     }
