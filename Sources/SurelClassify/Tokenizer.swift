@@ -35,16 +35,50 @@ public enum Tokenizer {
         ^(?:--\s*$|dikirim dari|sent from|disclaimer|pernyataan|catatan\s*:|this e-?mail (?:and any|is confidential)|email ini (?:dan|bersifat))
         """#.trimmingCharacters(in: .whitespacesAndNewlines), options: [.caseInsensitive, .anchorsMatchLines])
 
+    /// What a line must start with for `quoteStart` / `signatureStart` to match there (lowercase ASCII).
+    private static let quoteLineStarts = [">", "--", "on", "pada", "__________"].map { Array($0.utf8) }
+    private static let signatureLineStarts = ["--", "dikirim dari", "sent from", "disclaimer", "pernyataan", "catatan",
+                                              "this e", "email ini"].map { Array($0.utf8) }
+
     /// The part of a mail body the sender wrote: before quoted replies and the signature/disclaimer block.
+    /// An expression runs only on text with a line that can start its match (it bridges the whole text to
+    /// UTF-16 and tries every line; most mails have neither quote nor signature).
     public static func ownText(_ text: String) -> String {
+        ownText(text, skipping: true)
+    }
+
+    static func ownText(_ text: String, skipping: Bool) -> String {
         var t = text
-        for re in [quoteStart, signatureStart] {
+        for (re, starts) in [(quoteStart, quoteLineStarts), (signatureStart, signatureLineStarts)] {
+            if skipping, !someLineMayStart(t, with: starts) { continue }
             if let m = re.firstMatch(in: t, range: NSRange(t.startIndex..., in: t)), let r = Range(m.range, in: t),
                t.distance(from: t.startIndex, to: r.lowerBound) > 40 {
                 t = String(t[..<r.lowerBound])
             }
         }
         return t
+    }
+
+    /// Whether a line of `text` starts with one of `prefixes`, ASCII case-insensitively; always true for text with
+    /// a non-ASCII byte (ICU's case-insensitive matching folds some of those to ASCII letters: "ſ" matches "s").
+    /// Line starts are counted after CR as well as LF, a superset of where ICU's `^` matches.
+    static func someLineMayStart(_ text: String, with prefixes: [[UInt8]]) -> Bool {
+        var text = text
+        return text.withUTF8 { b in
+            if b.contains(where: { $0 >= 0x80 }) { return true }
+            var start = 0
+            while true {
+                for p in prefixes where b.count - start >= p.count {
+                    var k = 0
+                    while k < p.count, b[start + k] | (b[start + k] >= 0x41 && b[start + k] <= 0x5A ? 0x20 : 0) == p[k] { k += 1 }
+                    if k == p.count { return true }
+                }
+                var i = start
+                while i < b.count, b[i] != 0x0A, b[i] != 0x0D { i += 1 }
+                guard i < b.count else { return false }
+                start = i + 1
+            }
+        }
     }
 
     /// Lowercased word tokens with class tokens for letter numbers, numbers, addresses and URLs (as strings: for

@@ -15,6 +15,27 @@ final class TokenizerAndModelTests: XCTestCase {
         XCTAssertTrue(own.contains("DAU"))
     }
 
+    /// ownText skips an expression only where it cannot match: same result as always running both.
+    func testOwnTextSkipsOnlyExpressionsThatCannotMatch() {
+        let own = "Mohon informasi jadwal penyaluran DAU bulan Maret untuk kabupaten kami, terima kasih banyak."
+        let cases = [
+            own, own + "\n\nPada Sen, 3 Feb 2025 Budi menulis:\n> pertanyaan lama",
+            own + "\r\nON Mon, Feb 3, 2025 at 9:00 Budi WROTE:\r\n> old", own + "\n> kutipan",
+            own + "\n-- \nBudi\nBPKAD", own + "\n---- Original Message ----\nFrom: x", own + "\n" + String(repeating: "_", count: 12),
+            own + "\nSent from my iPhone", own + "\nDIKIRIM DARI Yahoo Mail", own + "\nDisclaimer: rahasia",
+            own + "\nThis email is confidential", own + "\nEmail ini bersifat rahasia", own + "\nCatatan : penting",
+            own + "\r-- \rBudi", own + "\nſent from my phone", own + " — \nPada Sen Budi menulis:\n> x",
+            "> short", own + "\n  > indented quote is not a quote start", own + "\nonly words on lines\npadanya",
+        ]
+        for text in cases {
+            XCTAssertEqual(Tokenizer.ownText(text), Tokenizer.ownText(text, skipping: false), text)
+        }
+        XCTAssertFalse(Tokenizer.someLineMayStart(own + "\nsalam", with: [Array("sent from".utf8)]))
+        XCTAssertTrue(Tokenizer.someLineMayStart(own + "\r\nSENT FROM", with: [Array("sent from".utf8)]))
+        XCTAssertTrue(Tokenizer.someLineMayStart(own + " é", with: [Array("sent from".utf8)]), "non-ASCII: always run")
+        XCTAssertEqual(Tokenizer.ownText(own + "\nSent from my iPhone"), own + "\n")
+    }
+
     func testOnlineLearningMovesTheNextSimilarMail() {
         var m = NaiveBayesModel()
         let dau = ["penyaluran", "dau", "bulan", "gaji"], bos = ["dana", "bos", "sekolah", "penyaluran"]
