@@ -2,7 +2,8 @@
 // the mail to one recipient domain per minute (`[blast] per_domain`). Each recipient is claimed (state `sending`,
 // with the Message-ID its mail carries) in a committed transaction before its SMTP dialogue and settled after it
 // (together with the next claim), so a crash leaves at most the ones in flight to be sent again (marked possibly
-// duplicated at the next start). Pause and cancel are seen between recipients.
+// duplicated by the next run of the blast, in the daemon or `surel blast send`). One process sends a blast at a
+// time (BlastSendLock). Pause and cancel are seen between recipients.
 import Foundation
 import Logging
 import SurelMail
@@ -86,6 +87,14 @@ public final class BlastSender {
     /// Sends blast `id` until every recipient is settled, or it is paused or cancelled, or `shouldStop`.
     @discardableResult
     public func run(_ id: Int64, shouldStop: @escaping () -> Bool = { false }) throws -> BlastRunReport {
+        let sendLock = try BlastSendLock(storePath: config.store.path, blast: id,
+                                         holder: "pid \(getpid()), \(CommandLine.arguments.dropFirst().prefix(2).joined(separator: " "))")
+        defer { withExtendedLifetime(sendLock) {} }
+        let recovered = try database.recoverBlastSends(blast: id)
+        if recovered > 0 {
+            logger.warning("blast recipients interrupted while sending are queued again (may receive it twice)",
+                           metadata: ["blast": "\(id)", "count": "\(recovered)"])
+        }
         try database.startBlast(id, at: now())
         guard let blast = try database.blast(id) else { throw BlastError.noSuchBlast(id) }
         let attachments = try database.blastMailAttachments(id)

@@ -67,23 +67,28 @@ public final class Daemon {
     }
 
     /// Blasts run on their own thread and SMTP connection, so a long blast never holds up the mailbox: due ones
-    /// are started every few seconds, recipients left in flight by a crash are queued again first.
+    /// are started every few seconds (BlastSender queues again the recipients a crash left in flight).
     func startBlastThread(database: SurelDatabase, once: Bool) throws -> DispatchSemaphore? {
         guard let smtp = config.smtp else { return nil }
-        let recovered = try database.recoverBlastSends()
-        if recovered > 0 {
-            logger.warning("blast recipients interrupted while sending are queued again (may receive it twice)",
-                           metadata: ["count": "\(recovered)"])
-        }
         let sender = try BlastSender(database: database, config: config,
                                      makeSender: { CurlSMTPSender(endpoint: smtp.endpoint) }, logger: logger)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in
             defer { done.signal() }
+            var sentElsewhere = Set<Int64>()   // logged once, not every 5 s
             repeat {
                 do {
                     for id in try database.dueBlasts(now: Date()) where !(stop.isSet && !once) {
-                        let r = try sender.run(id, shouldStop: { self.stop.isSet && !once })
+                        let r: BlastRunReport
+                        do {
+                            r = try sender.run(id, shouldStop: { self.stop.isSet && !once })
+                        } catch BlastError.sendingElsewhere(_, let holder) {
+                            if sentElsewhere.insert(id).inserted {
+                                logger.info("blast sent by another process: left to it", metadata: ["blast": "\(id)", "holder": "\(holder)"])
+                            }
+                            continue
+                        }
+                        sentElsewhere.remove(id)
                         logger.info("blast round", metadata: ["blast": "\(id)", "sent": "\(r.sent)", "deferred": "\(r.deferred)",
                                                              "failed": "\(r.failed)", "ended": "\(r.ended)"])
                     }

@@ -45,8 +45,13 @@ public enum BlastError: Error, CustomStringConvertible {
     case noSuchBlast(Int64)
     case emptyList(String)
     case cannot(String)
+    /// Another live process holds the blast's send lock (its own description of itself).
+    case sendingElsewhere(Int64, holder: String)
     public var description: String {
         switch self {
+        case .sendingElsewhere(let id, let holder):
+            return "blast \(id) is being sent by another surel process (\(holder)); it goes on there: "
+                + "follow it with `surel blast status \(id)`"
         case .noSuchList(let n): return "no list \(n)"
         case .noSuchBlast(let id): return "no blast \(id)"
         case .emptyList(let n): return "list \(n) has no address that is not suppressed"
@@ -189,11 +194,15 @@ extension SurelDatabase {
         }
     }
 
-    /// Recipients left `sending` by a crash go back to `pending`, marked as possibly sent twice. Returns how many.
+    /// Recipients of the blast left `sending` by a sender that died (its mail may have gone out) go back to
+    /// `pending`, marked as possibly sent twice. Call it holding the blast's BlastSendLock: then no live process
+    /// has a dialogue with them in flight. Returns how many.
     @discardableResult
-    public func recoverBlastSends() throws -> Int {
+    public func recoverBlastSends(blast id: Int64) throws -> Int {
         try writer.write { db in
-            try db.execute(sql: "UPDATE blastRecipient SET state = 'pending', possiblyDuplicated = 1 WHERE state = 'sending'")
+            try db.execute(sql: """
+                UPDATE blastRecipient SET state = 'pending', possiblyDuplicated = 1 WHERE blastID = ? AND state = 'sending'
+                """, arguments: [id])
             return db.changesCount
         }
     }
@@ -297,4 +306,34 @@ public struct BlastSettlement: Sendable {
     public init(rowID: Int64, state: String, error: String? = nil, next: Date? = nil, at: Date) {
         self.rowID = rowID; self.state = state; self.error = error; self.next = next; self.at = at
     }
+}
+
+/// One sender per blast at a time, across processes (the daemon's blast thread, `surel blast send`): an exclusive
+/// flock on `<store>.blast-<id>.lock`. The kernel releases it when its holder ends, however it ends (kill -9
+/// included), so holding it proves that the blast's recipients left `sending` belong to no live sender and may be
+/// queued again. (Two senders of one blast would also add up their paces.)
+public final class BlastSendLock {
+    private let fd: Int32
+
+    /// Takes the lock, writing `holder` (who we are) into the file for whoever finds it taken; throws
+    /// BlastError.sendingElsewhere, naming the holder, when another process has it.
+    public init(storePath: String, blast id: Int64, holder: String) throws {
+        let path = "\(storePath).blast-\(id).lock"
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw BlastError.cannot("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            var buffer = [UInt8](repeating: 0, count: 200)
+            let n = pread(fd, &buffer, buffer.count, 0)
+            close(fd)
+            guard code == EWOULDBLOCK else { throw BlastError.cannot("cannot lock \(path): \(String(cString: strerror(code)))") }
+            let who = n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : "unknown"
+            throw BlastError.sendingElsewhere(id, holder: who)
+        }
+        let text = Array(holder.utf8)
+        _ = ftruncate(fd, 0)
+        _ = pwrite(fd, text, text.count, 0)
+    }
+
+    deinit { close(fd) }   // releases the lock
 }

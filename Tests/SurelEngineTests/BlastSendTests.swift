@@ -456,6 +456,59 @@ final class BlastSendTests: XCTestCase {
                                  "every double delivery is among those marked possibly duplicated")
     }
 
+    /// The send lock: one holder per blast, the next one told who holds it; free again once released.
+    func testOneSenderPerBlast() throws {
+        let dir = try TestEnv.scratch(self)
+        let store = dir.path + "/surel.sqlite"
+        var first: BlastSendLock? = try BlastSendLock(storePath: store, blast: 7, holder: "pid 1, blast send")
+        XCTAssertThrowsError(try BlastSendLock(storePath: store, blast: 7, holder: "pid 2, run")) { error in
+            guard case BlastError.sendingElsewhere(7, let holder) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(holder, "pid 1, blast send")
+        }
+        XCTAssertNoThrow(try BlastSendLock(storePath: store, blast: 8, holder: "pid 2, run"), "another blast is free")
+        XCTAssertNotNil(first)
+        first = nil
+        XCTAssertNoThrow(try BlastSendLock(storePath: store, blast: 7, holder: "pid 2, run"), "released with its holder")
+    }
+
+    /// `surel blast send` killed with -9 and run again, without any daemon: the recipients it left in flight are
+    /// queued again (possibly duplicated), so the blast ends done and nobody is missed; and while one `blast send`
+    /// runs, a second one for the same blast is refused with who sends it.
+    func testAKilledBlastSendIsFinishedByTheNextOne() throws {
+        try TestEnv.requireServers()
+        let (config, id, addresses) = try prepare(60, rate: "30/s")
+        let first = try sendInBackground(config, id)
+        // Under way (it holds the send lock from its start): then a second sender, then the kill.
+        let under = TestEnv.poll({ (try? self.status(config, id)["sent"] as? Int) ?? 0 }, until: { $0 >= 3 })
+        XCTAssertGreaterThanOrEqual(under, 3)
+        let second = try TestEnv.runSurel(["blast", "send", String(id), "--config", config])
+        XCTAssertNotEqual(second.status, 0, "a second sender of the same blast")
+        XCTAssertTrue(second.err.contains("being sent by another surel process (pid \(first.processIdentifier), blast send)"),
+                      second.err)
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let sentAtKill = try status(config, id)["sent"] as? Int ?? -1
+        XCTAssertTrue(sentAtKill > 0 && sentAtKill < 60, "killed midway: \(sentAtKill)")
+        // A kill between claim and dialogue, for sure (the kill above may land in a pace wait, nothing in flight).
+        let db = try SurelDatabase(path: (config as NSString).deletingLastPathComponent + "/store/surel.sqlite")
+        try db.writer.write { d in
+            try d.execute(sql: """
+                UPDATE blastRecipient SET state = 'sending', attempts = attempts + 1
+                WHERE id = (SELECT min(id) FROM blastRecipient WHERE blastID = ? AND state = 'pending')
+                """, arguments: [id])
+        }
+        let again = try TestEnv.runSurel(["blast", "send", String(id), "--config", config])
+        XCTAssertEqual(again.status, 0, again.err)
+        let s = try status(config, id)
+        XCTAssertEqual(s["status"] as? String, "done")
+        XCTAssertEqual(s["sent"] as? Int, 60)
+        XCTAssertEqual(s["sending"] as? Int, 0)
+        XCTAssertGreaterThanOrEqual(s["possibly_duplicated"] as? Int ?? 0, 1, "the one left in flight, queued again")
+        let counts = TestEnv.poll({ addresses.map(self.delivered) }, until: { $0.allSatisfy { $0 >= 1 } })
+        XCTAssertTrue(counts.allSatisfy { $0 == 1 || $0 == 2 }, "\(counts)")
+        XCTAssertLessThanOrEqual(counts.filter { $0 == 2 }.count, s["possibly_duplicated"] as? Int ?? 0)
+    }
+
     func testDomainCapHoldsMailToOneDomain() {
         let limiter = DomainLimiter(perMinute: 5, window: 0.5)
         let start = Date()
