@@ -319,8 +319,13 @@ public final class BlastSendLock {
     /// BlastError.sendingElsewhere, naming the holder, when another process has it.
     public init(storePath: String, blast id: Int64, holder: String) throws {
         let path = "\(storePath).blast-\(id).lock"
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        // Readable and writable by whoever may write the store (the daemon's user, staff in its group).
+        var st = stat()
+        let mode = stat(storePath, &st) == 0 ? mode_t(st.st_mode & 0o666) : 0o600
+        var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode)
+        if fd < 0, errno == EACCES { fd = open(path, O_RDONLY | O_CLOEXEC) }   // still lockable, holder not written
         guard fd >= 0 else { throw BlastError.cannot("cannot open \(path): \(String(cString: strerror(errno)))") }
+        self.fd = fd
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
             var buffer = [UInt8](repeating: 0, count: 200)

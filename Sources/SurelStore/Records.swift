@@ -187,7 +187,8 @@ extension StoredMessage {
         container["size"] = size; container["mailbox"] = mailbox; container["uidValidity"] = uidValidity
         container["uid"] = uid; container["subject"] = subject; container["fromName"] = fromName
         container["fromEmail"] = fromEmail; container["sentAt"] = StoredDate.value(sentAt)
-        container["receivedAt"] = StoredDate.value(receivedAt); container["threadTime"] = StoredDate.value(threadTime); container["text"] = text; container["html"] = html
+        container["receivedAt"] = StoredDate.value(receivedAt); container["threadTime"] = StoredDate.value(threadTime)
+        container["text"] = text; container["html"] = html
         container["inReplyTo"] = inReplyTo; container["references"] = references; container["note"] = note
         container["bounceRecipient"] = bounceRecipient; container["bounceStatus"] = bounceStatus
         container["bounceDiagnostic"] = bounceDiagnostic; container["bounceOriginalMessageID"] = bounceOriginalMessageID
@@ -205,7 +206,7 @@ extension StoredAttachment {
 
 extension TicketEvent {
     public func encode(to container: inout PersistenceContainer) throws {
-        container["id"] = id; container["ticketID"] = ticketID; container["at"] = StoredDate.value(at); container["kind"] = kind
-        container["detail"] = detail; container["actor"] = actor
+        container["id"] = id; container["ticketID"] = ticketID; container["at"] = StoredDate.value(at)
+        container["kind"] = kind; container["detail"] = detail; container["actor"] = actor
     }
 }
