@@ -38,7 +38,18 @@ final class PartialIndexTests: XCTestCase {
         try db.storeIncoming(message(10, .autoreply), ticket: nil, cursor: nil)
         try db.storeIncoming(message(11, .bounce, bounceOf: "sent1@djpk.kemenkeu.go.id"), ticket: nil, cursor: nil)
 
-        // Rows in each index, counted through the index itself (INDEXED BY fails if it cannot be used).
+        // Partial (an ordinary ticket's message has no entry), and the full indexes they replace are gone.
+        let partial = try db.writer.read { d in
+            try Set(String.fetchAll(d, sql: """
+                SELECT name FROM pragma_index_list('message') WHERE partial = 1
+                UNION SELECT name FROM pragma_index_list('ticket') WHERE partial = 1
+                """))
+        }
+        XCTAssertTrue(partial.isSuperset(of: ["message_uncommon_kind", "message_bounce_original", "ticket_review_queue"]),
+                      "\(partial)")
+        let all = try db.writer.read { d in try Set(String.fetchAll(d, sql: "SELECT name FROM sqlite_master WHERE type = 'index'")) }
+        XCTAssertTrue(all.isDisjoint(with: ["message_on_kind", "message_on_bounceOriginalMessageID", "ticket_needs_review"]))
+        // Their rows, counted through each index (INDEXED BY fails if it cannot be used for the condition).
         let indexes = [("message_uncommon_kind", "message", "kind NOT IN ('ticket', 'outgoing')"),
                        ("message_bounce_original", "message", "bounceOriginalMessageID IS NOT NULL"),
                        ("ticket_review_queue", "ticket", "needsReview = 1")]
@@ -47,7 +58,7 @@ final class PartialIndexTests: XCTestCase {
                 try Int.fetchOne(d, sql: "SELECT count(*) FROM \(table) INDEXED BY \(index) WHERE \(condition)") ?? -1
             }
         }
-        XCTAssertEqual(counts, [2, 1, 2], "rows in the partial indexes: the two uncommon messages, the bounce, the two tickets to review")
+        XCTAssertEqual(counts, [2, 1, 2], "the two uncommon messages, the bounce, the two tickets to review")
 
         XCTAssertEqual(try db.messages(kind: .autoreply).map(\.messageID), ["m10@x.go.id"])
         XCTAssertEqual(try db.messages(kind: .bounce).map(\.messageID), ["m11@x.go.id"])
