@@ -35,7 +35,7 @@ public final class Ingestor {
     let acknowledger: Acknowledger?
     let logger: Logger
     let now: () -> Date
-    /// Server-side actions are done in batches after one durability barrier.
+    /// Server-side actions are done in batches of this many UIDs after one durability barrier.
     let batchSize = 200
     /// From the configuration, once (every message's ticket intent carries them).
     let layer2Addresses: Set<String>
@@ -78,53 +78,52 @@ public final class Ingestor {
             try database.resetCursor(mailbox: mailboxKey, uidValidity: status.uidValidity, now: now())
             cursor = try database.cursor(mailbox: mailboxKey)
         }
-        var duplicates: [Int64] = []
-        // Left by a crash: done now, on this connection.
-        try applyServerActions(try database.pendingServerActions(mailbox: mailboxKey), duplicates: [],
-                               uidValidity: status.uidValidity, on: source)
-        let uids = try source.uids(above: cursor!.lastUID, uidValidity: status.uidValidity)
+        let validity = status.uidValidity
+        let actioned = min(cursor!.actionedUID, cursor!.lastUID)
+        let found = try source.uids(above: actioned, uidValidity: validity)
+        // Left by a crash: stored (the cursor is past them) but not yet flagged/moved/deleted. Done now, on this
+        // connection, before anything new.
+        if actioned < cursor!.lastUID {
+            try applyServerActions(found.filter { $0 <= cursor!.lastUID }, through: cursor!.lastUID,
+                                   uidValidity: validity, on: source)
+        }
+        let uids = found.filter { $0 > cursor!.lastUID }
         guard !uids.isEmpty else { return report }
 
-        let validity = status.uidValidity
         let prefetcher = Prefetcher(source: fetchSource, uids: uids, uidValidity: validity,
                                     whileWaiting: { $0.classification?.computeIfFree() ?? false }) { [self] uid, raw, sha in
             prepare(raw: raw, sha256: sha, uid: uid, uidValidity: validity, checkDuplicateFirst: rereading)
         }
         defer { prefetcher.cancel() }
         // From here on the mailbox is flagged through the prefetch connection (see Prefetcher), in the
-        // background: the barrier's wait for the disk overlaps with storing the next batch.
-        var scheduledThrough: Int64 = 0
-        let scheduleFlush = { [self] (duplicates: inout [Int64]) throws in
-            let pending = try database.pendingServerActions(mailbox: mailboxKey).filter { $0.rowID > scheduledThrough }
-            guard !pending.isEmpty || !duplicates.isEmpty else { return }
-            scheduledThrough = pending.map(\.rowID).max() ?? scheduledThrough
-            let batch = duplicates
-            duplicates.removeAll()
+        // background: the barrier's wait for the disk overlaps with storing the next batch. A batch is every UID
+        // the cursor passed since the last one (stored, already stored, or vanished): the action applies to all.
+        var processed: [Int64] = []
+        let scheduleFlush = { [self] in
+            guard let through = processed.last else { return }
+            let batch = processed
+            processed.removeAll()
             try prefetcher.enqueue { [self] source in
-                try applyServerActions(pending, duplicates: batch, uidValidity: validity, on: source)
+                try applyServerActions(batch, through: through, uidValidity: validity, on: source)
             }
         }
-        var sinceBarrier = 0
         while let item = prefetcher.next() {
             if shouldStop() { report.stoppedEarly = true; break }
             let advance = CursorAdvance(mailbox: mailboxKey, uidValidity: validity, uid: item.uid, at: now())
             guard let prepared = try item.result.get() else {
                 try database.advanceCursor(advance)
                 report.vanished += 1
+                processed.append(item.uid)
                 continue
             }
             report.fetched += 1
             let outcome = try commit(prepared, cursor: advance)
             count(outcome, into: &report)
-            if outcome == .duplicate { duplicates.append(item.uid) }
-            sinceBarrier += 1
-            if sinceBarrier >= batchSize {
-                try scheduleFlush(&duplicates)
-                sinceBarrier = 0
-            }
+            processed.append(item.uid)
+            if processed.count >= batchSize { try scheduleFlush() }
             progress()
         }
-        try scheduleFlush(&duplicates)
+        try scheduleFlush()
         try prefetcher.waitForJobs()
         return report
     }
@@ -279,16 +278,14 @@ public final class Ingestor {
         [(config.store.path as NSString).deletingLastPathComponent, attachments.path]
     }
 
-    /// Makes what was stored durable, then does the pending flag/move/delete on the server in one command per
-    /// batch, then forgets them. Duplicates (already stored under an earlier UIDVALIDITY) get the action too.
-    private func applyServerActions(_ pending: [(rowID: Int64, uid: Int64, uidValidity: Int64)], duplicates: [Int64],
-                                    uidValidity: Int64, on source: MailSource) throws {
-        guard !pending.isEmpty || !duplicates.isEmpty else { return }
-        DurabilityBarrier.sync(paths: durablePaths)
-        // Under an older UIDVALIDITY a UID names nothing any more: nothing to do for those.
-        let uids = pending.filter { $0.uidValidity == uidValidity }.map(\.uid) + duplicates
-        try source.apply(config.mailbox.afterStore, uids: uids, uidValidity: uidValidity)
-        try database.markServerActionDone(rowIDs: pending.map(\.rowID))
+    /// Makes what was stored durable, then does the flag/move/delete on the server for `uids` (every one the cursor
+    /// passed, through `through`) in one command per batch, then records that it is done.
+    private func applyServerActions(_ uids: [Int64], through: Int64, uidValidity: Int64, on source: MailSource) throws {
+        if !uids.isEmpty {
+            DurabilityBarrier.sync(paths: durablePaths)
+            try source.apply(config.mailbox.afterStore, uids: uids, uidValidity: uidValidity)
+        }
+        try database.markServerActionsDone(mailbox: mailboxKey, uidValidity: uidValidity, through: through)
     }
 }
 

@@ -3,15 +3,20 @@ import Foundation
 import GRDB
 import SurelCore
 
-/// Per-mailbox IMAP position: what has been committed, under which UIDVALIDITY.
+/// Per-mailbox IMAP position: what has been committed, under which UIDVALIDITY, and how far the server-side
+/// action (flag, move, delete) has been done.
 public struct MailboxCursor: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
     public static let databaseTableName = "mailboxCursor"
     public var mailbox: String
     public var uidValidity: Int64
     public var lastUID: Int64
     public var updatedAt: Date
-    public init(mailbox: String, uidValidity: Int64, lastUID: Int64, updatedAt: Date) {
+    /// Every UID up to this one has had its server-side action; those above it up to `lastUID` are stored but not
+    /// yet flagged/moved/deleted (a crash in between): the next cycle does them first.
+    public var actionedUID: Int64 = 0
+    public init(mailbox: String, uidValidity: Int64, lastUID: Int64, updatedAt: Date, actionedUID: Int64 = 0) {
         self.mailbox = mailbox; self.uidValidity = uidValidity; self.lastUID = lastUID; self.updatedAt = updatedAt
+        self.actionedUID = actionedUID
     }
 }
 

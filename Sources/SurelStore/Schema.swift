@@ -253,6 +253,18 @@ enum Schema {
                 CREATE INDEX ticket_review_queue ON ticket(createdAt, id) WHERE needsReview = 1;
                 """)
         }
+        m.registerMigration("v11-actioned-uid") { db in
+            // What is left to flag/move/delete on the server is a UID range of the cursor (actioned, lastUID]: a row
+            // per stored message in pendingServerAction cost two page writes in every ingest transaction.
+            try db.execute(sql: """
+                ALTER TABLE mailboxCursor ADD COLUMN actionedUID INTEGER NOT NULL DEFAULT 0;
+                UPDATE mailboxCursor SET actionedUID = coalesce(
+                  (SELECT min(p.uid) - 1 FROM pendingServerAction p
+                   WHERE p.mailbox = mailboxCursor.mailbox AND p.uidValidity = mailboxCursor.uidValidity),
+                  lastUID);
+                DROP TABLE pendingServerAction;
+                """)
+        }
         return m
     }
 }

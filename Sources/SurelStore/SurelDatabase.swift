@@ -83,11 +83,6 @@ public final class SurelDatabase: @unchecked Sendable {
                     INSERT OR IGNORE INTO suppression(email, reason, source, createdAt) VALUES (?, ?, 'unsubscribe', ?)
                     """, arguments: [sender.lowercased(), incoming.note ?? "permintaan berhenti", incoming.receivedAt])
             }
-            if let cursor, let uid = incoming.uid {
-                try db.cachedStatement(sql: """
-                    INSERT OR REPLACE INTO pendingServerAction(messageRowID, mailbox, uidValidity, uid) VALUES (?, ?, ?, ?)
-                    """).execute(arguments: [row.id, cursor.mailbox, cursor.uidValidity, uid])
-            }
             for a in incoming.attachments {
                 var rec = StoredAttachment(id: nil, messageRowID: row.id!, filename: a.filename,
                                            contentType: a.contentType, size: a.size, sha256: a.sha256,
@@ -103,20 +98,12 @@ public final class SurelDatabase: @unchecked Sendable {
         try writer.write { db in try advance(cursor, db) }
     }
 
-    /// Stored messages whose flag/move/delete on the server is still to be done (e.g. after a crash).
-    public func pendingServerActions(mailbox: String) throws -> [(rowID: Int64, uid: Int64, uidValidity: Int64)] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT messageRowID, uid, uidValidity FROM pendingServerAction WHERE mailbox = ? ORDER BY uid
-                """, arguments: [mailbox]).map { ($0["messageRowID"], $0["uid"], $0["uidValidity"]) }
-        }
-    }
-
-    public func markServerActionDone(rowIDs: [Int64]) throws {
-        guard !rowIDs.isEmpty else { return }
+    /// Records that every UID through `uid` had its server-side action (under this UIDVALIDITY; never backwards).
+    public func markServerActionsDone(mailbox: String, uidValidity: Int64, through uid: Int64) throws {
         try writer.write { db in
-            try db.execute(sql: "DELETE FROM pendingServerAction WHERE messageRowID IN (\(rowIDs.map { _ in "?" }.joined(separator: ",")))",
-                           arguments: StatementArguments(rowIDs))
+            try db.execute(sql: """
+                UPDATE mailboxCursor SET actionedUID = max(actionedUID, ?) WHERE mailbox = ? AND uidValidity = ?
+                """, arguments: [uid, mailbox, uidValidity])
         }
     }
 
@@ -128,6 +115,7 @@ public final class SurelDatabase: @unchecked Sendable {
             ON CONFLICT(mailbox) DO UPDATE SET
               lastUID = CASE WHEN uidValidity = excluded.uidValidity THEN max(lastUID, excluded.lastUID)
                              ELSE excluded.lastUID END,
+              actionedUID = CASE WHEN uidValidity = excluded.uidValidity THEN actionedUID ELSE 0 END,
               uidValidity = excluded.uidValidity, updatedAt = excluded.updatedAt
             """).execute(arguments: [c.mailbox, c.uidValidity, c.uid, StoredDate.value(c.at)])
     }

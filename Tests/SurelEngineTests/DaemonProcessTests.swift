@@ -154,7 +154,7 @@ final class DaemonProcessTests: XCTestCase {
         XCTAssertEqual(lastUID, stored, "cursor and stored messages disagree (UIDs are 1...n)")
         XCTAssertEqual(maxUID, lastUID, "a message above the cursor is stored, or the cursor is beyond the store")
         XCTAssertEqual(try Self.count(dbPath, "SELECT COUNT(DISTINCT uid) FROM message"), stored)
-        XCTAssertEqual(try Self.count(dbPath, "SELECT COUNT(*) FROM pendingServerAction"), 0,
+        XCTAssertEqual(try Self.count(dbPath, "SELECT lastUID - actionedUID FROM mailboxCursor"), 0,
                        "stored messages left unflagged at a clean stop")
         // On the server: exactly the stored messages are flagged.
         XCTAssertEqual(try Self.serverSearch(user: user, "ALL"), Array(1...Int64(n)))
@@ -383,7 +383,7 @@ final class DaemonProcessTests: XCTestCase {
         XCTAssertEqual(try Self.count(dbPath, "SELECT COUNT(*) FROM ticket"), n, "tickets", file: file, line: line)
         XCTAssertEqual(try Self.count(dbPath, "SELECT COUNT(*) FROM message WHERE kind != 'ticket'"), 0,
                        "messages stored as something other than a ticket", file: file, line: line)
-        XCTAssertEqual(try Self.count(dbPath, "SELECT COUNT(*) FROM pendingServerAction"), 0,
+        XCTAssertEqual(try Self.count(dbPath, "SELECT lastUID - actionedUID FROM mailboxCursor"), 0,
                        "server actions left pending", file: file, line: line)
         XCTAssertEqual(try Self.count(dbPath, "SELECT COUNT(DISTINCT uid) FROM message"), n, "distinct UIDs", file: file, line: line)
 

@@ -28,7 +28,7 @@ STAGES = [
     ("classification input / sender lookup", ("ticketIntent", "SenderDirectory")),
     ("IMAP: fetch + UID STORE (libcurl)", ("CurlIMAPSource", "curl_easy_perform")),
     ("durability barrier (syncfs)", ("DurabilityBarrier",)),
-    ("store: serverAction bookkeeping (UPDATE)", ("markServerActionDone", "pendingServerActions")),
+    ("store: server-action bookkeeping (cursor UPDATE)", ("markServerActionsDone",)),
     ("server actions bookkeeping", ("flushServerActions",)),
     ("classification: rules (regular expressions)", ("SurelClassify4Rule", "RuleSet", "LowercasedFields")),
     ("classification: tokenizers", ("SurelClassify9Tokenizer",)),

@@ -1,0 +1,34 @@
+// Migration v11 turns the rows of pendingServerAction into the cursor's actionedUID: what a crash left to flag
+// stays to flag, and nothing already flagged is counted as pending.
+import Foundation
+import GRDB
+import XCTest
+@testable import SurelStore
+
+final class MigrationTests: XCTestCase {
+    func testPendingServerActionsBecomeTheCursorsActionedUID() throws {
+        let db = try DatabaseQueue()
+        try Schema.migrator.migrate(db, upTo: "v10-partial-indexes")
+        try db.write { d in
+            for (mailbox, validity, last) in [("a@h/INBOX", 7, 10), ("b@h/INBOX", 3, 25)] as [(String, Int, Int)] {
+                try d.execute(sql: "INSERT INTO mailboxCursor(mailbox, uidValidity, lastUID, updatedAt) VALUES (?, ?, ?, '2025-02-03')",
+                              arguments: [mailbox, validity, last])
+            }
+            for uid in [8, 9, 10, 4] {
+                try d.execute(sql: """
+                    INSERT INTO message(kind, rawSHA256, raw, size, subject, receivedAt, threadTime, text, inReplyTo,
+                                        "references", isBulk) VALUES ('ticket', ?, x'00', 1, '', '2025', '2025', '', '', '', 0)
+                    """, arguments: ["sha\(uid)"])
+                // UID 4 of b was left under an older UIDVALIDITY: it names nothing now and holds nothing back.
+                let (mailbox, validity) = uid == 4 ? ("b@h/INBOX", 2) : ("a@h/INBOX", 7)
+                try d.execute(sql: "INSERT INTO pendingServerAction(messageRowID, mailbox, uidValidity, uid) VALUES (?, ?, ?, ?)",
+                              arguments: [d.lastInsertedRowID, mailbox, validity, uid])
+            }
+        }
+        try Schema.migrator.migrate(db)
+        let cursors = try db.read { d in try MailboxCursor.fetchAll(d).sorted { $0.mailbox < $1.mailbox } }
+        XCTAssertEqual(cursors.map(\.actionedUID), [7, 25])
+        XCTAssertEqual(cursors.map(\.lastUID), [10, 25])
+        XCTAssertFalse(try db.read { try $0.tableExists("pendingServerAction") })
+    }
+}
