@@ -43,6 +43,13 @@ final class ThreadingTests: XCTestCase {
         XCTAssertEqual(try store(message(id: "b", from: "x@garutkab.go.id", subject: "Dua", at: t0)),
                        .newTicket(TicketNumber(year: 2025, sequence: 2)))
         XCTAssertEqual(TicketNumber(year: 2025, sequence: 2).subjectTag, "[DJPK#2025-000002]")
+        // A new year starts again at 1; the old one goes on where it was.
+        let next = message(id: "c", from: "y@blitarkab.go.id", subject: "Tiga", at: t0 + 340 * day)
+        var i = intent(next)
+        i.year = 2026
+        XCTAssertEqual(try db.storeIncoming(next, ticket: i, cursor: nil), .newTicket(TicketNumber(year: 2026, sequence: 1)))
+        XCTAssertEqual(try store(message(id: "d", from: "z@malangkab.go.id", subject: "Empat", at: t0)),
+                       .newTicket(TicketNumber(year: 2025, sequence: 3)))
     }
 
     func testSameRawBytesAreStoredOnceButTheCursorAdvances() throws {
