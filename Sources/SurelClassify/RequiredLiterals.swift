@@ -1,21 +1,45 @@
-// A cheap test before a rule's regular expression runs: literal strings of which every match of the pattern contains
-// at least one. Most mail contains none of a rule's words ("verifikasi", "togel", "bersama ini"), and ICU's matcher
-// trying the pattern at every position of an 8,000-character body was most of the rules' cost at ingest.
+// A cheap test before a rule's regular expression runs: which literal strings every match of the pattern contains.
+// Most mail contains none of a rule's words ("verifikasi", "togel", "bersama ini"), and ICU's matcher trying the
+// pattern at every position of an 8,000-character body was most of the rules' cost at ingest.
 //
-// Derived from the pattern itself, conservatively: alternatives give the union of their branches' literals, a
-// sequence the most selective of its parts' (a run of plain characters is one literal), and anything this reader
-// does not know for sure (classes, `.`, escapes like \s, optional parts, lookarounds, inline flags other than a
-// non-capturing group) requires nothing. `nil` means: no test, always run the expression.
+// Derived from the pattern itself, conservatively, as alternatives of conjunctions: a branch of a top-level
+// alternation requires each of its parts (a run of plain characters is one literal; a group requires one of its
+// branches' literals), so `\b(verifikasi|login|masuk)\b.{0,60}\b(akun|password)\b` needs a word of each list, not
+// merely a common word like "masuk". Anything this reader does not know for sure (classes, `.`, escapes like \s,
+// optional parts, lookarounds, inline flags other than a non-capturing group) requires nothing. `nil` means: no
+// test, always run the expression.
 import Foundation
 
 enum RequiredLiterals {
-    /// Literals for a lowercased pattern (see LowercasedFields.lowercasedPattern), or nil.
-    static func of(_ pattern: String) -> [String]? {
+    /// What a match needs: one of `branches`, a branch being sets of literals of which the text must contain one each.
+    struct Requirement: Equatable {
+        var branches: [[[String]]]
+        /// The same as UTF-8, for `isMet`.
+        fileprivate var bytes: [[[[UInt8]]]] { branches.map { $0.map { $0.map { Array($0.utf8) } } } }
+    }
+
+    /// The requirement of a lowercased pattern (see LowercasedFields.lowercasedPattern), or nil.
+    static func requirement(_ pattern: String) -> Requirement? {
         guard !pattern.contains("(?x"), !pattern.contains("\\Q") else { return nil }   // modes this reader does not follow
         var p = Parser(Array(pattern.unicodeScalars))
-        guard let r = p.alternation(), p.atEnd else { return nil }
-        guard let lits = r, !lits.isEmpty, lits.allSatisfy({ !$0.isEmpty }) else { return nil }
-        return Array(Set(lits)).sorted()
+        guard let r = p.alternation(), p.atEnd, let branches = r, !branches.isEmpty else { return nil }
+        return Requirement(branches: branches.map { $0.map { Array(Set($0)).sorted() } })
+    }
+
+    /// One set of literals of which every match contains one: each branch's most selective set (the longest
+    /// shortest literal), together.
+    static func of(_ pattern: String) -> [String]? {
+        requirement(pattern).map { r in Array(Set(r.branches.flatMap(Parser.mostSelective))).sorted() }
+    }
+
+    /// A Requirement ready to test texts against.
+    struct Test {
+        private let branches: [[[[UInt8]]]]
+        init(_ r: Requirement) { branches = r.bytes }
+        /// Whether `text` (UTF-8) meets it: some branch has each of its sets occurring.
+        func isMet(by text: [UInt8]) -> Bool {
+            branches.contains { sets in sets.allSatisfy { RequiredLiterals.anyOccurs($0, in: text) } }
+        }
     }
 
     /// Whether `text` contains at least one of `literals` (UTF-8 byte search).
@@ -46,29 +70,38 @@ enum RequiredLiterals {
         var atEnd: Bool { i >= s.count }
         func peek(_ k: Int = 0) -> Unicode.Scalar? { i + k < s.count ? s[i + k] : nil }
 
-        /// branch ('|' branch)*; `.some(nil)`: parsed, nothing required; nil: could not parse.
-        mutating func alternation() -> [String]?? {
-            var all: [String] = []
+        /// branch ('|' branch)*, each branch the sets it requires; `.some(nil)`: parsed, but some branch requires
+        /// nothing; nil: could not parse.
+        mutating func alternation() -> [[[String]]]?? {
+            var branches: [[[String]]] = []
             var unknown = false
             while true {
                 guard let b = sequence() else { return nil }
-                if let b { all += b } else { unknown = true }
+                if b.isEmpty { unknown = true } else { branches.append(b) }
                 if peek() == "|" { i += 1; continue }
-                return .some(unknown ? nil : all)
+                return .some(unknown ? nil : branches)
             }
         }
 
-        /// The most selective requirement among the parts of a sequence (the longest shortest literal).
-        mutating func sequence() -> [String]?? {
-            var best: [String]?
+        /// The set with the longest shortest literal (the rarest, likely), the first of equals.
+        static func mostSelective(_ sets: [[String]]) -> [String] {
+            var best = sets[0]
+            for s in sets.dropFirst() where s.map(\.count).min()! > best.map(\.count).min()! { best = s }
+            return best
+        }
+
+        /// Every requirement of a sequence's parts, each a set of literals of which a match contains one (empty:
+        /// nothing known to be required); nil when it cannot be read.
+        mutating func sequence() -> [[String]]? {
+            var sets: [[String]] = []
             var run = ""
-            func consider(_ r: [String]?) {
-                guard let r, let shortest = r.map(\.count).min(), shortest > 0 else { return }
-                if best == nil || shortest > best!.map(\.count).min()! { best = r }
+            func require(_ r: [String]) {
+                guard let shortest = r.map(\.count).min(), shortest > 0 else { return }
+                sets.append(r)
             }
-            func endRun() { if !run.isEmpty { consider([run]); run = "" } }
+            func endRun() { if !run.isEmpty { require([run]); run = "" } }
             while let c = peek(), c != "|", c != ")" {
-                enum Atom { case literal(Character), group([String]?), other, zeroWidth }
+                enum Atom { case literal(Character), group([[[String]]]?), other, zeroWidth }
                 let atom: Atom
                 switch c {
                 case "(":
@@ -118,7 +151,10 @@ enum RequiredLiterals {
                     }
                 case .group(let r):
                     endRun()
-                    if minimum >= 1 { consider(r) }
+                    // One branch: all it requires; several: one of each branch's most selective literals.
+                    if minimum >= 1, let r {
+                        if r.count == 1 { r[0].forEach(require) } else { require(r.flatMap(Self.mostSelective)) }
+                    }
                 case .other:
                     endRun()
                 case .zeroWidth:
@@ -126,7 +162,7 @@ enum RequiredLiterals {
                 }
             }
             endRun()
-            return .some(best)
+            return sets
         }
 
         /// Set by quantifierMinimum: whether the last atom had a quantifier.

@@ -17,11 +17,11 @@ public struct Rule: Sendable {
     public struct Condition: Sendable {
         public var field: Field
         public var pattern: NSRegularExpression
-        /// UTF-8 literals of which any match contains one (see RequiredLiterals); nil: always run the pattern.
-        var literals: [[UInt8]]?
+        /// The literals every match contains (see RequiredLiterals); nil: always run the pattern.
+        var required: RequiredLiterals.Test?
         init(field: Field, pattern: NSRegularExpression) {
             self.field = field; self.pattern = pattern
-            literals = RequiredLiterals.of(pattern.pattern).map { $0.map { Array($0.utf8) } }
+            required = RequiredLiterals.requirement(pattern.pattern).map(RequiredLiterals.Test.init)
         }
     }
     public var name: String
@@ -32,7 +32,7 @@ public struct Rule: Sendable {
     func matches(_ text: LowercasedFields) -> Bool {
         conditions.allSatisfy { c in
             func hit(_ f: LowercasedFields.Field) -> Bool {
-                if let literals = c.literals, !RequiredLiterals.anyOccurs(literals, in: f.bytes) { return false }
+                if let required = c.required, !required.isMet(by: f.bytes) { return false }
                 return c.pattern.firstMatch(in: f.text, range: NSRange(location: 0, length: f.utf16Count)) != nil
             }
             switch c.field {

@@ -104,12 +104,33 @@ final class RequiredLiteralsTests: XCTestCase {
         XCTAssertNil(RequiredLiterals.of(#"abc|"#), "an empty branch matches anything")
     }
 
-    /// Whenever a shipped rule's expression matches, one of its literals occurs: checked on every line of the
+    /// Each branch requires all of its parts: a common word of one list is not enough.
+    func testABranchNeedsEachOfItsParts() throws {
+        let pattern = #"\b(verifikasi|validasi|aktivasi|perbarui|login|log in|masuk|gunakan|buka)\b.{0,60}\b(akun|password|kata sandi|email dinas)\b|\b(akun|password|kata sandi)\b.{0,40}(kedaluwarsa|dinonaktifkan|diblokir|ditangguhkan)"#
+        let r = try XCTUnwrap(RequiredLiterals.requirement(pattern))
+        XCTAssertEqual(r.branches, [
+            [["aktivasi", "buka", "gunakan", "log in", "login", "masuk", "perbarui", "validasi", "verifikasi"],
+             ["akun", "email dinas", "kata sandi", "password"]],
+            [["akun", "kata sandi", "password"], ["diblokir", "dinonaktifkan", "ditangguhkan", "kedaluwarsa"]],
+        ])
+        let test = RequiredLiterals.Test(r)
+        XCTAssertFalse(test.isMet(by: Array("surat masuk dari pemda, mohon dibuka lampirannya".utf8)))
+        XCTAssertTrue(test.isMet(by: Array("silakan login ke akun anda".utf8)))
+        XCTAssertTrue(test.isMet(by: Array("password anda kedaluwarsa".utf8)))
+        XCTAssertFalse(test.isMet(by: Array("password anda".utf8)))
+        XCTAssertEqual(RequiredLiterals.requirement(#"ab(cd)e+f"#)?.branches, [[["ab"], ["cd"], ["e"], ["f"]]],
+                       "a one-branch group's requirement joins the sequence's")
+        XCTAssertEqual(RequiredLiterals.requirement(#"x(ab|cde)"#)?.branches, [[["x"], ["ab", "cde"]]])
+    }
+
+    /// Whenever a shipped rule's expression matches, its requirement is met: checked on every line of the
     /// project's examples and on texts made to match.
     func testAMatchAlwaysContainsALiteral() throws {
         var texts = [
             "bersama ini kami sampaikan surat nomor s-26/pk/pk.5/2025", "perihal : undangan", "depo 25rb slot gacor",
             "spf=softfail dkim=fail", "nomor: 900.1.2/123/bpkad/2025", "mohon verifikasi akun anda di tautan berikut",
+            "segera login ke email dinas anda", "kata sandi anda ditangguhkan", "perbarui password anda melalui link ini",
+            "verifikasi akun djpk anda, klik https://x.test", "surat b-45/kab.kdr/ii/2025",
         ]
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../classify/examples")
         if let files = try? FileManager.default.contentsOfDirectory(at: examples, includingPropertiesForKeys: nil) {
@@ -118,9 +139,9 @@ final class RequiredLiteralsTests: XCTestCase {
         var checked = 0
         for rule in RuleSet.standard.rules {
             for c in rule.conditions {
-                guard let literals = c.literals else { continue }
+                guard let required = c.required else { continue }
                 for t in texts where c.pattern.firstMatch(in: t, range: NSRange(t.startIndex..., in: t)) != nil {
-                    XCTAssertTrue(RequiredLiterals.anyOccurs(literals, in: Array(t.utf8)), "\(rule.name) matched \"\(t)\"")
+                    XCTAssertTrue(required.isMet(by: Array(t.utf8)), "\(rule.name) matched \"\(t)\"")
                     checked += 1
                 }
             }
