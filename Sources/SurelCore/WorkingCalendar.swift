@@ -73,18 +73,8 @@ public struct WorkingCalendar: Sendable {
         var start: Date { Date(timeIntervalSince1970: Double(index * 86_400 - offset)) }
         /// 0 = Sunday ... 6 = Saturday (1970-01-01 was a Thursday).
         var weekday: Int { ((index % 7) + 7 + 4) % 7 }
-        /// (year, month, day): the proleptic Gregorian civil date (Howard Hinnant's days-to-civil algorithm).
-        var civil: (year: Int, month: Int, day: Int) {
-            let z = index + 719_468
-            let era = (z >= 0 ? z : z - 146_096) / 146_097
-            let doe = z - era * 146_097
-            let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-            let mp = (5 * doy + 2) / 153
-            let day = doy - (153 * mp + 2) / 5 + 1
-            let month = mp < 10 ? mp + 3 : mp - 9
-            return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
-        }
+        /// (year, month, day): the civil date of this day.
+        var civil: (year: Int, month: Int, day: Int) { CivilDate.of(daysSince1970: index) }
     }
 
     func isWorkingDay(_ day: LocalDay) throws -> Bool {
@@ -137,4 +127,21 @@ public struct WorkingCalendar: Sendable {
 extension Date {
     /// The year in Jakarta (WIB, UTC+7, no daylight saving): ticket numbers count per year there.
     public var yearInJakarta: Int { WorkingCalendar.LocalDay(self, offset: 7 * 3600).civil.year }
+}
+
+/// Calendar dates by arithmetic, for the hot paths where Foundation's Calendar and DateFormatter cost too much.
+public enum CivilDate {
+    /// The proleptic Gregorian (year, month, day) of a day count from 1970-01-01 (Howard Hinnant's
+    /// days-to-civil algorithm).
+    public static func of(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
 }

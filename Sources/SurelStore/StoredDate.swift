@@ -5,6 +5,7 @@
 // (StoredDateTests checks the two against each other).
 import Foundation
 import GRDB
+import SurelCore
 
 enum StoredDate {
     static func value(_ date: Date) -> DatabaseValue {
@@ -14,7 +15,7 @@ enum StoredDate {
         let ms = Int64((udate + 0.5).rounded(.down))   // halves upward, as ICU does
         let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         let inDay = Int(ms - days * 86_400_000)
-        let (y, m, d) = civil(fromDays: days)
+        let (y, m, d) = CivilDate.of(daysSince1970: Int(days))
         guard (1000...9999).contains(y) else { return date.databaseValue }
         var bytes = [UInt8](repeating: 0, count: 23)
         func put(_ v: Int, _ at: Int, _ width: Int) {
@@ -28,18 +29,4 @@ enum StoredDate {
     }
 
     static func value(_ date: Date?) -> DatabaseValue { date.map { value($0) } ?? .null }
-
-    /// Proleptic Gregorian year, month, day of a day count from 1970-01-01 (H. Hinnant's civil_from_days).
-    private static func civil(fromDays days: Int64) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return (Int(y), Int(m), Int(d))
-    }
 }
