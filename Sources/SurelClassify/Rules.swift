@@ -44,7 +44,7 @@ public struct Rule: Sendable {
             case .attachment: return text.attachments.contains(where: hit)
             case .header(let name):
                 let n = name.lowercased()
-                return text.headers.contains { $0.name == n && hit($0.value) }
+                return text.headers.contains { $0.name == n && hit(LowercasedFields.Field($0.value)) }
             }
         }
     }
@@ -66,7 +66,8 @@ struct LowercasedFields {
     }
     var subject, body, from, fromName: Field
     var attachments: [Field]
-    var headers: [(name: String, value: Field)]
+    /// Names lowercased; a value becomes a Field only when a rule looks at its header (few rules, many headers).
+    var headers: [(name: String, value: String)]
 
     init(_ input: ClassificationInput) {
         subject = Field(input.subject)
@@ -76,7 +77,7 @@ struct LowercasedFields {
         from = Field(input.senderEmail)
         fromName = Field(input.senderName)
         attachments = input.attachmentNames.map(Field.init)
-        headers = input.headers.map { (name: $0.name.lowercased(), value: Field($0.value)) }
+        headers = input.headers.map { (name: $0.name.lowercased(), value: $0.value) }
     }
 
     /// `pattern` with its literal letters lowercased; escapes (`\S`, `\B`, `\D`, `\p{Lu}` ...) are left alone.
