@@ -72,9 +72,16 @@ public final class ClassifierService: @unchecked Sendable {
         guard let version = try database.modelVersion(named: Self.modelName) else { return false }
         if lock.withLock({ loaded?.version == version }) { return true }
         guard let stored = try database.model(named: Self.modelName) else { return false }
-        // An older format is not loaded: `prepare` trains a new model (the daemon calls it at start).
-        guard TrainedModels.isCurrentFormat(stored.data) else { return false }
-        let models = try JSONDecoder().decode(TrainedModels.self, from: stored.data)
+        // An older format is not loaded: `prepare` trains a new model (the daemon calls it at start). The format
+        // is only looked at when the data does not decode, so a current model is parsed once.
+        let models: TrainedModels
+        do {
+            models = try JSONDecoder().decode(TrainedModels.self, from: stored.data)
+        } catch {
+            if TrainedModels.isCurrentFormat(stored.data) { throw error }
+            return false
+        }
+        guard models.format == TrainedModels.currentFormat else { return false }
         lock.withLock { loaded = (stored.version, models) }
         return true
     }
