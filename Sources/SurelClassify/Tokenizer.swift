@@ -70,7 +70,11 @@ public enum Tokenizer {
             while true {
                 for p in prefixes where b.count - start >= p.count {
                     var k = 0
-                    while k < p.count, b[start + k] | (b[start + k] >= 0x41 && b[start + k] <= 0x5A ? 0x20 : 0) == p[k] { k += 1 }
+                    while k < p.count {
+                        let c = b[start + k]
+                        guard (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) == p[k] else { break }   // ASCII lowercase
+                        k += 1
+                    }
                     if k == p.count { return true }
                 }
                 var i = start
@@ -107,8 +111,8 @@ public enum Tokenizer {
                 guard i > start else { continue }
                 let chunk = UnsafeBufferPointer(rebasing: all[start..<i])
                 let trimmed = chunk.drop { $0 == 0x28 || $0 == 0x3C || $0 == 0x5B || $0 == 0x22 || $0 == 0x27 }
-                if startsWithURL(trimmed) { ClassToken.url.emit(body); continue }
-                if chunk.contains(0x40), chunk.contains(0x2E) { ClassToken.email.emit(body); continue }
+                if startsWithURL(trimmed) { FixedToken.url.emit(body); continue }
+                if chunk.contains(0x40), chunk.contains(0x2E) { FixedToken.email.emit(body); continue }
                 if chunk.contains(0x2F) {
                     let s = String(decoding: chunk, as: UTF8.self)
                     if let m = letterNumber.firstMatch(in: s, range: NSRange(location: 0, length: s.utf16.count)),
@@ -116,7 +120,7 @@ public enum Tokenizer {
                         let before = s.utf8.distance(from: s.startIndex, to: r.lowerBound)
                         let after = s.utf8.distance(from: s.startIndex, to: r.upperBound)
                         wordRuns(UnsafeBufferPointer(rebasing: chunk[..<before]), &word, body)
-                        ClassToken.letterNumber.emit(body)
+                        FixedToken.letterNumber.emit(body)
                         wordRuns(UnsafeBufferPointer(rebasing: chunk[after...]), &word, body)
                         continue
                     }
@@ -126,19 +130,20 @@ public enum Tokenizer {
         }
     }
 
-    /// The tokens that stand for a kind of word.
-    struct ClassToken {
+    /// A word the tokenizer puts in itself: the class tokens that stand for a kind of word, and the words an
+    /// abbreviation is spelled out to.
+    struct FixedToken {
         let bytes: [UInt8]
         let hash: UInt64
         init(_ s: String) { bytes = Array(s.utf8); hash = FeatureHash.of(s) }
         func emit(_ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) { bytes.withUnsafeBufferPointer { body($0, hash) } }
-        static let url = ClassToken("__url__"), email = ClassToken("__email__"), letterNumber = ClassToken("__nomorsurat__")
-        static let year = ClassToken("__tahun__"), number = ClassToken("__angka__")
+        static let url = FixedToken("__url__"), email = FixedToken("__email__"), letterNumber = FixedToken("__nomorsurat__")
+        static let year = FixedToken("__tahun__"), number = FixedToken("__angka__")
     }
 
     /// `abbreviations` by the hash of the abbreviation.
-    private static let spelledOut: [UInt64: [ClassToken]] = abbreviations.reduce(into: [:]) { d, e in
-        d[FeatureHash.of(e.key)] = e.value.map(ClassToken.init)
+    private static let spelledOut: [UInt64: [FixedToken]] = abbreviations.reduce(into: [:]) { d, e in
+        d[FeatureHash.of(e.key)] = e.value.map(FixedToken.init)
     }
     static let stopwordHashes = Set(stopwords.map(FeatureHash.of))
 
@@ -168,7 +173,7 @@ public enum Tokenizer {
             defer { word.removeAll(keepingCapacity: true); scalars = 0; allDigits = true }
             if allDigits {
                 let year = word.count == 4 && ((word[0] == 0x32 && word[1] == 0x30) || (word[0] == 0x31 && word[1] == 0x39))
-                (year ? ClassToken.year : ClassToken.number).emit(body)
+                (year ? FixedToken.year : FixedToken.number).emit(body)
                 return
             }
             word.withUnsafeBufferPointer { w in
