@@ -32,6 +32,19 @@ public struct AccessPolicy: Sendable {
         }
     }
 
+    /// Whether `name` may read every confidential ticket.
+    public func isReader(_ name: String) -> Bool { readers.contains(name.lowercased()) }
+
+    /// What a person who may not read confidential tickets sees of outgoing mail about one: that it exists and
+    /// how it fared, not to whom it went (an SMTP error names the recipient too).
+    public func redacted(_ o: OutboxItem, _ footprint: ConfidentialFootprint, as name: String) -> OutboxItem {
+        guard !isReader(name), footprint.touches(o) else { return o }
+        var r = o
+        r.recipients = "(rahasia)"
+        if r.lastError != nil { r.lastError = "(rahasia)" }
+        return r
+    }
+
     /// What a person who may not read `t` sees of it: no sender, no subject, no messages.
     public func redacted(_ t: Ticket, as name: String) -> Ticket {
         guard !mayRead(t, as: name) else { return t }

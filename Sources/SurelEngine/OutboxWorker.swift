@@ -55,8 +55,11 @@ public final class OutboxWorker {
                 try sender.send(raw, from: item.envelopeFrom, to: item.recipientList)
                 try database.markSent(id, at: now())
                 report.sent += 1
+                // No addresses in the journal: it is read more widely than the store, and a confidential
+                // complainant's address must not show there (`surel outbox list` names them to those who may see).
                 logger.info("mail sent", metadata: ["outbox": "\(id)", "purpose": "\(item.purpose)",
-                                                    "to": "\(item.recipients)"])
+                                                    "ticket": "\(item.ticketID.map(String.init) ?? "-")",
+                                                    "recipients": "\(item.recipientList.count)"])
             } catch let e as SendError {
                 switch e {
                 case .permanent:

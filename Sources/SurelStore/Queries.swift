@@ -67,6 +67,25 @@ extension SurelDatabase {
         }
     }
 
+    /// What could tell who filed a confidential ticket (see ConfidentialFootprint).
+    public func confidentialFootprint() throws -> ConfidentialFootprint {
+        try writer.read { db in
+            var f = ConfidentialFootprint()
+            for r in try Row.fetchAll(db, sql: "SELECT id, senderEmail FROM ticket WHERE confidential") {
+                f.ticketIDs.insert(r["id"])
+                f.addresses.insert((r["senderEmail"] as String).lowercased())
+            }
+            guard !f.ticketIDs.isEmpty else { return f }
+            for r in try Row.fetchAll(db, sql: """
+                SELECT messageID FROM message
+                WHERE messageID IS NOT NULL AND ticketID IN (SELECT id FROM ticket WHERE confidential)
+                """) {
+                f.messageIDs.insert(r["messageID"])
+            }
+            return f
+        }
+    }
+
     /// Messages that opened no ticket, by kind (autoreply, bounce, quarantined). Raw bytes are not loaded.
     public func messages(kind: MessageKind) throws -> [StoredMessage] {
         // The condition of the partial index message_uncommon_kind, repeated so that SQLite uses it.
@@ -120,5 +139,35 @@ public enum StoreError: Error, CustomStringConvertible {
         case .noSuchTicket(let n): return "no ticket \(n)"
         case .noSuchMessage(let id): return "no message with id \(id)"
         }
+    }
+}
+
+/// The traces of confidential tickets outside the tickets themselves: a message of such a ticket, and mail about
+/// one without a ticket of its own (an auto-reply to our acknowledgement, a bounce of our answer, a quarantined
+/// mail from the complainant), which names the complainant's address or one of the ticket's Message-IDs.
+public struct ConfidentialFootprint: Sendable {
+    public var ticketIDs: Set<Int64> = []
+    /// The confidential tickets' sender addresses, lowercased.
+    public var addresses: Set<String> = []
+    /// Message-IDs (without brackets) of every message of a confidential ticket, incoming and ours.
+    public var messageIDs: Set<String> = []
+    public init() {}
+
+    /// Whether `m` belongs to, or speaks of, a confidential ticket. A message filed in a ticket follows that
+    /// ticket's confidentiality only, as the ticket list does.
+    public func touches(_ m: StoredMessage) -> Bool {
+        if let t = m.ticketID { return ticketIDs.contains(t) }
+        if ticketIDs.isEmpty { return false }
+        for address in [m.fromEmail, m.bounceRecipient] {
+            if let a = address, addresses.contains(a.lowercased()) { return true }
+        }
+        if let id = m.bounceOriginalMessageID, messageIDs.contains(id) { return true }
+        return (m.inReplyTo + " " + m.references).split(separator: " ").contains { messageIDs.contains(String($0)) }
+    }
+
+    /// Whether outgoing mail `o` is about a confidential ticket or goes to one's sender.
+    public func touches(_ o: OutboxItem) -> Bool {
+        if let t = o.ticketID, ticketIDs.contains(t) { return true }
+        return o.recipientList.contains { addresses.contains($0.lowercased()) }
     }
 }

@@ -28,7 +28,11 @@ extension SurelDatabase {
             guard var t = try Ticket.fetchOne(db, number: number) else { return nil }
             let from = t.category, to = category ?? t.category
             t.category = to
-            t.confidential = confidentialCategories.contains(to)
+            // A continuation of a confidential ticket stays confidential whatever its own category.
+            let continuesConfidential = try t.previousTicketID.map {
+                try Bool.fetchOne(db, sql: "SELECT confidential FROM ticket WHERE id = ?", arguments: [$0]) ?? false
+            } ?? false
+            t.confidential = confidentialCategories.contains(to) || continuesConfidential
             t.needsReview = false
             if from != to { t.confidence = 1 }
             t.updatedAt = at

@@ -142,7 +142,7 @@ public final class SurelDatabase: @unchecked Sendable {
                 try event(t.id!, reopened ? "reopened" : "followup", "message \(m.messageID ?? "-")", m.receivedAt, db)
                 return (t.id!, .joined(t.number, reopened: reopened))
             }
-            let new = try openTicket(intent, m, previous: t.id, db)
+            let new = try openTicket(intent, m, previous: t, db)
             try event(new.id!, "created", "continues closed ticket \(t.number)", m.receivedAt, db)
             try acknowledge(new, intent, at: m.receivedAt, db)
             return (new.id!, .newLinked(new.number, previous: t.number))
@@ -203,7 +203,9 @@ public final class SurelDatabase: @unchecked Sendable {
         try Self.enqueue(record, at: now, db)
     }
 
-    private func openTicket(_ i: TicketIntent, _ m: IncomingMessage, previous: Int64?, _ db: Database) throws -> Ticket {
+    /// A ticket continuing `previous` (a follow-up after the reopen window) stays confidential when that one was:
+    /// a complainant's late reply quotes the complaint, and its own words may not look like one.
+    private func openTicket(_ i: TicketIntent, _ m: IncomingMessage, previous: Ticket?, _ db: Database) throws -> Ticket {
         let year = i.year
         let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT last FROM ticketCounter WHERE year = ?"),
                                     arguments: [year]) ?? 0
@@ -213,11 +215,11 @@ public final class SurelDatabase: @unchecked Sendable {
         let c = i.classify()
         var t = Ticket(id: nil, year: year, sequence: last + 1, status: .new, category: c.category,
                        confidence: c.confidence, classificationNote: c.explanation,
-                       confidential: i.confidentialCategories.contains(c.category),
+                       confidential: i.confidentialCategories.contains(c.category) || previous?.confidential == true,
                        subject: m.subject, normalizedSubject: i.normalizedSubject, senderName: m.fromName,
                        senderEmail: i.senderEmail, senderClass: i.senderProfile.senderClass,
                        region: i.senderProfile.region?.name, province: i.senderProfile.region?.province,
-                       timeZone: i.senderProfile.region?.timeZone.rawValue, previousTicketID: previous,
+                       timeZone: i.senderProfile.region?.timeZone.rawValue, previousTicketID: previous?.id,
                        createdAt: m.receivedAt, updatedAt: m.receivedAt, closedAt: nil,
                        needsReview: c.confidence < i.reviewThreshold)
         try t.insert(db)

@@ -310,12 +310,14 @@ struct Messages: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List auto-replies, bounces or quarantined messages.")
         @OptionGroup var options: ConfigOption
-        @Option(help: "autoreply, bounce, quarantined or unsubscribe.") var kind: MessageKind
+        @OptionGroup var who: Tickets.ActorOption
+        @Option(help: "autoreply, bounce, quarantined or unsubscribe (also ticket, outgoing).") var kind: MessageKind
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let db = try options.database()
-            printMessages(try db.messages(kind: kind), json: json)
+            let config = try options.load(needsMailbox: false)
+            let db = try SurelDatabase(path: config.store.path)
+            printMessages(try readableMessages(kind: kind, db, config, as: who.name(config)), json: json)
         }
     }
 }
@@ -327,10 +329,12 @@ struct Quarantine: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List quarantined messages with their reasons.")
         @OptionGroup var options: ConfigOption
+        @OptionGroup var who: Tickets.ActorOption
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
-            let db = try options.database()
-            printMessages(try db.messages(kind: .quarantined), json: json)
+            let config = try options.load(needsMailbox: false)
+            let db = try SurelDatabase(path: config.store.path)
+            printMessages(try readableMessages(kind: .quarantined, db, config, as: who.name(config)), json: json)
         }
     }
 
@@ -364,8 +368,25 @@ struct Quarantine: ParsableCommand {
     }
 }
 
-func printMessages(_ messages: [StoredMessage], json: Bool) {
+/// The messages of `kind` that `name` may see: without a confidential ticket's messages, nor auto-replies, bounces
+/// or quarantined mail about one, unless `name` is a confidential reader (AccessPolicy).
+func readableMessages(kind: MessageKind, _ db: SurelDatabase, _ config: SurelConfig, as name: String)
+    throws -> (shown: [StoredMessage], hidden: Int) {
+    let all = try db.messages(kind: kind)
+    guard !AccessPolicy(config).isReader(name) else { return (all, 0) }
+    let footprint = try db.confidentialFootprint()
+    let shown = all.filter { !footprint.touches($0) }
+    return (shown, all.count - shown.count)
+}
+
+func printMessages(_ listed: (shown: [StoredMessage], hidden: Int), json: Bool) {
+    let messages = listed.shown
     if json { printJSON(messages.map { MessageJSON($0, attachments: []) }); return }
+    defer {
+        if listed.hidden > 0 {
+            print("(\(listed.hidden) pesan terkait tiket rahasia tidak ditampilkan: hanya untuk [access] confidential_readers)")
+        }
+    }
     if messages.isEmpty { print("Tidak ada pesan."); return }
     for m in messages {
         var line = "\(m.id!)  \(Format.date(m.receivedAt))  \(m.fromEmail ?? "-")  \(m.subject)"
@@ -858,12 +879,16 @@ struct Outbox: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List outgoing mail, newest last.")
         @OptionGroup var options: ConfigOption
+        @OptionGroup var who: Tickets.ActorOption
         @Flag(help: "Only mail that failed for good.") var failed = false
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let db = try options.database()
-            let items = try db.outbox(status: failed ? .failed : nil)
+            let config = try options.load(needsMailbox: false)
+            let db = try SurelDatabase(path: config.store.path)
+            let policy = AccessPolicy(config), viewer = who.name(config)
+            let footprint = policy.isReader(viewer) ? ConfidentialFootprint() : try db.confidentialFootprint()
+            let items = try db.outbox(status: failed ? .failed : nil).map { policy.redacted($0, footprint, as: viewer) }
             if json { printJSON(items.map(OutboxJSON.init)); return }
             if items.isEmpty { print("Kotak keluar kosong."); return }
             for o in items {

@@ -3,6 +3,7 @@
 // reader sees and handles it like any other.
 import Foundation
 import XCTest
+import SurelCore
 @testable import SurelEngine
 @testable import SurelStore
 
@@ -62,6 +63,44 @@ final class AccessTests: XCTestCase {
 
         XCTAssertTrue(try TestEnv.runSurel(["check-config", "--config", config]).out
                         .contains("access: confidential tickets (pengaduan) readable by Sri Wahyuni"))
+
+        // Mail about the complaint outside its ticket: our acknowledgement (failed, the SMTP reply naming the
+        // address), the complainant's auto-reply to it, and an unrelated auto-reply.
+        let complaintID = try XCTUnwrap(try db.ticket(number: TicketNumber(year: 2025, sequence: 1))?.id)
+        let ack = try db.enqueue(OutgoingRecord(ticketID: complaintID, purpose: "acknowledgement", messageID: "ack-1@djpk",
+                                                raw: Data("ack".utf8), subject: "[DJPK#2025-000001] Dugaan pungutan liar",
+                                                text: "Terima kasih", fromName: nil, fromEmail: "cc@djpk.go.id",
+                                                recipients: ["pelapor@gmail.com"], inReplyTo: [], references: []))
+        try db.markFailed(ack.id!, error: "550 5.1.1 <pelapor@gmail.com>: mailbox full")
+        func autoReply(_ id: String, from: String, subject: String, inReplyTo: [String]) throws {
+            let m = IncomingMessage(kind: .autoreply, messageID: id, rawSHA256: "sha-\(id)", raw: Data(id.utf8),
+                                    mailbox: nil, uidValidity: nil, uid: nil, subject: subject, fromName: nil,
+                                    fromEmail: from, sentAt: now, receivedAt: now, threadTime: now, text: "",
+                                    html: nil, inReplyTo: inReplyTo, references: [], note: nil, bounce: nil,
+                                    isBulk: false, attachments: [])
+            try db.storeIncoming(m, ticket: nil, cursor: nil)
+        }
+        try autoReply("ar-1@x", from: "pelapor@gmail.com", subject: "Balasan Otomatis: pungutan liar",
+                      inReplyTo: ["ack-1@djpk"])
+        try autoReply("ar-2@x", from: "kepala@kedirikab.go.id", subject: "Out of Office: DAU", inReplyTo: [])
+        func messageSubjects(_ extra: [String]) throws -> [String] {
+            let r = try TestEnv.runSurel(["messages", "list", "--kind", "autoreply", "--json", "--config", config] + extra)
+            XCTAssertEqual(r.status, 0, r.err)
+            let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]])
+            return rows.compactMap { $0["subject"] as? String }
+        }
+        XCTAssertEqual(try messageSubjects([]), ["Out of Office: DAU"])
+        XCTAssertEqual(try messageSubjects(["--as", "Sri Wahyuni"]), ["Balasan Otomatis: pungutan liar", "Out of Office: DAU"])
+        let outgoing = try TestEnv.runSurel(["messages", "list", "--kind", "outgoing", "--config", config])
+        XCTAssertFalse(outgoing.out.contains("pungutan"), outgoing.out)
+        XCTAssertTrue(outgoing.out.contains("tiket rahasia tidak ditampilkan"), outgoing.out)
+        let outbox = try TestEnv.runSurel(["outbox", "list", "--config", config])
+        XCTAssertEqual(outbox.status, 0, outbox.err)
+        XCTAssertFalse(outbox.out.contains("pelapor"), outbox.out)
+        XCTAssertTrue(outbox.out.contains("acknowledgement") && outbox.out.contains("(rahasia)"),
+                      "the failed mail is listed, its recipient hidden: \(outbox.out)")
+        XCTAssertTrue(try TestEnv.runSurel(["outbox", "list", "--json", "--as", "Sri Wahyuni", "--config", config]).out
+                        .contains("pelapor@gmail.com"))
 
         // Sri Wahyuni may (names compare without regard to case).
         let full = try list(["--as", "sri wahyuni"])

@@ -112,6 +112,52 @@ final class ThreadingTests: XCTestCase {
         XCTAssertTrue(t.confidential)
     }
 
+    func testALateFollowUpToAComplaintStaysConfidential() throws {
+        guard case .newTicket(let n) = try store(message(id: "k1", from: "pelapor@gmail.com", subject: "Laporan pungli",
+                                                         at: t0), category: "pengaduan") else { return XCTFail() }
+        try db.setStatus(n, to: .closed, by: "agen", at: t0 + day)
+        // Twelve days later a short thank-you quoting the complaint: classified as something else, yet it opens a
+        // ticket that continues the complaint and shows its subject and sender.
+        let late = try store(message(id: "k2", from: "pelapor@gmail.com", subject: "Re: Laporan pungli", at: t0 + 12 * day,
+                                     inReplyTo: ["k1"]), category: "lainnya")
+        guard case .newLinked(let m, previous: n) = late else { return XCTFail("expected a linked ticket, got \(late)") }
+        let linked = try XCTUnwrap(try db.ticket(number: m))
+        XCTAssertEqual(linked.category, "lainnya")
+        XCTAssertTrue(linked.confidential, "a continuation of a complaint is confidential")
+        // An agent's review giving it a category of its own keeps it so.
+        let reviewed = try db.reviewAndUpdateModel(number: m, category: "dau", reviewer: "sri",
+                                                   confidentialCategories: ["pengaduan"], modelName: "m") { _, _, _ in nil }
+        XCTAssertEqual(reviewed?.ticket.category, "dau")
+        XCTAssertTrue(try XCTUnwrap(try db.ticket(number: m)).confidential)
+        // While a plain ticket moved out of pengaduan by a review is no longer confidential.
+        guard case .newTicket(let other) = try store(message(id: "k3", from: "staf@garutkab.go.id", subject: "Tanya DAU",
+                                                             at: t0), category: "pengaduan") else { return XCTFail() }
+        _ = try db.reviewAndUpdateModel(number: other, category: "dau", reviewer: "sri",
+                                        confidentialCategories: ["pengaduan"], modelName: "m") { _, _, _ in nil }
+        XCTAssertFalse(try XCTUnwrap(try db.ticket(number: other)).confidential)
+    }
+
+    func testTheConfidentialFootprintCoversMailAboutAComplaint() throws {
+        try store(message(id: "f1", from: "Pelapor@Gmail.com", subject: "Laporan", at: t0), category: "pengaduan")
+        try store(message(id: "f2", subject: "Tanya DAU", at: t0), category: "dau")
+        let f = try db.confidentialFootprint()
+        XCTAssertEqual(f.addresses, ["pelapor@gmail.com"])
+        XCTAssertEqual(f.messageIDs, ["f1"])
+        let messages = try db.writer.read { try StoredMessage.fetchAll($0) }
+        XCTAssertEqual(messages.filter(f.touches).map(\.messageID), ["f1"], "the complaint's message, not the other ticket's")
+        // Mail without a ticket: an auto-reply to our acknowledgement of the complaint, a bounce from the
+        // complainant's address, and an unrelated auto-reply.
+        var autoReply = message(id: "ar1", from: "noreply@kantor.go.id", subject: "Automatic reply", at: t0, kind: .autoreply)
+        autoReply.references = ["ack-1", "f1"]
+        XCTAssertTrue(f.touches(autoReply.record(ticketID: nil)))
+        var bounce = message(id: "b1", from: "mailer-daemon@relay", subject: "Undelivered", at: t0, kind: .bounce)
+        bounce.bounce = DeliveryStatusSummary(recipient: "PELAPOR@gmail.com", status: "5.1.1", diagnostic: nil,
+                                              originalMessageID: "unknown@x")
+        XCTAssertTrue(f.touches(bounce.record(ticketID: nil)))
+        XCTAssertFalse(f.touches(message(id: "ar2", from: "cuti@garutkab.go.id", subject: "Cuti", at: t0,
+                                         inReplyTo: ["f2"], kind: .autoreply).record(ticketID: nil)))
+    }
+
     func testAutoRepliesAndBouncesOpenNoTicket() throws {
         let a = message(id: "ar", subject: "Automatic reply: x", at: t0, kind: .autoreply)
         XCTAssertEqual(try db.storeIncoming(a, ticket: nil, cursor: nil), .recorded(.autoreply))
