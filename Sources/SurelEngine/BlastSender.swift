@@ -146,7 +146,7 @@ public final class BlastSender {
                 report.failed += 1
                 return BlastSettlement(rowID: r.id, state: "failed", error: error?.description, at: at)
             case .transient(let reason)?:
-                let next = schedule.next(after: r.attempts + 1, created: blast.startedAt ?? blast.createdAt, now: at)
+                let next = schedule.next(after: r.attempts + 1, created: r.firstAttemptAt ?? at, now: at)
                 if next == nil { report.failed += 1 } else { report.deferred += 1 }
                 return BlastSettlement(rowID: r.id, state: next == nil ? "failed" : "deferred",
                                        error: next == nil ? "gave up: \(reason)" : reason, next: next, at: at)
@@ -169,7 +169,7 @@ public final class BlastSender {
                                                      unsubscribeURL: config.blastUnsubscribeURL, date: now(),
                                                      templates: templates)
                     let claimed = try database.settleAndClaimBlastRecipient(settle: unsettled, claim: r.id,
-                                                                            messageID: mail.messageID)
+                                                                            messageID: mail.messageID, now: now())
                     unsettled = nil
                     guard claimed else { continue }
                     do {
@@ -181,6 +181,9 @@ public final class BlastSender {
                 }
                 try writeUnsettled()
             } catch {
+                // The last dialogue's end may still be unwritten (the store failed, say): try once more, else that
+                // recipient stays `sending` and the next run mails it again.
+                try? writeUnsettled()
                 lock.lock(); firstError = firstError ?? error; report.ended = "error"; lock.unlock()
             }
         }

@@ -34,13 +34,20 @@ public enum BlastMail {
         /// HTML-escapes the values it inserts (Mustache's default), unlike the text ones.
         let html: MustacheTemplate?
         public init(_ b: Blast) throws {
-            do {
-                subject = try .plainText(b.subject)
-                text = try .plainText(b.template)
-                html = try b.html.map { try MustacheTemplate(string: $0) }
-            } catch {
-                throw Failure(message: "blast \(b.id) template: \(error)")
+            do { try self.init(subject: b.subject, text: b.template, html: b.html) } catch let e as Failure {
+                throw Failure(message: "blast \(b.id): \(e.message)")
             }
+        }
+
+        /// Parses the templates; `blast create` does so first, so that a broken one is refused there rather than
+        /// found when the blast starts.
+        public init(subject: String, text: String, html: String?) throws {
+            func parse(_ what: String, _ make: () throws -> MustacheTemplate) throws -> MustacheTemplate {
+                do { return try make() } catch { throw Failure(message: "\(what) template: \(error)") }
+            }
+            self.subject = try parse("subject") { try .plainText(subject) }
+            self.text = try parse("text") { try .plainText(text) }
+            self.html = try html.map { h in try parse("HTML") { try MustacheTemplate(string: h) } }
         }
     }
 

@@ -76,6 +76,7 @@ public final class Daemon {
         let thread = Thread { [self] in
             defer { done.signal() }
             var sentElsewhere = Set<Int64>()   // logged once, not every 5 s
+            var failing: [Int64: String] = [:]   // the error each failing blast last logged
             repeat {
                 do {
                     for id in try database.dueBlasts(now: Date()) where !(stop.isSet && !once) {
@@ -87,8 +88,16 @@ public final class Daemon {
                                 logger.info("blast sent by another process: left to it", metadata: ["blast": "\(id)", "holder": "\(holder)"])
                             }
                             continue
+                        } catch {
+                            // One blast that cannot be sent (a template broken before `blast create` checked them,
+                            // say) must not hold up the blasts after it: logged once per error, tried each round.
+                            if failing.updateValue("\(error)", forKey: id) != "\(error)" {
+                                logger.error("blast cannot be sent", metadata: ["blast": "\(id)", "error": "\(error)"])
+                            }
+                            continue
                         }
                         sentElsewhere.remove(id)
+                        failing[id] = nil
                         logger.info("blast round", metadata: ["blast": "\(id)", "sent": "\(r.sent)", "deferred": "\(r.deferred)",
                                                              "failed": "\(r.failed)", "ended": "\(r.ended)"])
                     }

@@ -1,5 +1,6 @@
 // E-mail blasts (issue 5): a blast is created from a list minus the suppression list, each recipient a durable row
-// whose state only moves forward (pending -> sending -> sent | deferred | failed | bounced), so a crash, a pause or
+// whose state only moves forward (pending -> sending -> sent | deferred | failed | bounced; pending or deferred ->
+// suppressed when the address was suppressed after the blast was made), so a crash, a pause or
 // a restart can lose and repeat no one but the few in flight.
 import Foundation
 import GRDB
@@ -31,12 +32,14 @@ public struct BlastRecipient: Sendable {
     public var possiblyDuplicated: Bool
     /// Soft (4.x.x) bounces returned for this recipient's mail.
     public var softBounces: Int
+    /// When its first dialogue started: retries give up counting from here.
+    public var firstAttemptAt: Date?
 
     init(_ r: Row) {
         id = r["id"]; email = r["email"]; name = r["name"]
         fields = ListMember.fields(r["fields"])
         state = r["state"]; messageID = r["messageID"]; attempts = r["attempts"]; lastError = r["lastError"]
-        possiblyDuplicated = r["possiblyDuplicated"]; softBounces = r["softBounces"]
+        possiblyDuplicated = r["possiblyDuplicated"]; softBounces = r["softBounces"]; firstAttemptAt = r["firstAttemptAt"]
     }
 }
 
@@ -154,16 +157,20 @@ extension SurelDatabase {
 
     /// Moves a blast between statuses the way staff may (schedule, pause, resume, cancel); throws when the move
     /// makes no sense from where it is.
+    /// A blast made `scheduled` without a time of its own (one started with `blast send`, then paused and resumed)
+    /// is due from `now`.
     public func setBlastStatus(_ id: Int64, to status: BlastStatus, at scheduled: Date? = nil,
-                               allowedFrom: Set<BlastStatus>) throws {
+                               allowedFrom: Set<BlastStatus>, now: Date = Date()) throws {
         try writer.write { db in
             guard let current = try String.fetchOne(db, sql: "SELECT status FROM blast WHERE id = ?", arguments: [id])
                 .flatMap(BlastStatus.init(rawValue:)) else { throw BlastError.noSuchBlast(id) }
             guard allowedFrom.contains(current) else {
                 throw BlastError.cannot("blast \(id) is \(current.rawValue): cannot make it \(status.rawValue)")
             }
-            try db.execute(sql: "UPDATE blast SET status = ?, scheduledAt = coalesce(?, scheduledAt) WHERE id = ?",
-                           arguments: [status.rawValue, scheduled, id])
+            try db.execute(sql: """
+                UPDATE blast SET status = ?, scheduledAt = coalesce(?, scheduledAt, CASE WHEN ? = 'scheduled' THEN ? END)
+                WHERE id = ?
+                """, arguments: [status.rawValue, scheduled, status.rawValue, now, id])
         }
     }
 }
@@ -221,7 +228,8 @@ extension SurelDatabase {
     /// (if any) for sending with the Message-ID its mail will carry. A claim commits before its SMTP dialogue
     /// starts. Returns false when the one to claim is no longer pending/deferred.
     @discardableResult
-    public func settleAndClaimBlastRecipient(settle: BlastSettlement?, claim rowID: Int64?, messageID: String? = nil) throws -> Bool {
+    public func settleAndClaimBlastRecipient(settle: BlastSettlement?, claim rowID: Int64?, messageID: String? = nil,
+                                             now: Date = Date()) throws -> Bool {
         try writer.write { db in
             // Cached statements: this runs once per mail, and parsing the SQL each time showed in profiles.
             if let s = settle {
@@ -231,10 +239,18 @@ extension SurelDatabase {
                     """).execute(arguments: [s.state, s.error, s.next, s.state, s.at, s.rowID])
             }
             guard let rowID else { return false }
+            // Suppressed since the blast was made (an unsubscribe, a hard bounce, staff): never mailed.
             try db.cachedStatement(sql: """
-                UPDATE blastRecipient SET state = 'sending', attempts = attempts + 1, messageID = ?
+                UPDATE blastRecipient SET state = 'suppressed',
+                  lastError = (SELECT 'suppressed: ' || reason FROM suppression WHERE suppression.email = blastRecipient.email)
+                WHERE id = ? AND state IN ('pending', 'deferred') AND email IN (SELECT email FROM suppression)
+                """).execute(arguments: [rowID])
+            if db.changesCount == 1 { return false }
+            try db.cachedStatement(sql: """
+                UPDATE blastRecipient SET state = 'sending', attempts = attempts + 1, messageID = ?,
+                  firstAttemptAt = coalesce(firstAttemptAt, ?)
                 WHERE id = ? AND state IN ('pending', 'deferred')
-                """).execute(arguments: [messageID, rowID])
+                """).execute(arguments: [messageID, now, rowID])
             return db.changesCount == 1
         }
     }

@@ -265,6 +265,11 @@ enum Schema {
                 DROP TABLE pendingServerAction;
                 """)
         }
+        m.registerMigration("v12-blast-first-attempt") { db in
+            // A deferred recipient's retries give up counting from its own first dialogue, not from the blast's
+            // start: a blast resumed days later must not fail its remaining recipients at their first 4xx.
+            try db.execute(sql: "ALTER TABLE blastRecipient ADD COLUMN firstAttemptAt DATETIME")
+        }
         return m
     }
 }

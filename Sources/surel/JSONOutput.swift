@@ -213,6 +213,8 @@ struct BlastStatusJSON: ExplicitNullsEncodable {
     var pending: Int
     var deferred: Int
     var sending: Int
+    /// Recipients whose address was suppressed after the blast was made (unsubscribed, hard-bounced): not mailed.
+    var suppressed: Int
     /// Recipients that were in flight at a crash and may have received it twice.
     var possibly_duplicated: Int
     /// Recipients whose mail came back with a soft (4.x.x) bounce; still counted as sent.
@@ -226,6 +228,7 @@ struct BlastStatusJSON: ExplicitNullsEncodable {
         id = b.id; status = b.status.rawValue; list = b.listName; scheduled_at = b.scheduledAt.map(Format.iso)
         sent = counts["sent"] ?? 0; failed = counts["failed"] ?? 0; bounced = counts["bounced"] ?? 0
         pending = counts["pending"] ?? 0; deferred = counts["deferred"] ?? 0; sending = counts["sending"] ?? 0
+        suppressed = counts["suppressed"] ?? 0
         total = counts.values.reduce(0, +)
         possibly_duplicated = marks.possiblyDuplicated
         soft_bounced = marks.softBounced

@@ -554,6 +554,9 @@ struct BlastCommand: ParsableCommand {
             let html = try html.map(readText)
             let files = try attach.map(attachment(fromFile:)).map { (filename: $0.filename, contentType: $0.contentType, data: $0.data) }
             let when = try at.map(BlastCommand.time)
+            do { _ = try BlastMail.Templates(subject: subject, text: text, html: html) } catch let e as BlastMail.Failure {
+                throw ValidationError("\(e.message): nothing was created")
+            }
             do {
                 let r = try db.createBlast(list: list, subject: subject, template: text,
                                            html: html, attachments: files, at: when)
@@ -692,13 +695,14 @@ struct BlastCommand: ParsableCommand {
             print("blast \(id) [\(current.status.rawValue)] daftar \(current.listName): terkirim \(s.sent), tertunda \(s.pending), "
                   + "gagal \(s.failed), terpental \(s.bounced), ditunda \(s.deferred)"
                   + (s.soft_bounced > 0 ? ", pentalan sementara \(s.soft_bounced)" : "")
+                  + (s.suppressed > 0 ? ", ditahan (berhenti berlangganan/terpental) \(s.suppressed)" : "")
                   + (s.possibly_duplicated > 0 ? ", mungkin terkirim dua kali \(s.possibly_duplicated)" : "")
                   + (s.rate_per_second > 0 ? String(format: ", %.1f/detik", s.rate_per_second) : "")
                   + (s.estimated_finish.map { ", perkiraan selesai \($0)" } ?? ""))
             // On a terminal, a live progress bar while it sends (Ctrl-C leaves it; the blast goes on).
             guard isatty(STDOUT_FILENO) == 1 else { return }
             while current.status == .sending {
-                let done = s.sent + s.failed + s.bounced
+                let done = s.sent + s.failed + s.bounced + s.suppressed
                 let width = 30, filled = s.total == 0 ? 0 : width * done / s.total
                 let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
                 print(String(format: "\r[%@] %3d%%  %d/%d  %.1f/detik ", bar, s.total == 0 ? 0 : 100 * done / s.total, done,

@@ -197,6 +197,90 @@ final class BlastSendTests: XCTestCase {
         XCTAssertEqual(try status(config, id)["status"] as? String, "done")
     }
 
+    /// A 4xx retry's give-up clock starts at the recipient's own first try: a blast resumed days after it started
+    /// defers (not fails) a recipient whose first try meets a 450.
+    func testRetriesGiveUpCountingFromTheRecipientsFirstTry() throws {
+        try TestEnv.requireServers()
+        let (config, id, _) = try prepare(1, rate: nil)
+        let db = try SurelDatabase(path: (config as NSString).deletingLastPathComponent + "/store/surel.sqlite")
+        let busy = TestEnv.freshUser("sibuk") + "@tempfail.surel.test"
+        let threeDaysAgo = Date().addingTimeInterval(-3 * 86400)
+        try db.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO blastRecipient(blastID, email, name, fields, state, attempts, possiblyDuplicated)
+                VALUES (?, ?, 'Uji', '{}', 'pending', 0, 0)
+                """, arguments: [id, busy])
+            try db.execute(sql: "UPDATE blast SET startedAt = ? WHERE id = ?", arguments: [threeDaysAgo, id])
+        }
+        let c = try SurelConfig.load(path: config)
+        let smtp = try XCTUnwrap(c.smtp)
+        let report = try BlastSender(database: db, config: c, makeSender: { CurlSMTPSender(endpoint: smtp.endpoint) },
+                                     logger: Logger(label: "test")).run(Int64(id))
+        XCTAssertEqual(report.sent, 1)
+        XCTAssertEqual(report.deferred, 1, "a first 450 is retried, whenever the blast started")
+        XCTAssertEqual(report.failed, 0)
+        XCTAssertNotNil(try db.blastRecipients(Int64(id), email: busy).first?.firstAttemptAt)
+    }
+
+    /// An address suppressed after the blast was made (here by hand; an unsubscribe or a hard bounce does the same)
+    /// is not mailed when the blast goes out.
+    func testAnAddressSuppressedAfterCreationIsNotMailed() throws {
+        try TestEnv.requireServers()
+        let (config, id, addresses) = try prepare(3, rate: nil)
+        XCTAssertEqual(try TestEnv.runSurel(["suppression", "add", addresses[0], "--reason", "keberatan",
+                                             "--config", config]).status, 0)
+        let send = try TestEnv.runSurel(["blast", "send", String(id), "--config", config])
+        XCTAssertEqual(send.status, 0, send.err)
+        let s = try status(config, id)
+        XCTAssertEqual(s["sent"] as? Int, 2)
+        XCTAssertEqual(s["suppressed"] as? Int, 1)
+        XCTAssertEqual(s["status"] as? String, "done")
+        for a in addresses.dropFirst() { XCTAssertEqual(TestEnv.waitForInbox(a, until: { !$0.isEmpty }).count, 1) }
+        XCTAssertEqual(delivered(addresses[0]), 0, "the suppressed address got nothing")
+        XCTAssertTrue(try TestEnv.runSurel(["blast", "status", String(id), "--config", config]).out.contains("ditahan"))
+    }
+
+    /// A broken template is refused by `blast create`; one stored anyway (by an older version) makes only its own
+    /// blast fail in the daemon, not the ones after it. A blast started by hand, paused and resumed, is sent by the
+    /// daemon (it had no time of its own to be due at).
+    func testABrokenBlastHoldsUpNoOtherAndAResumedOneIsSent() throws {
+        try TestEnv.requireServers()
+        let (config, broken, addresses) = try prepare(2, rate: nil)
+        let dir = (config as NSString).deletingLastPathComponent
+        let bad = dir + "/rusak.txt"
+        try "Yth. {{#jabatan}} tanpa penutup\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = try TestEnv.runSurel(["blast", "create", "--list", "l", "--subject", "Rusak", "--template", bad,
+                                            "--config", config])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.err.contains("text template"), refused.err)
+        let db = try SurelDatabase(path: dir + "/store/surel.sqlite")
+        XCTAssertEqual(try db.blasts().count, 1, "nothing was created")
+        try db.writer.write { db in
+            try db.execute(sql: "UPDATE blast SET template = 'Yth. {{#jabatan}}', status = 'sending' WHERE id = ?",
+                           arguments: [broken])
+        }
+        let good = dir + "/baik.txt"
+        try "Yth. {{name}}, pengumuman kedua.\n".write(toFile: good, atomically: true, encoding: .utf8)
+        let create = try TestEnv.runSurel(["blast", "create", "--list", "l", "--subject", "Pengumuman kedua",
+                                           "--template", good, "--json", "--config", config])
+        let id = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(create.out.utf8)) as? [String: Any])?["id"] as? Int)
+        XCTAssertGreaterThan(id, broken)
+        try db.startBlast(Int64(id), at: Date())   // as `blast send` does, stopped before its first mail
+        XCTAssertEqual(try TestEnv.runSurel(["blast", "pause", String(id), "--config", config]).status, 0)
+        XCTAssertEqual(try TestEnv.runSurel(["blast", "resume", String(id), "--config", config]).status, 0)
+
+        let run = try TestEnv.runSurel(["run", "--once", "--config", config])
+        XCTAssertEqual(run.status, 0, run.err)
+        XCTAssertEqual(try status(config, id)["status"] as? String, "done", run.out + run.err)
+        XCTAssertEqual(try status(config, id)["sent"] as? Int, 2)
+        XCTAssertEqual((run.out + run.err).components(separatedBy: "blast cannot be sent").count - 1, 1, run.out + run.err)
+        for a in addresses {
+            let got = TestEnv.waitForInbox(a, until: { !$0.isEmpty })
+            XCTAssertEqual(got.map(\.subject), ["Pengumuman kedua"], a)
+        }
+        XCTAssertEqual(try status(config, broken)["sent"] as? Int, 0)
+    }
+
     /// Line 3 of issue 5: with the mail server unreachable every recipient is deferred with the connection error,
     /// none lost; once it is back and the retry is due, each is sent once.
     func testAnUnreachableServerDefersAndTheRetrySendsEachOnce() throws {
