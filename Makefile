@@ -78,8 +78,10 @@ demo:
 		# The samples are stored with LF line ends; IMAP wants CRLF.
 		for f in "$${samples[@]}"; do
 			sed 's/\r*$$/\r/' "$$f" >"$(DEMO_DIR)/append.eml"
-			curl --silent --show-error --fail --url "$$SUREL_TEST_IMAP_URL/INBOX" \
-				--user "$$user:$$SUREL_TEST_PASSWORD" --upload-file "$(DEMO_DIR)/append.eml"
+			# The login goes through curl's config on stdin, not its arguments (visible in ps).
+			printf 'user = "%s:%s"\n' "$$user" "$$SUREL_TEST_PASSWORD" | \
+				curl --silent --show-error --fail --url "$$SUREL_TEST_IMAP_URL/INBOX" \
+				--config - --upload-file "$(DEMO_DIR)/append.eml"
 			echo "APPEND $$f"
 		done
 		rm -f "$(DEMO_DIR)/append.eml"

@@ -322,7 +322,8 @@ struct ConfigReader {
         }
         guard let url = URLComponents(string: urlText), let scheme = url.scheme?.lowercased(),
               scheme == "imap" || scheme == "imaps", let host = url.host, !host.isEmpty else {
-            problem("mailbox.url", "url must look like imap://host[:port]/FOLDER or imaps://host[:port]/FOLDER (got \"\(urlText)\")")
+            // The value is not repeated: a mistyped url may carry a password (https://user:secret@...).
+            problem("mailbox.url", "url must look like imap://host[:port]/FOLDER or imaps://host[:port]/FOLDER")
             return nil
         }
         if url.user != nil || url.password != nil {
@@ -466,9 +467,13 @@ struct ConfigReader {
         return out
     }
 
+    /// Only addresses that cannot leave the machine: `localhost`, `::1`, and IPv4 literals in 127.0.0.0/8. A name
+    /// such as `127.mail.example.org` resolves wherever its owner likes.
     static func isLoopback(_ host: String) -> Bool {
         let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        return h == "localhost" || h == "::1" || h.hasPrefix("127.")
+        if h == "localhost" || h == "::1" { return true }
+        var v4 = in_addr()
+        return inet_pton(AF_INET, h, &v4) == 1 && h.hasPrefix("127.")
     }
 
     // MARK: typed getters: a wrong type is a problem on that key's line

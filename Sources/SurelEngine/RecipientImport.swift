@@ -47,7 +47,8 @@ public struct RecipientImport: Sendable {
     /// "line N: reason" for every row left out.
     public var problems: [String] = []
 
-    static let address = try! NSRegularExpression(pattern: #"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"#)
+    // \A and \z, not ^ and $: `$` also matches before a final line break, which would reach the To: header.
+    static let address = try! NSRegularExpression(pattern: #"\A[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\z"#)
 
     /// Reads a CSV recipient file: bad addresses and repeated addresses are reported by line, the rest kept.
     public static func parse(_ text: String) -> RecipientImport {
@@ -66,7 +67,8 @@ public struct RecipientImport: Sendable {
                 r.problems.append("line \(row.line): \(row.fields.count) columns, the header has \(names.count)")
                 continue
             }
-            let email = row.fields[emailColumn].trimmingCharacters(in: .whitespaces).lowercased()
+            // A quoted cell may end in a line break (copied from a spreadsheet): the address is what is around it.
+            let email = row.fields[emailColumn].trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
             guard address.firstMatch(in: email, range: NSRange(email.startIndex..., in: email)) != nil else {
                 r.problems.append("line \(row.line): not an e-mail address: \"\(row.fields[emailColumn])\"")
                 continue

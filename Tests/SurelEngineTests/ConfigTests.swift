@@ -62,6 +62,22 @@ final class ConfigTests: XCTestCase {
         XCTAssertTrue(problems(remote).contains { $0.line == 5 && $0.message.contains("loopback") })
         XCTAssertEqual(problems(remote + "\ninsecure = true"), [])
         XCTAssertTrue(problems(minimal.replacingOccurrences(of: "imap://", with: "imaps://")).contains { $0.line == 5 })
+        // Only what cannot leave the machine is loopback: a name that starts with "127." resolves anywhere.
+        for host in ["127.mail.example.org", "127.0.0.1.nip.io", "127.1"] {
+            let named = minimal.replacingOccurrences(of: "127.0.0.1:10143", with: host)
+            XCTAssertTrue(problems(named).contains { $0.line == 5 && $0.message.contains("loopback") }, host)
+        }
+        for host in ["127.0.0.2:10143", "localhost:10143", "[::1]:10143"] {
+            XCTAssertEqual(problems(minimal.replacingOccurrences(of: "127.0.0.1:10143", with: host)), [], host)
+        }
+    }
+
+    func testAMistypedURLIsNotRepeatedInTheError() {
+        for url in ["https://callcenter:RahasiaSekali@mail.example.go.id/INBOX", "imap:/callcenter:RahasiaSekali@host"] {
+            let p = problems(minimal.replacingOccurrences(of: "imap://127.0.0.1:10143/INBOX", with: url))
+            XCTAssertTrue(p.contains { $0.line == 2 }, "\(p)")
+            XCTAssertFalse(p.contains { $0.message.contains("RahasiaSekali") }, "\(p)")
+        }
     }
 
     func testAfterStoreModesAndSizes() throws {

@@ -28,6 +28,17 @@ final class ListsTests: XCTestCase {
         XCTAssertEqual(RecipientImport.parse("nama,alamat\nx,y\n").problems, ["line 1: no email column in the header (nama, alamat)"])
     }
 
+    /// A quoted cell ending in a line break (from a spreadsheet) is the address around it, and is the same address
+    /// as the clean one; a line break inside an address is refused (it would reach the To: header).
+    func testLineBreaksNeverReachAnAddress() {
+        let r = RecipientImport.parse("email,name\n\"budi@bpkad.go.id\n\",Budi\nbudi@bpkad.go.id,Budi lagi\n"
+                                      + "\"a@b.go.id\nBcc: x@y.com\",X\n\"c@d.go.id\r\",C\n")
+        XCTAssertEqual(r.members.map(\.email), ["budi@bpkad.go.id", "c@d.go.id"])
+        XCTAssertEqual(r.problems.count, 2, "\(r.problems)")
+        XCTAssertTrue(r.problems[0].contains("duplicate of line 2"), r.problems[0])
+        XCTAssertTrue(r.problems[1].contains("not an e-mail address"), r.problems[1])
+    }
+
     func testImportShowRemoveAndSuppressThroughTheCLI() throws {
         let dir = try TestEnv.scratch(self)
         let config = try TestEnv.writeConfig(dir: dir, user: "lists-test").path
