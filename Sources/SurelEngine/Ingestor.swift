@@ -37,6 +37,10 @@ public final class Ingestor {
     let now: () -> Date
     /// Server-side actions are done in batches of this many UIDs after one durability barrier.
     let batchSize = 200
+    /// A message whose fetch fails in this many cycles in a row (Dovecot drops the connection when it cannot read
+    /// the file; another server may answer NO) is recorded as quarantined without bytes and passed over, left
+    /// untouched on the server, so that it does not hold up the mail behind it.
+    let fetchAttemptsBeforeSkipping = 5
     /// From the configuration, once (every message's ticket intent carries them).
     let layer2Addresses: Set<String>
     let confidentialCategories: Set<String>
@@ -84,8 +88,9 @@ public final class Ingestor {
         // Left by a crash: stored (the cursor is past them) but not yet flagged/moved/deleted. Done now, on this
         // connection, before anything new.
         if actioned < cursor!.lastUID {
-            try applyServerActions(found.filter { $0 <= cursor!.lastUID }, through: cursor!.lastUID,
-                                   uidValidity: validity, on: source)
+            let unfetched = try database.unfetchedUIDs(mailbox: mailboxKey, uidValidity: validity)
+            try applyServerActions(found.filter { $0 <= cursor!.lastUID && !unfetched.contains($0) },
+                                   through: cursor!.lastUID, uidValidity: validity, on: source)
         }
         let uids = found.filter { $0 > cursor!.lastUID }
         guard !uids.isEmpty else { return report }
@@ -110,7 +115,13 @@ public final class Ingestor {
         while let item = prefetcher.next() {
             if shouldStop() { report.stoppedEarly = true; break }
             let advance = CursorAdvance(mailbox: mailboxKey, uidValidity: validity, uid: item.uid, at: now())
-            guard let prepared = try item.result.get() else {
+            let fetched: PreparedMessage?
+            do { fetched = try item.result.get() } catch {
+                guard try passOverUnfetchable(error, cursor: advance) else { throw error }
+                report.quarantined += 1
+                break   // the prefetcher stopped at the failure: the mail after it comes in the next cycle
+            }
+            guard let prepared = fetched else {
                 try database.advanceCursor(advance)
                 report.vanished += 1
                 processed.append(item.uid)
@@ -126,6 +137,51 @@ public final class Ingestor {
         try scheduleFlush()
         try prefetcher.waitForJobs()
         return report
+    }
+
+    /// Counts a failed fetch against its message; once it failed `fetchAttemptsBeforeSkipping` cycles in a row,
+    /// records it as quarantined without bytes (the cursor passes it, no server-side action touches it) and
+    /// returns true. A lost connection counts too: a server that drops it whenever it reads one message looks so.
+    private func passOverUnfetchable(_ error: Error, cursor: CursorAdvance) throws -> Bool {
+        guard let e = error as? IMAPError else { return false }
+        switch e {
+        case .transport, .fetchRefused: break
+        case .uidValidityChanged, .unexpectedResponse: return false
+        }
+        let failures = try database.countFetchFailure(mailbox: mailboxKey, uidValidity: cursor.uidValidity,
+                                                      uid: cursor.uid, error: "\(e)", at: now())
+        guard failures >= fetchAttemptsBeforeSkipping else { return false }
+        let note = "server failed to deliver it in \(failures) cycles (\(e)): left in the mailbox untouched "
+            + "(not flagged, moved or deleted); `surel quarantine retry` fetches it again"
+        _ = try database.storeIncoming(.unfetched(mailbox: mailboxKey, uidValidity: cursor.uidValidity, uid: cursor.uid,
+                                              at: now(), note: note), ticket: nil, cursor: cursor)
+        logger.error("message passed over: the server cannot deliver it",
+                     metadata: ["uid": "\(cursor.uid)", "failures": "\(failures)", "error": "\(e)"])
+        return true
+    }
+
+    public struct RetryRefused: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Files a quarantined message again: parsed from its stored bytes, or, for one the server never delivered,
+    /// fetched again (and then flagged/moved/deleted like any other).
+    public func retryQuarantined(rowID: Int64) throws -> IngestOutcome {
+        guard let m = try database.message(rowID: rowID), m.kind == .quarantined else {
+            throw RetryRefused(description: "no quarantined message with id \(rowID)")
+        }
+        guard m.raw.isEmpty, m.rawSHA256.hasPrefix("unfetched:"), let uid = m.uid, let validity = m.uidValidity else {
+            return try ingest(raw: m.raw, uid: m.uid, uidValidity: m.uidValidity, cursor: nil, replacingQuarantined: rowID)
+        }
+        guard m.mailbox == mailboxKey, try source.status().uidValidity == validity,
+              let raw = try source.fetch(uid: uid, uidValidity: validity) else {
+            throw RetryRefused(description: "message UID \(uid) is no longer in \(source.displayName)")
+        }
+        let outcome = try ingest(raw: raw, uid: uid, uidValidity: validity, cursor: nil, replacingQuarantined: rowID)
+        if case .recorded(.quarantined) = outcome { return outcome }
+        // The cursor's range already passed this UID: only the action itself is left to do.
+        try applyServerActions([uid], through: 0, uidValidity: validity, on: source)
+        return outcome
     }
 
     /// Parses, triages and stores one raw message (with the cursor advance when it came from the mailbox).

@@ -108,6 +108,9 @@ final class Prefetcher<Prepared>: @unchecked Sendable {
     }
 
     private var jobError: Error?
+    /// Set by the first failed job, never cleared: the jobs after it are skipped. A later batch's "done through
+    /// UID n" must not cover the UIDs of a batch that failed (the next cycle does them again).
+    private var aJobFailed = false
     private var jobsPending = 0
 
     /// Queues `body` to run on the prefetch connection between two fetches, without waiting for it.
@@ -117,10 +120,14 @@ final class Prefetcher<Prepared>: @unchecked Sendable {
         if let e = jobError { jobError = nil; throw e }
         jobsPending += 1
         work.append { [self] source in
+            condition.lock(); let skip = aJobFailed; condition.unlock()
             let failure: Error?
-            do { try body(source); failure = nil } catch { failure = error }
+            do { if !skip { try body(source) }; failure = nil } catch { failure = error }
             condition.lock()
-            if let failure, jobError == nil { jobError = failure }
+            if let failure {
+                aJobFailed = true
+                if jobError == nil { jobError = failure }
+            }
             jobsPending -= 1
             condition.broadcast()
             condition.unlock()

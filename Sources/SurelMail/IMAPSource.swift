@@ -64,6 +64,8 @@ public enum IMAPError: Error, CustomStringConvertible, Sendable {
     case transport(CurlError)
     case uidValidityChanged(expected: Int64)
     case unexpectedResponse(String)
+    /// The server answered the FETCH of a message it still lists with a refusal (NO/BAD).
+    case fetchRefused(uid: Int64, reason: String)
 
     public var isConnectionError: Bool {
         if case .transport(let e) = self { return e.isConnectionError }
@@ -77,6 +79,7 @@ public enum IMAPError: Error, CustomStringConvertible, Sendable {
             return "IMAP: \(e.message) (curl \(e.code))"
         case .uidValidityChanged(let v): return "mailbox UIDVALIDITY is no longer \(v)"
         case .unexpectedResponse(let s): return "unexpected IMAP response: \(s)"
+        case .fetchRefused(let uid, let reason): return "the server refused to deliver message UID \(uid): \(reason)"
         }
     }
 }
@@ -122,7 +125,13 @@ public final class CurlIMAPSource: MailSource {
                 if e.message.localizedCaseInsensitiveContains("UIDVALIDITY") {
                     throw IMAPError.uidValidityChanged(expected: uidValidity)
                 }
-                return nil   // expunged between SEARCH and FETCH
+                // libcurl reports a tagged NO/BAD and an OK without the message alike: only a message the
+                // server no longer lists was expunged between SEARCH and FETCH.
+                let listed = try run(url: folderURL(uidValidity), command: "UID SEARCH UID \(uid)")
+                if Self.parseSearch(String(decoding: listed, as: UTF8.self)).contains(uid) {
+                    throw IMAPError.fetchRefused(uid: uid, reason: e.message)
+                }
+                return nil
             }
             throw IMAPError.transport(e)
         }

@@ -50,6 +50,17 @@ public struct IncomingMessage: Sendable {
         self.note = note; self.bounce = bounce; self.isBulk = isBulk; self.attachments = attachments
     }
 
+    /// What is recorded of a message the server would not deliver: quarantined, without bytes, with `note`.
+    /// Its rawSHA256 is a marker, "unfetched:" and where it is, not a hash: there are no bytes to hash.
+    public static func unfetched(mailbox: String, uidValidity: Int64, uid: Int64, at: Date, note: String) -> IncomingMessage {
+        IncomingMessage(kind: .quarantined, messageID: nil, rawSHA256: "unfetched:\(mailbox)#\(uidValidity)#\(uid)",
+                        raw: Data(), mailbox: mailbox, uidValidity: uidValidity, uid: uid, subject: "", fromName: nil,
+                        fromEmail: nil, sentAt: nil, receivedAt: at, threadTime: at, text: "", html: nil, inReplyTo: [],
+                        references: [], note: note, bounce: nil, isBulk: false, attachments: [])
+    }
+
+    public var isUnfetched: Bool { raw.isEmpty && rawSHA256.hasPrefix("unfetched:") }
+
     func record(ticketID: Int64?) -> StoredMessage {
         StoredMessage(id: nil, kind: kind, ticketID: ticketID, messageID: messageID, rawSHA256: rawSHA256, raw: raw,
                       size: raw.count, mailbox: mailbox, uidValidity: uidValidity, uid: uid, subject: subject,

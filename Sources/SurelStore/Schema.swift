@@ -270,6 +270,16 @@ enum Schema {
             // start: a blast resumed days later must not fail its remaining recipients at their first 4xx.
             try db.execute(sql: "ALTER TABLE blastRecipient ADD COLUMN firstAttemptAt DATETIME")
         }
+        m.registerMigration("v13-fetch-failures") { db in
+            // Consecutive failed fetches of one message (the server cannot read it): after a few, ingest records it
+            // as quarantined without bytes and goes on, so that it does not hold up the mail behind it.
+            try db.execute(sql: """
+                CREATE TABLE fetchFailure (
+                  mailbox TEXT NOT NULL, uidValidity INTEGER NOT NULL, uid INTEGER NOT NULL,
+                  failures INTEGER NOT NULL, lastError TEXT NOT NULL, lastAt DATETIME NOT NULL,
+                  PRIMARY KEY (mailbox, uidValidity, uid)) WITHOUT ROWID
+                """)
+        }
         return m
     }
 }

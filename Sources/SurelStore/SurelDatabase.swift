@@ -93,6 +93,36 @@ public final class SurelDatabase: @unchecked Sendable {
         }
     }
 
+    /// Counts one more failed fetch of `uid` and returns how many there were since it last succeeded; failures of
+    /// messages the cursor has passed since are forgotten.
+    public func countFetchFailure(mailbox: String, uidValidity: Int64, uid: Int64, error: String, at: Date) throws -> Int {
+        try writer.write { db in
+            try db.execute(sql: """
+                DELETE FROM fetchFailure WHERE mailbox = ? AND (uidValidity != ? OR uid <=
+                  (SELECT lastUID FROM mailboxCursor WHERE mailbox = ? AND uidValidity = ?))
+                """, arguments: [mailbox, uidValidity, mailbox, uidValidity])
+            try db.execute(sql: """
+                INSERT INTO fetchFailure(mailbox, uidValidity, uid, failures, lastError, lastAt) VALUES (?, ?, ?, 1, ?, ?)
+                ON CONFLICT DO UPDATE SET failures = failures + 1, lastError = excluded.lastError, lastAt = excluded.lastAt
+                """, arguments: [mailbox, uidValidity, uid, error, at])
+            return try Int.fetchOne(db, sql: """
+                SELECT failures FROM fetchFailure WHERE mailbox = ? AND uidValidity = ? AND uid = ?
+                """, arguments: [mailbox, uidValidity, uid]) ?? 1
+        }
+    }
+
+    /// The UIDs of messages the server never delivered (recorded by `IncomingMessage.unfetched`): no server-side
+    /// action may touch them, the mail exists only there.
+    public func unfetchedUIDs(mailbox: String, uidValidity: Int64) throws -> Set<Int64> {
+        try writer.read { db in
+            // `kind NOT IN ('ticket', 'outgoing')` as in the partial index message_uncommon_kind.
+            Set(try Int64.fetchAll(db, sql: """
+                SELECT uid FROM message WHERE kind = 'quarantined' AND kind NOT IN ('ticket', 'outgoing')
+                  AND mailbox = ? AND uidValidity = ? AND rawSHA256 LIKE 'unfetched:%' AND uid IS NOT NULL
+                """, arguments: [mailbox, uidValidity]))
+        }
+    }
+
     /// Advances only the cursor (a message vanished between SEARCH and FETCH, for example).
     public func advanceCursor(_ cursor: CursorAdvance) throws {
         try writer.write { db in try advance(cursor, db) }

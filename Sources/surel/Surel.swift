@@ -339,7 +339,8 @@ struct Quarantine: ParsableCommand {
     }
 
     struct Retry: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Parse a quarantined message again and file it.")
+        static let configuration = CommandConfiguration(
+            abstract: "Parse a quarantined message again and file it (one the server never delivered is fetched again).")
         @OptionGroup var options: ConfigOption
         @Argument(help: "The message id from `surel quarantine list`.") var id: Int64
 
@@ -347,17 +348,16 @@ struct Quarantine: ParsableCommand {
             let config = try options.load()
             KeyValueLogHandler.bootstrap(level: config.logLevel)
             let db = try SurelDatabase(path: config.store.path)
-            guard let m = try db.message(rowID: id), m.kind == .quarantined else {
-                throw ValidationError("no quarantined message with id \(id)")
-            }
             let classifiers = ClassifierService(database: db, settings: config.classify, taxonomy: config.taxonomy)
             try classifiers.prepare()
             let ingestor = Ingestor(config: config, database: db,
                                     attachments: try AttachmentDirectory(path: config.store.attachments),
                                     source: CurlIMAPSource(endpoint: config.mailbox.endpoint),
                                     classifiers: classifiers, logger: Logger(label: "surel"))
-            let outcome = try ingestor.ingest(raw: m.raw, uid: m.uid, uidValidity: m.uidValidity, cursor: nil,
-                                              replacingQuarantined: id)
+            let outcome: IngestOutcome
+            do { outcome = try ingestor.retryQuarantined(rowID: id) } catch let e as Ingestor.RetryRefused {
+                throw ValidationError(e.description)
+            }
             switch outcome {
             case .recorded(.quarantined):
                 print("masih dikarantina: \(try db.message(rowID: id)?.note ?? "")")

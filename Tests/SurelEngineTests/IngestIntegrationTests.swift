@@ -4,7 +4,7 @@ import Foundation
 import Logging
 import XCTest
 import SurelCore
-import SurelEngine
+@testable import SurelEngine
 import SurelMail
 import SurelStore
 
@@ -206,6 +206,39 @@ final class IngestIntegrationTests: XCTestCase {
         guard case .newTicket = outcome else { return XCTFail("retry should open a ticket, got \(outcome)") }
         XCTAssertEqual(try h.database.messages(kind: .quarantined).count, 1)
         XCTAssertEqual(try h.database.message(rowID: old.id!)?.kind, .ticket)
+    }
+
+    /// A message Dovecot cannot read (its file unreadable: Dovecot drops the connection at the FETCH) holds up the
+    /// mail behind it for a few cycles only, is then recorded as quarantined without bytes and left on the server
+    /// untouched even with after_store = delete; once readable, `quarantine retry` fetches, files and deletes it.
+    func testAMessageTheServerCannotDeliverIsPassedOverUntouched() throws {
+        try TestEnv.requireServers()
+        let user = TestEnv.freshUser("unreadable")
+        let h = try harness(user: user, afterStore: "delete")
+        for i in 1...3 { try h.source.append(sample(i: i), to: "INBOX") }
+        let cur = "\(TestEnv.serversDir)/mail/\(user)/Maildir/cur"
+        let files = try FileManager.default.contentsOfDirectory(atPath: cur).sorted()
+        XCTAssertEqual(files.count, 3)
+        let second = "\(cur)/\(files[1])"
+        XCTAssertEqual(chmod(second, 0), 0)
+        var failures = 0
+        while failures < 10 {
+            do { _ = try h.ingestor.runCycle(); break } catch { failures += 1 }
+        }
+        XCTAssertEqual(failures, h.ingestor.fetchAttemptsBeforeSkipping - 1, "held up only that long")
+        XCTAssertEqual(try h.ingestor.runCycle().newTickets, 1, "the mail behind it comes next")
+        XCTAssertEqual(try h.database.tickets().map(\.subject).sorted(),
+                       ["Pertanyaan penyaluran DAU nomor 1", "Pertanyaan penyaluran DAU nomor 3"])
+        let skipped = try XCTUnwrap(try h.database.messages(kind: .quarantined).first)
+        XCTAssertEqual(skipped.uid, 2)
+        XCTAssertTrue(skipped.note?.contains("left in the mailbox untouched") == true, skipped.note ?? "")
+        XCTAssertEqual(try h.source.status().messages, 1, "deleted: 1 and 3; the unread one stays")
+
+        XCTAssertEqual(chmod(second, 0o600), 0)
+        guard case .newTicket = try h.ingestor.retryQuarantined(rowID: skipped.id!) else { return XCTFail() }
+        XCTAssertEqual(try h.database.messages(kind: .quarantined).count, 0)
+        XCTAssertEqual(try h.database.tickets().count, 3)
+        XCTAssertEqual(try h.source.status().messages, 0, "filed, then deleted like the others")
     }
 
     /// A small consultation mail, distinct per `i`.
