@@ -127,12 +127,15 @@ enum MIMEParams {
         items.append(cur)
         let value = items.first?.trimmedWS ?? ""
         var params: [String: String] = [:]
-        var continued: [String: [(Int, String)]] = [:]
+        // RFC 2231 §4.1: continued segments are joined as bytes and decoded once, with segment 0's charset;
+        // decoded one by one, a character split between two segments would come out as mojibake.
+        var continued: [String: [(index: Int, bytes: [UInt8])]] = [:]
+        var charsets: [String: String] = [:]
         var discard: [String] = []
         for item in items.dropFirst() {
             guard let eq = item.firstIndex(of: "=") else { continue }
             var key = item[..<eq].trimmedWS.lowercased()
-            var val = item[item.index(after: eq)...].trimmedWS
+            let val = item[item.index(after: eq)...].trimmedWS
             guard !key.isEmpty else { continue }
             var extended = false
             if key.hasSuffix("*") { extended = true; key.removeLast() }
@@ -140,18 +143,26 @@ enum MIMEParams {
             if let star = key.lastIndex(of: "*"), let n = Int(key[key.index(after: star)...]) {
                 index = n; key = String(key[..<star])
             }
-            if extended { val = percentDecoded(val, charsetInside: index == nil || index == 0, warnings: &discard) }
-            if let index { continued[key, default: []].append((index, val)) } else { params[key] = val }
+            var charset: String?
+            var bytes = Array(val.utf8)
+            if extended { (charset, bytes) = percentDecoded(val, charsetInside: index == nil || index == 0) }
+            if let index {
+                if index == 0 { charsets[key] = charset }
+                continued[key, default: []].append((index, bytes))
+            } else {
+                params[key] = extended ? Charset.decode(bytes, charset: charset, warnings: &discard, context: "parameter") : val
+            }
         }
         for (key, parts) in continued where params[key] == nil {
-            params[key] = parts.sorted { $0.0 < $1.0 }.map(\.1).joined()
+            let bytes = parts.sorted { $0.index < $1.index }.flatMap(\.bytes)
+            params[key] = Charset.decode(bytes, charset: charsets[key], warnings: &discard, context: "parameter")
         }
         for (k, v) in params where v.mayHaveEncodedWord { params[k] = RFC2047.decode(v) }
         return (value, params)
     }
 
-    /// RFC 2231 `charset'lang'%XX...` (the charset part only on the first segment).
-    static func percentDecoded(_ v: String, charsetInside: Bool, warnings: inout [String]) -> String {
+    /// RFC 2231 `charset'lang'%XX...` (the charset part only on the first segment) -> its charset and bytes.
+    static func percentDecoded(_ v: String, charsetInside: Bool) -> (charset: String?, bytes: [UInt8]) {
         var charset: String?
         var body = Substring(v)
         if charsetInside, let q1 = v.firstIndex(of: "'"), let q2 = v[v.index(after: q1)...].firstIndex(of: "'") {
@@ -166,7 +177,7 @@ enum MIMEParams {
                 bytes.append(h << 4 | l); i += 3
             } else { bytes.append(u[i]); i += 1 }
         }
-        return Charset.decode(bytes, charset: charset, warnings: &warnings, context: "parameter")
+        return (charset, bytes)
     }
 }
 

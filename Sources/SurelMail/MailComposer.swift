@@ -121,25 +121,23 @@ public enum MailComposer {
     static func filenameParameters(_ name: String) -> String {
         let plain = name.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 32 && $0 != "\"" && $0 != "\\" }
         if plain && name.count <= 60 { return "\r\n filename=\"\(name)\"" }
-        var encoded = ""
-        for b in name.utf8 {
-            let c = Character(Unicode.Scalar(b))
-            if (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || "-._~".contains(c) {
-                encoded.append(c)
-            } else {
-                encoded += String(format: "%%%02X", b)
-            }
-        }
-        // Pieces of at most 48 characters, never splitting a %XX escape: each line stays under 78.
+        // Pieces of at most 48 characters (each line stays under 78), cut only between characters: never inside
+        // a %XX escape (invalid), nor inside a character's UTF-8 bytes (legal, but readers that decode each piece
+        // on its own, as ours once did, then show mojibake).
         var pieces: [String] = []
         var current = ""
-        var i = encoded.startIndex
-        while i < encoded.endIndex {
-            let step = encoded[i] == "%" ? 3 : 1
-            let end = encoded.index(i, offsetBy: step)
-            if current.count + step > 48 { pieces.append(current); current = "" }
-            current += encoded[i..<end]
-            i = end
+        for scalar in name.unicodeScalars {
+            var encoded = ""
+            for b in String(scalar).utf8 {
+                let c = Character(Unicode.Scalar(b))
+                if (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || "-._~".contains(c) {
+                    encoded.append(c)
+                } else {
+                    encoded += String(format: "%%%02X", b)
+                }
+            }
+            if current.count + encoded.count > 48 { pieces.append(current); current = "" }
+            current += encoded
         }
         if !current.isEmpty { pieces.append(current) }
         return pieces.enumerated().map { n, p in

@@ -96,10 +96,18 @@ enum Mailutils {
     /// RFC 2231 values (`name*=cs'lang'...`, `name*0*=cs'lang'...`) whose charset is not literally "UTF-8"
     /// through `_recode_string`, which leaks its iconv filter (about 2 KB a call), and when such a continued
     /// value names a charset iconv cannot open, `flush_param` frees the value twice (heap corruption, abort).
-    /// Headers with any non-UTF-8 RFC 2231 charset go to the Swift parameter parser instead.
+    /// Headers with any non-UTF-8 RFC 2231 charset go to the Swift parameter parser instead. A "UTF-8" value is
+    /// not recoded: its continued segments are joined as bytes, so a character split between two comes out whole.
     static func continuationCharsetsAreSafe(_ s: String) -> Bool {
         var rest = Substring(s)
         while let r = rest.range(of: "*=") {
+            // Only `name*=` and `name*0*=` carry a charset; `name*1*=%80...` and later are bare bytes.
+            let name = rest[..<r.lowerBound]
+            let digits = name.reversed().prefix { $0.isASCII && $0.isNumber }
+            if name.dropLast(digits.count).last == "*", digits.contains(where: { $0 != "0" }) {
+                rest = rest[r.upperBound...]
+                continue
+            }
             let value = rest[r.upperBound...].drop { $0 == " " || $0 == "\t" || $0 == "\"" }
             guard let q = value.firstIndex(of: "'") else { return false }
             if value[..<q].lowercased() != "utf-8" { return false }

@@ -48,6 +48,32 @@ final class MailComposerTests: XCTestCase {
         XCTAssertEqual(MailComposer.rfc5322Date(Date(timeIntervalSince1970: 1_767_200_399)), "Wed, 31 Dec 2025 23:59:59 +0700")
     }
 
+    /// Non-ASCII file names of every length come back exactly, wherever the 48-character pieces of their RFC 2231
+    /// continuation fall; and each piece holds whole characters (whole %XX escapes of whole UTF-8 sequences), so
+    /// that readers which decode the pieces one by one also get them right.
+    func testNonASCIIFilenamesOfEveryLengthRoundTrip() throws {
+        let alphabet = Array("Lampiran(é–ü)DAU")  // no spaces: a name is read back trimmed
+        for length in 1...80 {
+            // Shifted by the length, so that the piece boundaries fall on every kind of character.
+            let name = String((0..<length).map { alphabet[($0 + length) % alphabet.count] })
+            var mail = OutgoingMail(from: MailAddress(name: nil, email: "a@kemenkeu.go.id"),
+                                    to: [MailAddress(name: nil, email: "b@kedirikab.go.id")],
+                                    subject: "Lampiran", text: "Terlampir.")
+            mail.attachments = [OutgoingAttachment(filename: name, contentType: "application/pdf", data: Data("%PDF".utf8))]
+            let raw = MailComposer.compose(mail, messageIDDomain: "kemenkeu.go.id").raw
+            let text = String(decoding: raw, as: UTF8.self)
+            for line in text.components(separatedBy: "\r\n") {
+                XCTAssertLessThanOrEqual(line.utf8.count, 78, "line too long: \(line)")
+                guard line.hasPrefix(" filename*"), let eq = line.firstIndex(of: "=") else { continue }
+                var piece = line[line.index(after: eq)...]
+                if piece.hasPrefix("utf-8''") { piece = piece.dropFirst(7) }
+                if piece.hasSuffix(";") { piece = piece.dropLast() }
+                XCTAssertNotNil(piece.removingPercentEncoding, "piece is not whole UTF-8 characters: \(line)")
+            }
+            XCTAssertEqual(try MIMEParser.parse(raw).attachments.first?.filename, name, "length \(length)")
+        }
+    }
+
     func testPlainASCIIStaysReadable() {
         let m = OutgoingMail(from: MailAddress(name: nil, email: "a@b.go.id"), to: [MailAddress(name: "Budi", email: "c@d.go.id")],
                              subject: "Penyaluran DAU", text: "Terima kasih.")
