@@ -247,7 +247,7 @@ public final class Ingestor {
         }
         var intent: TicketIntent?
         var lazy: LazyClassification?
-        switch Triage.classify(parsed) {
+        switch Triage.classify(parsed, fromLayer2Unit: layer2Addresses.contains(sender.lowercased())) {
         case .bounce(let summary):
             base.kind = .bounce
             base.bounce = summary

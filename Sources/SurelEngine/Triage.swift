@@ -16,10 +16,12 @@ public enum TriageVerdict: Equatable, Sendable {
 }
 
 public enum Triage {
-    public static func classify(_ m: ParsedMessage) -> TriageVerdict {
+    /// `fromLayer2Unit`: the mail of a Layer 2 unit is an auto-reply by its headers or subject only, not by its
+    /// text: "Email Bapak/Ibu telah kami terima. Jawaban: ..." is how a unit answers an escalation.
+    public static func classify(_ m: ParsedMessage, fromLayer2Unit: Bool = false) -> TriageVerdict {
         if let b = bounce(m) { return .bounce(b) }
         if let blast = unsubscribeRequest(m) { return .unsubscribe(blast: blast) }
-        if let reason = autoReplyReason(m) { return .autoReply(reason: reason) }
+        if let reason = autoReplyReason(m, byText: !fromLayer2Unit) { return .autoReply(reason: reason) }
         return .message(isBulk: isBulk(m))
     }
 
@@ -134,7 +136,7 @@ public enum Triage {
         #"^_{10,}"#,
     ], [.caseInsensitive, .anchorsMatchLines])
 
-    static func autoReplyReason(_ m: ParsedMessage) -> String? {
+    static func autoReplyReason(_ m: ParsedMessage, byText: Bool = true) -> String? {
         if let v = m.header("Auto-Submitted"), !v.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("no") {
             return "Auto-Submitted: \(v)"
         }
@@ -150,7 +152,7 @@ public enum Triage {
         // Acknowledgements other offices' servers send back without any header: a reply (so not a phishing
         // mail that says "sent automatically") whose short, unquoted text says so.
         let isReply = !m.inReplyTo.isEmpty || SubjectNormalizer.isReply(m.subject)
-        guard isReply else { return nil }
+        guard byText, isReply else { return nil }
         // Only the start matters: own text longer than 1,200 characters is no auto-reply, so a long mail need
         // not be scanned whole.
         let own = ownText(String(m.text.prefix(4000)))

@@ -287,7 +287,9 @@ extension SurelDatabase {
         if let id = b.originalMessageID {
             rowID = try Int64.fetchOne(db, sql: "SELECT id FROM blastRecipient WHERE messageID = ?", arguments: [id])
         }
-        if rowID == nil, let rcpt = b.recipient?.lowercased() {
+        // By address only when the bounce does not say which mail it returns: one that names a mail of ours that
+        // was no blast (an answer to a citizen who once got a blast) must not mark, or suppress, a blast recipient.
+        if b.originalMessageID == nil, let rcpt = b.recipient?.lowercased() {
             rowID = try Int64.fetchOne(db, sql: """
                 SELECT id FROM blastRecipient WHERE email = ? AND state = 'sent' ORDER BY sentAt DESC LIMIT 1
                 """, arguments: [rcpt])

@@ -280,6 +280,12 @@ enum Schema {
                   PRIMARY KEY (mailbox, uidValidity, uid)) WITHOUT ROWID
                 """)
         }
+        m.registerMigration("v14-ticket-continuation") { db in
+            // Threading follows a closed ticket to the ticket that continues it; partial: most tickets continue none.
+            try db.execute(sql: """
+                CREATE INDEX ticket_continuation ON ticket(previousTicketID) WHERE previousTicketID IS NOT NULL
+                """)
+        }
         return m
     }
 }

@@ -67,6 +67,8 @@ public final class SurelDatabase: @unchecked Sendable {
             var ticketID: Int64?
             if incoming.kind == .ticket, let intent {
                 (ticketID, outcome) = try applyTicketIntent(intent, message: incoming, db)
+            } else if incoming.kind == .autoreply || incoming.kind == .bounce {
+                ticketID = try attachToTicket(incoming, db)
             }
             var row = incoming.record(ticketID: ticketID)
             if let quarantinedRowID {
@@ -159,14 +161,21 @@ public final class SurelDatabase: @unchecked Sendable {
     private func applyTicketIntent(_ intent: TicketIntent, message m: IncomingMessage, _ db: Database)
         throws -> (Int64, IngestOutcome) {
         if var t = try findThread(intent, db) {
+            // A late follow-up already opened a ticket continuing this one: the thread goes on there (else every
+            // later mail carrying the old tag or reference would open yet another ticket and acknowledgement).
+            while let next = try Ticket.fetchOne(db.cachedStatement(sql: """
+                SELECT * FROM ticket WHERE previousTicketID = ? ORDER BY id DESC LIMIT 1
+                """), arguments: [t.id]) {
+                t = next
+            }
             let withinReopen = t.status != .closed
                 || (t.closedAt.map { m.receivedAt.timeIntervalSince($0) <= intent.reopenWindow } ?? true)
             if withinReopen {
-                let reopened = t.status == .closed || t.status == .answered
-                if reopened { t.status = .open; t.closedAt = nil }
                 if intent.layer2Addresses.contains(intent.senderEmail) {
                     try Self.recordLayer2Answer(&t, from: intent.senderEmail, text: m.text, at: m.receivedAt, db)
                 }
+                let reopened = t.status == .closed || t.status == .answered
+                if reopened { t.status = .open; t.closedAt = nil }
                 t.updatedAt = m.receivedAt
                 try t.update(db)
                 try event(t.id!, reopened ? "reopened" : "followup", "message \(m.messageID ?? "-")", m.receivedAt, db)
@@ -183,6 +192,39 @@ public final class SurelDatabase: @unchecked Sendable {
         return (new.id!, .newTicket(new.number))
     }
 
+    /// An auto-reply or a bounce about a ticket's mail is shown in that ticket (the agent learns that the answer
+    /// bounced, or that the official is away, or reads a human reply that looked automatic) without changing its
+    /// status or acknowledging anything. Found by strong evidence only: our tag in the subject, or the Message-ID
+    /// it answers or returns; never by subject and sender.
+    private func attachToTicket(_ m: IncomingMessage, _ db: Database) throws -> Int64? {
+        var ticket: Ticket?
+        if m.kind == .bounce {
+            if let id = m.bounce?.originalMessageID { ticket = try ticketOfMessage(id, db) }
+        } else if let n = TicketNumber.find(inSubject: m.subject) {
+            ticket = try Ticket.fetchOne(db, number: n)
+        } else {
+            for id in (m.references + m.inReplyTo).reversed() {
+                if let t = try ticketOfMessage(id, db) { ticket = t; break }
+            }
+        }
+        guard let ticket, let id = ticket.id else { return nil }
+        let detail: String
+        if m.kind == .bounce, let b = m.bounce {
+            detail = "bounce: \(b.recipient ?? "?") \(b.status ?? "") \(b.diagnostic ?? "")".trimmingCharacters(in: .whitespaces)
+        } else {
+            detail = "auto-reply from \(m.fromEmail ?? "?"): \(m.note ?? m.subject)"
+        }
+        try event(id, m.kind == .bounce ? "bounce" : "autoreply", detail, m.receivedAt, db)
+        return id
+    }
+
+    private func ticketOfMessage(_ messageID: String, _ db: Database) throws -> Ticket? {
+        guard let tid = try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT ticketID FROM message WHERE messageID = ? AND ticketID IS NOT NULL ORDER BY id DESC LIMIT 1
+            """), arguments: [messageID]) else { return nil }
+        return try Ticket.fetchOne(db, key: tid)
+    }
+
     /// Threading, strongest evidence first: our ticket tag in the subject, then In-Reply-To/References naming any
     /// message of a ticket (incoming or sent by us), then the same normalized subject from the same sender recently.
     private func findThread(_ intent: TicketIntent, _ db: Database) throws -> Ticket? {
@@ -193,12 +235,7 @@ public final class SurelDatabase: @unchecked Sendable {
         if !intent.referencedMessageIDs.isEmpty {
             // Most recent reference first: the message replied to is the best evidence.
             for id in intent.referencedMessageIDs.reversed() {
-                if let tid = try Int64.fetchOne(db.cachedStatement(sql: """
-                    SELECT ticketID FROM message WHERE messageID = ? AND ticketID IS NOT NULL ORDER BY id DESC LIMIT 1
-                    """), arguments: [id]),
-                   let t = try Ticket.fetchOne(db, key: tid) {
-                    return t
-                }
+                if let t = try ticketOfMessage(id, db) { return t }
             }
         }
         if !intent.normalizedSubject.isEmpty {

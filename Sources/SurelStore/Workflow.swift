@@ -70,7 +70,8 @@ extension SurelDatabase {
     /// A unit's mail joined an escalated ticket: its answer time, once (for the Layer 2 response score).
     static func recordLayer2Answer(_ t: inout Ticket, from sender: String, text: String, at now: Date,
                                    _ db: Database) throws {
-        guard t.status == .escalated else { return }
+        // Escalated at some time: the agent may have sent the citizen an interim answer meanwhile (status answered).
+        guard t.escalatedTo != nil else { return }
         try db.execute(sql: "INSERT INTO ticketAnswer(ticketID, at, actor, source, text) VALUES (?, ?, ?, 'layer2', ?)",
                        arguments: [t.id!, now, sender, text])
         guard t.layer2AnsweredAt == nil else { return }

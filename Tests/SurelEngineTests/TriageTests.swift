@@ -36,6 +36,18 @@ final class TriageTests: XCTestCase {
                        .message(isBulk: false))
     }
 
+    /// A Layer 2 unit answers in the words of an acknowledgement: its text never makes it an auto-reply (its
+    /// headers and subject still do).
+    func testAUnitsAnswerIsNoAutoReplyByItsText() throws {
+        let raw = "From: dtu@kemenkeu.go.id\nSubject: Re: [DJPK#2025-000007] Eskalasi DBH\nMessage-ID: <u@x>\n\n"
+            + "Email Bapak/Ibu telah kami terima. Jawaban: alokasi DBH CHT ditetapkan dalam PMK."
+        let m = try MIMEParser.parse(Data(raw.utf8))
+        guard case .autoReply = Triage.classify(m) else { return XCTFail("from anyone else it reads as an acknowledgement") }
+        XCTAssertEqual(Triage.classify(m, fromLayer2Unit: true), .message(isBulk: false))
+        let away = try MIMEParser.parse(Data("From: dtu@kemenkeu.go.id\nSubject: Out of Office: Eskalasi DBH\n\nCuti".utf8))
+        guard case .autoReply = Triage.classify(away, fromLayer2Unit: true) else { return XCTFail("by its subject") }
+    }
+
     func testUnsubscribeRequestsAreOurMailtoSubjectOnly() throws {
         let from = "From: bpkad@kedirikab.go.id\nTo: callcenter.djpk@kemenkeu.go.id\n"
         XCTAssertEqual(try verdict(from + "Subject: berhenti-12", ""), .unsubscribe(blast: 12))

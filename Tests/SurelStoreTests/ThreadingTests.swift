@@ -158,6 +158,72 @@ final class ThreadingTests: XCTestCase {
                                          inReplyTo: ["f2"], kind: .autoreply).record(ticketID: nil)))
     }
 
+    func testLaterMailInAnOldThreadGoesOnInItsContinuation() throws {
+        guard case .newTicket(let a) = try store(message(id: "o1", subject: "Tanya DBH", at: t0)) else { return XCTFail() }
+        try db.setStatus(a, to: .closed, by: "agen", at: t0 + day)
+        guard case .newLinked(let b, previous: a) = try store(message(id: "o2", subject: "Re: \(a.subjectTag) Tanya DBH",
+                                                                      at: t0 + 12 * day, inReplyTo: ["o1"])) else {
+            return XCTFail()
+        }
+        // Five minutes later, "lampirannya tertinggal", still carrying the old tag and replying to the old mail.
+        XCTAssertEqual(try store(message(id: "o3", subject: "Re: \(a.subjectTag) Tanya DBH", at: t0 + 12 * day + 300,
+                                         inReplyTo: ["o1"])), .joined(b, reopened: false))
+        XCTAssertEqual(try db.tickets().count, 2)
+    }
+
+    func testAutoRepliesAndBouncesAboutATicketAreShownInIt() throws {
+        guard case .newTicket(let n) = try store(message(id: "t1", from: "kabid@garutkab.go.id", subject: "Tanya DAU",
+                                                         at: t0)) else { return XCTFail() }
+        let ticket = try XCTUnwrap(try db.ticket(number: n))
+        try db.enqueue(OutgoingRecord(ticketID: ticket.id, purpose: "answer", messageID: "answer-1@djpk",
+                                      raw: Data("jawaban".utf8), subject: "Re: \(n.subjectTag) Tanya DAU", text: "Jawaban",
+                                      fromName: nil, fromEmail: "cc@djpk.go.id", recipients: ["kabid@garutkab.go.id"],
+                                      inReplyTo: ["t1"], references: ["t1"]))
+        // The same address once got a blast: a bounce of our answer must not touch that blast's recipient.
+        try db.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO recipientList(name, createdAt) VALUES ('l', ?);
+                INSERT INTO blast(listName, subject, template, status, createdAt) VALUES ('l', 's', 't', 'done', ?);
+                INSERT INTO blastRecipient(blastID, email, fields, state, attempts, possiblyDuplicated, messageID, sentAt)
+                VALUES (1, 'kabid@garutkab.go.id', '{}', 'sent', 1, 0, 'blast-1@djpk', ?);
+                """, arguments: [t0, t0, t0])
+        }
+        var away = message(id: "ar", from: "kabid@garutkab.go.id", subject: "Re: Tanya DAU", at: t0 + 3600,
+                           inReplyTo: ["answer-1@djpk"], kind: .autoreply)
+        away.note = "automatic text \"sedang dinas luar\""
+        XCTAssertEqual(try db.storeIncoming(away, ticket: nil, cursor: nil), .recorded(.autoreply))
+        var bounce = message(id: "bn", from: "mailer-daemon@relay.go.id", subject: "Undelivered Mail", at: t0 + 7200,
+                             kind: .bounce)
+        bounce.bounce = DeliveryStatusSummary(recipient: "kabid@garutkab.go.id", status: "5.2.2", diagnostic: "mailbox full",
+                                              originalMessageID: "answer-1@djpk")
+        XCTAssertEqual(try db.storeIncoming(bounce, ticket: nil, cursor: nil), .recorded(.bounce))
+        let detail = try XCTUnwrap(try db.ticketDetail(number: n))
+        XCTAssertEqual(detail.messages.map(\.kind), [.ticket, .outgoing, .autoreply, .bounce])
+        XCTAssertEqual(detail.ticket.status, ticket.status, "no reopening, nothing acknowledged")
+        XCTAssertTrue(detail.events.contains { $0.kind == "autoreply" && $0.detail.contains("dinas luar") })
+        XCTAssertTrue(detail.events.contains { $0.kind == "bounce" && $0.detail.contains("5.2.2") })
+        XCTAssertEqual(try db.blastRecipients(1).first?.state, "sent")
+        XCTAssertEqual(try db.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM suppression") }, 0)
+        // An auto-reply that names no mail of ours stays on its own.
+        XCTAssertEqual(try db.storeIncoming(message(id: "ar2", from: "x@y.go.id", subject: "Out of Office", at: t0,
+                                                    kind: .autoreply), ticket: nil, cursor: nil), .recorded(.autoreply))
+        XCTAssertNil(try db.messages(kind: .autoreply).first { $0.messageID == "ar2" }?.ticketID)
+    }
+
+    func testAUnitsMailedAnswerCountsAfterAnInterimAnswer() throws {
+        guard case .newTicket(let n) = try store(message(id: "e1", subject: "Tanya DBH CHT", at: t0)) else { return XCTFail() }
+        try db.act(.escalate(unit: "DTU"), on: n, actor: "agen", at: t0 + 60)
+        try db.act(.answer, on: n, actor: "agen", answer: "Sedang kami tanyakan ke unit teknis.", at: t0 + 120)
+        var reply = message(id: "e2", from: "dtu@kemenkeu.go.id", subject: "Re: \(n.subjectTag) Tanya DBH CHT", at: t0 + day)
+        reply.text = "Jawaban DTU: alokasi DBH CHT ditetapkan dalam PMK."
+        var i = intent(reply)
+        i.layer2Addresses = ["dtu@kemenkeu.go.id"]
+        XCTAssertEqual(try db.storeIncoming(reply, ticket: i, cursor: nil), .joined(n, reopened: true))
+        let t = try XCTUnwrap(try db.ticket(number: n))
+        XCTAssertEqual(t.layer2AnsweredAt, t0 + day)
+        XCTAssertEqual(try db.answers(ticketID: t.id!).map(\.source), ["agent", "layer2"])
+    }
+
     func testAutoRepliesAndBouncesOpenNoTicket() throws {
         let a = message(id: "ar", subject: "Automatic reply: x", at: t0, kind: .autoreply)
         XCTAssertEqual(try db.storeIncoming(a, ticket: nil, cursor: nil), .recorded(.autoreply))
