@@ -60,7 +60,7 @@ public final class SurelDatabase: @unchecked Sendable {
         throws -> IngestOutcome {
         try writer.write { db in
             if let cursor { try advance(cursor, db) }
-            if quarantinedRowID == nil, try isStored(sha256: incoming.rawSHA256, db) {
+            if quarantinedRowID == nil, try isStored(sha256: incoming.rawSHA256, db) || isSameMailStored(incoming, db) {
                 return .duplicate
             }
             var outcome: IngestOutcome = .recorded(incoming.kind)
@@ -150,6 +150,17 @@ public final class SurelDatabase: @unchecked Sendable {
               actionedUID = CASE WHEN uidValidity = excluded.uidValidity THEN actionedUID ELSE 0 END,
               uidValidity = excluded.uidValidity, updatedAt = excluded.updatedAt
             """).execute(arguments: [c.mailbox, c.uidValidity, c.uid, StoredDate.value(c.at)])
+    }
+
+    /// The same mail delivered twice (its sender's server retried after a lost reply, or a Cc to an alias that
+    /// forwards here) differs in its Received lines, not in its Message-ID, sender, subject and date: all four
+    /// must match, so that a mailer that reuses one Message-ID for different mails loses none of them.
+    private func isSameMailStored(_ m: IncomingMessage, _ db: Database) throws -> Bool {
+        guard let id = m.messageID, let from = m.fromEmail, let sent = m.sentAt, m.kind != .quarantined else { return false }
+        return try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT 1 FROM message WHERE messageID = ? AND kind NOT IN ('outgoing', 'quarantined')
+              AND fromEmail = ? AND subject = ? AND sentAt = ? LIMIT 1
+            """), arguments: [id, from, m.subject, StoredDate.value(sent)]) ?? false
     }
 
     private func isStored(sha256: String, _ db: Database) throws -> Bool {

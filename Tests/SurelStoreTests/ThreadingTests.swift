@@ -63,6 +63,20 @@ final class ThreadingTests: XCTestCase {
         XCTAssertEqual(try db.cursor(mailbox: "mb")?.lastUID, 99)
     }
 
+    func testTheSameMailDeliveredTwiceIsStoredOnce() throws {
+        // Other Received lines, so other bytes: the same Message-ID, sender, subject and date make it the same mail.
+        let first = message(id: "twice@kedirikab.go.id", subject: "Tanya DAU", at: t0)
+        try store(first)
+        let again = message(id: "twice@kedirikab.go.id", subject: "Tanya DAU", at: t0)
+        XCTAssertNotEqual(first.rawSHA256, again.rawSHA256)
+        XCTAssertEqual(try store(again), .duplicate)
+        // A mailer that reuses one Message-ID for different mails loses none of them.
+        guard case .newTicket = try store(message(id: "twice@kedirikab.go.id", subject: "Tanya DBH", at: t0 + 60)) else {
+            return XCTFail("a different mail with the same Message-ID is stored")
+        }
+        XCTAssertEqual(try db.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM message") }, 2)
+    }
+
     func testFollowUpByReferencesByTagAndBySubject() throws {
         guard case .newTicket(let n) = try store(message(id: "q1", subject: "Penyaluran DAU Februari", at: t0)) else {
             return XCTFail("no ticket")
