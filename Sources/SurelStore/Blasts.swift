@@ -326,32 +326,59 @@ public struct BlastSettlement: Sendable {
     }
 }
 
-/// One sender per blast at a time, across processes (the daemon's blast thread, `surel blast send`): an exclusive
-/// flock on `<store>.blast-<id>.lock`. The kernel releases it when its holder ends, however it ends (kill -9
-/// included), so holding it proves that the blast's recipients left `sending` belong to no live sender and may be
-/// queued again. (Two senders of one blast would also add up their paces.)
+/// One sender per blast at a time, across processes (the daemon's blast thread, `surel blast send`): a
+/// StoreLock on `<store>.blast-<id>.lock`. Holding it proves that the blast's recipients left `sending` belong to no
+/// live sender and may be queued again. (Two senders of one blast would also add up their paces.)
 public final class BlastSendLock {
+    private let lock: StoreLock
+
+    /// Throws BlastError.sendingElsewhere, naming the holder, when another process has it.
+    public init(storePath: String, blast id: Int64, holder: String) throws {
+        do { lock = try StoreLock(storePath: storePath, name: "blast-\(id)", holder: holder) }
+        catch let e as StoreLock.Failure {
+            switch e {
+            case .held(let who): throw BlastError.sendingElsewhere(id, holder: who)
+            case .failed(let message): throw BlastError.cannot(message)
+            }
+        }
+    }
+}
+
+/// An exclusive flock on `<store>.<name>.lock`, for work only one process may do at a time. The kernel releases
+/// it when its holder ends, however it ends (kill -9 included), so holding it proves that no live process is
+/// doing that work: what a crash left half-done may be taken up again.
+public final class StoreLock {
+    public enum Failure: Error, CustomStringConvertible {
+        /// Another process has it; `holder` is what it wrote of itself.
+        case held(holder: String)
+        case failed(String)
+        public var description: String {
+            switch self {
+            case .held(let who): return "held by another surel process (\(who))"
+            case .failed(let m): return m
+            }
+        }
+    }
+
     private let fd: Int32
 
-    /// Takes the lock, writing `holder` (who we are) into the file for whoever finds it taken; throws
-    /// BlastError.sendingElsewhere, naming the holder, when another process has it.
-    public init(storePath: String, blast id: Int64, holder: String) throws {
-        let path = "\(storePath).blast-\(id).lock"
+    /// Takes the lock, writing `holder` (who we are) into the file for whoever finds it taken.
+    public init(storePath: String, name: String, holder: String) throws {
+        let path = "\(storePath).\(name).lock"
         // Readable and writable by whoever may write the store (the daemon's user, staff in its group).
         var st = stat()
         let mode = stat(storePath, &st) == 0 ? mode_t(st.st_mode & 0o666) : 0o600
         var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode)
         if fd < 0, errno == EACCES { fd = open(path, O_RDONLY | O_CLOEXEC) }   // still lockable, holder not written
-        guard fd >= 0 else { throw BlastError.cannot("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw Failure.failed("cannot open \(path): \(String(cString: strerror(errno)))") }
         self.fd = fd
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
             var buffer = [UInt8](repeating: 0, count: 200)
             let n = pread(fd, &buffer, buffer.count, 0)
             close(fd)
-            guard code == EWOULDBLOCK else { throw BlastError.cannot("cannot lock \(path): \(String(cString: strerror(code)))") }
-            let who = n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : "unknown"
-            throw BlastError.sendingElsewhere(id, holder: who)
+            guard code == EWOULDBLOCK else { throw Failure.failed("cannot lock \(path): \(String(cString: strerror(code)))") }
+            throw Failure.held(holder: n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : "unknown")
         }
         let text = Array(holder.utf8)
         _ = ftruncate(fd, 0)

@@ -77,7 +77,8 @@ extension SurelDatabase {
         try writer.write { db in try Self.enqueue(r, at: now, db) }
     }
 
-    /// Rows left `sending` by a crash: queued again, flagged as possibly sent twice. Returns how many.
+    /// Rows left `sending` by a crash: queued again, flagged as possibly sent twice. Returns how many. Call it
+    /// holding the outbox's StoreLock (see Daemon): then no live process has their dialogue in flight.
     @discardableResult
     public func recoverInterruptedSends() throws -> Int {
         try writer.write { db in

@@ -95,6 +95,7 @@ extension SurelDatabase {
         try writer.write { db in try saveModel(name: name, data: data, trainedOn: trainedOn, at: at, db) }
     }
 
+    @discardableResult
     private func saveModel(name: String, data: Data, trainedOn: String, at: Date, _ db: Database) throws -> Int64 {
         let version = (try Int64.fetchOne(db, sql: "SELECT version FROM classifierModel WHERE name = ?",
                                           arguments: [name]) ?? 0) + 1

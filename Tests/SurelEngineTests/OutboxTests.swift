@@ -164,6 +164,36 @@ final class OutboxTests: XCTestCase {
         XCTAssertTrue(row.possiblyDuplicated)
     }
 
+    /// A second `surel run` beside the one that sends the outbox (say `--once` while the service runs) leaves the
+    /// other's mail in flight alone: queued again, it would be sent twice. Once the sender is gone, the next run
+    /// takes the interrupted mail up.
+    func testOnlyOneProcessSendsTheOutbox() throws {
+        try TestEnv.requireServers()
+        let dir = try TestEnv.scratch(self)
+        let config = try TestEnv.writeConfig(dir: dir, user: TestEnv.freshUser("outboxlock"), extra: """
+
+            \(TestEnv.smtpSection())
+            """).path
+        let store = dir.path + "/store/surel.sqlite"
+        let db = try SurelDatabase(path: store)
+        let rcpt = TestEnv.freshUser("warga") + "@example.test"
+        let (id, messageID) = try queue(db, to: rcpt, subject: "Sedang dikirim")
+        XCTAssertTrue(try db.markSending(id))   // in flight in the process that holds the lock
+        var holder: StoreLock? = try StoreLock(storePath: store, name: "outbox", holder: "pid 1, surel run (uji)")
+        let beside = try TestEnv.runSurel(["run", "--once", "--config", config])
+        XCTAssertEqual(beside.status, 0, beside.err)
+        XCTAssertTrue((beside.out + beside.err).contains("sent by another process"), beside.out + beside.err)
+        XCTAssertEqual(try db.outbox().first?.status, .sending, "left to its sender")
+        holder = nil
+        _ = holder
+        let next = try TestEnv.runSurel(["run", "--once", "--config", config])
+        XCTAssertEqual(next.status, 0, next.err)
+        let row = try XCTUnwrap(try db.outbox().first)
+        XCTAssertEqual(row.status, .sent)
+        XCTAssertTrue(row.possiblyDuplicated)
+        XCTAssertEqual(try waitForInbox(rcpt, count: 1), [messageID])
+    }
+
     func testRetryScheduleGivesUpAfter48Hours() {
         let s = RetrySchedule()
         let t0 = Date(timeIntervalSince1970: 0)
