@@ -1,7 +1,8 @@
 // The automatic mail a new ticket gets: an acknowledgement with its number, what happens next and the deadline,
 // or a receipt for an official letter (Surat Masuk). Built on the ingest thread, called inside the ticket's
 // transaction (SurelDatabase caps it per address and hour). Never to spam, bulk mail, noreply/mailer-daemon
-// addresses, our own addresses or a Layer 2 unit: auto-reply loops cannot start here.
+// addresses, our own addresses, a Layer 2 unit, nor mail with a null Return-Path or an X-Loop: auto-reply loops
+// cannot start here.
 import Foundation
 import SurelClassify
 import SurelCore
@@ -51,7 +52,7 @@ public struct Acknowledger: Sendable {
     /// category are known only then); nil when it gets none.
     public func mail(for p: ParsedMessage, sender: String, isBulk: Bool, received: Date)
         -> (@Sendable (Ticket) -> OutgoingRecord?)? {
-        guard mayAutoReply(to: sender, isBulk: isBulk) else { return nil }
+        guard mayAutoReply(to: sender, isBulk: isBulk), !Self.isLoopSuspect(p) else { return nil }
         let name = p.from?.name, subject = SubjectNormalizer.stripped(p.subject)
         let originalID = p.messageID, references = p.references
         return { [self] ticket in
@@ -79,6 +80,14 @@ public struct Acknowledger: Sendable {
             return mail.record(ticketID: ticket.id, purpose: letter ? "receipt" : "acknowledgement",
                                messageIDDomain: messageIDDomain)
         }
+    }
+
+    /// Mail never to answer automatically, whatever its From says: sent with the null envelope sender
+    /// (`Return-Path: <>`, which RFC 3834 reserves for automatic mail and bounces), or carrying `X-Loop` (a
+    /// responder or list manager marking mail that already went round once).
+    static func isLoopSuspect(_ p: ParsedMessage) -> Bool {
+        if let path = p.header("Return-Path"), path.trimmingCharacters(in: .whitespaces) == "<>" { return true }
+        return p.header("X-Loop") != nil
     }
 
     /// "Selasa, 4 Februari 2025 pukul 10.00 WIB".

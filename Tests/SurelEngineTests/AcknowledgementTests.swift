@@ -40,6 +40,9 @@ final class AcknowledgementTests: XCTestCase {
         let vacation = TestEnv.freshUser("cuti") + "@kemenkeu.go.id"
         let bounced = TestEnv.freshUser("mailer-daemon-host") + "@mx.example.test"
         let machine = "noreply-" + TestEnv.freshUser("x") + "@portal.example.test"
+        // A responder that looks like a person but marks its mail (X-Loop) or sends it with the null sender.
+        let looped = TestEnv.freshUser("helpdesk") + "@kabupaten.example.test"
+        let nullSender = TestEnv.freshUser("sistem") + "@kabupaten.example.test"
         let lister = TestEnv.freshUser("milis") + "@lists.example.test"
         var mails = [
             mail(from: "Budi Santoso <\(citizen)>", id: "ack1@kedirikab.go.id", subject: "Jadwal penyaluran DAU tahap II",
@@ -49,6 +52,11 @@ final class AcknowledgementTests: XCTestCase {
             mail(from: "Milis <\(lister)>", id: "l1@lists.example.test", subject: "Buletin keuangan daerah",
                  body: "Buletin bulanan tentang pengelolaan keuangan daerah.", extra: "List-Id: <buletin.lists.example.test>"),
         ]
+        mails.append(mail(from: "Helpdesk Kabupaten <\(looped)>", id: "loop1@kabupaten.example.test",
+                          subject: "Tiket baru: Jadwal penyaluran DAU", body: "Tiket Anda sedang kami proses.",
+                          extra: "X-Loop: helpdesk@kabupaten.example.test"))
+        mails.append(mail(from: "Sistem Informasi <\(nullSender)>", id: "null1@kabupaten.example.test",
+                          subject: "Laporan harian SIPD", body: "Laporan harian terlampir.", extra: "Return-Path: <>"))
         for i in 1...5 {
             mails.append(mail(from: "Info Desa <\(busy)>", id: "busy\(i)@gmail.com", subject: "Info dana desa nomor \(i)",
                               body: "Pesan ke-\(i) tentang penyaluran dana desa tahap \(i) di desa kami."))
@@ -79,6 +87,8 @@ final class AcknowledgementTests: XCTestCase {
 
         XCTAssertEqual(try waitForInbox(busy, count: 3).count, 3, "three acknowledgements, then the hourly cap")
         XCTAssertEqual(try TestEnv.inbox(machine).count, 0, "no automatic mail to a noreply address")
+        XCTAssertEqual(try TestEnv.inbox(looped).count, 0, "no automatic mail to mail marked X-Loop")
+        XCTAssertEqual(try TestEnv.inbox(nullSender).count, 0, "no automatic mail to mail from the null sender")
         XCTAssertEqual(try TestEnv.inbox(lister).count, 0, "no automatic mail to bulk mail")
         XCTAssertEqual(try TestEnv.inbox(vacation).count, 0, "no automatic mail to an auto-reply")
         XCTAssertEqual(try TestEnv.inbox(bounced).count, 0, "no automatic mail to a bounce")
