@@ -82,12 +82,10 @@ public struct Acknowledger: Sendable {
         }
     }
 
-    /// Mail never to answer automatically, whatever its From says: sent with the null envelope sender
-    /// (`Return-Path: <>`, which RFC 3834 reserves for automatic mail and bounces), or carrying `X-Loop` (a
-    /// responder or list manager marking mail that already went round once).
+    /// Mail never to answer automatically, whatever its From says: sent with the null envelope sender, or
+    /// carrying `X-Loop` (a responder or list manager marking mail that already went round once).
     static func isLoopSuspect(_ p: ParsedMessage) -> Bool {
-        if let path = p.header("Return-Path"), path.trimmingCharacters(in: .whitespaces) == "<>" { return true }
-        return p.header("X-Loop") != nil
+        Triage.hasNullSender(p) || p.header("X-Loop") != nil
     }
 
     /// "Selasa, 4 Februari 2025 pukul 10.00 WIB".

@@ -143,29 +143,10 @@ public final class Daemon {
         let ingestor = Ingestor(config: config, database: database, attachments: attachments, source: source,
                                 classifiers: classifiers, acknowledger: acknowledger, logger: logger)
         let blasts = try startBlastThread(database: database, once: once)
-        // One process sends the outbox: another `surel run` (say `--once` beside the service) would otherwise
-        // queue again the mail this one has in flight, and send it twice.
-        var outboxLock: StoreLock?
-        if config.smtp != nil {
-            do {
-                outboxLock = try StoreLock(storePath: config.store.path, name: "outbox",
-                                           holder: "pid \(getpid()), surel run\(once ? " --once" : "")")
-            } catch let e as StoreLock.Failure {
-                logger.notice("the outbox is sent by another process: this one only ingests", metadata: ["lock": "\(e)"])
-            }
-        }
-        if outboxLock != nil {
-            let recovered = try database.recoverInterruptedSends()
-            if recovered > 0 {
-                logger.warning("mail interrupted while sending is queued again (may arrive twice)",
-                               metadata: ["count": "\(recovered)"])
-            }
-        }
-        let outbox = outboxLock == nil ? nil : config.smtp.map {
+        let outbox = config.smtp.map {
             OutboxWorker(database: database, sender: CurlSMTPSender(endpoint: $0.endpoint), schedule: config.outbox.retry,
-                         logger: logger)
+                         lockStorePath: config.store.path, logger: logger)
         }
-        defer { withExtendedLifetime(outboxLock) {} }
         if config.smtp == nil { logger.notice("no [smtp] section: outgoing mail waits in the outbox") }
         logger.info("surel started", metadata: ["mailbox": "\(source.displayName)", "store": "\(config.store.path)",
                                                "poll_interval": "\(config.mailbox.pollInterval)"])

@@ -37,10 +37,13 @@ public final class Ingestor {
     let now: () -> Date
     /// Server-side actions are done in batches of this many UIDs after one durability barrier.
     let batchSize = 200
-    /// A message whose fetch fails in this many cycles in a row (Dovecot drops the connection when it cannot read
-    /// the file; another server may answer NO) is recorded as quarantined without bytes and passed over, left
-    /// untouched on the server, so that it does not hold up the mail behind it.
+    /// A message whose fetch fails in this many cycles, over at least `fetchFailureSpan` (Dovecot drops the
+    /// connection when it cannot read the file; another server may answer NO), is recorded as quarantined without
+    /// bytes and passed over, left untouched on the server, so that it does not hold up the mail behind it. Only
+    /// failures of that message's FETCH count, not a failed connect or login; the span keeps a passing network
+    /// fault (backoff retries within seconds) from passing over healthy mail.
     let fetchAttemptsBeforeSkipping = 5
+    let fetchFailureSpan: TimeInterval = 600
     /// From the configuration, once (every message's ticket intent carries them).
     let layer2Addresses: Set<String>
     let confidentialCategories: Set<String>
@@ -145,16 +148,18 @@ public final class Ingestor {
     private func passOverUnfetchable(_ error: Error, cursor: CursorAdvance) throws -> Bool {
         guard let e = error as? IMAPError else { return false }
         switch e {
-        case .transport, .fetchRefused: break
-        case .uidValidityChanged, .unexpectedResponse: return false
+        case .fetchRefused: break
+        case .transport(let curl) where curl.brokeMidTransfer: break
+        case .transport, .uidValidityChanged, .unexpectedResponse: return false
         }
-        let failures = try database.countFetchFailure(mailbox: mailboxKey, uidValidity: cursor.uidValidity,
-                                                      uid: cursor.uid, error: "\(e)", at: now())
-        guard failures >= fetchAttemptsBeforeSkipping else { return false }
-        let note = "server failed to deliver it in \(failures) cycles (\(e)): left in the mailbox untouched "
+        let at = now()
+        let (failures, since) = try database.countFetchFailure(mailbox: mailboxKey, uidValidity: cursor.uidValidity,
+                                                               uid: cursor.uid, error: "\(e)", at: at)
+        guard failures >= fetchAttemptsBeforeSkipping, at.timeIntervalSince(since) >= fetchFailureSpan else { return false }
+        let note = "server failed to deliver it in \(failures) cycles over \(Int(at.timeIntervalSince(since) / 60)) min (\(e)): left in the mailbox untouched "
             + "(not flagged, moved or deleted); `surel quarantine retry` fetches it again"
         _ = try database.storeIncoming(.unfetched(mailbox: mailboxKey, uidValidity: cursor.uidValidity, uid: cursor.uid,
-                                              at: now(), note: note), ticket: nil, cursor: cursor)
+                                              at: at, note: note), ticket: nil, cursor: cursor)
         logger.error("message passed over: the server cannot deliver it",
                      metadata: ["uid": "\(cursor.uid)", "failures": "\(failures)", "error": "\(e)"])
         return true
@@ -170,7 +175,7 @@ public final class Ingestor {
         guard let m = try database.message(rowID: rowID), m.kind == .quarantined else {
             throw RetryRefused(description: "no quarantined message with id \(rowID)")
         }
-        guard m.raw.isEmpty, m.rawSHA256.hasPrefix("unfetched:"), let uid = m.uid, let validity = m.uidValidity else {
+        guard m.isUnfetched, let uid = m.uid, let validity = m.uidValidity else {
             return try ingest(raw: m.raw, uid: m.uid, uidValidity: m.uidValidity, cursor: nil, replacingQuarantined: rowID)
         }
         guard m.mailbox == mailboxKey, try source.status().uidValidity == validity,

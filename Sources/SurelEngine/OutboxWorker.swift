@@ -38,15 +38,45 @@ public final class OutboxWorker {
     let logger: Logger
     let now: () -> Date
 
+    /// The store whose `<store>.outbox.lock` this worker must hold to send; nil: no lock (one process only).
+    let lockStorePath: String?
+    private var lock: StoreLock?
+    private var lockRefusal: String?
+
     public init(database: SurelDatabase, sender: MailSender, schedule: RetrySchedule = RetrySchedule(),
-                logger: Logger, now: @escaping () -> Date = Date.init) {
+                lockStorePath: String? = nil, logger: Logger, now: @escaping () -> Date = Date.init) {
         self.database = database; self.sender = sender; self.schedule = schedule; self.logger = logger; self.now = now
+        self.lockStorePath = lockStorePath
+    }
+
+    /// One process sends the outbox: another `surel run` (say `--once` beside the service) would otherwise queue
+    /// again the mail this one has in flight, and send it twice. The lock is tried at every round until held,
+    /// then kept for the worker's life; holding it, the mail a dead sender left `sending` is queued again.
+    private func holdsLock() throws -> Bool {
+        guard let path = lockStorePath, lock == nil else { return true }
+        do {
+            lock = try StoreLock(storePath: path, name: "outbox", holder: "pid \(getpid()), \(CommandLine.arguments.dropFirst().prefix(2).joined(separator: " "))")
+        } catch let e as StoreLock.Failure {
+            if lockRefusal != e.description {   // once per holder, not every round
+                lockRefusal = e.description
+                logger.notice("outbox not sent by this process", metadata: ["lock": "\(e)"])
+            }
+            return false
+        }
+        lockRefusal = nil
+        let recovered = try database.recoverInterruptedSends()
+        if recovered > 0 {
+            logger.warning("mail interrupted while sending is queued again (may arrive twice)",
+                           metadata: ["count": "\(recovered)"])
+        }
+        return true
     }
 
     /// Sends every due mail; stops early when the server is unreachable (the rest waits for the next round).
     @discardableResult
     public func sendDue(shouldStop: () -> Bool = { false }) throws -> OutboxReport {
         var report = OutboxReport()
+        guard try holdsLock() else { return report }
         for item in try database.dueOutbox(now: now()) {
             if shouldStop() { break }
             guard let id = item.id, try database.markSending(id),
@@ -65,13 +95,14 @@ public final class OutboxWorker {
                 case .permanent:
                     try database.markFailed(id, error: e.description, at: now())
                     report.failed += 1
-                    logger.error("mail refused", metadata: ["outbox": "\(id)", "reply": "\(e)"])
+                    logger.error("mail refused", metadata: ["outbox": "\(id)", "reply": "\(Self.withoutAddresses("\(e)"))"])
                 case .transient(let reason):
                     if let next = schedule.next(after: item.attempts + 1, created: item.createdAt, now: now()) {
                         try database.markRetry(id, error: reason, next: next)
                         report.retried += 1
                         logger.warning("mail not sent, will retry", metadata: [
-                            "outbox": "\(id)", "error": "\(reason)", "next": "\(ISO8601DateFormatter().string(from: next))"])
+                            "outbox": "\(id)", "error": "\(Self.withoutAddresses(reason))",
+                            "next": "\(ISO8601DateFormatter().string(from: next))"])
                         // The server is unreachable or busy: the others would fail the same way now.
                         return report
                     }
@@ -81,5 +112,13 @@ public final class OutboxWorker {
             }
         }
         return report
+    }
+
+    private static let address = try! NSRegularExpression(pattern: #"[^\s<>()\[\]"',;:]+@[^\s<>()\[\]"',;:]+"#)
+
+    /// An SMTP reply for the journal: servers name the recipient ("550 5.1.1 <warga@example.go.id>: ..."), and the
+    /// journal names no one (the row in the store keeps the reply whole).
+    static func withoutAddresses(_ text: String) -> String {
+        address.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "(alamat)")
     }
 }

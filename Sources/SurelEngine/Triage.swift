@@ -25,6 +25,12 @@ public enum Triage {
         return .message(isBulk: isBulk(m))
     }
 
+    /// Sent with the null envelope sender (`Return-Path: <>`), which RFC 3834 reserves for bounces and other
+    /// automatic mail.
+    static func hasNullSender(_ m: ParsedMessage) -> Bool {
+        m.header("Return-Path")?.trimmingCharacters(in: .whitespaces) == "<>"
+    }
+
     // MARK: bounces
 
     private static let bounceSubject = try! NSRegularExpression(
@@ -46,7 +52,7 @@ public enum Triage {
         // The plain-text shapes (qmail "failure notice", sendmail/Postfix without multipart/report).
         let from = m.from?.email ?? ""
         let fromDaemon = from.hasPrefix("mailer-daemon@") || from.hasPrefix("postmaster@") || from == "mailer-daemon"
-        let nullSender = m.header("Return-Path")?.trimmingCharacters(in: .whitespaces) == "<>"
+        let nullSender = hasNullSender(m)
         let subjectMatches = bounceSubject.firstMatch(in: m.subject, range: NSRange(m.subject.startIndex..., in: m.subject)) != nil
         guard subjectMatches && (fromDaemon || nullSender) else { return nil }
         return DeliveryStatusSummary(recipient: firstAddress(in: m.text, excluding: m), status: statusCode(in: m.text),

@@ -21,6 +21,12 @@ public struct CurlError: Error, CustomStringConvertible, Sendable {
                 CURLE_PARTIAL_FILE, CURLE_COULDNT_RESOLVE_PROXY].contains(c)
     }
     public var isLoginDenied: Bool { CURLcode(UInt32(code)) == CURLE_LOGIN_DENIED }
+    /// The answer broke off or came garbled once a transfer was under way (not while connecting or logging in):
+    /// what a server does when one message makes it fail (Dovecot: BYE after a FETCH of an unreadable file).
+    public var brokeMidTransfer: Bool {
+        let c = CURLcode(UInt32(code))
+        return [CURLE_WEIRD_SERVER_REPLY, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_GOT_NOTHING].contains(c)
+    }
     public var isTLSVerification: Bool {
         let c = CURLcode(UInt32(code))
         return c == CURLE_PEER_FAILED_VERIFICATION || c == CURLE_SSL_CACERT_BADFILE || c == CURLE_USE_SSL_FAILED

@@ -279,17 +279,21 @@ extension SurelDatabase {
 // MARK: bounces
 
 extension SurelDatabase {
-    /// A bounce that returns a blast mail: found by the returned Message-ID, else by the failed recipient among the
-    /// blasts' recipients. A hard bounce (5.x.x, or no status) marks the recipient bounced and suppresses the address
+    /// A bounce that returns a blast mail: found by the returned Message-ID, else (when that names no outgoing mail
+    /// of ours) by the failed recipient among the blasts' recipients. A hard bounce (5.x.x, or no status) marks the recipient bounced and suppresses the address
     /// for every later blast; a soft one (4.x.x) is counted. Runs in the bounce's own store transaction.
     static func matchBlastBounce(_ b: DeliveryStatusSummary, at now: Date, _ db: Database) throws {
         var rowID: Int64?
         if let id = b.originalMessageID {
             rowID = try Int64.fetchOne(db, sql: "SELECT id FROM blastRecipient WHERE messageID = ?", arguments: [id])
         }
-        // By address only when the bounce does not say which mail it returns: one that names a mail of ours that
-        // was no blast (an answer to a citizen who once got a blast) must not mark, or suppress, a blast recipient.
-        if b.originalMessageID == nil, let rcpt = b.recipient?.lowercased() {
+        // By address when the bounce names no mail we know (none, or one a relay rewrote): one that names another
+        // mail of ours (an answer to a citizen who once got a blast) must not mark, or suppress, a blast recipient.
+        let namesOtherMail = try rowID == nil && b.originalMessageID.map {
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM message WHERE messageID = ? AND kind = 'outgoing' LIMIT 1",
+                              arguments: [$0]) ?? false
+        } ?? false
+        if rowID == nil, !namesOtherMail, let rcpt = b.recipient?.lowercased() {
             rowID = try Int64.fetchOne(db, sql: """
                 SELECT id FROM blastRecipient WHERE email = ? AND state = 'sent' ORDER BY sentAt DESC LIMIT 1
                 """, arguments: [rcpt])

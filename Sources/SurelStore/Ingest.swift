@@ -51,15 +51,15 @@ public struct IncomingMessage: Sendable {
     }
 
     /// What is recorded of a message the server would not deliver: quarantined, without bytes, with `note`.
-    /// Its rawSHA256 is a marker, "unfetched:" and where it is, not a hash: there are no bytes to hash.
+    /// Its rawSHA256 is a marker, `unfetchedMarker` and where it is, not a hash: there are no bytes to hash.
     public static func unfetched(mailbox: String, uidValidity: Int64, uid: Int64, at: Date, note: String) -> IncomingMessage {
-        IncomingMessage(kind: .quarantined, messageID: nil, rawSHA256: "unfetched:\(mailbox)#\(uidValidity)#\(uid)",
+        IncomingMessage(kind: .quarantined, messageID: nil, rawSHA256: "\(unfetchedMarker)\(mailbox)#\(uidValidity)#\(uid)",
                         raw: Data(), mailbox: mailbox, uidValidity: uidValidity, uid: uid, subject: "", fromName: nil,
                         fromEmail: nil, sentAt: nil, receivedAt: at, threadTime: at, text: "", html: nil, inReplyTo: [],
                         references: [], note: note, bounce: nil, isBulk: false, attachments: [])
     }
 
-    public var isUnfetched: Bool { raw.isEmpty && rawSHA256.hasPrefix("unfetched:") }
+    static let unfetchedMarker = "unfetched:"
 
     func record(ticketID: Int64?) -> StoredMessage {
         StoredMessage(id: nil, kind: kind, ticketID: ticketID, messageID: messageID, rawSHA256: rawSHA256, raw: raw,

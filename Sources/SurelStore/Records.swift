@@ -96,6 +96,9 @@ public struct StoredMessage: Codable, FetchableRecord, MutablePersistableRecord,
     public var isBulk: Bool
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// A message the server never delivered (see IncomingMessage.unfetched): no bytes, only where it is.
+    public var isUnfetched: Bool { raw.isEmpty && rawSHA256.hasPrefix(IncomingMessage.unfetchedMarker) }
 }
 
 public struct StoredAttachment: Codable, FetchableRecord, MutablePersistableRecord, Sendable {

@@ -33,6 +33,15 @@ extension SurelDatabase {
                 try Bool.fetchOne(db, sql: "SELECT confidential FROM ticket WHERE id = ?", arguments: [$0]) ?? false
             } ?? false
             t.confidential = confidentialCategories.contains(to) || continuesConfidential
+            if t.confidential {
+                // The tickets that continue it quote it: confidential too (never the other way round).
+                try db.execute(sql: """
+                    WITH RECURSIVE chain(id) AS (
+                      SELECT id FROM ticket WHERE previousTicketID = ?
+                      UNION SELECT ticket.id FROM ticket JOIN chain ON ticket.previousTicketID = chain.id)
+                    UPDATE ticket SET confidential = 1 WHERE id IN (SELECT id FROM chain)
+                    """, arguments: [t.id!])
+            }
             t.needsReview = false
             if from != to { t.confidence = 1 }
             t.updatedAt = at

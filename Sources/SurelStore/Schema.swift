@@ -276,14 +276,16 @@ enum Schema {
             try db.execute(sql: """
                 CREATE TABLE fetchFailure (
                   mailbox TEXT NOT NULL, uidValidity INTEGER NOT NULL, uid INTEGER NOT NULL,
-                  failures INTEGER NOT NULL, lastError TEXT NOT NULL, lastAt DATETIME NOT NULL,
+                  failures INTEGER NOT NULL, lastError TEXT NOT NULL, firstAt DATETIME NOT NULL, lastAt DATETIME NOT NULL,
                   PRIMARY KEY (mailbox, uidValidity, uid)) WITHOUT ROWID
                 """)
         }
         m.registerMigration("v14-ticket-continuation") { db in
-            // Threading follows a closed ticket to the ticket that continues it; partial: most tickets continue none.
+            // Threading follows a closed ticket to the ticket that continues it, and the CLI lists what touches a
+            // confidential ticket; partial: most tickets continue none and are not confidential.
             try db.execute(sql: """
-                CREATE INDEX ticket_continuation ON ticket(previousTicketID) WHERE previousTicketID IS NOT NULL
+                CREATE INDEX ticket_continuation ON ticket(previousTicketID) WHERE previousTicketID IS NOT NULL;
+                CREATE INDEX ticket_confidential ON ticket(senderEmail) WHERE confidential;
                 """)
         }
         return m

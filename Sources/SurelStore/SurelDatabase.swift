@@ -95,21 +95,24 @@ public final class SurelDatabase: @unchecked Sendable {
         }
     }
 
-    /// Counts one more failed fetch of `uid` and returns how many there were since it last succeeded; failures of
+    /// Counts one more failed fetch of `uid` and returns how many there were, and since when; failures of
     /// messages the cursor has passed since are forgotten.
-    public func countFetchFailure(mailbox: String, uidValidity: Int64, uid: Int64, error: String, at: Date) throws -> Int {
+    public func countFetchFailure(mailbox: String, uidValidity: Int64, uid: Int64, error: String, at: Date)
+        throws -> (failures: Int, since: Date) {
         try writer.write { db in
             try db.execute(sql: """
                 DELETE FROM fetchFailure WHERE mailbox = ? AND (uidValidity != ? OR uid <=
                   (SELECT lastUID FROM mailboxCursor WHERE mailbox = ? AND uidValidity = ?))
                 """, arguments: [mailbox, uidValidity, mailbox, uidValidity])
             try db.execute(sql: """
-                INSERT INTO fetchFailure(mailbox, uidValidity, uid, failures, lastError, lastAt) VALUES (?, ?, ?, 1, ?, ?)
+                INSERT INTO fetchFailure(mailbox, uidValidity, uid, failures, lastError, firstAt, lastAt)
+                VALUES (?, ?, ?, 1, ?, ?, ?)
                 ON CONFLICT DO UPDATE SET failures = failures + 1, lastError = excluded.lastError, lastAt = excluded.lastAt
-                """, arguments: [mailbox, uidValidity, uid, error, at])
-            return try Int.fetchOne(db, sql: """
-                SELECT failures FROM fetchFailure WHERE mailbox = ? AND uidValidity = ? AND uid = ?
-                """, arguments: [mailbox, uidValidity, uid]) ?? 1
+                """, arguments: [mailbox, uidValidity, uid, error, at, at])
+            let row = try Row.fetchOne(db, sql: """
+                SELECT failures, firstAt FROM fetchFailure WHERE mailbox = ? AND uidValidity = ? AND uid = ?
+                """, arguments: [mailbox, uidValidity, uid])
+            return (row?["failures"] ?? 1, row?["firstAt"] ?? at)
         }
     }
 
@@ -120,8 +123,8 @@ public final class SurelDatabase: @unchecked Sendable {
             // `kind NOT IN ('ticket', 'outgoing')` as in the partial index message_uncommon_kind.
             Set(try Int64.fetchAll(db, sql: """
                 SELECT uid FROM message WHERE kind = 'quarantined' AND kind NOT IN ('ticket', 'outgoing')
-                  AND mailbox = ? AND uidValidity = ? AND rawSHA256 LIKE 'unfetched:%' AND uid IS NOT NULL
-                """, arguments: [mailbox, uidValidity]))
+                  AND mailbox = ? AND uidValidity = ? AND rawSHA256 LIKE ? AND uid IS NOT NULL
+                """, arguments: [mailbox, uidValidity, IncomingMessage.unfetchedMarker + "%"]))
         }
     }
 
@@ -172,14 +175,16 @@ public final class SurelDatabase: @unchecked Sendable {
     private func applyTicketIntent(_ intent: TicketIntent, message m: IncomingMessage, _ db: Database)
         throws -> (Int64, IngestOutcome) {
         if var t = try findThread(intent, db) {
+            // A unit's mail about a ticket escalated to it is that ticket's (Layer 2) answer, however late.
+            let unitAnswer = t.escalatedTo != nil && intent.layer2Addresses.contains(intent.senderEmail)
             // A late follow-up already opened a ticket continuing this one: the thread goes on there (else every
             // later mail carrying the old tag or reference would open yet another ticket and acknowledgement).
-            while let next = try Ticket.fetchOne(db.cachedStatement(sql: """
+            while !unitAnswer, let next = try Ticket.fetchOne(db.cachedStatement(sql: """
                 SELECT * FROM ticket WHERE previousTicketID = ? ORDER BY id DESC LIMIT 1
                 """), arguments: [t.id]) {
                 t = next
             }
-            let withinReopen = t.status != .closed
+            let withinReopen = unitAnswer || t.status != .closed
                 || (t.closedAt.map { m.receivedAt.timeIntervalSince($0) <= intent.reopenWindow } ?? true)
             if withinReopen {
                 if intent.layer2Addresses.contains(intent.senderEmail) {

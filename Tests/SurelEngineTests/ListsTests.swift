@@ -37,6 +37,10 @@ final class ListsTests: XCTestCase {
         XCTAssertEqual(r.problems.count, 2, "\(r.problems)")
         XCTAssertTrue(r.problems[0].contains("duplicate of line 2"), r.problems[0])
         XCTAssertTrue(r.problems[1].contains("not an e-mail address"), r.problems[1])
+        // The pattern itself, whatever trimming comes before it: `$` would match before the final line break.
+        for bad in ["a@b.go.id\n", "a@b.go.id\r\n", "a@b.go.id\nBcc: x@y.com"] {
+            XCTAssertNil(RecipientImport.address.firstMatch(in: bad, range: NSRange(bad.startIndex..., in: bad)), bad)
+        }
     }
 
     func testImportShowRemoveAndSuppressThroughTheCLI() throws {

@@ -1,4 +1,4 @@
-// The partial indexes of migration v10: they hold only the rows their queries look for (so an ordinary ticket's
+// The partial indexes of migrations v10 and v14: they hold only the rows their queries look for (so an ordinary ticket's
 // message writes no page of them), and the queries still use them rather than reading the whole table.
 import Foundation
 import GRDB
@@ -69,5 +69,10 @@ final class PartialIndexTests: XCTestCase {
             .contains("message_uncommon_kind"))
         XCTAssertTrue(try plan(db, "SELECT * FROM ticket WHERE needsReview = 1 ORDER BY createdAt, id").contains("ticket_review_queue"))
         XCTAssertTrue(try plan(db, "SELECT id FROM message WHERE bounceOriginalMessageID = 'x'").contains("message_bounce_original"))
+        // v14: continuations and confidential tickets, rare too.
+        XCTAssertTrue(partial.isSuperset(of: ["ticket_continuation", "ticket_confidential"]), "\(partial)")
+        XCTAssertTrue(try plan(db, "SELECT * FROM ticket WHERE previousTicketID = 5 ORDER BY id DESC LIMIT 1")
+            .contains("ticket_continuation"))
+        XCTAssertTrue(try plan(db, "SELECT id, senderEmail FROM ticket WHERE confidential").contains("ticket_confidential"))
     }
 }

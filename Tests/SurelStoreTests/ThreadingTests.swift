@@ -149,6 +149,16 @@ final class ThreadingTests: XCTestCase {
         _ = try db.reviewAndUpdateModel(number: other, category: "dau", reviewer: "sri",
                                         confidentialCategories: ["pengaduan"], modelName: "m") { _, _, _ in nil }
         XCTAssertFalse(try XCTUnwrap(try db.ticket(number: other)).confidential)
+        // A ticket found to be a complaint only after a continuation exists makes that continuation confidential.
+        guard case .newTicket(let p) = try store(message(id: "k4", from: "warga@gmail.com", subject: "Tanya DD", at: t0),
+                                                 category: "dana-desa") else { return XCTFail() }
+        try db.setStatus(p, to: .closed, by: "agen", at: t0 + day)
+        guard case .newLinked(let q, previous: p) = try store(message(id: "k5", from: "warga@gmail.com", subject: "Re: Tanya DD",
+                                                                      at: t0 + 12 * day, inReplyTo: ["k4"])) else { return XCTFail() }
+        XCTAssertFalse(try XCTUnwrap(try db.ticket(number: q)).confidential)
+        _ = try db.reviewAndUpdateModel(number: p, category: "pengaduan", reviewer: "sri",
+                                        confidentialCategories: ["pengaduan"], modelName: "m") { _, _, _ in nil }
+        XCTAssertTrue(try XCTUnwrap(try db.ticket(number: q)).confidential)
     }
 
     func testTheConfidentialFootprintCoversMailAboutAComplaint() throws {
@@ -218,6 +228,13 @@ final class ThreadingTests: XCTestCase {
         XCTAssertTrue(detail.events.contains { $0.kind == "bounce" && $0.detail.contains("5.2.2") })
         XCTAssertEqual(try db.blastRecipients(1).first?.state, "sent")
         XCTAssertEqual(try db.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM suppression") }, 0)
+        // One naming a mail we do not know (a relay rewrote its Message-ID) is matched by the address, as before.
+        var rewritten = message(id: "bn2", from: "mailer-daemon@relay.go.id", subject: "Undelivered Mail", at: t0 + 9000,
+                                kind: .bounce)
+        rewritten.bounce = DeliveryStatusSummary(recipient: "kabid@garutkab.go.id", status: "5.1.1", diagnostic: "unknown",
+                                                 originalMessageID: "rewritten-by-relay@relay.go.id")
+        try db.storeIncoming(rewritten, ticket: nil, cursor: nil)
+        XCTAssertEqual(try db.blastRecipients(1).first?.state, "bounced")
         // An auto-reply that names no mail of ours stays on its own.
         XCTAssertEqual(try db.storeIncoming(message(id: "ar2", from: "x@y.go.id", subject: "Out of Office", at: t0,
                                                     kind: .autoreply), ticket: nil, cursor: nil), .recorded(.autoreply))
@@ -236,6 +253,18 @@ final class ThreadingTests: XCTestCase {
         let t = try XCTUnwrap(try db.ticket(number: n))
         XCTAssertEqual(t.layer2AnsweredAt, t0 + day)
         XCTAssertEqual(try db.answers(ticketID: t.id!).map(\.source), ["agent", "layer2"])
+        // Closed long ago, and a late follow-up of the citizen opened a continuation: a unit's further mail still
+        // goes to the ticket escalated to it.
+        try db.setStatus(n, to: .closed, by: "agen", at: t0 + 2 * day)
+        guard case .newLinked = try store(message(id: "e3", subject: "Re: \(n.subjectTag) Tanya DBH CHT", at: t0 + 20 * day)) else {
+            return XCTFail()
+        }
+        var late = message(id: "e4", from: "dtu@kemenkeu.go.id", subject: "Re: \(n.subjectTag) Tanya DBH CHT", at: t0 + 21 * day)
+        late.text = "Tambahan dari DTU."
+        var j = intent(late)
+        j.layer2Addresses = ["dtu@kemenkeu.go.id"]
+        XCTAssertEqual(try db.storeIncoming(late, ticket: j, cursor: nil), .joined(n, reopened: true))
+        XCTAssertEqual(try db.answers(ticketID: t.id!).map(\.source), ["agent", "layer2", "layer2"])
     }
 
     func testAutoRepliesAndBouncesOpenNoTicket() throws {
