@@ -142,9 +142,10 @@ public final class Ingestor {
         return report
     }
 
-    /// Counts a failed fetch against its message; once it failed `fetchAttemptsBeforeSkipping` cycles in a row,
-    /// records it as quarantined without bytes (the cursor passes it, no server-side action touches it) and
-    /// returns true. A lost connection counts too: a server that drops it whenever it reads one message looks so.
+    /// Counts a failed FETCH against its message (a refusal, or the answer breaking off mid-transfer: a server that
+    /// drops the connection whenever it reads one message looks so); once it failed `fetchAttemptsBeforeSkipping`
+    /// cycles over `fetchFailureSpan`, records it as quarantined without bytes (the cursor passes it, no
+    /// server-side action touches it) and returns true.
     private func passOverUnfetchable(_ error: Error, cursor: CursorAdvance) throws -> Bool {
         guard let e = error as? IMAPError else { return false }
         switch e {
@@ -156,8 +157,9 @@ public final class Ingestor {
         let (failures, since) = try database.countFetchFailure(mailbox: mailboxKey, uidValidity: cursor.uidValidity,
                                                                uid: cursor.uid, error: "\(e)", at: at)
         guard failures >= fetchAttemptsBeforeSkipping, at.timeIntervalSince(since) >= fetchFailureSpan else { return false }
-        let note = "server failed to deliver it in \(failures) cycles over \(Int(at.timeIntervalSince(since) / 60)) min (\(e)): left in the mailbox untouched "
-            + "(not flagged, moved or deleted); `surel quarantine retry` fetches it again"
+        let minutes = Int(at.timeIntervalSince(since) / 60)
+        let note = "server failed to deliver it in \(failures) cycles over \(minutes) min (\(e)): left in the mailbox "
+            + "untouched (not flagged, moved or deleted); `surel quarantine retry` fetches it again"
         _ = try database.storeIncoming(.unfetched(mailbox: mailboxKey, uidValidity: cursor.uidValidity, uid: cursor.uid,
                                               at: at, note: note), ticket: nil, cursor: cursor)
         logger.error("message passed over: the server cannot deliver it",
@@ -182,9 +184,9 @@ public final class Ingestor {
               let raw = try source.fetch(uid: uid, uidValidity: validity) else {
             throw RetryRefused(description: "message UID \(uid) is no longer in \(source.displayName)")
         }
+        // Stored now, with its bytes (filed, or quarantined again for its content like any unparsable mail): the
+        // server-side action follows. The cursor's range already passed this UID: only the action is left to do.
         let outcome = try ingest(raw: raw, uid: uid, uidValidity: validity, cursor: nil, replacingQuarantined: rowID)
-        if case .recorded(.quarantined) = outcome { return outcome }
-        // The cursor's range already passed this UID: only the action itself is left to do.
         try applyServerActions([uid], through: 0, uidValidity: validity, on: source)
         return outcome
     }
