@@ -42,10 +42,17 @@ public struct AgentActions {
         return d
     }
 
-    /// The thread's Message-IDs (incoming and ours), oldest first, and the last incoming one.
+    /// What the citizen (and colleagues writing for them) sent in the ticket: not a Layer 2 unit's mail, which
+    /// threads into the ticket too but is no part of the question and not what the citizen's answer replies to.
+    func citizenMessages(_ d: TicketDetail) -> [StoredMessage] {
+        let units = Set(config.units.values.map { $0.email.lowercased() })
+        return d.messages.filter { $0.kind == .ticket && !units.contains(($0.fromEmail ?? "").lowercased()) }
+    }
+
+    /// The thread's Message-IDs (incoming and ours), oldest first, and the citizen's last one.
     func thread(_ d: TicketDetail) -> (references: [String], replyTo: String?) {
         let ids = d.messages.compactMap(\.messageID)
-        return (Array(ids.suffix(20)), d.messages.last { $0.kind == .ticket }?.messageID)
+        return (Array(ids.suffix(20)), citizenMessages(d).last?.messageID)
     }
 
     /// A mail to the ticket's citizen in its thread (In-Reply-To the last incoming mail, References the thread).
@@ -98,24 +105,26 @@ public struct AgentActions {
                           + (known.isEmpty ? "" : "; known: " + known.joined(separator: ", ")))
         }
         let t = d.ticket
-        let first = d.messages.first { $0.kind == .ticket }
+        let question = citizenMessages(d)
+        // A complaint's question goes to the unit, not who made it: the unit may be the one complained about.
+        let hidden = t.confidential ? "(dirahasiakan: pengaduan)" : nil
         var values: [String: Any] = [
             "ticket": number.description, "subject": SubjectNormalizer.stripped(t.subject), "unit": unit,
-            "unit_name": address.name ?? unit, "sender_name": t.senderName ?? "-", "sender_email": t.senderEmail,
-            "origin": Self.origin(t),
+            "unit_name": address.name ?? unit, "sender_name": hidden ?? t.senderName ?? "-",
+            "sender_email": hidden ?? t.senderEmail, "origin": hidden ?? Self.origin(t),
             "category": config.taxonomy.name(of: t.category),
             "received_at": Acknowledger.indonesian(t.createdAt),
-            "question": d.messages.filter { $0.kind == .ticket }.map(\.text).joined(separator: "\n\n---\n\n"),
+            "question": question.map(\.text).joined(separator: "\n\n---\n\n"),
             "agent": actor,
         ]
-        values["deadline"] = (try? calendar.deadline(received: t.createdAt, workingDays: 3)).map(Acknowledger.indonesian)
-            ?? "3 hari kerja"
+        values["deadline"] = (try? calendar.deadline(received: t.createdAt, workingDays: 3, hours: config.sla.hours))
+            .map(Acknowledger.indonesian) ?? "3 hari kerja"
         if let note, !note.isEmpty { values["note"] = note }
         if let url = config.outbox.ticketURL { values["ticket_url"] = url.replacingOccurrences(of: "{ticket}", with: number.description) }
         let text = try templates.render("escalation", values)
         var mail = OutgoingMail(from: smtp.from, to: [address], subject: text.subject, text: text.body)
         mail.references = thread(d).references
-        mail.inReplyTo = first?.messageID
+        mail.inReplyTo = question.first?.messageID
         let record = mail.record(ticketID: t.id, purpose: "escalation", messageIDDomain: smtp.messageIDDomain, date: now())
         return try database.act(.escalate(unit: unit), on: number, actor: actor, note: note, at: now()) { _ in record }
     }
@@ -138,13 +147,22 @@ public struct AgentActions {
         return try database.act(.layer2Answer, on: number, actor: actor, answer: body, at: now())
     }
 
+    /// Categories closed without a BAK: a letter is registered, not consulted on, and spam is counted, not
+    /// answered (DOMAIN.md); a record of consultation mailed to either would be wrong, or go to a phisher.
+    static let closedWithoutBAK: Set<String> = [spamCategory, "surat-masuk"]
+
     /// Closes the consultation: the BAK PDF is made from `bak.mustache`, stored with the ticket and mailed to the
-    /// citizen (`bak-mail.mustache`), all in the transaction that closes the ticket.
+    /// citizen (`bak-mail.mustache`), all in the transaction that closes the ticket. A letter or spam is closed
+    /// without one.
     @discardableResult
     public func close(_ number: TicketNumber, actor: String) throws -> Ticket {
         let d = try detail(number, actor: actor)
-        let smtp = try smtp
         let t = d.ticket
+        if Self.closedWithoutBAK.contains(t.category) {
+            return try database.act(.close, on: number, actor: actor, note: "tanpa BAK (\(config.taxonomy.name(of: t.category)))",
+                                    at: now())
+        }
+        let smtp = try smtp
         let closedAt = now()
         let bakNumber = "BAK-\(number)"
         let answers = try database.answers(ticketID: t.id!).filter { $0.source == "agent" }.map(\.text)
@@ -155,7 +173,7 @@ public struct AgentActions {
             "office": Self.office(t),
             "category": config.taxonomy.name(of: t.category),
             "received_at": Acknowledger.indonesian(t.createdAt),
-            "question": d.messages.filter { $0.kind == .ticket }.map(\.text).joined(separator: "\n\n"),
+            "question": citizenMessages(d).map(\.text).joined(separator: "\n\n"),
             "answers": answers, "agent": actor,
         ]
         if let unit = t.escalatedTo { values["unit"] = config.units[unit]?.name.map { "\(unit) — \($0)" } ?? unit }

@@ -128,6 +128,7 @@ public final class Daemon {
         }
         // The SLA counts working days: a year the holiday calendar lacks is an error now, not a wrong deadline.
         try config.sla.calendar.requireYear(Date().yearInJakarta)
+        warnOfAMissingNextYear(config.sla.calendar)
         var acknowledger: Acknowledger?
         var templates: MailTemplates?
         if config.smtp != nil {
@@ -155,11 +156,10 @@ public final class Daemon {
         var outageSince: Date?
         var exitCode: Int32 = 0
         func sendOutbox() {
-            do {
-                try slaMonitor.check()
-                try outbox?.sendDue(shouldStop: { stop.isSet })
-            } catch {
-                logger.error("outbox/SLA: error", metadata: ["error": "\(error)"])
+            // Apart: a failing SLA check (say, the holiday calendar lacks a year) must not hold up the mail.
+            do { try slaMonitor.check() } catch { logger.error("SLA: error", metadata: ["error": "\(error)"]) }
+            do { try outbox?.sendDue(shouldStop: { stop.isSet }) } catch {
+                logger.error("outbox: error", metadata: ["error": "\(error)"])
             }
         }
         while !stop.isSet {
@@ -215,6 +215,17 @@ public final class Daemon {
             stop.sleep(min(left, notifier.watchdogInterval.map { $0 / 2 } ?? left))
             notifier.watchdog()
         }
+    }
+
+    /// From October (the next year's holidays and collective leave are decreed around then): a calendar without
+    /// next year would leave January's tickets without a deadline.
+    func warnOfAMissingNextYear(_ calendar: WorkingCalendar, now: Date = Date()) {
+        var gregorian = Calendar(identifier: .gregorian)
+        gregorian.timeZone = TimeZone(identifier: "Asia/Jakarta")!
+        let year = now.yearInJakarta
+        guard gregorian.component(.month, from: now) >= 10, !calendar.years.contains(year + 1) else { return }
+        logger.warning("the holiday calendar lacks next year: add its holidays and collective leave before January, or its tickets get no SLA deadline",
+                       metadata: ["year": "\(year + 1)", "setting": "[sla] calendar"])
     }
 
     /// UIDVALIDITY changes mid-cycle and dropped connections during a command are worth a quick retry.

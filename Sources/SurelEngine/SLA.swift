@@ -10,6 +10,8 @@ import SurelStore
 
 public struct SLAEntry: Sendable {
     public var ticket: Ticket
+    /// When its clock started: the first mail, or the follow-up that last reopened it.
+    public var since: Date
     public var due: Date
     public var breached: Bool
 }
@@ -22,17 +24,21 @@ public struct SLA: Sendable {
         self.calendar = calendar; self.hours = hours
     }
 
-    /// The ticket's answer deadline: 1 working day from receipt, 3 once escalated.
-    public func due(_ t: Ticket) throws -> Date {
-        try calendar.deadline(received: t.createdAt, workingDays: t.escalatedAt == nil ? 1 : 3, hours: hours)
+    /// The ticket's answer deadline: 1 working day from `since` (receipt, or the reopening follow-up), 3 once
+    /// escalated.
+    public func due(_ t: Ticket, since: Date) throws -> Date {
+        try calendar.deadline(received: since, workingDays: t.escalatedAt == nil ? 1 : 3, hours: hours)
     }
 
-    /// Tickets still owed an answer, with their deadlines, soonest first.
-    public func entries(_ db: SurelDatabase, now: Date) throws -> [SLAEntry] {
-        try db.ticketsAwaitingAnswer().map { t in
-            let d = try due(t)
-            return SLAEntry(ticket: t, due: d, breached: now > d)
-        }.sorted { $0.due < $1.due }
+    /// Tickets still owed an answer, with their deadlines, soonest first; and those whose deadline the holiday
+    /// calendar cannot tell (its year is missing), which must not hold up the others.
+    public func entries(_ db: SurelDatabase, now: Date) throws -> (entries: [SLAEntry], undated: [Ticket]) {
+        var entries: [SLAEntry] = [], undated: [Ticket] = []
+        for (t, since) in try db.ticketsAwaitingAnswer() {
+            guard let d = try? due(t, since: since) else { undated.append(t); continue }
+            entries.append(SLAEntry(ticket: t, since: since, due: d, breached: now > d))
+        }
+        return (entries.sorted { $0.due < $1.due }, undated)
     }
 
     /// Working days from the escalation day (H) to the unit's answer: 0 = H.
@@ -49,7 +55,7 @@ public struct SLA: Sendable {
 }
 
 /// Run by the daemon after each poll: reminders to the supervisor before deadlines, breaches recorded once.
-public struct SLAMonitor {
+public final class SLAMonitor {
     let sla: SLA
     let database: SurelDatabase
     let config: SurelConfig
@@ -60,13 +66,23 @@ public struct SLAMonitor {
         self.sla = sla; self.database = database; self.config = config; self.templates = templates; self.logger = logger
     }
 
-    public struct Report: Equatable, Sendable { public var reminders = 0, breaches = 0 }
+    public struct Report: Equatable, Sendable { public var reminders = 0, breaches = 0, undated = 0 }
+    /// The tickets last reported as having no deadline (logged when that set changes, not every poll).
+    private var undatedLogged: Set<Int64> = []
 
     @discardableResult
     public func check(now: Date = Date()) throws -> Report {
         var report = Report()
         let iso = ISO8601DateFormatter()
-        for e in try sla.entries(database, now: now) {
+        let (entries, undated) = try sla.entries(database, now: now)
+        report.undated = undated.count
+        let ids = Set(undated.compactMap(\.id))
+        if ids != undatedLogged, !ids.isEmpty {
+            logger.error("no SLA deadline: the holiday calendar lacks their year; add it ([sla] calendar)",
+                         metadata: ["tickets": "\(undated.map(\.number.description).joined(separator: ","))"])
+        }
+        undatedLogged = ids
+        for e in entries {
             let id = e.ticket.id!
             let key = iso.string(from: e.due)
             if e.breached {
@@ -96,7 +112,7 @@ public struct SLAMonitor {
             "remaining": minutes >= 60 ? "\(minutes / 60) jam \(minutes % 60) menit" : "\(minutes) menit",
             "status": t.status.rawValue, "category": config.taxonomy.name(of: t.category),
             "sender_name": t.senderName ?? "-", "sender_email": t.senderEmail,
-            "received_at": Acknowledger.indonesian(t.createdAt),
+            "received_at": Acknowledger.indonesian(e.since),
         ]
         if let unit = t.escalatedTo { values["escalated_to"] = unit }
         let text = try templates.render("sla-reminder", values)

@@ -5,11 +5,25 @@ import GRDB
 import SurelCore
 
 extension SurelDatabase {
-    /// Tickets an answer is still owed for (new, open, escalated), spam excluded, oldest first.
-    public func ticketsAwaitingAnswer() throws -> [Ticket] {
+    /// Tickets an answer is still owed for, oldest first, each with the time its clock started: its first mail, or
+    /// the follow-up that last reopened it (a new question has its own deadline). Owed: new, open and escalated
+    /// tickets, and escalated ones the agent answered in the meantime while the unit has not yet; not spam (counted,
+    /// not answered) nor letters (registered, not answered: DOMAIN.md).
+    public func ticketsAwaitingAnswer() throws -> [(ticket: Ticket, since: Date)] {
         try writer.read { db in
-            try Ticket.filter(["new", "open", "escalated"].contains(Column("status")) && Column("category") != "spam")
-                .order(Column("createdAt"), Column("id")).fetchAll(db)
+            try Row.fetchAll(db, sql: """
+                SELECT ticket.*, (SELECT max(at) FROM ticketEvent e WHERE e.ticketID = ticket.id AND e.kind = 'reopened')
+                  AS reopenedAt
+                FROM ticket
+                WHERE (status IN ('new', 'open', 'escalated')
+                       OR (status = 'answered' AND escalatedAt IS NOT NULL AND layer2AnsweredAt IS NULL))
+                  AND category NOT IN ('spam', 'surat-masuk')
+                ORDER BY createdAt, id
+                """).map { row in
+                let t = try Ticket(row: row)
+                let reopened: Date? = row["reopenedAt"]
+                return (t, max(t.createdAt, reopened ?? t.createdAt))
+            }
         }
     }
 

@@ -131,7 +131,8 @@ struct Tickets: ParsableCommand {
             throw ValidationError("mail templates not found: set [outbox] templates")
         }
         let db = try SurelDatabase(path: config.store.path)
-        return (AgentActions(config: config, database: db, templates: try MailTemplates(directory: dir)), db)
+        return (AgentActions(config: config, database: db, templates: try MailTemplates(directory: dir),
+                             calendar: config.sla.calendar), db)
     }
 
     /// Refuses when `name` may not read `t` (AccessPolicy).
@@ -827,7 +828,11 @@ struct SLACommand: ParsableCommand {
             let sla = SLA(calendar: config.sla.calendar, hours: config.sla.hours)
             let now = Date()
             let policy = AccessPolicy(config), viewer = who.name(config)
-            var entries = try sla.entries(db, now: now).map { e in
+            let (dated, undated) = try sla.entries(db, now: now)
+            if !undated.isEmpty {
+                FileHandle.standardError.write(Data("peringatan: \(undated.count) tiket tanpa batas waktu: kalender libur belum memuat tahunnya ([sla] calendar)\n".utf8))
+            }
+            var entries = dated.map { e in
                 var e = e
                 e.ticket = policy.redacted(e.ticket, as: viewer)
                 return e
@@ -842,7 +847,7 @@ struct SLACommand: ParsableCommand {
             if json { printJSON(entries.map { SLAJSON($0, now: now) }); return }
             if entries.isEmpty { print("Tidak ada tiket yang menunggu jawaban."); return }
             for e in entries {
-                print([e.ticket.number.description, e.ticket.status.rawValue, e.breached ? "TERLAMBAT" : "tepat waktu",
+                print([e.ticket.number.description, e.ticket.status.rawValue, e.breached ? "TERLAMBAT" : "belum lewat batas",
                        "batas " + Format.date(e.due), e.ticket.escalatedTo.map { "eskalasi " + $0 } ?? "",
                        e.ticket.senderEmail, e.ticket.subject].filter { !$0.isEmpty }.joined(separator: "  "))
             }

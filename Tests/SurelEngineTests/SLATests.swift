@@ -23,9 +23,10 @@ final class SLATests: XCTestCase {
     func testDeadlinesAndLayer2Scores() throws {
         let sla = SLA()
         // Received Friday 7 Feb 2025 10:00 WIB: 1 working day -> Monday 10:00; escalated -> 3 -> Wednesday 10:00.
-        XCTAssertEqual(try sla.due(ticket(created: "2025-02-07T10:00:00+07:00")), date("2025-02-10T10:00:00+07:00"))
-        XCTAssertEqual(try sla.due(ticket(created: "2025-02-07T10:00:00+07:00", escalated: "2025-02-07T11:00:00+07:00")),
-                       date("2025-02-12T10:00:00+07:00"))
+        let friday = date("2025-02-07T10:00:00+07:00")
+        XCTAssertEqual(try sla.due(ticket(created: "2025-02-07T10:00:00+07:00"), since: friday), date("2025-02-10T10:00:00+07:00"))
+        XCTAssertEqual(try sla.due(ticket(created: "2025-02-07T10:00:00+07:00", escalated: "2025-02-07T11:00:00+07:00"),
+                                   since: friday), date("2025-02-12T10:00:00+07:00"))
         // Escalated Friday 24 Jan 2025; Monday 27 Jan (Isra Mikraj) and Tuesday 28 (leave) do not count.
         let h = "2025-01-24T11:00:00+07:00"
         XCTAssertEqual(try sla.layer2Score(ticket(created: h, escalated: h, answered: "2025-01-24T15:00:00+07:00")), 120)
@@ -69,7 +70,44 @@ final class SLATests: XCTestCase {
         XCTAssertEqual(reminders.first?.purpose, "reminder")
         XCTAssertEqual(try monitor.check(now: date("2025-02-10T10:01:00+07:00")), SLAMonitor.Report(breaches: 1))
         XCTAssertEqual(try monitor.check(now: date("2025-02-11T10:01:00+07:00")), SLAMonitor.Report(), "once")
-        XCTAssertEqual(try SLA().entries(db, now: date("2025-02-11T10:01:00+07:00")).map(\.ticket.sequence), [1],
+        XCTAssertEqual(try SLA().entries(db, now: date("2025-02-11T10:01:00+07:00")).entries.map(\.ticket.sequence), [1],
                        "answered tickets owe nothing")
+    }
+
+    /// A follow-up that reopens an answered ticket is a new question with its own deadline, not one breached at
+    /// once; an escalated ticket the agent answered in the meantime is still owed the unit's answer; letters and
+    /// spam owe none; a ticket of a year the calendar lacks is reported, not a failure of all the others.
+    func testWhatIsOwedAndFromWhen() throws {
+        let db = try SurelDatabase(inMemory: ())
+        var reopened = ticket(created: "2025-02-03T10:00:00+07:00", status: .open, sequence: 1)
+        var interim = ticket(created: "2025-02-10T10:00:00+07:00", escalated: "2025-02-10T11:00:00+07:00",
+                             status: .answered, sequence: 2)
+        var letter = ticket(created: "2025-02-10T10:00:00+07:00", sequence: 3)
+        letter.category = "surat-masuk"
+        var spam = ticket(created: "2025-02-10T10:00:00+07:00", sequence: 4)
+        spam.category = "spam"
+        var future = ticket(created: "2031-03-03T10:00:00+07:00", sequence: 5)
+        try db.writer.write { db in
+            for i in [0, 1, 2, 3, 4] {
+                switch i {
+                case 0: try reopened.insert(db)
+                case 1: try interim.insert(db)
+                case 2: try letter.insert(db)
+                case 3: try spam.insert(db)
+                default: try future.insert(db)
+                }
+            }
+            // Answered on the 3rd, then a follow-up on Monday 10 Feb 09:00 reopened it.
+            var e = TicketEvent(id: nil, ticketID: reopened.id!, at: date("2025-02-10T09:00:00+07:00"), kind: "reopened",
+                                detail: "message x")
+            try e.insert(db)
+        }
+        let (entries, undated) = try SLA().entries(db, now: date("2025-02-10T12:00:00+07:00"))
+        XCTAssertEqual(entries.map(\.ticket.sequence), [1, 2])
+        let first = try XCTUnwrap(entries.first { $0.ticket.sequence == 1 })
+        XCTAssertEqual(first.due, date("2025-02-11T09:00:00+07:00"), "1 working day from the follow-up")
+        XCTAssertFalse(first.breached)
+        XCTAssertEqual(entries.first { $0.ticket.sequence == 2 }?.due, date("2025-02-13T10:00:00+07:00"))
+        XCTAssertEqual(undated.map(\.sequence), [5])
     }
 }

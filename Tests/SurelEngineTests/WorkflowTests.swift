@@ -5,7 +5,9 @@
 // names who did it.
 import Foundation
 import XCTest
+import SurelCore
 @testable import SurelMail
+@testable import SurelStore
 
 final class WorkflowTests: XCTestCase {
     func raw(_ headers: String, _ body: String) -> Data {
@@ -126,6 +128,7 @@ final class WorkflowTests: XCTestCase {
         XCTAssertTrue(answer.text.contains("Agen Default"), answer.text)
         XCTAssertNil(answer.header("Auto-Submitted"), "an agent's answer is not automatic mail")
         XCTAssertTrue(answer.references.contains("wf1@kedirikab.go.id"))
+        XCTAssertEqual(answer.inReplyTo, ["wf2@kedirikab.go.id"], "it answers the citizen's last mail, not the unit's")
 
         t = try show(number, config)
         XCTAssertEqual(t["status"] as? String, "answered")
@@ -158,6 +161,7 @@ final class WorkflowTests: XCTestCase {
                          "Direktorat Dana Transfer Umum", "Agen Sari", "Kantor: BPKAD Kabupaten Kediri", "Saluran: E-mail"] {
             XCTAssertTrue(text.replacingOccurrences(of: "\n", with: " ").contains(expected), "BAK text lacks \(expected)")
         }
+        XCTAssertFalse(text.contains("Rincian terlampir di portal"), "the unit's mail is no part of the citizen's question")
         XCTAssertGreaterThanOrEqual(text.components(separatedBy: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }.count, 2,
                                     "the long answer continues on a second page")
         XCTAssertEqual(try show(number, config)["status"] as? String, "closed")
@@ -165,6 +169,58 @@ final class WorkflowTests: XCTestCase {
         let bakShow = try TestEnv.runSurel(["bak", "show", number, "--output", again.path, "--config", config])
         XCTAssertEqual(bakShow.status, 0, bakShow.err)
         XCTAssertEqual(try Data(contentsOf: again), pdf.data, "the stored BAK is the one mailed")
+    }
+
+    /// A complaint escalated to a unit reaches it without who made it (the unit may be the one complained about);
+    /// spam and letters are closed without a BAK (none is mailed to a phisher).
+    func testAComplaintsNoticeHidesTheComplainantAndSpamClosesWithoutABAK() throws {
+        try TestEnv.requirePostfix()
+        let dir = try TestEnv.scratch(self)
+        let unit = TestEnv.freshUser("itjen") + "@kemenkeu.go.id"
+        let config = try TestEnv.writeConfig(dir: dir, user: TestEnv.freshUser("wf-cc"), extra: """
+
+            \(TestEnv.smtpSection())
+
+            [units.DTU]
+            email = "\(unit)"
+
+            [access]
+            confidential_readers = ["Sri"]
+            """).path
+        let db = try SurelDatabase(path: dir.path + "/store/surel.sqlite")
+        let now = Date()
+        func open(_ id: String, from: String, name: String, subject: String, text: String, category: String) throws -> String {
+            let m = IncomingMessage(kind: .ticket, messageID: id, rawSHA256: "sha-\(id)", raw: Data(id.utf8), mailbox: nil,
+                                    uidValidity: nil, uid: nil, subject: subject, fromName: name, fromEmail: from,
+                                    sentAt: now, receivedAt: now, threadTime: now, text: text, html: nil, inReplyTo: [],
+                                    references: [], note: nil, bounce: nil, isBulk: false, attachments: [])
+            let intent = TicketIntent(ticketNumberInSubject: nil, referencedMessageIDs: [], normalizedSubject: subject.lowercased(),
+                                      senderEmail: from, senderProfile: SenderDirectory.profile(forEmail: from), receivedAt: now,
+                                      threadTime: now, subjectWindow: 86400, reopenWindow: 7 * 86400, year: now.yearInJakarta,
+                                      confidentialCategories: ["pengaduan"],
+                                      classify: { Classification(category: category, confidence: 0.99, explanation: "") })
+            guard case .newTicket(let n) = try db.storeIncoming(m, ticket: intent, cursor: nil) else { throw CocoaError(.coderInvalidValue) }
+            return n.description
+        }
+        let complaint = try open("p1@gmail.com", from: "pelapor.rahasia@gmail.com", name: "Pelapor Rahasia",
+                                 subject: "Dugaan pungutan liar", text: "Ada pungutan liar dalam pencairan dana desa.",
+                                 category: "pengaduan")
+        let esc = try TestEnv.runSurel(["tickets", "escalate", complaint, "--unit", "DTU", "--as", "Sri", "--config", config])
+        XCTAssertEqual(esc.status, 0, esc.err)
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+        let notice = try XCTUnwrap(TestEnv.waitForInbox(unit, until: { !$0.isEmpty }).first)
+        XCTAssertTrue(notice.text.contains("Ada pungutan liar dalam pencairan dana desa."), "the question goes")
+        XCTAssertFalse(notice.text.contains("pelapor.rahasia") || notice.text.contains("Pelapor Rahasia"), notice.text)
+        XCTAssertTrue(notice.text.contains("dirahasiakan"), notice.text)
+
+        let spam = try open("s1@x.example", from: "admin@djpk-verifikasi.example", name: "Admin DJPK",
+                            subject: "Verifikasi akun SIKD", text: "Klik tautan ini untuk verifikasi.", category: "spam")
+        let outboxBefore = try db.outbox().count
+        let close = try TestEnv.runSurel(["tickets", "close", spam, "--config", config])
+        XCTAssertEqual(close.status, 0, close.err)
+        XCTAssertEqual(try show(spam, config)["status"] as? String, "closed")
+        XCTAssertEqual(try db.outbox().count, outboxBefore, "no BAK mailed")
+        XCTAssertNotEqual(try TestEnv.runSurel(["bak", "show", spam, "--output", dir.path + "/x.pdf", "--config", config]).status, 0)
     }
 
     /// The text of a PDF, by poppler's pdftotext (pages separated by form feeds).
