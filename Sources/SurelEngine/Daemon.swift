@@ -12,24 +12,37 @@ import Glibc
 public final class StopSignal: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
+    private var signalled = false
     private let wake = DispatchSemaphore(value: 0)
     private var sources: [DispatchSourceSignal] = []
 
     public init() {}
 
     public var isSet: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+    /// Set only by SIGTERM/SIGINT (`set()` is also how `run --once` ends its blast thread).
+    public var bySignal: Bool { lock.lock(); defer { lock.unlock() }; return signalled }
 
     public func set() {
         lock.lock(); stopped = true; lock.unlock()
         wake.signal()
     }
 
-    /// Routes SIGTERM and SIGINT here instead of killing the process.
-    public func installHandlers() {
-        for sig in [SIGTERM, SIGINT] {
+    /// Routes SIGTERM and SIGINT here instead of killing the process; SIGHUP (sent out of habit to reload a
+    /// daemon) is ignored and reported through `onHangup`: its default action would end the service, and systemd
+    /// would not restart what it sees as a clean exit.
+    public func installHandlers(onHangup: @escaping @Sendable () -> Void = {}) {
+        for sig in [SIGTERM, SIGINT, SIGHUP] {
             signal(sig, SIG_IGN)
             let src = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            src.setEventHandler { [weak self] in self?.set() }
+            if sig == SIGHUP {
+                src.setEventHandler(handler: onHangup)
+            } else {
+                src.setEventHandler { [weak self] in
+                    guard let self else { return }
+                    self.lock.lock(); self.signalled = true; self.lock.unlock()
+                    self.set()
+                }
+            }
             src.resume()
             sources.append(src)
         }
@@ -79,10 +92,12 @@ public final class Daemon {
             var failing: [Int64: String] = [:]   // the error each failing blast last logged
             repeat {
                 do {
-                    for id in try database.dueBlasts(now: Date()) where !(stop.isSet && !once) {
+                    // SIGTERM/SIGINT stop a blast between two recipients; `--once` otherwise sends what is due.
+                    let stopBlasts = { once ? self.stop.bySignal : self.stop.isSet }
+                    for id in try database.dueBlasts(now: Date()) where !stopBlasts() {
                         let r: BlastRunReport
                         do {
-                            r = try sender.run(id, shouldStop: { self.stop.isSet && !once })
+                            r = try sender.run(id, shouldStop: stopBlasts)
                         } catch BlastError.sendingElsewhere(_, let holder) {
                             if sentElsewhere.insert(id).inserted {
                                 logger.info("blast sent by another process: left to it", metadata: ["blast": "\(id)", "holder": "\(holder)"])
@@ -98,8 +113,11 @@ public final class Daemon {
                         }
                         sentElsewhere.remove(id)
                         failing[id] = nil
-                        logger.info("blast round", metadata: ["blast": "\(id)", "sent": "\(r.sent)", "deferred": "\(r.deferred)",
-                                                             "failed": "\(r.failed)", "ended": "\(r.ended)"])
+                        // Not every 5 s while a blast only waits for its retries.
+                        if r.sent + r.failed + r.deferred > 0 || r.ended != "waiting" {
+                            logger.info("blast round", metadata: ["blast": "\(id)", "sent": "\(r.sent)", "deferred": "\(r.deferred)",
+                                                                 "failed": "\(r.failed)", "ended": "\(r.ended)"])
+                        }
                     }
                 } catch {
                     logger.error("blast: error", metadata: ["error": "\(error)"])
@@ -127,7 +145,11 @@ public final class Daemon {
             logger.error("no classifier: new tickets stay unclassified", metadata: ["error": "\(error)"])
         }
         // The SLA counts working days: a year the holiday calendar lacks is an error now, not a wrong deadline.
-        try config.sla.calendar.requireYear(Date().yearInJakarta)
+        // A year the holiday calendar lacks leaves its tickets without SLA deadlines (reported by the SLA
+        // monitor), not the mailbox unread: mail is stored and sent whatever the calendar holds.
+        do { try config.sla.calendar.requireYear(Date().yearInJakarta) } catch {
+            logger.error("no SLA deadlines this year", metadata: ["error": "\(error)"])
+        }
         warnOfAMissingNextYear(config.sla.calendar)
         var acknowledger: Acknowledger?
         var templates: MailTemplates?
@@ -158,7 +180,7 @@ public final class Daemon {
         func sendOutbox() {
             // Apart: a failing SLA check (say, the holiday calendar lacks a year) must not hold up the mail.
             do { try slaMonitor.check() } catch { logger.error("SLA: error", metadata: ["error": "\(error)"]) }
-            do { try outbox?.sendDue(shouldStop: { stop.isSet }) } catch {
+            do { try outbox?.sendDue(shouldStop: { stop.isSet }, progress: { notifier.watchdog() }) } catch {
                 logger.error("outbox: error", metadata: ["error": "\(error)"])
             }
         }
@@ -191,6 +213,13 @@ public final class Daemon {
             } catch let e as IMAPError {
                 logger.error("mailbox error", metadata: ["error": "\(e)"])
                 notifier.status("mailbox error: \(e)")
+                if once { exitCode = 1; break }
+                idle(max(config.mailbox.pollInterval, backoff.nextDelay()))
+            } catch {
+                // The store (disk full, locked past the busy timeout by a long CLI or backup): nothing was lost
+                // (the message's transaction did not commit), so wait and try again rather than crash-loop.
+                logger.error("store error, retrying", metadata: ["error": "\(error)"])
+                notifier.status("store error: \(error)")
                 if once { exitCode = 1; break }
                 idle(max(config.mailbox.pollInterval, backoff.nextDelay()))
             }

@@ -115,7 +115,7 @@ public final class Ingestor {
                 try applyServerActions(batch, through: through, uidValidity: validity, on: source)
             }
         }
-        while let item = prefetcher.next() {
+        while let item = prefetcher.next(heartbeat: progress) {
             if shouldStop() { report.stoppedEarly = true; break }
             let advance = CursorAdvance(mailbox: mailboxKey, uidValidity: validity, uid: item.uid, at: now())
             let fetched: PreparedMessage?

@@ -1,5 +1,7 @@
 // Log lines for journald: one line per event on stdout, `level=... msg="..." key=value ...`.
-// journald adds its own timestamp, so none is printed unless asked (SUREL_LOG_TIMESTAMPS=1).
+// journald adds its own timestamp, so none is printed unless asked (SUREL_LOG_TIMESTAMPS=1). Under systemd
+// (stdout connected to the journal: $JOURNAL_STREAM) each line starts with its syslog priority, `<3>` for an
+// error, which journald takes as the entry's priority (`journalctl -p warning` then finds warnings and errors).
 import Foundation
 import Logging
 
@@ -8,12 +10,26 @@ public struct KeyValueLogHandler: LogHandler {
     public var logLevel: Logger.Level
     private let label: String
     private let timestamps: Bool
+    private let priorityPrefix: Bool
     private static let lock = NSLock()
 
     public init(label: String, level: Logger.Level) {
         self.label = label
         self.logLevel = level
         self.timestamps = ProcessInfo.processInfo.environment["SUREL_LOG_TIMESTAMPS"] == "1"
+        self.priorityPrefix = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
+    }
+
+    /// The syslog priority of a level (sd-daemon(3)'s `<N>` prefixes).
+    static func priority(_ level: Logger.Level) -> Int {
+        switch level {
+        case .trace, .debug: return 7
+        case .info: return 6
+        case .notice: return 5
+        case .warning: return 4
+        case .error: return 3
+        case .critical: return 2
+        }
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -22,7 +38,7 @@ public struct KeyValueLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = ""
+        var line = priorityPrefix ? "<\(Self.priority(event.level))>" : ""
         if timestamps { line += "ts=\(ISO8601DateFormatter().string(from: Date())) " }
         line += "level=\(event.level) msg=\(Self.quote(event.message.description))"
         let all = metadata.merging(event.metadata ?? [:]) { _, new in new }

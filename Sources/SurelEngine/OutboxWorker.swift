@@ -42,6 +42,8 @@ public final class OutboxWorker {
     let lockStorePath: String?
     private var lock: StoreLock?
     private var lockRefusal: String?
+    /// The transient error last logged: an outage of the mail server is logged once, not at every retry.
+    private var lastTransient: String?
 
     public init(database: SurelDatabase, sender: MailSender, schedule: RetrySchedule = RetrySchedule(),
                 lockStorePath: String? = nil, logger: Logger, now: @escaping () -> Date = Date.init) {
@@ -74,17 +76,24 @@ public final class OutboxWorker {
 
     /// Sends every due mail; stops early when the server is unreachable (the rest waits for the next round).
     @discardableResult
-    public func sendDue(shouldStop: () -> Bool = { false }) throws -> OutboxReport {
+    /// `progress` is called before each mail (the daemon feeds systemd's watchdog there: a backlog after an
+    /// outage may take longer than WatchdogSec).
+    public func sendDue(shouldStop: () -> Bool = { false }, progress: () -> Void = {}) throws -> OutboxReport {
         var report = OutboxReport()
         guard try holdsLock() else { return report }
         for item in try database.dueOutbox(now: now()) {
             if shouldStop() { break }
+            progress()
             guard let id = item.id, try database.markSending(id),
                   let raw = try database.outgoingRaw(messageRowID: item.messageRowID) else { continue }
             do {
                 try sender.send(raw, from: item.envelopeFrom, to: item.recipientList)
                 try database.markSent(id, at: now())
                 report.sent += 1
+                if lastTransient != nil {
+                    logger.notice("mail is being sent again")
+                    lastTransient = nil
+                }
                 // No addresses in the journal: it is read more widely than the store, and a confidential
                 // complainant's address must not show there (`surel outbox list` names them to those who may see).
                 logger.info("mail sent", metadata: ["outbox": "\(id)", "purpose": "\(item.purpose)",
@@ -100,14 +109,19 @@ public final class OutboxWorker {
                     if let next = schedule.next(after: item.attempts + 1, created: item.createdAt, now: now()) {
                         try database.markRetry(id, error: reason, next: next)
                         report.retried += 1
-                        logger.warning("mail not sent, will retry", metadata: [
-                            "outbox": "\(id)", "error": "\(Self.withoutAddresses(reason))",
-                            "next": "\(ISO8601DateFormatter().string(from: next))"])
+                        let error = Self.withoutAddresses(reason)
+                        if error != lastTransient {   // once per outage or new reason, not at every retry
+                            lastTransient = error
+                            logger.warning("mail not sent, will retry", metadata: [
+                                "outbox": "\(id)", "error": "\(error)", "next": "\(ISO8601DateFormatter().string(from: next))"])
+                        }
                         // The server is unreachable or busy: the others would fail the same way now.
                         return report
                     }
                     try database.markFailed(id, error: "\(schedule.giveUpNote): \(reason)", at: now())
                     report.failed += 1
+                    logger.error("mail given up", metadata: ["outbox": "\(id)", "purpose": "\(item.purpose)",
+                                                            "error": "\(schedule.giveUpNote): \(Self.withoutAddresses(reason))"])
                 }
             }
         }

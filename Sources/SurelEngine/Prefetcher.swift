@@ -143,9 +143,15 @@ final class Prefetcher<Prepared>: @unchecked Sendable {
     }
 
     /// The next message in UID order, or nil when all were handed out.
-    func next() -> Item? {
+    /// `heartbeat` runs every few seconds while it waits (a large message on a slow link may take minutes: the
+    /// daemon feeds systemd's watchdog there).
+    func next(heartbeat: () -> Void = {}) -> Item? {
         condition.lock(); defer { condition.unlock() }
-        while queue.isEmpty && !finished { condition.wait() }
+        while queue.isEmpty && !finished {
+            if !condition.wait(until: Date().addingTimeInterval(5)) {
+                condition.unlock(); heartbeat(); condition.lock()
+            }
+        }
         if queue.isEmpty { return nil }
         let item = queue.removeFirst()
         queuedBytes -= item.size

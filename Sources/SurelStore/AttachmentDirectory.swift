@@ -51,8 +51,9 @@ public final class AttachmentDirectory: @unchecked Sendable {
         }
         let tmp = "\(path)/tmp/\(hex).\(getpid()).part"
         // Plain write, no fsync per file (Foundation's createFile adds one): the daemon's DurabilityBarrier syncs
-        // the whole batch before anything is flagged or removed on the server.
-        try Self.write(data, to: tmp)
+        // the whole batch before anything is flagged or removed on the server. A failed write (disk full) leaves
+        // no partial file behind.
+        do { try Self.write(data, to: tmp) } catch { unlink(tmp); throw error }
         guard rename(tmp, final) == 0 else {
             unlink(tmp)
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final])

@@ -63,7 +63,10 @@ struct Run: ParsableCommand {
         let config = try options.load()
         KeyValueLogHandler.bootstrap(level: config.logLevel)
         let stop = StopSignal()
-        stop.installHandlers()
+        let hangupLogger = Logger(label: "surel")
+        stop.installHandlers(onHangup: {
+            hangupLogger.notice("SIGHUP ignored: the configuration is read at start; restart the service to apply changes")
+        })
         let code = try Daemon(config: config, logger: Logger(label: "surel"), stop: stop).run(once: once)
         if code != 0 { throw ExitCode(code) }
     }
@@ -92,6 +95,16 @@ struct CheckConfig: ParsableCommand {
             print("classifier: WARNING no model and no training data: new tickets stay unclassified "
                   + "(set [classify] examples, or run `surel classify train --corpus DIR`)")
         }
+        // The SLA counts working days of the holiday calendar: a year it lacks leaves its tickets without deadlines.
+        let years = config.sla.calendar.years.sorted()
+        let thisYear = Date().yearInJakarta
+        var calendarLine = "sla calendar: holidays of \(years.map(String.init).joined(separator: ", "))"
+        if !years.contains(thisYear) {
+            calendarLine += "; WARNING \(thisYear) is missing: tickets get no SLA deadline ([sla] calendar)"
+        } else if !years.contains(thisYear + 1) {
+            calendarLine += "; NOTE add \(thisYear + 1) before January ([sla] calendar)"
+        }
+        print(calendarLine)
         let confidential = config.taxonomy.confidentialSlugs.sorted().joined(separator: ", ")
         if config.confidentialReaders.isEmpty {
             print("access: NOTE no [access] confidential_readers: confidential tickets (\(confidential)) can be opened by nobody")
@@ -801,7 +814,10 @@ struct BAK: ParsableCommand {
             guard let t = try db.ticket(number: try Tickets.number(number)) else { throw ValidationError("no ticket \(number)") }
             try Tickets.requireAccess(config, t, as: who.name(config))
             guard let bak = try db.bak(ticketID: t.id!) else { throw ValidationError("ticket \(number) has no BAK (not closed yet)") }
-            try bak.pdf.write(to: URL(fileURLWithPath: output))
+            // Readable by its owner only: a BAK names the citizen (and may be a complaint's).
+            guard FileManager.default.createFile(atPath: output, contents: bak.pdf, attributes: [.posixPermissions: 0o600]) else {
+                throw ValidationError("cannot write \(output)")
+            }
             print("\(bak.number) ditulis ke \(output) (\(bak.pdf.count) byte)")
         }
     }
