@@ -170,6 +170,36 @@ final class DaemonProcessTests: XCTestCase {
 
     // MARK: 4. systemd
 
+    /// SIGHUP (sent out of habit to reload) must not end the service: systemd would not restart a clean exit.
+    /// Under systemd (JOURNAL_STREAM set) every log line carries its syslog priority for journald.
+    func testSIGHUPIsIgnoredAndLinesCarryTheirJournalPriority() throws {
+        try TestEnv.requireServers()
+        let user = TestEnv.freshUser("sighup")
+        try TestEnv.fillMaildir(user: user, messages: (0..<3).map { Self.message(i: $0, tag: "hup", attachment: false) })
+        let dir = try TestEnv.scratch(self)
+        let config = try TestEnv.writeConfig(dir: dir, user: user)
+        let dbPath = dir.path + "/store/surel.sqlite"
+        let daemon = try DaemonProcess(["run", "--config", config.path], dir: dir, name: "sighup", test: self,
+                                       environment: ["JOURNAL_STREAM": "8:123456"])
+        XCTAssertTrue(Self.waitUntil(timeout: 30) { ((try? Self.count(dbPath, "SELECT COUNT(*) FROM message")) ?? 0) == 3 },
+                      daemon.log())
+        daemon.kill(SIGHUP)
+        XCTAssertTrue(Self.waitUntil(timeout: 5) { daemon.log().contains("SIGHUP ignored") }, daemon.log())
+        XCTAssertTrue(daemon.isRunning, "SIGHUP ended the daemon: \(daemon.log())")
+        daemon.kill(SIGTERM)
+        XCTAssertTrue(daemon.wait(timeout: 10), daemon.log())
+        XCTAssertEqual(daemon.exitStatus, 0, daemon.log())
+        let lines = daemon.log().split(separator: "\n").filter { $0.contains("level=") }
+        XCTAssertFalse(lines.isEmpty)
+        for line in lines {
+            guard let level = line.split(separator: " ").first(where: { $0.contains("level=") }) else { continue }
+            let expected = ["level=info": "<6>", "level=notice": "<5>", "level=warning": "<4>", "level=error": "<3>"]
+            let key = String(level.drop { $0 != "l" })
+            XCTAssertTrue(line.hasPrefix(expected[key] ?? "<"), "no journald priority: \(line)")
+        }
+        XCTAssertTrue(lines.contains { $0.hasPrefix("<5>level=notice msg=\"SIGHUP ignored") }, "\(lines)")
+    }
+
     func testSystemdNotifyProtocol() throws {
         try TestEnv.requireServers()
         let user = TestEnv.freshUser("notify")

@@ -66,6 +66,42 @@ final class OutboxTests: XCTestCase {
         XCTAssertEqual(Set(try waitForInbox(rcpt, count: 2)), [firstID, secondID])
     }
 
+    /// What the journal gets of an SMTP outage: one line when it starts (not one per retry round), one when mail
+    /// goes out again, and an error for a mail given up.
+    func testAnOutageIsLoggedOnceAndAGivenUpMailIsLogged() throws {
+        final class Lines: @unchecked Sendable {
+            let lock = NSLock(); var all: [String] = []
+            func add(_ s: String) { lock.lock(); all.append(s); lock.unlock() }
+            func count(_ s: String) -> Int { lock.lock(); defer { lock.unlock() }; return all.filter { $0 == s }.count }
+        }
+        struct Capture: LogHandler {
+            let lines: Lines
+            var metadata: Logger.Metadata = [:]
+            var logLevel: Logger.Level = .trace
+            subscript(metadataKey key: String) -> Logger.Metadata.Value? { get { nil } set {} }
+            func log(event: LogEvent) { lines.add(event.message.description) }
+        }
+        let lines = Lines()
+        let logger = Logger(label: "test", factory: { _ in Capture(lines: lines) })
+        let db = try SurelDatabase(inMemory: ())
+        var clock = Date()
+        var down = endpoint
+        down.port = 1   // nothing listens there
+        var schedule = RetrySchedule()
+        schedule.giveUpAfter = 3600
+        let worker = OutboxWorker(database: db, sender: CurlSMTPSender(endpoint: down), schedule: schedule,
+                                  logger: logger, now: { clock })
+        _ = try queue(db, to: "warga@example.test", subject: "Tertunda", at: clock)
+        for _ in 0..<3 {   // retried after 1, 5 and 15 minutes
+            XCTAssertEqual(try worker.sendDue().retried, 1)
+            clock = clock.addingTimeInterval(901)
+        }
+        XCTAssertEqual(lines.count("mail not sent, will retry"), 1, "\(lines.all)")
+        clock = clock.addingTimeInterval(3600)
+        XCTAssertEqual(try worker.sendDue().failed, 1)
+        XCTAssertEqual(lines.count("mail given up"), 1, "\(lines.all)")
+    }
+
     /// The give-up note names the configured span, not a fixed 48 h.
     func testGiveUpNoteNamesTheConfiguredSpan() {
         var s = RetrySchedule()
