@@ -144,7 +144,6 @@ public final class Daemon {
             // Mail is still stored: new tickets stay unclassified, in the review queue, until a model exists.
             logger.error("no classifier: new tickets stay unclassified", metadata: ["error": "\(error)"])
         }
-        // The SLA counts working days: a year the holiday calendar lacks is an error now, not a wrong deadline.
         // A year the holiday calendar lacks leaves its tickets without SLA deadlines (reported by the SLA
         // monitor), not the mailbox unread: mail is stored and sent whatever the calendar holds.
         do { try config.sla.calendar.requireYear(Date().yearInJakarta) } catch {
@@ -253,8 +252,10 @@ public final class Daemon {
         gregorian.timeZone = TimeZone(identifier: "Asia/Jakarta")!
         let year = now.yearInJakarta
         guard gregorian.component(.month, from: now) >= 10, !calendar.years.contains(year + 1) else { return }
-        logger.warning("the holiday calendar lacks next year: add its holidays and collective leave before January, or its tickets get no SLA deadline",
-                       metadata: ["year": "\(year + 1)", "setting": "[sla] calendar"])
+        logger.warning("""
+            the holiday calendar lacks next year: add its holidays and collective leave before January, \
+            or its tickets get no SLA deadline
+            """, metadata: ["year": "\(year + 1)", "setting": "[sla] calendar"])
     }
 
     /// UIDVALIDITY changes mid-cycle and dropped connections during a command are worth a quick retry.

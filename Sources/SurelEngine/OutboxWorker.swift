@@ -75,9 +75,9 @@ public final class OutboxWorker {
     }
 
     /// Sends every due mail; stops early when the server is unreachable (the rest waits for the next round).
-    @discardableResult
     /// `progress` is called before each mail (the daemon feeds systemd's watchdog there: a backlog after an
     /// outage may take longer than WatchdogSec).
+    @discardableResult
     public func sendDue(shouldStop: () -> Bool = { false }, progress: () -> Void = {}) throws -> OutboxReport {
         var report = OutboxReport()
         guard try holdsLock() else { return report }
