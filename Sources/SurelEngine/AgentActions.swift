@@ -123,6 +123,9 @@ public struct AgentActions {
         if let url = config.outbox.ticketURL { values["ticket_url"] = url.replacingOccurrences(of: "{ticket}", with: number.description) }
         let text = try templates.render("escalation", values)
         var mail = OutgoingMail(from: smtp.from, to: [address], subject: text.subject, text: text.body)
+        // The SOP routes escalations through the supervisor (Kasubbag): a copy keeps them in the loop, and the
+        // unit's reply-all reaches them too.
+        if let supervisor = config.supervisor { mail.cc = [supervisor] }
         mail.references = thread(d).references
         mail.inReplyTo = question.first?.messageID
         let record = mail.record(ticketID: t.id, purpose: "escalation", messageIDDomain: smtp.messageIDDomain, date: now())

@@ -26,9 +26,13 @@ final class WorkflowTests: XCTestCase {
         let cc = TestEnv.freshUser("wf-cc")
         let citizen = TestEnv.freshUser("warga") + "@bpkad.kedirikab.go.id"
         let unit = TestEnv.freshUser("dtu") + "@kemenkeu.go.id"
+        let supervisor = TestEnv.freshUser("kasubbag") + "@kemenkeu.go.id"
         let config = try TestEnv.writeConfig(dir: dir, user: cc, extra: """
 
             \(TestEnv.smtpSection())
+
+            [supervisor]
+            email = "\(supervisor)"
 
             [units.DTU]
             email = "\(unit)"
@@ -82,6 +86,9 @@ final class WorkflowTests: XCTestCase {
         XCTAssertTrue(notice.text.contains("Mohon penjelasan dasar perhitungannya"), "the question is in the notice")
         XCTAssertTrue(notice.text.contains("Mohon cek formula celah fiskal"), "the note is in the notice")
         XCTAssertTrue(notice.text.contains("https://cc.djpk.test/tiket/\(number)"), "the ticket link is in the notice")
+        XCTAssertTrue(notice.header("Cc")?.contains(supervisor) == true, "the supervisor is copied: \(notice.header("Cc") ?? "-")")
+        let copies = TestEnv.waitForInbox(supervisor, until: { $0.contains { $0.subject == notice.subject } })
+        XCTAssertTrue(copies.contains { $0.subject == notice.subject }, "the copy reaches the supervisor")
         var t = try show(number, config)
         XCTAssertEqual(t["status"] as? String, "escalated")
         XCTAssertEqual(t["escalated_to"] as? String, "DTU")
