@@ -218,7 +218,7 @@ public final class Ingestor {
     /// transaction, so it runs on the prefetch thread while the main thread stores the message before.
     func prepare(raw: Data, sha256: String?, uid: Int64?, uidValidity: Int64?, checkDuplicateFirst: Bool)
         -> PreparedMessage {
-        let received = now()
+        let fetched = now()
         let sha = sha256 ?? {
             var hasher = SHA256()
             hasher.update(raw)
@@ -226,7 +226,7 @@ public final class Ingestor {
         }()
         var base = IncomingMessage(kind: .quarantined, messageID: nil, rawSHA256: sha, raw: raw, mailbox: mailboxKey,
                                    uidValidity: uidValidity, uid: uid, subject: "", fromName: nil, fromEmail: nil,
-                                   sentAt: nil, receivedAt: received, threadTime: received, text: "", html: nil, inReplyTo: [],
+                                   sentAt: nil, receivedAt: fetched, threadTime: fetched, text: "", html: nil, inReplyTo: [],
                                    references: [], note: nil, bounce: nil, isBulk: false, attachments: [])
         // The store refuses duplicates in its transaction anyway; checking first only saves the parsing.
         if checkDuplicateFirst, (try? database.isStored(sha256: sha)) == true {
@@ -241,6 +241,11 @@ public final class Ingestor {
             logger.warning("message quarantined", metadata: ["uid": "\(uid ?? 0)", "reason": "\(error)"])
             return PreparedMessage(message: base, intent: nil)
         }
+        // The service's clock starts when the mail reached the mailbox, not when surel read it (after a daemon or
+        // IMAP outage, hours later): the topmost Received line, our server's, when it is recent and not in the future.
+        let received = Self.arrival(parsed.arrivedAt, fetched: fetched)
+        base.receivedAt = received
+        base.threadTime = received
         fill(&base, from: parsed)
         guard let sender = parsed.from?.email, sender.contains("@") else {
             base.kind = .quarantined
@@ -292,6 +297,13 @@ public final class Ingestor {
         }
         base.note = notes.isEmpty ? nil : notes.joined(separator: "; ")
         return PreparedMessage(message: base, intent: intent, classification: lazy)
+    }
+
+    /// The arrival time to record: the server's Received date when it lies within a week before the fetch (a
+    /// weekend outage), else the fetch time (no such line, a stale or spoofed one, a wrong clock).
+    static func arrival(_ arrived: Date?, fetched: Date) -> Date {
+        guard let arrived, arrived <= fetched, fetched.timeIntervalSince(arrived) <= 7 * 86400 else { return fetched }
+        return arrived
     }
 
     private func fill(_ m: inout IncomingMessage, from p: ParsedMessage) {

@@ -67,6 +67,13 @@ public struct ParsedMessage: Sendable {
 
     public init() {}
 
+    /// When the last hop, normally our own mail server, received the mail: the date of the topmost Received
+    /// header (after its last `;`). nil without one, or when it does not scan.
+    public var arrivedAt: Date? {
+        guard let received = header("Received"), let semicolon = received.lastIndex(of: ";") else { return nil }
+        return Mailutils.parseDate(received[received.index(after: semicolon)...].trimmingCharacters(in: .whitespaces))
+    }
+
     /// The first header with this name (case-insensitive), decoded.
     public func header(_ name: String) -> String? {
         headers.first { Self.sameFieldName($0.name, name) }?.value

@@ -5,7 +5,7 @@ import Logging
 import XCTest
 import SurelCore
 @testable import SurelEngine
-import SurelMail
+@testable import SurelMail
 import SurelStore
 
 final class IngestIntegrationTests: XCTestCase {
@@ -244,6 +244,31 @@ final class IngestIntegrationTests: XCTestCase {
         XCTAssertEqual(try h.database.messages(kind: .quarantined).count, 0)
         XCTAssertEqual(try h.database.tickets().count, 3)
         XCTAssertEqual(try h.source.status().messages, 0, "filed, then deleted like the others")
+    }
+
+    /// The SLA clock starts when our server received the mail (its topmost Received line), not when surel read it
+    /// (after an outage); a stale, future or missing line gives the fetch time.
+    func testATicketIsReceivedWhenTheMailArrived() throws {
+        try TestEnv.requireServers()
+        let h = try harness(user: TestEnv.freshUser("arrival"))
+        let arrived = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 2 * 86400).rounded(.down))
+        let stamp = MailComposer.rfc5322Date(arrived)
+        let mail = Data(("Received: from mx.kemenkeu.go.id by imap.kemenkeu.go.id with LMTP; \(stamp)\r\n"
+                         + "Received: from mail.kedirikab.go.id by mx.kemenkeu.go.id; Mon, 03 Feb 2025 08:59:00 +0700\r\n").utf8)
+            + sample(i: 41)
+        try h.source.append(mail, to: "INBOX")
+        try h.source.append(sample(i: 42), to: "INBOX")
+        let before = Date()
+        XCTAssertEqual(try h.ingestor.runCycle().newTickets, 2)
+        let tickets = try h.database.tickets()
+        XCTAssertEqual(tickets.first { $0.subject.hasSuffix("41") }?.createdAt, arrived, "the topmost Received line")
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(tickets.first { $0.subject.hasSuffix("42") }?.createdAt), before,
+                                    "no Received line: the fetch time")
+        let now = Date()
+        XCTAssertEqual(Ingestor.arrival(now - 3600, fetched: now), now - 3600)
+        XCTAssertEqual(Ingestor.arrival(now - 8 * 86400, fetched: now), now, "older than a week: not believed")
+        XCTAssertEqual(Ingestor.arrival(now + 60, fetched: now), now, "in the future: not believed")
+        XCTAssertEqual(Ingestor.arrival(nil, fetched: now), now)
     }
 
     /// A small consultation mail, distinct per `i`.
