@@ -45,7 +45,7 @@ public final class Ingestor {
     let fetchAttemptsBeforeSkipping = 5
     let fetchFailureSpan: TimeInterval = 600
     /// From the configuration, once (every message's ticket intent carries them).
-    let layer2Addresses: Set<String>
+    let layer2Units: [String: String]
     let confidentialCategories: Set<String>
 
     public init(config: SurelConfig, database: SurelDatabase, attachments: AttachmentDirectory, source: MailSource,
@@ -53,7 +53,7 @@ public final class Ingestor {
                 now: @escaping () -> Date = Date.init) {
         self.config = config; self.database = database; self.attachments = attachments; self.source = source
         self.classifiers = classifiers; self.acknowledger = acknowledger; self.logger = logger; self.now = now
-        layer2Addresses = Set(config.units.values.map(\.email))
+        layer2Units = Dictionary(config.units.map { ($0.value.email.lowercased(), $0.key) }, uniquingKeysWith: { a, _ in a })
         confidentialCategories = config.taxonomy.confidentialSlugs
     }
 
@@ -259,7 +259,7 @@ public final class Ingestor {
         }
         var intent: TicketIntent?
         var lazy: LazyClassification?
-        switch Triage.classify(parsed, fromLayer2Unit: layer2Addresses.contains(sender.lowercased())) {
+        switch Triage.classify(parsed, fromLayer2Unit: layer2Units[sender.lowercased()] != nil) {
         case .bounce(let summary):
             base.kind = .bounce
             base.bounce = summary
@@ -293,7 +293,7 @@ public final class Ingestor {
                                   threadTime: base.threadTime, classification: lazy!)
             intent?.acknowledge = acknowledger?.mail(for: parsed, sender: sender, isBulk: base.isBulk, received: received)
             intent?.automaticMailsPerHour = config.outbox.automaticPerHour
-            intent?.layer2Addresses = layer2Addresses
+            intent?.layer2Units = layer2Units
         }
         base.note = notes.isEmpty ? nil : notes.joined(separator: "; ")
         return PreparedMessage(message: base, intent: intent, classification: lazy)

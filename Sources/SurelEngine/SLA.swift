@@ -43,13 +43,21 @@ public struct SLA: Sendable {
 
     /// Working days from the escalation day (H) to the unit's answer: 0 = H.
     public func layer2Days(_ t: Ticket) throws -> Int? {
-        guard let from = t.escalatedAt, let to = t.layer2AnsweredAt else { return nil }
+        try layer2Days(escalated: t.escalatedAt, answered: t.layer2AnsweredAt)
+    }
+
+    public func layer2Days(escalated: Date?, answered: Date?) throws -> Int? {
+        guard let from = escalated, let to = answered else { return nil }
         return try calendar.workingDays(from: from, to: to, hours: hours)
     }
 
     /// 120 if the unit answered on day H or H+1, 100 on H+2 or H+3, 80 later; nil while it has not answered.
     public func layer2Score(_ t: Ticket) throws -> Int? {
-        guard let days = try layer2Days(t) else { return nil }
+        try layer2Score(days: try layer2Days(t))
+    }
+
+    public func layer2Score(days: Int?) -> Int? {
+        guard let days else { return nil }
         return days <= 1 ? 120 : days <= 3 ? 100 : 80
     }
 }

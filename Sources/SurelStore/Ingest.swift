@@ -114,8 +114,8 @@ public struct TicketIntent: Sendable {
     public var acknowledge: (@Sendable (Ticket) -> OutgoingRecord?)? = nil
     /// At most this many automatic mails to one address per hour (a loop with another autoresponder stops here).
     public var automaticMailsPerHour = 5
-    /// The Layer 2 units' addresses: their mail on an escalated ticket is the unit's answer.
-    public var layer2Addresses: Set<String> = []
+    /// The Layer 2 units by address (lowercased): their mail on an escalated ticket is that unit's answer.
+    public var layer2Units: [String: String] = [:]
 
     public init(ticketNumberInSubject: TicketNumber?, referencedMessageIDs: [String], normalizedSubject: String,
                 senderEmail: String, senderProfile: SenderProfile, receivedAt: Date, threadTime: Date, subjectWindow: TimeInterval,

@@ -27,12 +27,21 @@ extension SurelDatabase {
         }
     }
 
-    /// Escalated tickets (any status), for the Layer 2 response scores.
-    public func escalatedTickets() throws -> [Ticket] {
-        try writer.read { db in
-            try Ticket.filter(Column("escalatedAt") != nil).order(Column("escalatedAt")).fetchAll(db)
+    /// Every escalation, oldest first, with its ticket's number: the Layer 2 response scores, one per escalation.
+    public func escalations() throws -> [(number: TicketNumber, unit: String, at: Date, answeredAt: Date?)] {
+        try Self.escalations(in: writer)
+    }
+
+    static func escalations(in reader: some DatabaseReader) throws
+        -> [(number: TicketNumber, unit: String, at: Date, answeredAt: Date?)] {
+        try reader.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT t.year, t.sequence, e.unit, e.at, e.answeredAt FROM escalation e JOIN ticket t ON t.id = e.ticketID
+                ORDER BY e.at, e.id
+                """).map { (TicketNumber(year: $0["year"], sequence: $0["sequence"]), $0["unit"], $0["at"], $0["answeredAt"]) }
         }
     }
+
 
     /// Records an SLA event, with the mail it sends if any, in one transaction; false when it was already there.
     @discardableResult

@@ -288,6 +288,20 @@ enum Schema {
                 CREATE INDEX ticket_confidential ON ticket(senderEmail) WHERE confidential;
                 """)
         }
+        m.registerMigration("v15-escalations") { db in
+            // One row per escalation: escalating again (to another unit, or the same one) kept only the last on the
+            // ticket, so an earlier unit's score was lost and its late answer counted for the next unit.
+            try db.execute(sql: """
+                CREATE TABLE escalation (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  ticketID INTEGER NOT NULL REFERENCES ticket(id) ON DELETE CASCADE,
+                  unit TEXT NOT NULL, at DATETIME NOT NULL, answeredAt DATETIME);
+                CREATE INDEX escalation_on_ticketID ON escalation(ticketID);
+                INSERT INTO escalation(ticketID, unit, at, answeredAt)
+                  SELECT id, escalatedTo, escalatedAt, layer2AnsweredAt FROM ticket
+                  WHERE escalatedTo IS NOT NULL AND escalatedAt IS NOT NULL ORDER BY escalatedAt;
+                """)
+        }
         return m
     }
 }

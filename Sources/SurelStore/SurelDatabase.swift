@@ -176,7 +176,8 @@ public final class SurelDatabase: @unchecked Sendable {
         throws -> (Int64, IngestOutcome) {
         if var t = try findThread(intent, db) {
             // A unit's mail about a ticket escalated to it is that ticket's (Layer 2) answer, however late.
-            let unitAnswer = t.escalatedTo != nil && intent.layer2Addresses.contains(intent.senderEmail)
+            let unit = intent.layer2Units[intent.senderEmail.lowercased()]
+            let unitAnswer = t.escalatedTo != nil && unit != nil
             // A late follow-up already opened a ticket continuing this one: the thread goes on there (else every
             // later mail carrying the old tag or reference would open yet another ticket and acknowledgement).
             while !unitAnswer, let next = try Ticket.fetchOne(db.cachedStatement(sql: """
@@ -187,8 +188,8 @@ public final class SurelDatabase: @unchecked Sendable {
             let withinReopen = unitAnswer || t.status != .closed
                 || (t.closedAt.map { m.receivedAt.timeIntervalSince($0) <= intent.reopenWindow } ?? true)
             if withinReopen {
-                if intent.layer2Addresses.contains(intent.senderEmail) {
-                    try Self.recordLayer2Answer(&t, from: intent.senderEmail, text: m.text, at: m.receivedAt, db)
+                if let unit {
+                    try Self.recordLayer2Answer(&t, unit: unit, from: intent.senderEmail, text: m.text, at: m.receivedAt, db)
                 }
                 let reopened = t.status == .closed || t.status == .answered
                 if reopened { t.status = .open; t.closedAt = nil }

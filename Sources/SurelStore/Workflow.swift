@@ -37,10 +37,12 @@ extension SurelDatabase {
                 t.escalatedAt = now
                 t.layer2AnsweredAt = nil
                 detail = "escalated to \(unit)"
+                try db.execute(sql: "INSERT INTO escalation(ticketID, unit, at) VALUES (?, ?, ?)", arguments: [t.id!, unit, now])
             case .layer2Answer:
-                guard t.escalatedTo != nil else { throw WorkflowError.notEscalated(number) }
+                guard let unit = t.escalatedTo else { throw WorkflowError.notEscalated(number) }
                 if t.layer2AnsweredAt == nil { t.layer2AnsweredAt = now }
-                detail = "answer of \(t.escalatedTo!) recorded"
+                try Self.markEscalationAnswered(ticketID: t.id!, unit: unit, at: now, db)
+                detail = "answer of \(unit) recorded"
             case .close:
                 t.status = .closed
                 t.closedAt = now
@@ -67,17 +69,26 @@ extension SurelDatabase {
         }
     }
 
-    /// A unit's mail joined an escalated ticket: its answer time, once (for the Layer 2 response score).
-    static func recordLayer2Answer(_ t: inout Ticket, from sender: String, text: String, at now: Date,
+    /// The first answer to the unit's latest escalation of the ticket (its Layer 2 response score counts to it).
+    static func markEscalationAnswered(ticketID: Int64, unit: String, at now: Date, _ db: Database) throws {
+        try db.execute(sql: """
+            UPDATE escalation SET answeredAt = ? WHERE id = (
+              SELECT id FROM escalation WHERE ticketID = ? AND unit = ? AND answeredAt IS NULL ORDER BY id DESC LIMIT 1)
+            """, arguments: [now, ticketID, unit])
+    }
+
+    /// A unit's mail joined a ticket escalated to it: the unit's answer; its time, once, scores that unit's
+    /// escalation (and the ticket's current one when it is that unit's).
+    static func recordLayer2Answer(_ t: inout Ticket, unit: String, from sender: String, text: String, at now: Date,
                                    _ db: Database) throws {
         // Escalated at some time: the agent may have sent the citizen an interim answer meanwhile (status answered).
         guard t.escalatedTo != nil else { return }
+        try markEscalationAnswered(ticketID: t.id!, unit: unit, at: now, db)
         try db.execute(sql: "INSERT INTO ticketAnswer(ticketID, at, actor, source, text) VALUES (?, ?, ?, 'layer2', ?)",
                        arguments: [t.id!, now, sender, text])
-        guard t.layer2AnsweredAt == nil else { return }
-        t.layer2AnsweredAt = now
+        if t.layer2AnsweredAt == nil, t.escalatedTo == unit { t.layer2AnsweredAt = now }
         var e = TicketEvent(id: nil, ticketID: t.id!, at: now, kind: "layer2-answer",
-                            detail: "answer of \(t.escalatedTo ?? "the unit") by mail from \(sender)")
+                            detail: "answer of \(unit) by mail from \(sender)")
         try e.insert(db)
     }
 }

@@ -880,15 +880,22 @@ struct SLACommand: ParsableCommand {
             let config = try options.load(needsMailbox: false)
             let db = try SurelDatabase(path: config.store.path)
             let sla = SLA(calendar: config.sla.calendar, hours: config.sla.hours)
-            let rows = try db.escalatedTickets().map { t in
-                Layer2ScoreJSON(number: t.number.description, unit: t.escalatedTo ?? "-",
-                                escalated_at: t.escalatedAt.map(Format.iso) ?? "",
-                                answered_at: t.layer2AnsweredAt.map(Format.iso),
-                                working_days: try sla.layer2Days(t), score: try sla.layer2Score(t))
+            // One row per escalation: a ticket escalated to two units scores each.
+            let rows = try db.escalations().map { e in
+                let days = try sla.layer2Days(escalated: e.at, answered: e.answeredAt)
+                return Layer2ScoreJSON(number: e.number.description, unit: e.unit, escalated_at: Format.iso(e.at),
+                                       answered_at: e.answeredAt.map(Format.iso), working_days: days,
+                                       score: sla.layer2Score(days: days))
             }
             if json { printJSON(rows); return }
             for r in rows {
                 print("\(r.number)  \(r.unit)  " + (r.score.map { "skor \($0) (H+\(r.working_days!))" } ?? "belum dijawab"))
+            }
+            // The monthly report's figure: per unit, escalations and the average score of those answered.
+            for unit in Set(rows.map(\.unit)).sorted() {
+                let own = rows.filter { $0.unit == unit }, scores = own.compactMap(\.score)
+                let average = scores.isEmpty ? "-" : String(format: "%.1f", Double(scores.reduce(0, +)) / Double(scores.count))
+                print("\(unit): \(own.count) eskalasi, \(scores.count) dijawab, rata-rata skor \(average)")
             }
         }
     }

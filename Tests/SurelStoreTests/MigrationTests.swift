@@ -31,4 +31,27 @@ final class MigrationTests: XCTestCase {
         XCTAssertEqual(cursors.map(\.lastUID), [10, 25])
         XCTAssertFalse(try db.read { try $0.tableExists("pendingServerAction") })
     }
+
+    /// Migration v15: the escalation on each ticket becomes its first row of the escalation table.
+    func testTicketsEscalationsBecomeEscalationRows() throws {
+        let db = try DatabaseQueue()
+        try Schema.migrator.migrate(db, upTo: "v14-ticket-continuation")
+        try db.write { d in
+            for (sequence, unit, answered) in [(1, "DTU", "2025-02-04 10:00:00.000"), (2, nil, nil), (3, "DTK", nil)]
+                as [(Int, String?, String?)] {
+                try d.execute(sql: """
+                    INSERT INTO ticket(year, sequence, status, category, confidence, classificationNote, confidential,
+                                       subject, normalizedSubject, senderEmail, senderClass, createdAt, updatedAt,
+                                       escalatedTo, escalatedAt, layer2AnsweredAt)
+                    VALUES (2025, ?, 'escalated', 'dau', 1, '', 0, 's', 's', 'a@b.go.id', 'pemda', '2025-02-03', '2025-02-03',
+                            ?, ?, ?)
+                    """, arguments: [sequence, unit, unit == nil ? nil : "2025-02-03 10:00:00.000", answered])
+            }
+        }
+        try Schema.migrator.migrate(db)
+        let rows = try SurelDatabase.escalations(in: db)
+        XCTAssertEqual(rows.map(\.number.sequence), [1, 3])
+        XCTAssertEqual(rows.map(\.unit), ["DTU", "DTK"])
+        XCTAssertEqual(rows.map { $0.answeredAt != nil }, [true, false])
+    }
 }

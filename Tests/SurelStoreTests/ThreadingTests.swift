@@ -248,7 +248,7 @@ final class ThreadingTests: XCTestCase {
         var reply = message(id: "e2", from: "dtu@kemenkeu.go.id", subject: "Re: \(n.subjectTag) Tanya DBH CHT", at: t0 + day)
         reply.text = "Jawaban DTU: alokasi DBH CHT ditetapkan dalam PMK."
         var i = intent(reply)
-        i.layer2Addresses = ["dtu@kemenkeu.go.id"]
+        i.layer2Units = ["dtu@kemenkeu.go.id": "DTU"]
         XCTAssertEqual(try db.storeIncoming(reply, ticket: i, cursor: nil), .joined(n, reopened: true))
         let t = try XCTUnwrap(try db.ticket(number: n))
         XCTAssertEqual(t.layer2AnsweredAt, t0 + day)
@@ -262,9 +262,34 @@ final class ThreadingTests: XCTestCase {
         var late = message(id: "e4", from: "dtu@kemenkeu.go.id", subject: "Re: \(n.subjectTag) Tanya DBH CHT", at: t0 + 21 * day)
         late.text = "Tambahan dari DTU."
         var j = intent(late)
-        j.layer2Addresses = ["dtu@kemenkeu.go.id"]
+        j.layer2Units = ["dtu@kemenkeu.go.id": "DTU"]
         XCTAssertEqual(try db.storeIncoming(late, ticket: j, cursor: nil), .joined(n, reopened: true))
         XCTAssertEqual(try db.answers(ticketID: t.id!).map(\.source), ["agent", "layer2", "layer2"])
+    }
+
+    /// Escalated to one unit, then to another: each escalation keeps its own answer time (each unit its score),
+    /// and the first unit's late answer does not count for the second.
+    func testEachEscalationKeepsItsOwnAnswer() throws {
+        guard case .newTicket(let n) = try store(message(id: "x1", subject: "Tanya DAK", at: t0)) else { return XCTFail() }
+        try db.act(.escalate(unit: "DTU"), on: n, actor: "agen", at: t0 + 60)
+        try db.act(.escalate(unit: "DTK"), on: n, actor: "agen", at: t0 + day)
+        var late = message(id: "x2", from: "dtu@kemenkeu.go.id", subject: "Re: \(n.subjectTag) Tanya DAK", at: t0 + 2 * day)
+        late.text = "Jawaban DTU."
+        var i = intent(late)
+        i.layer2Units = ["dtu@kemenkeu.go.id": "DTU", "dtk@kemenkeu.go.id": "DTK"]
+        try db.storeIncoming(late, ticket: i, cursor: nil)
+        var rows = try db.escalations()
+        XCTAssertEqual(rows.map(\.unit), ["DTU", "DTK"])
+        XCTAssertEqual(rows.map(\.answeredAt), [t0 + 2 * day, nil])
+        XCTAssertNil(try db.ticket(number: n)?.layer2AnsweredAt, "the current escalation (DTK) is still unanswered")
+        var dtk = message(id: "x3", from: "dtk@kemenkeu.go.id", subject: "Re: \(n.subjectTag) Tanya DAK", at: t0 + 3 * day)
+        dtk.text = "Jawaban DTK."
+        var j = intent(dtk)
+        j.layer2Units = i.layer2Units
+        try db.storeIncoming(dtk, ticket: j, cursor: nil)
+        rows = try db.escalations()
+        XCTAssertEqual(rows.map(\.answeredAt), [t0 + 2 * day, t0 + 3 * day])
+        XCTAssertEqual(try db.ticket(number: n)?.layer2AnsweredAt, t0 + 3 * day)
     }
 
     func testAutoRepliesAndBouncesOpenNoTicket() throws {
