@@ -214,12 +214,15 @@ extension SurelDatabase {
         }
     }
 
-    /// The next recipients to try: pending ones, and deferred ones whose time has come.
+    /// The next recipients to try: pending ones, and deferred ones whose time has come; those a crash left in
+    /// flight (possibly duplicated) last, so that a crash loop early in each run does not catch the same recipient
+    /// in flight again and again (each time it may receive the mail once more).
     public func nextBlastRecipients(_ id: Int64, now: Date, limit: Int) throws -> [BlastRecipient] {
         try writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM blastRecipient WHERE blastID = ?
-                  AND (state = 'pending' OR (state = 'deferred' AND nextAttemptAt <= ?)) ORDER BY id LIMIT ?
+                  AND (state = 'pending' OR (state = 'deferred' AND nextAttemptAt <= ?))
+                ORDER BY possiblyDuplicated, id LIMIT ?
                 """, arguments: [id, now, limit]).map(BlastRecipient.init)
         }
     }
@@ -280,8 +283,9 @@ extension SurelDatabase {
 
 extension SurelDatabase {
     /// A bounce that returns a blast mail: found by the returned Message-ID, else (when that names no outgoing mail
-    /// of ours) by the failed recipient among the blasts' recipients. A hard bounce (5.x.x, or no status) marks the recipient bounced and suppresses the address
-    /// for every later blast; a soft one (4.x.x) is counted. Runs in the bounce's own store transaction.
+    /// of ours) by the failed recipient among the blasts' recipients. A hard bounce (5.x.x, or no status) marks the
+    /// recipient bounced and suppresses the address for every later blast; a soft one (4.x.x) is counted. Runs in
+    /// the bounce's own store transaction.
     static func matchBlastBounce(_ b: DeliveryStatusSummary, at now: Date, _ db: Database) throws {
         var rowID: Int64?
         if let id = b.originalMessageID {

@@ -4,8 +4,30 @@ import Foundation
 import XCTest
 @testable import SurelEngine
 @testable import SurelMail
+@testable import SurelStore
 
 final class BlastPrepTests: XCTestCase {
+    /// Recipients a crash left in flight (queued again, possibly duplicated) come after the others: a crash early in
+    /// each of several runs then cannot catch the same recipient in flight again and again.
+    func testRecipientsLeftInFlightAreTriedLast() throws {
+        let db = try SurelDatabase(inMemory: ())
+        try db.writer.write { d in
+            try d.execute(sql: """
+                INSERT INTO recipientList(name, createdAt) VALUES ('l', '2025-02-03');
+                INSERT INTO blast(listName, subject, template, status, createdAt) VALUES ('l', 's', 't', 'sending', '2025-02-03');
+                """)
+            for n in 1...4 {
+                try d.execute(sql: """
+                    INSERT INTO blastRecipient(blastID, email, fields, state, attempts, possiblyDuplicated)
+                    VALUES (1, ?, '{}', ?, ?, 0)
+                    """, arguments: ["r\(n)@x.go.id", n <= 2 ? "sending" : "pending", n <= 2 ? 1 : 0])
+            }
+        }
+        XCTAssertEqual(try db.recoverBlastSends(blast: 1), 2)
+        XCTAssertEqual(try db.nextBlastRecipients(1, now: Date(), limit: 10).map(\.email),
+                       ["r3@x.go.id", "r4@x.go.id", "r1@x.go.id", "r2@x.go.id"])
+    }
+
     func testTimesInIndonesianZonesAndISO() {
         let iso = ISO8601DateFormatter()
         XCTAssertEqual(BlastMail.parseTime("2025-02-07 09:00 WIB"), iso.date(from: "2025-02-07T02:00:00Z"))
