@@ -161,13 +161,16 @@ public struct AgentActions {
     public func close(_ number: TicketNumber, actor: String) throws -> Ticket {
         let d = try detail(number, actor: actor)
         let t = d.ticket
+        guard t.status != .closed else { throw Failure(message: "tiket \(number) sudah ditutup") }
         if Self.closedWithoutBAK.contains(t.category) {
             return try database.act(.close, on: number, actor: actor, note: "tanpa BAK (\(config.taxonomy.name(of: t.category)))",
                                     at: now())
         }
         let smtp = try smtp
         let closedAt = now()
-        let bakNumber = "BAK-\(number)"
+        // A ticket reopened and closed again gets a BAK of its own: BAK-<ticket>-2, -3 ...
+        let earlier = try database.bakCount(ticketID: t.id!)
+        let bakNumber = "BAK-\(number)" + (earlier == 0 ? "" : "-\(earlier + 1)")
         let answers = try database.answers(ticketID: t.id!).filter { $0.source == "agent" }.map(\.text)
         var values: [String: Any] = [
             "bak_number": bakNumber, "closed_at": Acknowledger.indonesian(closedAt), "ticket": number.description,

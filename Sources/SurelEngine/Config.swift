@@ -246,7 +246,7 @@ struct ConfigReader {
         }
         if let v = value("outbox", "retry") {
             let waits = v.array.map { Array($0).compactMap { $0.string.flatMap(Self.parseDuration) ?? $0.int.map(TimeInterval.init) } }
-            if let waits, !waits.isEmpty, waits.count == v.array?.count { outbox.retry.delays = waits }
+            if let waits, !waits.isEmpty, waits.count == v.array?.count, waits.allSatisfy({ $0 > 0 }) { outbox.retry.delays = waits }
             else { problem("outbox.retry", "retry must be a list of durations, e.g. [\"1m\", \"5m\", \"15m\", \"1h\"]") }
         }
         if let d = duration("outbox", "retry_every") { outbox.retry.thereafter = d }
@@ -260,7 +260,7 @@ struct ConfigReader {
             else { problem("outbox.automatic_per_hour", "automatic_per_hour must be a whole number, 0 or more") }
         }
         var sla = SurelConfig.SLASettings()
-        if let d = duration("sla", "reminder_before") { sla.reminderBefore = d }
+        if let d = duration("sla", "reminder_before", allowZero: true) { sla.reminderBefore = d }
         if let h = string("sla", "service_hours") {
             let parts = h.split(separator: "-").map { $0.split(separator: ":").compactMap { Int($0) } }
             if parts.count == 2, parts.allSatisfy({ $0.count == 2 && $0[0] < 24 && $0[1] < 60 }),
@@ -512,13 +512,19 @@ struct ConfigReader {
         problem("\(section).\(key)", "\(key) must be a number from 0 to 1")
         return nil
     }
-    /// "30s", "5m", "2h", "3d", or a number of seconds.
-    mutating func duration(_ section: String, _ key: String) -> TimeInterval? {
+    /// "30s", "5m", "2h", "3d", or a number of seconds; more than zero (a poll interval of 0 would hammer the
+    /// server, a retry wait of 0 retry at once) unless `allowZero`.
+    mutating func duration(_ section: String, _ key: String, allowZero: Bool = false) -> TimeInterval? {
         guard let v = value(section, key) else { return nil }
-        if let i = v.int { return TimeInterval(i) }
-        if let s = v.string, let d = Self.parseDuration(s) { return d }
-        problem("\(section).\(key)", "\(key) must be a duration like \"30s\", \"5m\", \"2h\" or \"3d\"")
-        return nil
+        guard let d = v.int.map(TimeInterval.init) ?? v.string.flatMap(Self.parseDuration) else {
+            problem("\(section).\(key)", "\(key) must be a duration like \"30s\", \"5m\", \"2h\" or \"3d\"")
+            return nil
+        }
+        guard d > 0 || (allowZero && d == 0) else {
+            problem("\(section).\(key)", "\(key) must be more than zero" + (allowZero ? " or 0" : ""))
+            return nil
+        }
+        return d
     }
     /// "25MB", "512KB", "1GB", or a number of bytes.
     mutating func size(_ section: String, _ key: String) -> Int? {

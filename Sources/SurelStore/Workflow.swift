@@ -119,6 +119,11 @@ extension SurelDatabase {
     }
 
     /// The ticket's latest BAK: its number and PDF.
+    /// How many BAKs the ticket has (one per closing; a reopened ticket closed again gets another).
+    public func bakCount(ticketID: Int64) throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM bak WHERE ticketID = ?", arguments: [ticketID]) ?? 0 }
+    }
+
     public func bak(ticketID: Int64) throws -> (number: String, pdf: Data)? {
         try writer.read { db in
             try Row.fetchOne(db, sql: "SELECT number, pdf FROM bak WHERE ticketID = ? ORDER BY id DESC LIMIT 1",

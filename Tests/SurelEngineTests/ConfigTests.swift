@@ -72,6 +72,17 @@ final class ConfigTests: XCTestCase {
         }
     }
 
+    func testDurationsMustBeMoreThanZero() {
+        let text = minimal + "\npoll_interval = \"0s\"\n[outbox]\ngive_up_after = -5\nretry = [\"1m\", \"0s\"]\n[sla]\nreminder_before = \"0s\"\n"
+        let p = problems(text)
+        let lines = text.components(separatedBy: "\n")
+        func line(_ prefix: String) -> Int { (lines.firstIndex { $0.hasPrefix(prefix) } ?? -1) + 1 }
+        XCTAssertTrue(p.contains { $0.line == line("poll_interval") && $0.message.contains("more than zero") }, "\(p)")
+        XCTAssertTrue(p.contains { $0.line == line("give_up_after") }, "\(p)")
+        XCTAssertTrue(p.contains { $0.line == line("retry") }, "\(p)")
+        XCTAssertFalse(p.contains { $0.line == line("reminder_before") }, "0 turns the reminder off: \(p)")
+    }
+
     func testAMistypedURLIsNotRepeatedInTheError() {
         for url in ["https://callcenter:RahasiaSekali@mail.example.go.id/INBOX", "imap:/callcenter:RahasiaSekali@host"] {
             let p = problems(minimal.replacingOccurrences(of: "imap://127.0.0.1:10143/INBOX", with: url))

@@ -176,6 +176,26 @@ final class WorkflowTests: XCTestCase {
         let bakShow = try TestEnv.runSurel(["bak", "show", number, "--output", again.path, "--config", config])
         XCTAssertEqual(bakShow.status, 0, bakShow.err)
         XCTAssertEqual(try Data(contentsOf: again), pdf.data, "the stored BAK is the one mailed")
+        let twice = try TestEnv.runSurel(["tickets", "close", number, "--config", config])
+        XCTAssertNotEqual(twice.status, 0, "a closed ticket is not closed (and its BAK mailed) again")
+        XCTAssertTrue(twice.err.contains("sudah ditutup"), twice.err)
+
+        // The citizen writes again within the reopen window: closed again, the ticket gets a second BAK number.
+        try TestEnv.fillMaildir(user: cc, messages: [raw("""
+            From: Rina Wati <\(citizen)>
+            To: callcenter.djpk@kemenkeu.go.id
+            Subject: Re: \(bakMail.subject)
+            Message-ID: <wf3@kedirikab.go.id>
+            In-Reply-To: <\(try XCTUnwrap(bakMail.messageID))>
+            Date: Wed, 25 Nov 2026 16:00:00 +0700
+            Content-Type: text/plain; charset=utf-8
+            """, "Satu pertanyaan lagi tentang rincian tersebut.")])
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+        XCTAssertEqual(try show(number, config)["status"] as? String, "open")
+        XCTAssertEqual(try TestEnv.runSurel(["tickets", "close", number, "--config", config]).status, 0)
+        let second = dir.appendingPathComponent("second.pdf")
+        XCTAssertEqual(try TestEnv.runSurel(["bak", "show", number, "--output", second.path, "--config", config]).status, 0)
+        XCTAssertTrue(try pdfText(second).contains("BAK-\(number)-2"))
     }
 
     /// A complaint escalated to a unit reaches it without who made it (the unit may be the one complained about);
