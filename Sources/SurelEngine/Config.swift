@@ -272,6 +272,39 @@ struct ConfigReader {
             }
         }
         if let calendar = dataFile("sla", "calendar", WorkingCalendar.init(tsv:)) { sla.calendar = calendar }
+        // [access] and [blast] are read before the verdict, so that their problems are named with all the others.
+        var readers: [String] = []
+        if let v = value("access", "confidential_readers") {
+            let names = v.array?.compactMap { $0.string } ?? []
+            if let all = v.array, names.count == all.count,
+               names.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                readers = names
+            } else {
+                problem("access.confidential_readers", "confidential_readers must be a list of names, e.g. [\"Sri Wahyuni\"]")
+            }
+        }
+        var blastRate: Double?, blastConnections: Int?, perDomain: Int?, unsubscribeURL: String?
+        if let r = string("blast", "rate") {
+            let parts = r.replacingOccurrences(of: " ", with: "").split(separator: "/")
+            if parts.count == 2, let n = Double(parts[0]), n > 0, ["s", "min"].contains(parts[1]) {
+                blastRate = parts[1] == "s" ? n : n / 60
+            } else {
+                problem("blast.rate", "rate must look like \"10/s\" or \"600/min\"")
+            }
+        }
+        if let v = value("blast", "connections") {
+            if let n = v.int, (1...32).contains(n) { blastConnections = n }
+            else { problem("blast.connections", "connections must be 1 to 32") }
+        }
+        if let d = string("blast", "per_domain") {
+            let parts = d.replacingOccurrences(of: " ", with: "").split(separator: "/")
+            if parts.count == 2, let n = Int(parts[0]), n > 0, parts[1] == "min" { perDomain = n }
+            else { problem("blast.per_domain", "per_domain must look like \"100/min\"") }
+        }
+        if let u = string("blast", "unsubscribe_url") {
+            if u.hasPrefix("https://") { unsubscribeURL = u }
+            else { problem("blast.unsubscribe_url", "unsubscribe_url must be an https:// address") }
+        }
         guard let mailbox, problems.isEmpty else { return nil }
         var config = SurelConfig(mailbox: mailbox, store: store, threading: threading, logLevel: level, taxonomy: taxonomy,
                                  sourcePath: path)
@@ -281,37 +314,12 @@ struct ConfigReader {
         config.supervisor = supervisor
         config.outbox = outbox
         config.agentName = string("agent", "name")
-        if let v = value("access", "confidential_readers") {
-            let names = v.array?.compactMap { $0.string } ?? []
-            guard let all = v.array, names.count == all.count,
-                  names.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
-                problem("access.confidential_readers", "confidential_readers must be a list of names, e.g. [\"Sri Wahyuni\"]")
-                return config
-            }
-            config.confidentialReaders = names
-        }
+        config.confidentialReaders = readers
         config.sla = sla
-        if let r = string("blast", "rate") {
-            let parts = r.replacingOccurrences(of: " ", with: "").split(separator: "/")
-            if parts.count == 2, let n = Double(parts[0]), n > 0, ["s", "min"].contains(parts[1]) {
-                config.blastRate = parts[1] == "s" ? n : n / 60
-            } else {
-                problem("blast.rate", "rate must look like \"10/s\" or \"600/min\"")
-            }
-        }
-        if let v = value("blast", "connections") {
-            if let n = v.int, (1...32).contains(n) { config.blastConnections = n }
-            else { problem("blast.connections", "connections must be 1 to 32") }
-        }
-        if let d = string("blast", "per_domain") {
-            let parts = d.replacingOccurrences(of: " ", with: "").split(separator: "/")
-            if parts.count == 2, let n = Int(parts[0]), n > 0, parts[1] == "min" { config.blastPerDomainPerMinute = n }
-            else { problem("blast.per_domain", "per_domain must look like \"100/min\"") }
-        }
-        if let u = string("blast", "unsubscribe_url") {
-            if u.hasPrefix("https://") { config.blastUnsubscribeURL = u }
-            else { problem("blast.unsubscribe_url", "unsubscribe_url must be an https:// address") }
-        }
+        config.blastRate = blastRate
+        if let blastConnections { config.blastConnections = blastConnections }
+        config.blastPerDomainPerMinute = perDomain
+        config.blastUnsubscribeURL = unsubscribeURL
         return config
     }
 

@@ -83,6 +83,17 @@ final class ConfigTests: XCTestCase {
         XCTAssertFalse(p.contains { $0.line == line("reminder_before") }, "0 turns the reminder off: \(p)")
     }
 
+    /// Every problem in one run of check-config, [access] and [blast] included (they were named only once the
+    /// rest was right).
+    func testProblemsOfEverySectionAtOnce() {
+        let text = minimal.replacingOccurrences(of: "tls = \"none\"", with: "tls = \"nope\"")
+            + "\n[access]\nconfidential_readers = \"Sri\"\n[blast]\nrate = \"fast\"\nconnections = 99\n"
+        let messages = problems(text).map(\.message)
+        for expected in ["tls must be", "confidential_readers must be", "rate must look like", "connections must be"] {
+            XCTAssertTrue(messages.contains { $0.contains(expected) }, "\(expected): \(messages)")
+        }
+    }
+
     func testAMistypedURLIsNotRepeatedInTheError() {
         for url in ["https://callcenter:RahasiaSekali@mail.example.go.id/INBOX", "imap:/callcenter:RahasiaSekali@host"] {
             let p = problems(minimal.replacingOccurrences(of: "imap://127.0.0.1:10143/INBOX", with: url))
