@@ -21,7 +21,7 @@ public struct AccessPolicy: Sendable {
     }
 
     public func mayRead(_ t: Ticket, as name: String) -> Bool {
-        !t.confidential || readers.contains(name.lowercased())
+        !t.confidential || isReader(name)
     }
 
     /// Throws when `name` may not read or act on `t`.

@@ -209,16 +209,13 @@ public final class Daemon {
                 sendOutbox()   // an IMAP outage does not stop the mail that waits
                 if once { exitCode = 75; break }   // EX_TEMPFAIL
                 idle(backoff.nextDelay())
-            } catch let e as IMAPError {
-                logger.error("mailbox error", metadata: ["error": "\(e)"])
-                notifier.status("mailbox error: \(e)")
-                if once { exitCode = 1; break }
-                idle(max(config.mailbox.pollInterval, backoff.nextDelay()))
             } catch {
-                // The store (disk full, locked past the busy timeout by a long CLI or backup): nothing was lost
-                // (the message's transaction did not commit), so wait and try again rather than crash-loop.
-                logger.error("store error, retrying", metadata: ["error": "\(error)"])
-                notifier.status("store error: \(error)")
+                // Another IMAP error (a refused login), or the store (disk full, locked past the busy timeout by a
+                // long CLI or a backup): nothing was lost (the message's transaction did not commit), so wait and try
+                // again rather than crash-loop.
+                let what = error is IMAPError ? "mailbox error" : "store error"
+                logger.error("\(what)", metadata: ["error": "\(error)"])
+                notifier.status("\(what): \(error)")
                 if once { exitCode = 1; break }
                 idle(max(config.mailbox.pollInterval, backoff.nextDelay()))
             }

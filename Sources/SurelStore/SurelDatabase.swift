@@ -214,16 +214,10 @@ public final class SurelDatabase: @unchecked Sendable {
     /// status or acknowledging anything. Found by strong evidence only: our tag in the subject, or the Message-ID
     /// it answers or returns; never by subject and sender.
     private func attachToTicket(_ m: IncomingMessage, _ db: Database) throws -> Int64? {
-        var ticket: Ticket?
-        if m.kind == .bounce {
-            if let id = m.bounce?.originalMessageID { ticket = try ticketOfMessage(id, db) }
-        } else if let n = TicketNumber.find(inSubject: m.subject) {
-            ticket = try Ticket.fetchOne(db, number: n)
-        } else {
-            for id in (m.references + m.inReplyTo).reversed() {
-                if let t = try ticketOfMessage(id, db) { ticket = t; break }
-            }
-        }
+        let ticket = m.kind == .bounce
+            ? try m.bounce?.originalMessageID.flatMap { try ticketOfMessage($0, db) }
+            : try ticketByStrongEvidence(tag: TicketNumber.find(inSubject: m.subject),
+                                         references: m.references + m.inReplyTo.filter { !m.references.contains($0) }, db)
         guard let ticket, let id = ticket.id else { return nil }
         let detail: String
         if m.kind == .bounce, let b = m.bounce {
@@ -233,6 +227,16 @@ public final class SurelDatabase: @unchecked Sendable {
         }
         try event(id, m.kind == .bounce ? "bounce" : "autoreply", detail, m.receivedAt, db)
         return id
+    }
+
+    /// Our ticket tag in the subject, else the most recent of `references` (oldest first) that names a message of
+    /// a ticket: the message replied to is the best evidence.
+    private func ticketByStrongEvidence(tag: TicketNumber?, references: [String], _ db: Database) throws -> Ticket? {
+        if let tag, let t = try Ticket.fetchOne(db, number: tag) { return t }
+        for id in references.reversed() {
+            if let t = try ticketOfMessage(id, db) { return t }
+        }
+        return nil
     }
 
     private func ticketOfMessage(_ messageID: String, _ db: Database) throws -> Ticket? {
@@ -245,15 +249,8 @@ public final class SurelDatabase: @unchecked Sendable {
     /// Threading, strongest evidence first: our ticket tag in the subject, then In-Reply-To/References naming any
     /// message of a ticket (incoming or sent by us), then the same normalized subject from the same sender recently.
     private func findThread(_ intent: TicketIntent, _ db: Database) throws -> Ticket? {
-        if let n = intent.ticketNumberInSubject,
-           let t = try Ticket.fetchOne(db, number: n) {
+        if let t = try ticketByStrongEvidence(tag: intent.ticketNumberInSubject, references: intent.referencedMessageIDs, db) {
             return t
-        }
-        if !intent.referencedMessageIDs.isEmpty {
-            // Most recent reference first: the message replied to is the best evidence.
-            for id in intent.referencedMessageIDs.reversed() {
-                if let t = try ticketOfMessage(id, db) { return t }
-            }
         }
         if !intent.normalizedSubject.isEmpty {
             let since = intent.threadTime.addingTimeInterval(-intent.subjectWindow)

@@ -17,8 +17,14 @@ struct ConfigOption: ParsableArguments {
         try Self.load(path: SurelConfig.resolvePath(config), needsMailbox: needsMailbox)
     }
 
+    /// The configuration and its store, for commands that only read or change the store.
+    func configAndStore() throws -> (SurelConfig, SurelDatabase) {
+        let config = try load(needsMailbox: false)
+        return (config, try SurelDatabase(path: config.store.path))
+    }
+
     /// The store of the configuration, for commands that only read or change the store.
-    func database() throws -> SurelDatabase { try SurelDatabase(path: try load(needsMailbox: false).store.path) }
+    func database() throws -> SurelDatabase { try configAndStore().1 }
 
     static func load(path: String, needsMailbox: Bool) throws -> SurelConfig {
         do {
@@ -245,8 +251,7 @@ struct Tickets: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let config = try options.load(needsMailbox: false)
-            let db = try SurelDatabase(path: config.store.path)
+            let (config, db) = try options.configAndStore()
             let policy = AccessPolicy(config), viewer = who.name(config)
             let all = try db.tickets(status: status, category: category)
             let readable = all.filter { policy.mayRead($0, as: viewer) }.compactMap(\.id)
@@ -276,8 +281,7 @@ struct Tickets: ParsableCommand {
 
         func run() throws {
             guard let n = TicketNumber(number) else { throw ValidationError("not a ticket number: \(number) (expected e.g. 2025-000123)") }
-            let config = try options.load(needsMailbox: false)
-            let db = try SurelDatabase(path: config.store.path)
+            let (config, db) = try options.configAndStore()
             guard let d = try db.ticketDetail(number: n) else { throw ValidationError("no ticket \(n)") }
             try Tickets.requireAccess(config, d.ticket, as: who.name(config))
             if json {
@@ -329,8 +333,7 @@ struct Messages: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let config = try options.load(needsMailbox: false)
-            let db = try SurelDatabase(path: config.store.path)
+            let (config, db) = try options.configAndStore()
             printMessages(try readableMessages(kind: kind, db, config, as: who.name(config)), json: json)
         }
     }
@@ -346,8 +349,7 @@ struct Quarantine: ParsableCommand {
         @OptionGroup var who: Tickets.ActorOption
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
-            let config = try options.load(needsMailbox: false)
-            let db = try SurelDatabase(path: config.store.path)
+            let (config, db) = try options.configAndStore()
             printMessages(try readableMessages(kind: .quarantined, db, config, as: who.name(config)), json: json)
         }
     }
@@ -809,8 +811,7 @@ struct BAK: ParsableCommand {
         @Option(help: "Where to write the PDF.") var output: String
 
         func run() throws {
-            let config = try options.load(needsMailbox: false)
-            let db = try SurelDatabase(path: config.store.path)
+            let (config, db) = try options.configAndStore()
             guard let t = try db.ticket(number: try Tickets.number(number)) else { throw ValidationError("no ticket \(number)") }
             try Tickets.requireAccess(config, t, as: who.name(config))
             guard let bak = try db.bak(ticketID: t.id!) else { throw ValidationError("ticket \(number) has no BAK (not closed yet)") }
@@ -839,8 +840,7 @@ struct SLACommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let config = try options.load(needsMailbox: false)
-            let db = try SurelDatabase(path: config.store.path)
+            let (config, db) = try options.configAndStore()
             let sla = SLA(calendar: config.sla.calendar, hours: config.sla.hours)
             let now = Date()
             let policy = AccessPolicy(config), viewer = who.name(config)
@@ -877,8 +877,7 @@ struct SLACommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let config = try options.load(needsMailbox: false)
-            let db = try SurelDatabase(path: config.store.path)
+            let (config, db) = try options.configAndStore()
             let sla = SLA(calendar: config.sla.calendar, hours: config.sla.hours)
             // One row per escalation: a ticket escalated to two units scores each.
             let rows = try db.escalations().map { e in
@@ -916,8 +915,7 @@ struct Outbox: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let config = try options.load(needsMailbox: false)
-            let db = try SurelDatabase(path: config.store.path)
+            let (config, db) = try options.configAndStore()
             let policy = AccessPolicy(config), viewer = who.name(config)
             let footprint = policy.isReader(viewer) ? ConfidentialFootprint() : try db.confidentialFootprint()
             let items = try db.outbox(status: failed ? .failed : nil).map { policy.redacted($0, footprint, as: viewer) }
@@ -985,8 +983,7 @@ struct Review: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let config = try options.load(needsMailbox: false)
-            let db = try SurelDatabase(path: config.store.path)
+            let (config, db) = try options.configAndStore()
             let policy = AccessPolicy(config), viewer = who.name(config)
             let queue = try db.reviewQueue()
             let tickets = queue.map { policy.redacted($0, as: viewer) }
