@@ -9,11 +9,6 @@
 
 // Swift cannot import function-like macros; these wrap the ones SurelMail uses.
 
-/// mu_header_sget_value: borrowed pointer into the header object (do not free; valid until the header changes).
-static inline int surel_mu_header_sget_value(mu_header_t hdr, const char *name, const char **pval) {
-    return mu_header_sget_value_n(hdr, name, 1, pval);
-}
-
 /// The RFC 5322 date format string Mailutils ships as a macro.
 static inline const char *surel_mu_rfc822_datetime_format(void) {
     return MU_DATETIME_SCAN_RFC822;

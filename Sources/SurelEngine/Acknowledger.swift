@@ -52,7 +52,8 @@ public struct Acknowledger: Sendable {
     /// category are known only then); nil when it gets none.
     public func mail(for p: ParsedMessage, sender: String, isBulk: Bool, received: Date)
         -> (@Sendable (Ticket) -> OutgoingRecord?)? {
-        guard mayAutoReply(to: sender, isBulk: isBulk), !Self.isLoopSuspect(p) else { return nil }
+        // A From or Reply-To naming several addresses, or none usable, gets nothing: surel mails one address only.
+        guard p.addressProblems.isEmpty, mayAutoReply(to: sender, isBulk: isBulk), !Self.isLoopSuspect(p) else { return nil }
         let name = p.from?.name, subject = SubjectNormalizer.stripped(p.subject)
         let originalID = p.messageID, references = p.references
         return { [self] ticket in

@@ -199,6 +199,13 @@ public final class Daemon {
                 notifier.status("last poll \(ISO8601DateFormatter().string(from: Date())): \(report.fetched) fetched, \(report.newTickets) new tickets")
                 if once { break }
                 idle(config.mailbox.pollInterval)
+            } catch let e as Ingestor.MessageFetchFailure {
+                // One message's problem: the mailbox is fine. Counted against that message (Ingestor), tried again
+                // soon; the outbox still goes out.
+                logger.warning("message not fetched, tried again next cycle", metadata: ["uid": "\(e.uid)", "error": "\(e.error)"])
+                sendOutbox()
+                if once { exitCode = 75; break }
+                idle(backoff.nextDelay())
             } catch let e as IMAPError where e.isConnectionError || Self.isTransient(e) {
                 // Logged once per outage, not once per retry.
                 if outageSince == nil {

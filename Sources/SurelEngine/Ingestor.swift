@@ -47,12 +47,18 @@ public final class Ingestor {
     /// From the configuration, once (every message's ticket intent carries them).
     let layer2Units: [String: String]
     let confidentialCategories: Set<String>
+    /// Which message is being parsed, so a crash in the parser is not repeated at the next start (ParseJournal).
+    let journal: ParseJournal?
 
     public init(config: SurelConfig, database: SurelDatabase, attachments: AttachmentDirectory, source: MailSource,
                 classifiers: ClassifierService? = nil, acknowledger: Acknowledger? = nil, logger: Logger,
                 now: @escaping () -> Date = Date.init) {
         self.config = config; self.database = database; self.attachments = attachments; self.source = source
         self.classifiers = classifiers; self.acknowledger = acknowledger; self.logger = logger; self.now = now
+        do { journal = try ParseJournal.forStore(config.store.path) } catch {
+            journal = nil
+            logger.error("no parse journal: a crash in the parser would repeat at every start", metadata: ["error": "\(error)"])
+        }
         layer2Units = Dictionary(config.units.map { ($0.value.email.lowercased(), $0.key) }, uniquingKeysWith: { a, _ in a })
         confidentialCategories = config.taxonomy.confidentialSlugs
     }
@@ -71,6 +77,7 @@ public final class Ingestor {
         do { try classifiers?.refresh() } catch {
             logger.error("cannot reload the classifier model; keeping the loaded one", metadata: ["error": "\(error)"])
         }
+        try noteCrashedRetries()
         let status = try source.status()
         var cursor = try database.cursor(mailbox: mailboxKey)
         // After a UIDVALIDITY change every message may already be stored: check before parsing.
@@ -86,8 +93,11 @@ public final class Ingestor {
             cursor = try database.cursor(mailbox: mailboxKey)
         }
         let validity = status.uidValidity
+        for case .mailbox(let v, let uid) in journal?.crashed ?? [] where v != validity || uid <= cursor!.lastUID {
+            journal?.settled(.mailbox(uidValidity: v, uid: uid))
+        }
         let actioned = min(cursor!.actionedUID, cursor!.lastUID)
-        let found = try source.uids(above: actioned, uidValidity: validity)
+        let found = try source.uids(above: actioned, uidValidity: validity, uidNext: status.uidNext)
         // Left by a crash: stored (the cursor is past them) but not yet flagged/moved/deleted. Done now, on this
         // connection, before anything new.
         if actioned < cursor!.lastUID {
@@ -120,7 +130,12 @@ public final class Ingestor {
             let advance = CursorAdvance(mailbox: mailboxKey, uidValidity: validity, uid: item.uid, at: now())
             let fetched: PreparedMessage?
             do { fetched = try item.result.get() } catch {
-                guard try passOverUnfetchable(error, cursor: advance) else { throw error }
+                guard try passOverUnfetchable(error, cursor: advance) else {
+                    if let e = error as? IMAPError, Self.isMessageFailure(e) {
+                        throw MessageFetchFailure(uid: item.uid, error: e)
+                    }
+                    throw error
+                }
                 report.quarantined += 1
                 break   // the prefetcher stopped at the failure: the mail after it comes in the next cycle
             }
@@ -132,6 +147,7 @@ public final class Ingestor {
             }
             report.fetched += 1
             let outcome = try commit(prepared, cursor: advance)
+            journal?.settled(.mailbox(uidValidity: validity, uid: item.uid))
             count(outcome, into: &report)
             processed.append(item.uid)
             if processed.count >= batchSize { try scheduleFlush() }
@@ -147,12 +163,7 @@ public final class Ingestor {
     /// cycles over `fetchFailureSpan`, records it as quarantined without bytes (the cursor passes it, no
     /// server-side action touches it) and returns true.
     private func passOverUnfetchable(_ error: Error, cursor: CursorAdvance) throws -> Bool {
-        guard let e = error as? IMAPError else { return false }
-        switch e {
-        case .fetchRefused: break
-        case .transport(let curl) where curl.brokeMidTransfer: break
-        case .transport, .uidValidityChanged, .unexpectedResponse: return false
-        }
+        guard let e = error as? IMAPError, Self.isMessageFailure(e) else { return false }
         let at = now()
         let (failures, since) = try database.countFetchFailure(mailbox: mailboxKey, uidValidity: cursor.uidValidity,
                                                                uid: cursor.uid, error: "\(e)", at: at)
@@ -167,15 +178,47 @@ public final class Ingestor {
         return true
     }
 
+    /// A retry that died in the parser: its row says so, and is not parsed again without `force`.
+    func noteCrashedRetries() throws {
+        for case .quarantined(let rowID) in journal?.crashed ?? [] {
+            try database.noteQuarantined(rowID: rowID, note: ParseJournal.crashNote + " (during quarantine retry)")
+            journal?.settled(.quarantined(rowID: rowID))
+            logger.error("the parser crashed while retrying a quarantined message", metadata: ["id": "\(rowID)"])
+        }
+    }
+
+    /// A failure of one message's FETCH (a refusal, or the answer breaking off mid-transfer), as opposed to the
+    /// mailbox being unreachable.
+    static func isMessageFailure(_ e: IMAPError) -> Bool {
+        switch e {
+        case .fetchRefused: return true
+        case .transport(let curl): return curl.brokeMidTransfer
+        case .uidValidityChanged, .unexpectedResponse: return false
+        }
+    }
+
+    /// One message could not be fetched this cycle: its problem (counted, passed over after
+    /// `fetchAttemptsBeforeSkipping` cycles), not an outage of the mailbox. The mail before it is stored.
+    public struct MessageFetchFailure: Error, CustomStringConvertible {
+        public var uid: Int64
+        public var error: IMAPError
+        public var description: String { "message UID \(uid) could not be fetched this cycle: \(error)" }
+    }
+
     public struct RetryRefused: Error, CustomStringConvertible {
         public var description: String
     }
 
     /// Files a quarantined message again: parsed from its stored bytes, or, for one the server never delivered,
     /// fetched again (and then flagged/moved/deleted like any other).
-    public func retryQuarantined(rowID: Int64) throws -> IngestOutcome {
+    /// A message the parser crashed on (noted so) is parsed again only with `force` (after an update of surel).
+    public func retryQuarantined(rowID: Int64, force: Bool = false) throws -> IngestOutcome {
+        try noteCrashedRetries()
         guard let m = try database.message(rowID: rowID), m.kind == .quarantined else {
             throw RetryRefused(description: "no quarantined message with id \(rowID)")
+        }
+        if !force, m.note?.hasPrefix(ParseJournal.crashNote) == true {
+            throw RetryRefused(description: "the parser crashed on message \(rowID): it is parsed again only with --force")
         }
         guard m.isUnfetched, let uid = m.uid, let validity = m.uidValidity else {
             return try ingest(raw: m.raw, uid: m.uid, uidValidity: m.uidValidity, cursor: nil, replacingQuarantined: rowID)
@@ -197,7 +240,8 @@ public final class Ingestor {
     public func ingest(raw: Data, sha256: String? = nil, uid: Int64?, uidValidity: Int64?, cursor: CursorAdvance?,
                        replacingQuarantined rowID: Int64? = nil, checkDuplicateFirst: Bool = true) throws -> IngestOutcome {
         let prepared = prepare(raw: raw, sha256: sha256, uid: uid, uidValidity: uidValidity,
-                               checkDuplicateFirst: checkDuplicateFirst && rowID == nil && cursor != nil)
+                               checkDuplicateFirst: checkDuplicateFirst && rowID == nil && cursor != nil,
+                               journalEntry: rowID.map { .quarantined(rowID: $0) })
         return try commit(prepared, cursor: cursor, replacingQuarantined: rowID)
     }
 
@@ -216,8 +260,8 @@ public final class Ingestor {
 
     /// Hashes, parses and triages a raw message, and writes its attachments: the part of ingest that needs no
     /// transaction, so it runs on the prefetch thread while the main thread stores the message before.
-    func prepare(raw: Data, sha256: String?, uid: Int64?, uidValidity: Int64?, checkDuplicateFirst: Bool)
-        -> PreparedMessage {
+    func prepare(raw: Data, sha256: String?, uid: Int64?, uidValidity: Int64?, checkDuplicateFirst: Bool,
+                 journalEntry: ParseJournal.Entry? = nil) -> PreparedMessage {
         let fetched = now()
         let sha = sha256 ?? {
             var hasher = SHA256()
@@ -232,6 +276,26 @@ public final class Ingestor {
         if checkDuplicateFirst, (try? database.isStored(sha256: sha)) == true {
             return PreparedMessage(message: base, intent: nil)
         }
+        let entry = journalEntry ?? uid.flatMap { u in uidValidity.map { .mailbox(uidValidity: $0, uid: u) } }
+        guard let journal, let entry else {
+            return prepareParsing(raw: raw, base: base, uid: uid, fetched: fetched, entry: nil)
+        }
+        if journal.isCrashed(entry) {
+            base.note = ParseJournal.crashNote
+            logger.error("message quarantined: the parser crashed on it before", metadata: ["uid": "\(uid ?? 0)"])
+            return PreparedMessage(message: base, intent: nil)
+        }
+        return journal.parsing(entry) { prepareParsing(raw: raw, base: base, uid: uid, fetched: fetched, entry: entry) }
+    }
+
+    /// The part of `prepare` a hostile message could crash: parse, triage, ticket intent (and, later, on whichever
+    /// thread, the classification, which records itself in the journal too).
+    private func prepareParsing(raw: Data, base: IncomingMessage, uid: Int64?, fetched: Date,
+                                entry: ParseJournal.Entry?) -> PreparedMessage {
+        var base = base
+        #if DEBUG
+        Self.crashForTests(raw)
+        #endif
         let parsed: ParsedMessage
         let oversize = raw.count > config.mailbox.maxMessageSize
         do {
@@ -286,18 +350,33 @@ public final class Ingestor {
             var input = ClassificationInput(parsed)
             input.senderEmail = sender
             input.senderClass = profile.senderClass
-            lazy = LazyClassification { [classifiers] in
-                (classifiers?.classifier ?? UnclassifiedClassifier()).classify(input)
+            lazy = LazyClassification { [classifiers, journal] in
+                let classify = { (classifiers?.classifier ?? UnclassifiedClassifier()).classify(input) }
+                guard let journal, let entry else { return classify() }
+                return journal.parsing(entry, classify)
             }
             intent = ticketIntent(parsed, sender: sender, profile: profile, received: received,
                                   threadTime: base.threadTime, classification: lazy!)
             intent?.acknowledge = acknowledger?.mail(for: parsed, sender: sender, isBulk: base.isBulk, received: received)
+            if !parsed.addressProblems.isEmpty {
+                notes.insert("tanpa balasan otomatis: " + parsed.addressProblems.joined(separator: "; "), at: 0)
+            }
             intent?.automaticMailsPerHour = config.outbox.automaticPerHour
             intent?.layer2Units = layer2Units
         }
         base.note = notes.isEmpty ? nil : notes.joined(separator: "; ")
         return PreparedMessage(message: base, intent: intent, classification: lazy)
     }
+
+    #if DEBUG
+    /// A fault hook for the tests: a message holding the bytes named by SUREL_TEST_CRASH_MARKER kills the process
+    /// inside the parser's region, as a fault in C code would. Absent from release builds.
+    static func crashForTests(_ raw: Data) {
+        guard let marker = ProcessInfo.processInfo.environment["SUREL_TEST_CRASH_MARKER"], !marker.isEmpty,
+              raw.range(of: Data(marker.utf8)) != nil else { return }
+        UnsafeMutablePointer<UInt8>(bitPattern: 0x10)!.pointee = 0     // a real fault, as from C code
+    }
+    #endif
 
     /// The arrival time to record: the server's Received date when it lies within a week before the fetch (a
     /// weekend outage), else the fetch time (no such line, a stale or spoofed one, a wrong clock).

@@ -16,7 +16,10 @@ enum Charset {
         case "utf-8", "us-ascii", "":
             if let s = validUTF8(bytes) { return s }
             if cs == "utf-8" {
-                warnings.append("\(context): invalid UTF-8, decoded as windows-1252")
+                // A declared UTF-8 text with a bad byte is still UTF-8: that byte becomes U+FFFD, not the whole
+                // text mojibake.
+                warnings.append("\(context): invalid UTF-8 bytes replaced")
+                return String(decoding: bytes, as: UTF8.self)
             } else if cs == "" {
                 warnings.append("\(context): no charset and not UTF-8, decoded as windows-1252")
             }
@@ -96,6 +99,10 @@ enum Charset {
     /// iconv(3) conversion to UTF-8; nil when iconv does not know the charset or more than 2% of the input is
     /// invalid in it. A few invalid bytes (common in real mail) are skipped and counted in `invalid`.
     static func iconvDecode(_ bytes: [UInt8], from charset: String, invalid: inout Int) -> String? {
+        // The name comes from the mail: only a plausible charset name reaches iconv_open.
+        guard charset.utf8.count <= 40, charset.utf8.allSatisfy({ c in
+            (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x5F || c == 0x2E || c == 0x3A
+        }) else { return nil }
         let cd = iconv_open("UTF-8", charset)
         if cd == iconv_t(bitPattern: -1) { return nil }
         defer { iconv_close(cd) }
@@ -155,16 +162,6 @@ extension String {
         let last = u.lastIndex(where: { $0 != 0x0A && $0 != 0x0D })!
         if first == u.startIndex && last == u.index(before: u.endIndex) { return self }
         return String(self[first...last])
-    }
-
-    /// Whether the text holds "=?", the start of an RFC 2047 encoded-word.
-    var mayHaveEncodedWord: Bool {
-        var prev: UInt8 = 0
-        for b in utf8 {
-            if prev == 0x3D && b == 0x3F { return true }
-            prev = b
-        }
-        return false
     }
 }
 

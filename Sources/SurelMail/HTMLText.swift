@@ -49,6 +49,7 @@ enum HTMLText {
             return nil
         }
 
+        var missingCloseFrom: [[UInt8]: Int] = [:]
         var i = 0
         while i < n {
             let b = src[i]
@@ -86,9 +87,13 @@ enum HTMLText {
                 }
                 i = min(j + 1, n)
                 if !closing, name == Array("script".utf8) || name == Array("style".utf8) || name == Array("title".utf8) {
-                    if let e = find([0x3C, 0x2F] + name, from: i) {
+                    // Once a closing tag is known to be missing from some point on, later opening tags of that
+                    // name do not search again: 100,000 unclosed <script> tags would each rescan to the end.
+                    if i < (missingCloseFrom[name] ?? Int.max), let e = find([0x3C, 0x2F] + name, from: i) {
                         i = e
                         if let g = find([0x3E], from: e) { i = g + 1 } else { i = n }
+                    } else {
+                        missingCloseFrom[name] = min(missingCloseFrom[name] ?? Int.max, i)
                     } // no closing tag: keep going, treat as text
                     continue
                 }

@@ -1,7 +1,8 @@
 // Reading the call-center mailbox over IMAP with libcurl.
 // libcurl has no IDLE and no batched literal FETCH (a custom `UID FETCH 1:n BODY.PEEK[]` returns the untagged
 // lines but drops the literals), so messages are fetched one by one through `;UID=n` URLs on one kept-open
-// connection with a large receive buffer (DESIGN.md: 2.2 s for 10,000 messages / 325 MB here).
+// connection with a large receive buffer (DESIGN.md: 2.2 s for 10,000 messages / 325 MB here), kept below the
+// 300 KB that Debian's libcurl allows one transfer's response lines (see `CurlTransportOptions.receiveBufferSize`).
 // `;UID=n` sends `UID FETCH n BODY[]`, which sets \Seen: that is libcurl's behaviour, and harmless here.
 import Foundation
 
@@ -50,8 +51,8 @@ public enum AfterStoreAction: Sendable, Equatable {
 public protocol MailSource: AnyObject {
     var displayName: String { get }
     func status() throws -> MailboxStatus
-    /// UIDs strictly above `uid`, ascending.
-    func uids(above uid: Int64, uidValidity: Int64) throws -> [Int64]
+    /// UIDs strictly above `uid`, ascending; `uidNext` (from `status`) lets a long range be asked in pieces.
+    func uids(above uid: Int64, uidValidity: Int64, uidNext: Int64?) throws -> [Int64]
     /// The raw message, or nil when it no longer exists.
     func fetch(uid: Int64, uidValidity: Int64) throws -> Data?
     /// Flags, moves or deletes these messages, in one command per batch.
@@ -92,9 +93,8 @@ public final class CurlIMAPSource: MailSource {
 
     public init(endpoint: IMAPEndpoint) {
         self.endpoint = endpoint
-        var opts = CurlTransportOptions(user: endpoint.user, password: endpoint.password,
+        let opts = CurlTransportOptions(user: endpoint.user, password: endpoint.password,
                                         requireTLS: endpoint.security != .none, caFile: endpoint.caFile)
-        opts.receiveBufferSize = 512 * 1024
         curl = CurlHandle(options: opts)
     }
 
@@ -110,11 +110,25 @@ public final class CurlIMAPSource: MailSource {
         return try Self.parseStatus(String(decoding: out, as: UTF8.self))
     }
 
-    public func uids(above uid: Int64, uidValidity: Int64) throws -> [Int64] {
+    public func uids(above uid: Int64, uidValidity: Int64, uidNext: Int64?) throws -> [Int64] {
+        // One SEARCH answer counts against libcurl's 300 KB limit on a transfer's response lines (56,000 UIDs
+        // exceeded it): ask in windows of `searchWindow` UIDs up to UIDNEXT, then `n:*` for anything newer.
         // `n:*` always matches the highest UID even when it is below n: filter client-side.
-        let out = try run(url: folderURL(uidValidity), command: "UID SEARCH UID \(uid + 1):*")
-        return Self.parseSearch(String(decoding: out, as: UTF8.self)).filter { $0 > uid }.sorted()
+        var found: [Int64] = []
+        var low = uid + 1
+        let next = uidNext ?? low
+        while next - low > Self.searchWindow {
+            let out = try run(url: folderURL(uidValidity), command: "UID SEARCH UID \(low):\(low + Self.searchWindow - 1)")
+            found += Self.parseSearch(String(decoding: out, as: UTF8.self))
+            low += Self.searchWindow
+        }
+        let out = try run(url: folderURL(uidValidity), command: "UID SEARCH UID \(low):*")
+        found += Self.parseSearch(String(decoding: out, as: UTF8.self))
+        return Array(Set(found.filter { $0 > uid })).sorted()
     }
+
+    /// UIDs asked for per SEARCH: at most ~10 bytes each in the answer, well under libcurl's 300 KB.
+    static let searchWindow: Int64 = 20_000
 
     public func fetch(uid: Int64, uidValidity: Int64) throws -> Data? {
         do {

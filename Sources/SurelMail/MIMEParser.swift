@@ -1,25 +1,25 @@
-// MIMEParser: raw RFC 5322 bytes -> ParsedMessage, on GNU Mailutils (see Mailutils.swift for the C side).
+// MIMEParser: raw RFC 5322 bytes -> ParsedMessage, in Swift.
 // In charge of: header decoding (RFC 2047, unfolding), addresses, dates, message-id lists; walking the MIME tree
 // (RFC 2045/2046) to pick the readable text (text/plain preferred in multipart/alternative, else HTML made text),
 // attachments with RFC 2231/2047 names, forwarded message/rfc822 parts, and delivery status notifications
-// (RFC 3464). Malformed input yields a best-effort message with `warnings`; only bytes Mailutils cannot make a
-// message of at all throw `MIMEParseError.unparseable`.
-// Mailutils parses headers (the message's, and each part's header block); multipart bodies are split in Swift
-// (MultipartSplitter) and bodies are sliced from the message's bytes and decoded here: Mailutils' own splitter
-// and body streams run at ~20 MB/s and mis-split some mail (see Mailutils.swift).
+// (RFC 3464). Malformed input yields a best-effort message with `warnings`; nothing throws.
+// Every incoming mail may be hostile: each step is linear in its input (HeaderBlock, MIMEParameters, AddressList,
+// EncodedWords, MultipartSplitter, HTMLText) and none reaches C code that trusts the mail. GNU Mailutils, which
+// parsed headers, parameters, addresses and encoded words before, crashed on malformed RFC 2231 parameters and
+// walked fields and addresses by index (quadratic); it is now asked only to scan dates (see Mailutils.swift).
 import Foundation
 
 public enum MIMEParser {
     /// Nesting beyond this (multipart in message/rfc822 in multipart ...) is kept as opaque attachments.
     static let maxDepth = 16
+    /// Parts beyond this in one message are not walked (kept in the raw bytes, with a warning).
+    static let maxParts = 2_000
 
     /// Parses one raw RFC 5322 message (CRLF or LF line endings, possibly starting with an mbox "From " line).
     public static func parse(_ raw: Data) throws -> ParsedMessage {
-        Mailutils.lock.lock()
-        defer { Mailutils.lock.unlock() }
+        let bytes = raw.withUnsafeBytes { HeaderBlock.normalized($0) }
         var walk = Walk()
-        let msg = try load(raw, warnings: &walk.warnings)
-        var parsed = message(msg, depth: 0, walk: &walk)
+        var parsed = bytes.withUnsafeBytes { message($0, depth: 0, walk: &walk) }
         parsed.warnings = walk.warnings + parsed.warnings
         return parsed
     }
@@ -27,78 +27,24 @@ public enum MIMEParser {
     /// Headers only (for messages over the size limit): fills messageID, subject, from, to, date, inReplyTo,
     /// references, headers (and contentType); no bodies. Only the bytes up to the first empty line are read.
     public static func parseHeaders(_ raw: Data) throws -> ParsedMessage {
-        Mailutils.lock.lock()
-        defer { Mailutils.lock.unlock() }
-        var warnings: [String] = []
-        let msg: MUMessage = try raw.withUnsafeBytes { buf in
-            let end = headerEnd(buf)
-            var head = Array(buf[0..<end])
-            while head.first == 0x0A || head.first == 0x0D { head.removeFirst() }
-            head.append(contentsOf: [0x0A, 0x0A])
-            return head
-        }.withUnsafeBytes { try load($0, warnings: &warnings) }
+        let head = raw.withUnsafeBytes { buf in HeaderBlock.normalized(UnsafeRawBufferPointer(rebasing: buf[0..<headerEnd(buf)])) }
         var p = ParsedMessage()
-        fillHeaders(&p, from: msg, warnings: &warnings)
+        var warnings: [String] = []
+        head.withUnsafeBytes { fillHeaders(&p, from: HeaderBlock.parse($0, 0..<$0.count).fields, warnings: &warnings) }
         p.warnings = warnings
         return p
-    }
-
-    /// Placeholder field put in front of a message that has no header at all (Mailutils refuses those).
-    static let placeholderField = "X-Surel-No-Header"
-
-    /// Mailutils' message from bytes; when it refuses them, once more from a repaired copy (see `repairHeader`).
-    static func load<D: ContiguousBytes>(_ raw: D, warnings: inout [String]) throws -> MUMessage {
-        do {
-            return try raw.withUnsafeBytes { try MUMessage.parse($0) }
-        } catch {
-            let repaired = raw.withUnsafeBytes { repairHeader($0) }
-            guard let msg = try? repaired.withUnsafeBytes({ try MUMessage.parse($0) }) else { throw error }
-            warnings.append("malformed header block (\(error)); parsed after ending the header at the first non-field line")
-            return msg
-        }
-    }
-
-    /// Ends the header block at the first line that is neither a field ("Name: value") nor a continuation, by
-    /// inserting an empty line there; a message with no field at all gets a placeholder field (dropped later).
-    static func repairHeader(_ buf: UnsafeRawBufferPointer) -> [UInt8] {
-        var bytes = Array(buf)
-        if bytes.starts(with: Array("From ".utf8)), let nl = bytes.firstIndex(of: 0x0A) { bytes.removeSubrange(0...nl) }
-        var i = 0
-        var fields = 0
-        while i < bytes.count {
-            let end = bytes[i...].firstIndex(of: 0x0A) ?? bytes.count
-            var line = bytes[i..<end]
-            if line.last == 0x0D { line = line.dropLast() }
-            if line.isEmpty { break }                       // a proper end of header
-            let isContinuation = (line.first == 0x20 || line.first == 0x09) && fields > 0
-            var isField = false
-            if let colon = line.firstIndex(of: 0x3A), colon > line.startIndex {
-                isField = line[line.startIndex..<colon].allSatisfy { $0 > 0x20 && $0 < 0x7F }
-            }
-            if !isField && !isContinuation {
-                bytes.insert(0x0A, at: i)
-                break
-            }
-            if isField { fields += 1 }
-            i = end + 1
-        }
-        if fields == 0 {
-            let prefix = Array("\(placeholderField): 1\n".utf8) + (bytes.first == 0x0A || bytes.starts(with: [0x0D, 0x0A]) ? [] : [0x0A])
-            bytes = prefix + bytes
-        }
-        return bytes
     }
 
     /// Offset of the empty line ending the header block (LF or CRLF), or the whole length.
     static func headerEnd(_ buf: UnsafeRawBufferPointer) -> Int {
         let n = buf.count
+        guard let base = buf.baseAddress else { return 0 }
         var i = 0
-        while i < n {
-            if buf[i] == 0x0A {
-                if i + 1 < n, buf[i + 1] == 0x0A { return i }
-                if i + 2 < n, buf[i + 1] == 0x0D, buf[i + 2] == 0x0A { return i }
-            }
-            i += 1
+        while i < n, let nl = memchr(base + i, 0x0A, n - i) {
+            let at = base.distance(to: UnsafeRawPointer(nl))
+            if at + 1 < n, buf[at + 1] == 0x0A { return at }
+            if at + 2 < n, buf[at + 1] == 0x0D, buf[at + 2] == 0x0A { return at }
+            i = at + 1
         }
         return n
     }
@@ -115,18 +61,21 @@ public enum MIMEParser {
         var embeddedHeaders: [(name: String, value: String)] = []
         var warnings: [String] = []
         var inReport = false
+        /// How many more parts the whole message may have walked (see `maxParts`).
+        var partsLeft = MIMEParser.maxParts
     }
 
-    static func message(_ msg: MUMessage, depth: Int, walk: inout Walk) -> ParsedMessage {
+    /// One message (LF-normalized bytes valid for the call): its headers, then the walk over its body.
+    static func message(_ bytes: UnsafeRawBufferPointer, depth: Int, walk: inout Walk) -> ParsedMessage {
         var p = ParsedMessage()
         var warnings: [String] = []
-        fillHeaders(&p, from: msg, warnings: &warnings)
+        let (fields, body) = HeaderBlock.parse(bytes, 0..<bytes.count)
+        fillHeaders(&p, from: fields, warnings: &warnings)
         walk.warnings += warnings
         var inner = Walk()
-        withExtendedLifetime(msg) {
-            let root = Entity(header: .message(msg), bytes: msg.bytes, body: msg.bodyRange)
-            entity(root, defaultType: "text/plain", depth: depth, walk: &inner)
-        }
+        inner.partsLeft = walk.partsLeft
+        entity(Entity(fields: fields, bytes: bytes, body: body), defaultType: "text/plain", depth: depth, walk: &inner)
+        walk.partsLeft = inner.partsLeft
         p.text = inner.pieces.joined(separator: "\n\n")
         p.html = inner.html
         p.attachments = inner.attachments
@@ -136,45 +85,48 @@ public enum MIMEParser {
         return p
     }
 
-    static func fillHeaders(_ p: inout ParsedMessage, from msg: MUMessage, warnings: inout [String]) {
-        let fields = msg.headerFields()
+    static func fillHeaders(_ p: inout ParsedMessage, from fields: [HeaderField], warnings: inout [String]) {
         p.headers.reserveCapacity(fields.count)
         var seen = Set<String>()
         for f in fields {
-            let name = Charset.utf8OrWindows1252(f.name).trimmedWS
-            let rawValue = unfold(f.value)
+            let name = String(decoding: f.name, as: UTF8.self)
             let key = name.lowercased()
-            if key == placeholderField.lowercased() { continue }
+            let raw = HeaderBlock.unfolded(f.value)
+            // Trace and signature fields are kept as written; every other value has its encoded-words decoded.
+            let value = key == "received" || key == "dkim-signature" ? Charset.utf8OrWindows1252(raw) : EncodedWords.decode(raw)
+            p.headers.append((name, value))
             let first = seen.insert(key).inserted
-            switch key {
-            case "from", "to", "cc", "reply-to", "sender", "bcc", "resent-from", "resent-to", "resent-cc",
-                 "message-id", "in-reply-to", "references", "date", "content-type", "content-disposition",
-                 "received", "content-transfer-encoding", "return-path", "dkim-signature":
-                p.headers.append((name, rawValue.mayHaveEncodedWord && key != "dkim-signature" && key != "received"
-                                  ? decodeWords(rawValue) : rawValue))
-            default:
-                p.headers.append((name, decodeWords(rawValue)))
-            }
             guard first else {
                 // Several To/Cc fields: join them; other duplicates keep the first.
-                if key == "to" { p.to += addresses(rawValue) }
-                if key == "cc" { p.cc += addresses(rawValue) }
+                if key == "to" { p.to += AddressList.parse(raw).addresses }
+                if key == "cc" { p.cc += AddressList.parse(raw).addresses }
                 continue
             }
             switch key {
-            case "subject": p.subject = p.headers.last!.value
-            case "from": p.from = addresses(rawValue).first
-            case "to": p.to = addresses(rawValue)
-            case "cc": p.cc = addresses(rawValue)
-            case "reply-to": p.replyTo = addresses(rawValue)
-            case "message-id": p.messageID = messageIDs(rawValue, single: true).first
-            case "in-reply-to": p.inReplyTo = messageIDs(rawValue, single: false)
-            case "references": p.references = messageIDs(rawValue, single: false)
+            case "subject": p.subject = value
+            case "from":
+                let list = AddressList.parse(raw)
+                p.from = list.addresses.first
+                if list.addresses.count + list.invalid > 1 {
+                    p.addressProblems.append("From berisi \(list.addresses.count + list.invalid) entri alamat")
+                }
+            case "reply-to":
+                let list = AddressList.parse(raw)
+                p.replyTo = list.addresses
+                if list.addresses.count != 1 || list.invalid > 0 {
+                    p.addressProblems.append(list.addresses.isEmpty ? "Reply-To tanpa alamat yang sah"
+                                             : "Reply-To berisi \(list.addresses.count + list.invalid) entri alamat")
+                }
+            case "to": p.to = AddressList.parse(raw).addresses
+            case "cc": p.cc = AddressList.parse(raw).addresses
+            case "message-id": p.messageID = messageIDs(value, single: true).first
+            case "in-reply-to": p.inReplyTo = messageIDs(value, single: false)
+            case "references": p.references = messageIDs(value, single: false)
             case "date":
-                p.date = Mailutils.parseDate(rawValue)
-                if p.date == nil, !rawValue.isEmpty { warnings.append("unparseable Date: \(rawValue.prefix(80))") }
+                p.date = Mailutils.parseDate(value)
+                if p.date == nil, !value.isEmpty { warnings.append("unparseable Date: \(value.prefix(80))") }
             case "content-type":
-                let ct = mimeHeader(rawValue, warnings: &warnings)
+                let ct = MIMEParameters.parse(raw)
                 p.contentType = ct.value.isEmpty ? "text/plain" : ct.value
                 p.contentTypeParameters = ct.params
             default: break
@@ -184,25 +136,16 @@ public enum MIMEParser {
 
     // MARK: - The MIME tree
 
-    /// One MIME entity: its header (Mailutils' parse of the message or of the part's header block) and its body as
-    /// a byte range of the LF-normalized bytes of the message it is in. `bytes` stays valid while that
-    /// MUMessage lives, which `message` guarantees for the whole walk.
+    /// One MIME entity: its header fields and its body as a byte range of the LF-normalized bytes of the message
+    /// it is in. `bytes` stays valid for the whole walk of that message (see `message`).
     struct Entity {
-        enum Header {
-            case message(MUMessage)
-            case part(MUHeader)
-            case none
-        }
-        let header: Header
+        let fields: [HeaderField]
         let bytes: UnsafeRawBufferPointer
         let body: Range<Int>
 
+        /// The unfolded raw value of the first field with this name.
         func headerValue(_ name: String) -> [UInt8]? {
-            switch header {
-            case .message(let m): return m.headerValue(name)
-            case .part(let h): return h.value(name)
-            case .none: return nil
-            }
+            fields.first { $0.isNamed(name) }.map { HeaderBlock.unfolded($0.value) }
         }
 
         var bodyBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[body]) }
@@ -211,11 +154,8 @@ public enum MIMEParser {
         func parts(boundary: String) -> (parts: [Entity], closed: Bool)? {
             guard let split = MultipartSplitter.split(bytes, body, boundary: Array(boundary.utf8)) else { return nil }
             let parts = split.parts.map { range -> Entity in
-                let (head, body) = MultipartSplitter.headerAndBody(bytes, range)
-                // An empty header block needs no Mailutils object; a refused one reads as no header (defaults).
-                let header: Header = head.isEmpty ? .none
-                    : MUHeader(UnsafeRawBufferPointer(rebasing: bytes[head])).map { .part($0) } ?? .none
-                return Entity(header: header, bytes: bytes, body: body)
+                let (fields, body) = HeaderBlock.parse(bytes, range)
+                return Entity(fields: fields, bytes: bytes, body: body)
             }
             return (parts, split.closed)
         }
@@ -225,24 +165,21 @@ public enum MIMEParser {
         var ctype = defaultType
         var cparams: [String: String] = [:]
         if let raw = msg.headerValue("Content-Type") {
-            let ct = mimeHeader(unfold(raw), warnings: &walk.warnings)
+            let ct = MIMEParameters.parse(raw)
             if ct.value.contains("/") { ctype = ct.value; cparams = ct.params }
             else if !ct.value.isEmpty { walk.warnings.append("bad Content-Type \"\(ct.value.prefix(60))\", read as \(defaultType)") }
         }
         var disposition = ""
         var dparams: [String: String] = [:]
         if let raw = msg.headerValue("Content-Disposition") {
-            let cd = mimeHeader(unfold(raw), warnings: &walk.warnings)
+            let cd = MIMEParameters.parse(raw)
             disposition = cd.value
             dparams = cd.params
         }
         let cte = msg.headerValue("Content-Transfer-Encoding").map {
-            Charset.utf8OrWindows1252($0).trimmedWS.lowercased()
+            Charset.utf8OrWindows1252($0).lowercased()
         }
-        let filename = (dparams["filename"] ?? cparams["name"]).map { name -> String in
-            let n = name.mayHaveEncodedWord ? decodeWords(name) : name
-            return n.trimmedWS
-        }.flatMap { $0.isEmpty ? nil : $0 }
+        let filename = (dparams["filename"] ?? cparams["name"]).map(\.trimmedWS).flatMap { $0.isEmpty ? nil : $0 }
 
         if ctype.hasPrefix("multipart/") {
             guard depth < maxDepth else {
@@ -251,12 +188,18 @@ public enum MIMEParser {
                 return
             }
             guard let boundary = cparams["boundary"], !boundary.isEmpty,
-                  let (parts, closed) = msg.parts(boundary: boundary), !parts.isEmpty else {
+                  let (allParts, closed) = msg.parts(boundary: boundary), !allParts.isEmpty else {
                 walk.warnings.append("\(ctype) without usable parts (boundary missing?): read as text")
                 leafText(msg, ctype: "text/plain", params: cparams, cte: cte, walk: &walk)
                 return
             }
             if !closed { walk.warnings.append("\(ctype) without closing delimiter: last part taken to the end") }
+            var parts = allParts
+            if parts.count > walk.partsLeft {
+                walk.warnings.append("more than \(maxParts) MIME parts: the rest is kept in the raw message only")
+                parts = Array(parts.prefix(max(walk.partsLeft, 0)))
+            }
+            walk.partsLeft -= parts.count
             let sub = ctype.dropFirst("multipart/".count)
             if sub == "alternative" {
                 alternative(parts, depth: depth, walk: &walk)
@@ -297,7 +240,9 @@ public enum MIMEParser {
         for part in parts {
             var sub = Walk()
             sub.inReport = walk.inReport
+            sub.partsLeft = walk.partsLeft
             entity(part, defaultType: "text/plain", depth: depth + 1, walk: &sub)
+            walk.partsLeft = sub.partsLeft
             walk.attachments += sub.attachments
             walk.deliveryStatuses += sub.deliveryStatuses
             walk.warnings += sub.warnings
@@ -342,16 +287,12 @@ public enum MIMEParser {
             walk.attachments.append(ParsedAttachment(filename: filename, contentType: ctype, data: Data(bytes), isInline: false))
             return
         }
-        let inner: MUMessage
-        do {
-            inner = try bytes.withUnsafeBytes { try MUMessage.parse($0) }
-        } catch {
-            walk.warnings.append("embedded message could not be parsed (\(error)): kept as attachment")
-            walk.attachments.append(ParsedAttachment(filename: filename, contentType: ctype, data: Data(bytes), isInline: false))
-            return
-        }
         var sub = Walk()
-        let p = message(inner, depth: depth + 1, walk: &sub)
+        sub.partsLeft = walk.partsLeft
+        let p = bytes.withUnsafeBytes { HeaderBlock.normalized($0) }.withUnsafeBytes {
+            message($0, depth: depth + 1, walk: &sub)
+        }
+        walk.partsLeft = sub.partsLeft
         walk.warnings += sub.warnings
         if walk.inReport {
             walk.embeddedHeaders = p.headers
@@ -399,62 +340,10 @@ public enum MIMEParser {
 
     private static func decodedOther(_ msg: Entity, encoding: String?, walk: inout Walk) -> ([UInt8], String?) {
         guard encoding == "quoted-printable" else { return (Array(msg.bodyBytes), nil) }
-        let (bytes, error) = Mailutils.decodeQuotedPrintable(msg.bodyBytes)
-        if let error { walk.warnings.append(error) }
-        return (bytes, error)
+        return (QuotedPrintable.decode(msg.bodyBytes), nil)
     }
 
     // MARK: - Header helpers
-
-    /// RFC 5322 unfolding: line breaks inside a field value go, the whitespace after them stays; then trimmed.
-    static func unfold(_ raw: [UInt8]) -> String {
-        var bytes = raw
-        if bytes.contains(0x0A) || bytes.contains(0x0D) { bytes.removeAll { $0 == 0x0A || $0 == 0x0D } }
-        return Charset.utf8OrWindows1252(bytes).trimmedWS
-    }
-
-    /// RFC 2047 encoded-words -> UTF-8: Mailutils first, a Swift decoder when it refuses (unknown charset,
-    /// broken word), so one bad word never loses the whole value.
-    static func decodeWords(_ s: String) -> String {
-        guard s.mayHaveEncodedWord else { return s }
-        if let d = Mailutils.rfc2047Decode(s), !d.mayHaveEncodedWord || !looksEncoded(d) { return d }
-        return RFC2047.decode(s)
-    }
-
-    private static func looksEncoded(_ s: String) -> Bool {
-        s.range(of: #"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?="#, options: .regularExpression) != nil
-    }
-
-    /// A Content-Type/Disposition value (lowercased) and its parameters, decoded. Mailutils first, then a plain split.
-    static func mimeHeader(_ s: String, warnings: inout [String]) -> (value: String, params: [String: String]) {
-        if let r = Mailutils.parseMIMEHeader(s) {
-            return (r.value.trimmedWS.lowercased(), r.params)
-        }
-        let r = MIMEParams.parse(s)
-        return (r.value.lowercased(), r.params)
-    }
-
-    static func addresses(_ raw: String) -> [MailAddress] {
-        if raw.isEmpty { return [] }
-        if let list = Mailutils.parseAddresses(raw), !list.isEmpty {
-            return list.compactMap { a in
-                let email = a.email.trimmedWS.lowercased()
-                guard let at = email.firstIndex(of: "@"), at != email.startIndex, email.index(after: at) != email.endIndex
-                else { return nil }
-                return MailAddress(name: displayName(a.name), email: email)
-            }
-        }
-        return AddressFallback.parse(raw).map { MailAddress(name: displayName($0.name), email: $0.email.lowercased()) }
-    }
-
-    static func displayName(_ raw: String?) -> String? {
-        guard var n = raw?.trimmedWS, !n.isEmpty else { return nil }
-        n = decodeWords(n)
-        if n.count >= 2, n.hasPrefix("\""), n.hasSuffix("\"") { n = String(n.dropFirst().dropLast()) }
-        if n.count >= 2, n.hasPrefix("'"), n.hasSuffix("'") { n = String(n.dropFirst().dropLast()) }
-        n = n.trimmedWS
-        return n.isEmpty ? nil : n
-    }
 
     /// Message-IDs without angle brackets. `<a@b> <c@d>` -> [a@b, c@d]; a bare id is taken as it is.
     static func messageIDs(_ raw: String, single: Bool) -> [String] {
@@ -505,10 +394,11 @@ public enum MIMEParser {
     static func headerBlock(_ bytes: [UInt8]) -> [(name: String, value: String)] {
         var b = bytes
         stripCR(&b)
-        while b.first == 0x0A { b.removeFirst() }
+        if let start = b.firstIndex(where: { $0 != 0x0A }) { b.removeFirst(start) } else { b = [] }
         b.append(contentsOf: [0x0A, 0x0A])
-        guard let fields = MUHeaderBlock.fields(b) else { return [] }
-        return fields.map { (Charset.utf8OrWindows1252($0.name), decodeWords(unfold($0.value))) }
+        return HeaderBlock.fields(b).map {
+            (String(decoding: $0.name, as: UTF8.self), EncodedWords.decode(HeaderBlock.unfolded($0.value)))
+        }
     }
 
     /// message/delivery-status body (RFC 3464): groups of fields separated by empty lines; the first is about the

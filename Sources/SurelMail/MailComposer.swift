@@ -208,9 +208,10 @@ public enum MailComposer {
 }
 
 extension MailAddress {
-    /// `Name <addr>` or `addr`, as written in a config file; nil when there is no address in it.
+    /// `Name <addr>` or `addr`, as written in a config file; nil unless it holds exactly one valid address.
     public static func parse(_ s: String) -> MailAddress? {
-        guard let first = AddressFallback.parse(s).first, first.email.contains("@") else { return nil }
-        return MailAddress(name: first.name, email: first.email.lowercased())
+        let list = AddressList.parse(Array(s.utf8))
+        guard list.addresses.count == 1, list.invalid == 0 else { return nil }
+        return list.addresses[0]
     }
 }

@@ -1,4 +1,4 @@
-// Multipart bodies split in Swift (RFC 2046 §5.1.1), over the LF-normalized bytes MUMessage already holds.
+// Multipart bodies split in Swift (RFC 2046 §5.1.1), over the LF-normalized bytes of the message.
 // Mailutils' splitter reads a byte at a time through stream layers (~22 MB/s) and matches delimiters loosely
 // (see Mailutils.swift); here a delimiter line is found with memchr line hops and compared exactly, and parts
 // are byte ranges into the same buffer: nothing is copied until a part's body is decoded.
@@ -48,47 +48,9 @@ enum MultipartSplitter {
             return (parts, false)
         }
     }
-
-    /// Splits one part into its header block and body. The header ends at the first empty line (which is not
-    /// part of the body) or, leniently, before the first line that is neither a field (`Name: value`) nor a
-    /// continuation: a part whose header is missing is all body instead of a header of junk.
-    static func headerAndBody(_ buf: UnsafeRawBufferPointer, _ part: Range<Int>) -> (header: Range<Int>, body: Range<Int>) {
-        let end = part.upperBound
-        var line = part.lowerBound
-        var fields = 0
-        while line < end {
-            let nlPtr = memchr(buf.baseAddress! + line, 0x0A, end - line)
-            let lineEnd = nlPtr.map { buf.baseAddress!.distance(to: UnsafeRawPointer($0)) } ?? end
-            if lineEnd == line {                                    // empty line: end of header
-                return (part.lowerBound..<min(line + 1, end), min(line + 1, end)..<end)
-            }
-            let first = buf[line]
-            if (first == 0x20 || first == 0x09) && fields > 0 {
-                // continuation
-            } else if isFieldStart(buf, line, lineEnd) {
-                fields += 1
-            } else {
-                return (part.lowerBound..<line, line..<end)
-            }
-            line = lineEnd + 1
-        }
-        return (part.lowerBound..<end, end..<end)                   // all header, no body
-    }
-
-    /// `Name:` with a non-empty name of printable ASCII other than space and colon.
-    private static func isFieldStart(_ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Bool {
-        var i = start
-        while i < end {
-            let c = buf[i]
-            if c == 0x3A { return i > start }
-            if c <= 0x20 || c >= 0x7F { return false }
-            i += 1
-        }
-        return false
-    }
 }
 
-/// Base64 bodies, decoded with the same leniency as `RFC2047.base64` (bytes outside the alphabet skipped, '='
+/// Base64 bodies, decoded leniently (bytes outside the alphabet skipped, '='
 /// ends a quantum, URL-safe letters accepted) but four characters at a time when they are all in the alphabet:
 /// attachments are most of the bytes in mail, so this loop is on the hot path.
 enum Base64Body {

@@ -1,4 +1,4 @@
-// What the MIME parser (MIMEParser, built on GNU Mailutils) makes of one raw RFC 5322 message.
+// What the MIME parser (MIMEParser) makes of one raw RFC 5322 message.
 // Everything here is already decoded: header values (RFC 2047, unfolded), bodies as UTF-8 Swift strings,
 // attachment names (RFC 2047/2231). Nothing here points into C memory.
 import Foundation
@@ -62,6 +62,9 @@ public struct ParsedMessage: Sendable {
     public var deliveryStatuses: [DeliveryStatus] = []
     /// Headers of a returned or forwarded message (message/rfc822 or text/rfc822-headers part), if any.
     public var embeddedHeaders: [(name: String, value: String)] = []
+    /// Why no automatic mail may answer this message's sender: a From with several entries, a Reply-To with
+    /// none or several valid addresses (Indonesian, shown on the ticket). Empty when the sender is one address.
+    public var addressProblems: [String] = []
     /// Things the parser had to work around (unknown charset, broken base64, ...), for the agent to see.
     public var warnings: [String] = []
 
@@ -92,7 +95,7 @@ public struct ParsedMessage: Sendable {
 }
 
 public enum MIMEParseError: Error, CustomStringConvertible {
-    /// Mailutils could not make a message of the bytes at all.
+    /// Not thrown by the Swift parser today; kept so callers keep handling a parser failure.
     case unparseable(String)
     public var description: String {
         switch self { case .unparseable(let why): return "message could not be parsed: \(why)" }

@@ -63,6 +63,7 @@ public final class CurlSMTPSender: MailSender {
     public var displayName: String { endpoint.displayURL }
 
     public func send(_ raw: Data, from: String, to recipients: [String]) throws {
+        try EnvelopeCheck.verify(raw, to: recipients)
         do {
             _ = try handle.perform(url: endpoint.displayURL, upload: raw, envelope: (from, recipients))
         } catch let e as CurlError {
@@ -73,6 +74,24 @@ public final class CurlSMTPSender: MailSender {
             // libcurl reports a refused MAIL FROM / RCPT TO / DATA with the server's last reply code.
             if e.serverReply >= 500 { throw SendError.permanent(reply: e.serverReply, e.message) }
             throw SendError.transient(e.serverReply >= 400 ? "\(e.serverReply): \(e.message)" : e.message)
+        }
+    }
+}
+
+/// The last look before a mail leaves: the envelope names exactly the addresses the mail itself is addressed to
+/// (To and Cc), each one valid addr-spec. A recipient list that was split from a stored string, or a header that
+/// names more people than the envelope, is refused for good (it would mail strangers or miss someone).
+enum EnvelopeCheck {
+    static func verify(_ raw: Data, to recipients: [String]) throws {
+        guard !recipients.isEmpty else { throw SendError.permanent(reply: 0, "refused before sending: no recipient") }
+        for r in recipients where AddressList.addrSpec(Array(r.utf8)) != r.lowercased() {
+            throw SendError.permanent(reply: 0, "refused before sending: \"\(r.prefix(80))\" is not one valid address")
+        }
+        let headers = try MIMEParser.parseHeaders(raw)
+        let addressed = Set((headers.to + headers.cc).map(\.email))
+        guard addressed == Set(recipients.map { $0.lowercased() }) else {
+            throw SendError.permanent(reply: 0, "refused before sending: the envelope (\(recipients.count) addresses) and the mail's To and Cc "
+                                      + "(\(addressed.count)) differ")
         }
     }
 }

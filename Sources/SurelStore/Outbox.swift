@@ -16,7 +16,7 @@ public struct OutboxItem: Codable, FetchableRecord, MutablePersistableRecord, Se
     /// Why it is sent: acknowledgement, receipt, answer, escalation, reminder, bak, test.
     public var purpose: String
     public var envelopeFrom: String
-    /// Comma-separated addresses.
+    /// The addresses, as a JSON array (rows queued before it were comma-separated): read it with `recipientList`.
     public var recipients: String
     public var status: OutboxStatus
     public var attempts: Int
@@ -27,7 +27,17 @@ public struct OutboxItem: Codable, FetchableRecord, MutablePersistableRecord, Se
     public var sentAt: Date?
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    public var recipientList: [String] { recipients.split(separator: ",").map(String.init) }
+    /// The envelope recipients, exactly as they were chosen when the mail was queued.
+    public var recipientList: [String] {
+        if recipients.hasPrefix("["), let list = try? JSONDecoder().decode([String].self, from: Data(recipients.utf8)) {
+            return list
+        }
+        return recipients.split(separator: ",").map(String.init)     // rows queued before the JSON form
+    }
+
+    static func encodeRecipients(_ list: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(list)) ?? Data("[]".utf8), as: UTF8.self)
+    }
 }
 
 /// An outgoing mail ready to queue: composed bytes and what the store needs to know of them.
@@ -64,7 +74,7 @@ extension SurelDatabase {
                               bounceStatus: nil, bounceDiagnostic: nil, bounceOriginalMessageID: nil, isBulk: false)
         try m.insert(db)
         var o = OutboxItem(id: nil, messageRowID: m.id!, ticketID: r.ticketID, purpose: r.purpose,
-                           envelopeFrom: r.fromEmail, recipients: r.recipients.joined(separator: ","), status: .queued,
+                           envelopeFrom: r.fromEmail, recipients: OutboxItem.encodeRecipients(r.recipients), status: .queued,
                            attempts: 0, nextAttemptAt: now, lastError: nil, possiblyDuplicated: false, createdAt: now,
                            sentAt: nil)
         try o.insert(db)

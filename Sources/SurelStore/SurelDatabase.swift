@@ -128,6 +128,13 @@ public final class SurelDatabase: @unchecked Sendable {
         }
     }
 
+    /// Replaces the note of a quarantined message (e.g. why retrying it is refused).
+    public func noteQuarantined(rowID: Int64, note: String) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE message SET note = ? WHERE id = ? AND kind = 'quarantined'", arguments: [note, rowID])
+        }
+    }
+
     /// Advances only the cursor (a message vanished between SEARCH and FETCH, for example).
     public func advanceCursor(_ cursor: CursorAdvance) throws {
         try writer.write { db in try advance(cursor, db) }
@@ -272,13 +279,16 @@ public final class SurelDatabase: @unchecked Sendable {
 
     /// Queues the ticket's automatic mail in the ticket's transaction, unless the address had its hourly share.
     private func acknowledge(_ ticket: Ticket, _ intent: TicketIntent, at now: Date, _ db: Database) throws {
-        guard let make = intent.acknowledge, let record = make(ticket) else { return }
+        // Automatic mail goes to one address, and the cap counts that address (rows queued before the JSON form
+        // of the recipients hold it bare).
+        guard let make = intent.acknowledge, let record = make(ticket), record.recipients.count == 1 else { return }
+        let address = record.recipients[0]
         let recent = try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM outbox WHERE recipients = ? AND purpose IN ('acknowledgement', 'receipt') AND createdAt > ?
-            """, arguments: [record.recipients.joined(separator: ","), now.addingTimeInterval(-3600)]) ?? 0
+            SELECT count(*) FROM outbox WHERE recipients IN (?, ?) AND purpose IN ('acknowledgement', 'receipt')
+              AND createdAt > ?
+            """, arguments: [OutboxItem.encodeRecipients([address]), address, now.addingTimeInterval(-3600)]) ?? 0
         if recent >= intent.automaticMailsPerHour {
-            try event(ticket.id!, "auto-mail-suppressed",
-                      "\(recent) automatic mails to \(record.recipients.joined(separator: ",")) in the last hour", now, db)
+            try event(ticket.id!, "auto-mail-suppressed", "\(recent) automatic mails to \(address) in the last hour", now, db)
             return
         }
         try Self.enqueue(record, at: now, db)

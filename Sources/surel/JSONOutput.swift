@@ -134,7 +134,7 @@ func printJSON<T: Encodable>(_ value: T) {
     let enc = JSONEncoder()
     enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     let data = (try? enc.encode(value)) ?? Data("null".utf8)
-    FileHandle.standardOutput.write(data)
+    FileHandle.standardOutput.write(Data(TerminalText.jsonEscaped(String(decoding: data, as: UTF8.self)).utf8))
     print("")
 }
 

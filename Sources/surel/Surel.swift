@@ -267,7 +267,7 @@ struct Tickets: ParsableCommand {
             if tickets.isEmpty { print("Tidak ada tiket."); return }
             for t in tickets {
                 print([t.number.description, t.status.rawValue, t.category, t.senderClass.rawValue, t.senderEmail,
-                       Format.date(t.createdAt), t.subject].joined(separator: "  "))
+                       Format.date(t.createdAt), oneLine(t.subject)].joined(separator: "  "))
             }
         }
     }
@@ -295,18 +295,18 @@ struct Tickets: ParsableCommand {
             }
             let t = d.ticket
             print("Tiket \(t.number)  [\(t.status.rawValue)]  kategori: \(t.category)")
-            print("Subjek : \(t.subject)")
-            print("Pengirim: \(t.senderName.map { "\($0) " } ?? "")<\(t.senderEmail)>  kelas: \(t.senderClass.rawValue)"
+            print("Subjek : \(oneLine(t.subject))")
+            print("Pengirim: \(oneLine(t.senderName).map { "\($0) " } ?? "")<\(t.senderEmail)>  kelas: \(t.senderClass.rawValue)"
                   + (t.region.map { "  wilayah: \($0), \(t.province ?? "") (\(t.timeZone ?? ""))" } ?? ""))
             print("Dibuat : \(Format.date(t.createdAt))")
             if let prev = try db.ticketNumbers(ids: [t.previousTicketID].compactMap { $0 }).values.first {
                 print("Lanjutan dari tiket \(prev) (sudah ditutup)")
             }
             for m in d.messages {
-                print("\n--- \(Format.date(m.receivedAt))  \(m.fromName ?? "") <\(m.fromEmail ?? "")>")
-                print("Subjek: \(m.subject)")
+                print("\n--- \(Format.date(m.receivedAt))  \(oneLine(m.fromName) ?? "") <\(m.fromEmail ?? "")>")
+                print("Subjek: \(oneLine(m.subject))")
                 for a in d.attachments[m.id!] ?? [] {
-                    print("Lampiran: \(a.filename ?? "(tanpa nama)")  \(a.contentType)  \(a.size) byte  sha256:\(a.sha256.prefix(12))")
+                    print("Lampiran: \(oneLine(a.filename) ?? "(tanpa nama)")  \(oneLine(a.contentType))  \(a.size) byte  sha256:\(a.sha256.prefix(12))")
                 }
                 if let note = m.note { print("Catatan: \(note)") }
                 print("")
@@ -359,6 +359,8 @@ struct Quarantine: ParsableCommand {
             abstract: "Parse a quarantined message again and file it (one the server never delivered is fetched again).")
         @OptionGroup var options: ConfigOption
         @Argument(help: "The message id from `surel quarantine list`.") var id: Int64
+        @Flag(help: "Parse it again even though the parser crashed on it before (after an update of surel).")
+        var force = false
 
         func run() throws {
             let config = try options.load()
@@ -371,7 +373,7 @@ struct Quarantine: ParsableCommand {
                                     source: CurlIMAPSource(endpoint: config.mailbox.endpoint),
                                     classifiers: classifiers, logger: Logger(label: "surel"))
             let outcome: IngestOutcome
-            do { outcome = try ingestor.retryQuarantined(rowID: id) } catch let e as Ingestor.RetryRefused {
+            do { outcome = try ingestor.retryQuarantined(rowID: id, force: force) } catch let e as Ingestor.RetryRefused {
                 throw ValidationError(e.description)
             }
             switch outcome {
@@ -405,11 +407,11 @@ func printMessages(_ listed: (shown: [StoredMessage], hidden: Int), json: Bool) 
     }
     if messages.isEmpty { print("Tidak ada pesan."); return }
     for m in messages {
-        var line = "\(m.id!)  \(Format.date(m.receivedAt))  \(m.fromEmail ?? "-")  \(m.subject)"
+        var line = "\(m.id!)  \(Format.date(m.receivedAt))  \(m.fromEmail ?? "-")  \(oneLine(m.subject))"
         if m.kind == .bounce {
             line += "  [penerima: \(m.bounceRecipient ?? "?") status: \(m.bounceStatus ?? "?") pesan asal: \(m.bounceOriginalMessageID ?? "?")]"
         }
-        if let note = m.note { line += "  — \(note)" }
+        if let note = m.note { line += "  — \(oneLine(note))" }
         print(line)
     }
 }
@@ -721,7 +723,8 @@ struct BlastCommand: ParsableCommand {
                 let done = s.sent + s.failed + s.bounced + s.suppressed
                 let width = 30, filled = s.total == 0 ? 0 : width * done / s.total
                 let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                print(String(format: "\r[%@] %3d%%  %d/%d  %.1f/detik ", bar, s.total == 0 ? 0 : 100 * done / s.total, done,
+                // Numbers only, and its carriage return is the point: the standard print, not the escaping one.
+                Swift.print(String(format: "\r[%@] %3d%%  %d/%d  %.1f/detik ", bar, s.total == 0 ? 0 : 100 * done / s.total, done,
                              s.total, s.rate_per_second), terminator: "")
                 fflush(stdout)
                 sleep(1)
@@ -762,7 +765,7 @@ struct BlastCommand: ParsableCommand {
             if json { printJSON(all.map(\.1)); return }
             for (b, s) in all {
                 print("\(b.id)  \(b.status.rawValue)  \(b.listName)  terkirim \(s.sent)/\(s.total)  tertunda \(s.pending + s.deferred)  "
-                      + "gagal \(s.failed)  terpental \(s.bounced)  \(b.subject)")
+                      + "gagal \(s.failed)  terpental \(s.bounced)  \(oneLine(b.subject))")
             }
         }
     }
@@ -865,7 +868,7 @@ struct SLACommand: ParsableCommand {
             for e in entries {
                 print([e.ticket.number.description, e.ticket.status.rawValue, e.breached ? "TERLAMBAT" : "belum lewat batas",
                        "batas " + Format.date(e.due), e.ticket.escalatedTo.map { "eskalasi " + $0 } ?? "",
-                       e.ticket.senderEmail, e.ticket.subject].filter { !$0.isEmpty }.joined(separator: "  "))
+                       e.ticket.senderEmail, oneLine(e.ticket.subject)].filter { !$0.isEmpty }.joined(separator: "  "))
             }
         }
     }
@@ -922,7 +925,7 @@ struct Outbox: ParsableCommand {
             if json { printJSON(items.map(OutboxJSON.init)); return }
             if items.isEmpty { print("Kotak keluar kosong."); return }
             for o in items {
-                print([String(o.id!), o.status.rawValue, o.purpose, o.recipients, "attempts=\(o.attempts)",
+                print([String(o.id!), o.status.rawValue, o.purpose, o.recipientList.joined(separator: ","), "attempts=\(o.attempts)",
                        Format.date(o.createdAt), o.lastError.map { "[\($0)]" } ?? "",
                        o.possiblyDuplicated ? "(mungkin terkirim dua kali)" : ""].filter { !$0.isEmpty }.joined(separator: "  "))
             }
@@ -995,7 +998,7 @@ struct Review: ParsableCommand {
             if tickets.isEmpty { print("Antrean tinjauan kosong."); return }
             for t in tickets {
                 print([t.number.description, t.category, String(format: "%.2f", t.confidence), t.senderEmail,
-                       t.subject, "[\(t.classificationNote)]"].joined(separator: "  "))
+                       oneLine(t.subject), "[\(t.classificationNote)]"].joined(separator: "  "))
             }
         }
     }

@@ -49,7 +49,7 @@ enum TestEnv {
     static func inbox(_ user: String) throws -> [ParsedMessage] {
         let source = CurlIMAPSource(endpoint: endpoint(user: user))
         let status = try source.status()
-        return try source.uids(above: 0, uidValidity: status.uidValidity).compactMap {
+        return try source.uids(above: 0, uidValidity: status.uidValidity, uidNext: status.uidNext).compactMap {
             try source.fetch(uid: $0, uidValidity: status.uidValidity).flatMap { try? MIMEParser.parse($0) }
         }
     }
