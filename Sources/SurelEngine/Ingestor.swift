@@ -368,6 +368,8 @@ public final class Ingestor {
         return PreparedMessage(message: base, intent: intent, classification: lazy)
     }
 
+    static let maxReferences = 100
+
     #if DEBUG
     /// A fault hook for the tests: a message holding the bytes named by SUREL_TEST_CRASH_MARKER kills the process
     /// inside the parser's region, as a fault in C code would. Absent from release builds.
@@ -404,7 +406,12 @@ public final class Ingestor {
                               threadTime: Date, classification: LazyClassification) -> TicketIntent {
         TicketIntent(
             ticketNumberInSubject: TicketNumber.find(inSubject: p.subject),
-            referencedMessageIDs: p.references + p.inReplyTo.filter { !p.references.contains($0) },
+            // The newest references only (RFC 5322 §3.6.4 keeps the thread's tail): a hostile References of
+            // 100,000 ids must not become 100,000 lookups.
+            referencedMessageIDs: { () -> [String] in
+                let refs = Array(p.references.suffix(Self.maxReferences))
+                return refs + p.inReplyTo.prefix(10).filter { !refs.contains($0) }
+            }(),
             normalizedSubject: SubjectNormalizer.normalize(p.subject), senderEmail: sender,
             senderProfile: profile, receivedAt: received, threadTime: threadTime,
             subjectWindow: config.threading.subjectWindow, reopenWindow: config.threading.reopenWindow,

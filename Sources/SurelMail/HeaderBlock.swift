@@ -73,7 +73,12 @@ enum HeaderBlock {
         guard n > 0, let base = input.baseAddress else { return [] }
         var start = 0
         if n >= 5, input[0] == 0x46, input[1] == 0x72, input[2] == 0x6F, input[3] == 0x6D, input[4] == 0x20 { // "From "
-            start = memchr(base, 0x0A, n).map { base.distance(to: UnsafeRawPointer($0)) + 1 } ?? n
+            // An mbox separator, unless it is the obsolete `From : addr` field.
+            var i = 5
+            while i < n, input[i] == 0x20 || input[i] == 0x09 { i += 1 }
+            if i < n, input[i] != 0x3A {
+                start = memchr(base, 0x0A, n).map { base.distance(to: UnsafeRawPointer($0)) + 1 } ?? n
+            }
         }
         return [UInt8](unsafeUninitializedCapacity: max(n - start, 1)) { dst, count in
             var w = 0

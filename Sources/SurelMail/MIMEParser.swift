@@ -227,6 +227,8 @@ public enum MIMEParser {
                 attach(msg, ctype: ctype, cte: cte, filename: filename, inline: false, walk: &walk)
             } else {
                 leafText(msg, ctype: ctype, params: cparams, cte: cte, walk: &walk)
+                // An inline text with a file name is a file the sender attached too: shown, and kept as a file.
+                if filename != nil { attach(msg, ctype: ctype, cte: cte, filename: filename, inline: true, walk: &walk) }
             }
         default:
             attach(msg, ctype: ctype, cte: cte, filename: filename, inline: disposition == "inline", walk: &walk)
@@ -263,7 +265,9 @@ public enum MIMEParser {
         stripCR(&bytes)
         var charset = params["charset"]
         if charset == nil, ctype == "text/html" { charset = metaCharset(bytes) }
-        let text = Charset.decode(bytes, charset: charset, warnings: &walk.warnings, context: ctype)
+        var text = Charset.decode(bytes, charset: charset, warnings: &walk.warnings, context: ctype)
+        // A NUL would end the text for C-string readers down the line: it becomes U+FFFD like any bad byte.
+        if bytes.contains(0) { text = text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") }
         if ctype == "text/html" {
             if walk.html == nil { walk.html = text }
             walk.pieces.append(HTMLText.text(from: text))
@@ -300,6 +304,10 @@ public enum MIMEParser {
             return
         }
         if walk.embeddedHeaders.isEmpty { walk.embeddedHeaders = p.headers }
+        // A forwarded mail the sender named is a file too (its text is shown below as well).
+        if let filename {
+            walk.attachments.append(ParsedAttachment(filename: filename, contentType: ctype, data: Data(bytes), isInline: false))
+        }
         var block = "---------- Forwarded message ----------\n"
         if let from = p.header("From") { block += "From: \(from)\n" }
         if let date = p.header("Date") { block += "Date: \(date)\n" }

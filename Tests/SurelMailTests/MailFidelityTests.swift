@@ -1,0 +1,76 @@
+// Nothing a sender wrote is lost: minimal mails for what other mail libraries' test suites expect, each read as
+// those libraries read it.
+import Foundation
+import XCTest
+@testable import SurelMail
+
+final class MailFidelityTests: XCTestCase {
+    func parse(_ lines: [String]) throws -> ParsedMessage {
+        try MIMEParser.parse(Data(lines.joined(separator: "\r\n").utf8))
+    }
+
+    func testAnInvalidQuotedPrintableEscapeKeepsTheRestOfTheText() throws {
+        let p = try parse(["From: a@b.test", "Content-Transfer-Encoding: quoted-printable", "",
+                           "price 5=% discount", "and the rest of the text"])
+        XCTAssertEqual(p.text, "price 5=% discount\nand the rest of the text")
+    }
+
+    func testANulInBase64TextIsReplacedNotTheEnd() throws {
+        let body = Data("awal".utf8) + Data([0]) + Data("akhir".utf8)
+        let p = try parse(["From: a@b.test", "Content-Type: text/plain; charset=utf-8",
+                           "Content-Transfer-Encoding: base64", "", body.base64EncodedString()])
+        XCTAssertEqual(p.text, "awal\u{FFFD}akhir")
+    }
+
+    func testOneInvalidByteInUTF8TextIsReplacedAndTheRestStaysUTF8() throws {
+        let raw = Data("From: a@b.test\nContent-Type: text/plain; charset=utf-8\n\nGrüße ".utf8) + Data([0xFF])
+            + Data(" Kediri".utf8)
+        XCTAssertEqual(try MIMEParser.parse(raw).text, "Grüße \u{FFFD} Kediri")
+    }
+
+    func testAnEightBitByteInsideAnEncodedWordIsDecodedOnce() throws {
+        let raw = Data("From: a@b.test\nSubject: =?iso-8859-1?Q?Fr".utf8) + Data([0xF6]) + Data("sche?=\n\nx".utf8)
+        XCTAssertEqual(try MIMEParser.parse(raw).subject, "Frösche")
+    }
+
+    func testAnInlineTextWithAFileNameIsAnAttachmentToo() throws {
+        let p = try parse(["From: a@b.test", "Content-Type: multipart/mixed; boundary=b", "", "--b",
+                           "Content-Type: text/plain", "", "Terlampir laporan.", "--b",
+                           "Content-Type: text/plain", "Content-Disposition: inline; filename=\"laporan.txt\"", "",
+                           "Realisasi DAU 2025", "--b--"])
+        XCTAssertEqual(p.attachments.map(\.filename), ["laporan.txt"])
+        XCTAssertTrue(p.text.contains("Realisasi DAU 2025"), p.text)
+    }
+
+    func testAnUnquotedNameWithASpaceIsTheWholeName() throws {
+        let p = try parse(["From: a@b.test", "Content-Type: multipart/mixed; boundary=b", "", "--b",
+                           "Content-Type: application/pdf; name=Surat Permohonan.pdf",
+                           "Content-Transfer-Encoding: base64", "", Data("%PDF".utf8).base64EncodedString(), "--b--"])
+        XCTAssertEqual(p.attachments.first?.filename, "Surat Permohonan.pdf")
+    }
+
+    func testAnAttachedMailWithAFileNameIsListedAsAnAttachment() throws {
+        let p = try parse(["From: a@b.test", "Content-Type: multipart/mixed; boundary=b", "", "--b",
+                           "Content-Type: text/plain", "", "Saya teruskan surat ini.", "--b",
+                           "Content-Type: message/rfc822; name=\"surat-bupati.eml\"", "",
+                           "From: bupati@kedirikab.go.id", "Subject: Permohonan", "", "Isi surat bupati.", "--b--"])
+        XCTAssertEqual(p.attachments.map(\.filename), ["surat-bupati.eml"])
+        XCTAssertTrue(p.text.contains("Isi surat bupati."), p.text)
+    }
+
+    func testAMissingSemicolonBeforeTheBoundaryStillFindsTheParts() throws {
+        let png = Data([0x89, 0x50, 0x4E, 0x47])
+        let p = try parse(["From: a@b.test", "Content-Type: multipart/related boundary=\"rel\"", "", "--rel",
+                           "Content-Type: text/plain", "", "Gambar terlampir.", "--rel",
+                           "Content-Type: image/png", "Content-Transfer-Encoding: base64", "",
+                           png.base64EncodedString(), "--rel--"])
+        XCTAssertEqual(p.text, "Gambar terlampir.")
+        XCTAssertEqual(p.attachments.first?.data, png)
+    }
+
+    func testAnObsoleteSpaceBeforeTheColonStillNamesTheSender() throws {
+        let p = try parse(["From : jdoe@machine.example", "Subject : Saying Hello", "", "x"])
+        XCTAssertEqual(p.from?.email, "jdoe@machine.example")
+        XCTAssertEqual(p.subject, "Saying Hello")
+    }
+}
