@@ -42,7 +42,8 @@ public final class ParseJournal: @unchecked Sendable {
     private let fd: Int32
     private let path: String
     private let faultPath: String
-    private var parsing: [Entry: Int] = [:]     // an entry may be begun twice (parse, then classification)
+    private var parsing: [Entry: Int] = [:]
+    private var written = 0     // an entry may be begun twice (parse, then classification)
     /// Left by processes that died while parsing them: never to be parsed again in this process.
     public private(set) var crashed: Set<Entry> = []
 
@@ -133,13 +134,15 @@ public final class ParseJournal: @unchecked Sendable {
         return crashed.contains(entry)
     }
 
-    /// The whole journal, rewritten in place (it is a few lines): crashed entries first, then those in progress.
+    /// The whole journal, rewritten in place with one pwrite (it is a few lines): crashed entries first, then those
+    /// in progress; a shorter text is padded with line feeds to the length before, instead of a truncate per message.
     private func write() {
         var text = crashed.map { "crashed \($0.line)\n" }.joined()
         text += parsing.keys.map { "\($0.line)\n" }.joined()
-        let bytes = Array(text.utf8)
+        var bytes = Array(text.utf8)
+        if bytes.count < written { bytes += [UInt8](repeating: 0x0A, count: written - bytes.count) }
+        written = bytes.count
         _ = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-        _ = ftruncate(fd, off_t(bytes.count))
     }
 }
 
