@@ -54,4 +54,21 @@ final class MigrationTests: XCTestCase {
         XCTAssertEqual(rows.map(\.unit), ["DTU", "DTK"])
         XCTAssertEqual(rows.map { $0.answeredAt != nil }, [true, false])
     }
+
+    /// Stores opened at once (the daemon and a CLI command on a new store) migrate one after the other: none fails
+    /// on a migration the other has just applied.
+    func testStoresOpenedAtOnceAllMigrate() throws {
+        for round in 0..<5 {
+            let path = NSTemporaryDirectory() + "surel-migrate-\(UUID().uuidString)/surel.sqlite"
+            defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+            let failures = NSLock()
+            var errors: [String] = []
+            DispatchQueue.concurrentPerform(iterations: 6) { _ in
+                do { _ = try SurelDatabase(path: path) } catch {
+                    failures.lock(); errors.append("\(error)"); failures.unlock()
+                }
+            }
+            XCTAssertEqual(errors, [], "round \(round)")
+        }
+    }
 }
