@@ -11,6 +11,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "surel", targets: ["surel"]),
+        // The fuzz target over the whole parse (scripts/fuzz, Fuzz/README.md); in a normal build a replay tool.
+        .executable(name: "surel-fuzz", targets: ["SurelFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -49,6 +51,9 @@ let package = Package(
             "SurelEngine", "SurelCore", "SurelStore", "SurelClassify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "SurelFuzz", dependencies: [
+            "SurelMail", "SurelEngine", "SurelClassify", "SurelCore",
         ]),
         .testTarget(name: "SurelCoreTests", dependencies: ["SurelCore"]),
         .testTarget(name: "SurelMailTests", dependencies: ["SurelMail", "SurelCore"]),
