@@ -19,13 +19,14 @@ public final class SurelDatabase: @unchecked Sendable {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 16384")
         }
-        writer = try DatabasePool(path: path, configuration: config)   // DatabasePool = WAL mode
         // Two processes opening a new or older store at once (`surel run` and a CLI command, two units starting
-        // together) would both see a migration missing and the second would fail on it ("duplicate column"):
-        // migrations run under an exclusive lock on a file beside the store.
+        // together) would both see a migration missing and the second would fail on it ("duplicate column"), and
+        // on a new file both switch it to WAL, which SQLite refuses the loser without waiting ("database is
+        // locked"): opening and migrating run under an exclusive lock on a file beside the store.
         let lock = open(path + ".migrate.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         if lock >= 0 { flock(lock, LOCK_EX) }
         defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
+        writer = try DatabasePool(path: path, configuration: config)   // DatabasePool = WAL mode
         try Schema.migrator.migrate(writer)
     }
 

@@ -58,7 +58,7 @@ final class MigrationTests: XCTestCase {
     /// Stores opened at once (the daemon and a CLI command on a new store) migrate one after the other: none fails
     /// on a migration the other has just applied.
     func testStoresOpenedAtOnceAllMigrate() throws {
-        for round in 0..<5 {
+        for round in 0..<20 {
             let path = NSTemporaryDirectory() + "surel-migrate-\(UUID().uuidString)/surel.sqlite"
             defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
             let failures = NSLock()
