@@ -44,12 +44,26 @@ enum HeaderBlock {
                 while nameEnd > line, buf[nameEnd - 1] == 0x20 || buf[nameEnd - 1] == 0x09 { nameEnd -= 1 }
                 fields.append(HeaderField(name: Array(UnsafeRawBufferPointer(rebasing: buf[line..<nameEnd])),
                                           value: Array(UnsafeRawBufferPointer(rebasing: buf[(colon + 1)..<contentEnd]))))
+            } else if !fields.isEmpty, isBrokenFold(buf, line, contentEnd, next, end) {
+                fields[fields.count - 1].value.append(0x0A)
+                fields[fields.count - 1].value.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[line..<contentEnd]))
             } else {
                 return (fields, line..<end)
             }
             line = next
         }
         return (fields, end..<end)
+    }
+
+    /// A long token some relays broke onto a line of its own without indenting it (seen in Exchange's diagnostic
+    /// fields): a line with no space, tab or colon, directly followed by a field. Anything else that is not a field
+    /// begins the body, so the text of a mail without a blank line after its header is not swallowed.
+    private static func isBrokenFold(_ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int,
+                                     _ next: Int, _ blockEnd: Int) -> Bool {
+        for i in start..<end where buf[i] == 0x20 || buf[i] == 0x09 || buf[i] == 0x3A { return false }
+        guard next < blockEnd, buf[next] != 0x0A, let base = buf.baseAddress else { return false }
+        let nextEnd = memchr(base + next, 0x0A, blockEnd - next).map { base.distance(to: UnsafeRawPointer($0)) } ?? blockEnd
+        return fieldNameEnd(buf, next, nextEnd) != nil
     }
 
     /// The colon ending a field name at `start`: printable ASCII other than the colon, optionally followed by

@@ -15,6 +15,21 @@ final class MailFidelityTests: XCTestCase {
         XCTAssertEqual(p.text, "price 5=% discount\nand the rest of the text")
     }
 
+    /// MimeKit's issue 358: a relay broke a long token of one field onto an unindented line of its own.
+    func testAnUnindentedBrokenTokenContinuesTheHeader() throws {
+        let p = try parse(["From: a@b.test", "x-diagnostics: 1;AM4PR01MB1442;6:1Y77VdiYZvwh",
+                           "P8FxVksOO2tmFWl+LxT0Acgv7RaCFBKFmzA31fwJabrvuEaFINDvMVgEV9Cc41bylhc13tqhso5",
+                           "x-other: SSOS;", "Subject: Uji header",
+                           "Content-Type: multipart/alternative;", "\tboundary=\"b\"", "", "--b",
+                           "Content-Type: text/plain", "", "Test headers", "--b",
+                           "Content-Type: text/html", "", "<p>Test headers</p>", "--b--"])
+        XCTAssertEqual(p.subject, "Uji header")
+        XCTAssertEqual(p.text.trimmingCharacters(in: .whitespacesAndNewlines), "Test headers")
+        // Without a blank line after the header, a body line is still body, even one followed by a field.
+        let q = try parse(["From: a@b.test", "Subject: s", "Selamat pagi,", "Nama: Budi", "", "sisa"])
+        XCTAssertTrue(q.text.hasPrefix("Selamat pagi,\nNama: Budi"), q.text)
+    }
+
     func testANulInBase64TextIsReplacedNotTheEnd() throws {
         let body = Data("awal".utf8) + Data([0]) + Data("akhir".utf8)
         let p = try parse(["From: a@b.test", "Content-Type: text/plain; charset=utf-8",
