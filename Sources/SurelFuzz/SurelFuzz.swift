@@ -1,6 +1,7 @@
 // SurelFuzz: one input of raw bytes through everything surel does with a mail it has not seen before —
 // MIMEParser.parse and parseHeaders (header block, RFC 2047/2231, addresses, dates via Mailutils, MIME tree, QP/base64,
-// charsets via iconv, HTMLText, DSNs), triage (bounce, unsubscribe, auto-reply, bulk) and the classifier's input:
+// charsets via iconv, HTMLText, TNEF and RTF, DSNs), triage (bounce, unsubscribe, auto-reply, bulk) and the
+// classifier's input:
 // rules, spam features, category features, the (untrained) classifier itself.
 //
 // Two builds of the same file (see scripts/fuzz and Fuzz/README.md; both add -enable-testing -D SUREL_FUZZ_TESTABLE):
@@ -29,6 +30,12 @@ enum FuzzTarget {
         #if DEBUG || SUREL_FUZZ_TESTABLE
         // HTML parts reach it through parse; the whole input as HTML reaches more of it for the same bytes.
         _ = HTMLText.text(from: String(decoding: data, as: UTF8.self))
+        // Likewise Outlook's winmail.dat, its compressed RTF and the RTF reader, which parse reaches only through
+        // a base64 part the fuzzer rarely gets right.
+        let bytes = [UInt8](data)
+        _ = TNEF.read(bytes)
+        _ = TNEF.decompressRTF(bytes)
+        _ = RTFText.text(from: bytes)
         #endif
     }
 

@@ -107,7 +107,8 @@ enum AddressList {
 
     /// One addr-spec (`local@domain`, an obsolete route `@a,@b:` before it dropped), lowercased, or nil when it
     /// is not exactly one valid address: local part a dot-atom (or a quoted string holding only what a dot-atom
-    /// may hold), domain a dot-atom of letters, digits, hyphens and underscores or an address literal. ASCII only.
+    /// may hold), domain a dot-atom of letters, digits, hyphens and underscores or an address literal. UTF-8
+    /// letters are allowed in both (RFC 6532 internationalized addresses) when the whole address is valid UTF-8.
     static func addrSpec(_ raw: [UInt8]) -> String? {
         var s = raw.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }[...]
         if s.first == 0x40, let colon = s.lastIndex(of: 0x3A) { s = s[(colon + 1)...] }    // obs-route
@@ -116,19 +117,20 @@ enum AddressList {
         let domain = s[(at + 1)...]
         if local.count >= 2, local.first == 0x22, local.last == 0x22 { local = local.dropFirst().dropLast() }
         guard !local.isEmpty, local.count <= 64, isDotAtom(local, atext: isLocalChar),
-              isDomain(domain) else { return nil }
+              isDomain(domain), s.allSatisfy({ $0 < 0x80 }) || String(validating: s, as: UTF8.self) != nil
+        else { return nil }
         return String(decoding: s[s.startIndex..<at], as: UTF8.self).lowercased().replacingOccurrences(of: "\"", with: "")
             + "@" + String(decoding: domain, as: UTF8.self).lowercased()
     }
 
     private static func isLocalChar(_ c: UInt8) -> Bool {
-        // RFC 5322 atext.
-        (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39)
+        // RFC 5322 atext, and RFC 6532's UTF-8 (checked to be valid UTF-8 by the caller).
+        c >= 0x80 || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39)
             || "!#$%&'*+-/=?^_`{|}~".utf8.contains(c)
     }
 
     private static func isDomainChar(_ c: UInt8) -> Bool {
-        (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x5F
+        c >= 0x80 || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x5F
     }
 
     private static func isDotAtom(_ s: ArraySlice<UInt8>, atext: (UInt8) -> Bool) -> Bool {
@@ -150,7 +152,7 @@ enum AddressList {
         guard !d.isEmpty, d.count <= 253 else { return false }
         if d.first == 0x5B {                                            // [192.0.2.1] or [IPv6:...]
             guard d.last == 0x5D, d.count > 2 else { return false }
-            return d.dropFirst().dropLast().allSatisfy { isDomainChar($0) || $0 == 0x2E || $0 == 0x3A }
+            return d.dropFirst().dropLast().allSatisfy { $0 < 0x80 && (isDomainChar($0) || $0 == 0x2E || $0 == 0x3A) }
         }
         return isDotAtom(d, atext: isDomainChar)
     }

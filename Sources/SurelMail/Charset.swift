@@ -31,7 +31,7 @@ enum Charset {
         default:
             var invalid = 0
             if let s = iconvDecode(bytes, from: cs, invalid: &invalid) {
-                if invalid > 0 { warnings.append("\(context): \(invalid) bytes invalid in \(charset ?? "") skipped") }
+                if invalid > 0 { warnings.append("\(context): \(invalid) bytes invalid in \(charset ?? "") replaced") }
                 return s
             }
             if let s = validUTF8(bytes) {
@@ -97,7 +97,7 @@ enum Charset {
     }
 
     /// iconv(3) conversion to UTF-8; nil when iconv does not know the charset or more than 2% of the input is
-    /// invalid in it. A few invalid bytes (common in real mail) are skipped and counted in `invalid`.
+    /// invalid in it. A few invalid bytes (common in real mail) become U+FFFD and are counted in `invalid`.
     static func iconvDecode(_ bytes: [UInt8], from charset: String, invalid: inout Int) -> String? {
         // The name comes from the mail: only a plausible charset name reaches iconv_open.
         guard charset.utf8.count <= 40, charset.utf8.allSatisfy({ c in
@@ -127,7 +127,10 @@ enum Charset {
                 case E2BIG:
                     output.append(contentsOf: [UInt8](repeating: 0, count: output.count))
                 case EILSEQ, EINVAL:
-                    // skip one byte of the offending sequence and go on
+                    // one byte of the offending sequence becomes U+FFFD, and the rest goes on
+                    if produced + 3 > output.count { output.append(contentsOf: [UInt8](repeating: 0, count: output.count)) }
+                    output.replaceSubrange(produced..<(produced + 3), with: [0xEF, 0xBF, 0xBD])
+                    produced += 3
                     skipped += 1
                     if skipped * 50 > bytes.count + 50 { return false }
                     inPtr = inPtr.map { $0 + 1 }

@@ -35,6 +35,12 @@ public enum MIMEParser {
         return p
     }
 
+    /// Where the header block of a raw message ends (its empty line, or the end): what follows is the content
+    /// two copies of one mail share when relays only changed the trace fields.
+    public static func headerBlockEnd(_ raw: Data) -> Int {
+        raw.withUnsafeBytes { headerEnd($0) }
+    }
+
     /// Offset of the empty line ending the header block (LF or CRLF), or the whole length.
     static func headerEnd(_ buf: UnsafeRawBufferPointer) -> Int {
         let n = buf.count
@@ -164,10 +170,11 @@ public enum MIMEParser {
     static func entity(_ msg: Entity, defaultType: String, depth: Int, walk: inout Walk) {
         var ctype = defaultType
         var cparams: [String: String] = [:]
+        var badType: String?
         if let raw = msg.headerValue("Content-Type") {
             let ct = MIMEParameters.parse(raw)
             if ct.value.contains("/") { ctype = ct.value; cparams = ct.params }
-            else if !ct.value.isEmpty { walk.warnings.append("bad Content-Type \"\(ct.value.prefix(60))\", read as \(defaultType)") }
+            else if !ct.value.isEmpty { badType = ct.value; cparams["name"] = ct.params["name"] }
         }
         var disposition = ""
         var dparams: [String: String] = [:]
@@ -180,6 +187,11 @@ public enum MIMEParser {
             Charset.utf8OrWindows1252($0).lowercased()
         }
         let filename = (dparams["filename"] ?? cparams["name"]).map(\.trimmedWS).flatMap { $0.isEmpty ? nil : $0 }
+        if let badType {
+            // `Content-Type: application-x-gzip; name="a.gz"`: a file whose type the sender got wrong is still a file.
+            if filename != nil { ctype = "application/octet-stream" }
+            walk.warnings.append("bad Content-Type \"\(badType.prefix(60))\", read as \(ctype)")
+        }
 
         if ctype.hasPrefix("multipart/") {
             guard depth < maxDepth else {
@@ -217,8 +229,11 @@ public enum MIMEParser {
         case "message/rfc822", "message/global":
             embedded(msg, ctype: ctype, cte: cte, filename: filename, depth: depth, walk: &walk)
         case "message/delivery-status", "message/global-delivery-status":
-            let (bytes, _) = decodedBody(msg, cte: cte, walk: &walk)
+            var (bytes, _) = decodedBody(msg, cte: cte, walk: &walk)
             walk.deliveryStatuses += deliveryStatuses(bytes)
+            // Shown too (as mail readers show it): the status and diagnostic are what an agent looks for.
+            stripCR(&bytes)
+            walk.pieces.append(Charset.utf8OrWindows1252(bytes).trimmedNewlines)
         case "text/rfc822-headers", "text/global-headers":
             let (bytes, _) = decodedBody(msg, cte: cte, walk: &walk)
             if walk.embeddedHeaders.isEmpty { walk.embeddedHeaders = headerBlock(bytes) }
@@ -230,8 +245,30 @@ public enum MIMEParser {
                 // An inline text with a file name is a file the sender attached too: shown, and kept as a file.
                 if filename != nil { attach(msg, ctype: ctype, cte: cte, filename: filename, inline: true, walk: &walk) }
             }
+        case "application/ms-tnef", "application/vnd.ms-tnef":
+            tnef(msg, ctype: ctype, cte: cte, filename: filename, walk: &walk)
         default:
-            attach(msg, ctype: ctype, cte: cte, filename: filename, inline: disposition == "inline", walk: &walk)
+            if filename?.lowercased() == "winmail.dat" {
+                tnef(msg, ctype: ctype, cte: cte, filename: filename, walk: &walk)
+            } else {
+                attach(msg, ctype: ctype, cte: cte, filename: filename, inline: disposition == "inline", walk: &walk)
+            }
+        }
+    }
+
+    /// Outlook's winmail.dat: kept as it came, and the files inside it listed after it. Its body text is the
+    /// mail's text only when no other part gave one (Outlook also sends the text as text/plain).
+    static func tnef(_ msg: Entity, ctype: String, cte: String?, filename: String?, walk: inout Walk) {
+        let data = decodedData(msg, cte: cte, walk: &walk)
+        walk.attachments.append(ParsedAttachment(filename: filename, contentType: ctype, data: data, isInline: false))
+        guard let content = TNEF.read([UInt8](data)) else {
+            walk.warnings.append("winmail.dat is not TNEF: kept as a file")
+            return
+        }
+        walk.attachments += content.attachments
+        walk.warnings += content.warnings
+        if let text = content.text, !text.isEmpty, !walk.pieces.contains(where: { !$0.isEmpty }) {
+            walk.pieces.append(text)
         }
     }
 
@@ -272,9 +309,38 @@ public enum MIMEParser {
             if walk.html == nil { walk.html = text }
             walk.pieces.append(HTMLText.text(from: text))
         } else {
+            if params["format"]?.lowercased() == "flowed" {
+                text = unflowed(text, deleteSpace: params["delsp"]?.lowercased() == "yes")
+            }
             walk.pieces.append(text.trimmedNewlines)
             walk.hasPlain = true
         }
+    }
+
+    /// format=flowed text (RFC 3676) as the sender wrote it: a line ending in a space goes on in the next line of
+    /// the same quote depth (without that space with delsp=yes); space-stuffing is undone. In-place appends keep a
+    /// paragraph of a million soft breaks linear.
+    static func unflowed(_ text: String, deleteSpace: Bool) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var open = false        // the last line was flowed: the next one of its depth continues it
+        var openDepth = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var l = line[...]
+            var depth = 0
+            while l.first == ">" { depth += 1; l = l.dropFirst() }
+            if l.first == " " { l = l.dropFirst() }
+            let flowed = l.last == " " && l != "-- "
+            if flowed && deleteSpace { l = l.dropLast() }
+            if !(open && depth == openDepth) {
+                if !out.isEmpty { out.append("\n") }
+                if depth > 0 { out.append(String(repeating: ">", count: depth) + " ") }
+            }
+            out.append(contentsOf: l)
+            open = flowed
+            openDepth = depth
+        }
+        return out
     }
 
     static func attach(_ msg: Entity, ctype: String, cte: String?, filename: String?, inline: Bool, walk: inout Walk) {

@@ -88,4 +88,44 @@ final class MailFidelityTests: XCTestCase {
         XCTAssertEqual(p.from?.email, "jdoe@machine.example")
         XCTAssertEqual(p.subject, "Saying Hello")
     }
+    /// RFC 6532: an address in UTF-8 is an address (mikel/mail's rfc6532 fixture), not a reason to quarantine.
+    func testAnInternationalizedAddressIsRead() throws {
+        let p = try parse(["From: J\u{00F6}rg <jd\u{00F6}e@m\u{00E4}chine.example>", "Subject: s", "", "x"])
+        XCTAssertEqual(p.from?.email, "jd\u{00F6}e@m\u{00E4}chine.example")
+        XCTAssertEqual(p.from?.name, "J\u{00F6}rg")
+        // Bytes that are not UTF-8 still make no address.
+        let q = try MIMEParser.parse(Data("From: jd".utf8) + Data([0xF6]) + Data("e@machine.example\n\nx".utf8))
+        XCTAssertNil(q.from)
+    }
+
+    /// MimeKit's missing-subtype message: a type without a subtype, but a file name, is still that file.
+    func testAFileWithABrokenContentTypeIsStillAFile() throws {
+        let p = try parse(["From: a@b.test", "Content-Type: multipart/mixed; boundary=b", "", "--b",
+                           "Content-Type: text/plain", "", "Terlampir.", "--b",
+                           "Content-Type: application-x-gzip; name=\"document.xml.gz\"",
+                           "Content-Transfer-Encoding: base64", "", Data([0x1F, 0x8B]).base64EncodedString(), "--b--"])
+        XCTAssertEqual(p.attachments.map(\.filename), ["document.xml.gz"])
+        XCTAssertEqual(p.attachments.first?.contentType, "application/octet-stream")
+        XCTAssertEqual(p.attachments.first?.data, Data([0x1F, 0x8B]))
+        XCTAssertEqual(p.text, "Terlampir.")
+    }
+
+    /// An invalid byte in a charset iconv converts becomes U+FFFD; the text around it stays (mikel/mail's
+    /// attachment_with_encoded_name fixture).
+    func testAnInvalidByteInAnRFC2231NameIsReplacedNotDropped() throws {
+        let p = try parse(["From: a@b.test", "Content-Type: multipart/mixed; boundary=b", "", "--b",
+                           "Content-Type: audio/mpeg; name*=iso-2022-jp'ja'01%20Quien%20Te%20Dij%8aat.%20Pitbull.mp3",
+                           "", "x", "--b--"])
+        XCTAssertEqual(p.attachments.first?.filename, "01 Quien Te Dij\u{FFFD}at. Pitbull.mp3")
+    }
+
+    /// format=flowed (RFC 3676), as MimeKit's issue1130 expects: soft breaks joined, delsp honoured, quotes kept apart.
+    func testFlowedTextIsJoinedAsTheSenderWroteIt() throws {
+        let p = try parse(["From: a@b.test", "Content-Type: text/plain; format=flowed", "", "Mohon informasi ",
+                           "jadwal penyaluran ", "DAU.", "> kutipan ", "> lanjut", " -- ", "-- ", "Budi"])
+        XCTAssertEqual(p.text, "Mohon informasi jadwal penyaluran DAU.\n> kutipan lanjut\n-- \n-- \nBudi")
+        let q = try parse(["From: a@b.test", "Content-Type: text/plain; format=flowed; delsp=yes", "", "but now there is ",
+                           "a \"You do not\""])
+        XCTAssertEqual(q.text, "but now there isa \"You do not\"")
+    }
 }

@@ -229,7 +229,8 @@ final class MultipartSplitterTests: XCTestCase {
             "--R--",
         ], crlf: true)
         let p = try MIMEParser.parse(raw)
-        XCTAssertEqual(p.text, "gagal")
+        // The status block is shown after the human-readable part, as mail readers show it.
+        XCTAssertEqual(p.text, "gagal\n\nReporting-MTA: dns; x\n\nFinal-Recipient: rfc822; a@b.c\nAction: failed\nStatus: 5.1.1")
         XCTAssertEqual(p.deliveryStatuses, [DeliveryStatus(finalRecipient: "a@b.c", action: "failed", status: "5.1.1", diagnostic: nil)])
         XCTAssertEqual(p.embeddedHeader("Message-ID"), "<m@x>")
         XCTAssertEqual(p.attachments.map(\.contentType), ["message/rfc822"])
