@@ -19,6 +19,9 @@ public struct IncomingMessage: Sendable {
     public var kind: MessageKind
     public var messageID: String?
     public var rawSHA256: String
+    /// SHA-256 of the bytes after the header block: a mail is only a duplicate of a stored one with the same
+    /// Message-ID, sender, subject and date when this matches too (nil: never such a duplicate).
+    public var bodySHA256: String?
     public var raw: Data
     public var mailbox: String?
     public var uidValidity: Int64?
@@ -62,7 +65,8 @@ public struct IncomingMessage: Sendable {
     static let unfetchedMarker = "unfetched:"
 
     func record(ticketID: Int64?) -> StoredMessage {
-        StoredMessage(id: nil, kind: kind, ticketID: ticketID, messageID: messageID, rawSHA256: rawSHA256, raw: raw,
+        StoredMessage(id: nil, kind: kind, ticketID: ticketID, messageID: messageID, rawSHA256: rawSHA256,
+                      bodySHA256: bodySHA256, raw: raw,
                       size: raw.count, mailbox: mailbox, uidValidity: uidValidity, uid: uid, subject: subject,
                       fromName: fromName, fromEmail: fromEmail, sentAt: sentAt, receivedAt: receivedAt, threadTime: threadTime, text: text,
                       html: html, inReplyTo: inReplyTo.joined(separator: " "),
@@ -140,7 +144,8 @@ public struct CursorAdvance: Sendable {
 }
 
 public enum IngestOutcome: Equatable, Sendable {
-    /// Already stored (same raw bytes): nothing but the cursor changed.
+    /// Already stored (the same raw bytes, or the same Message-ID, sender, subject, date and content): recorded in
+    /// the `duplicate` table with the message it matched; no message row, no ticket change.
     case duplicate
     case newTicket(TicketNumber)
     case joined(TicketNumber, reopened: Bool)

@@ -101,6 +101,26 @@ extension SurelDatabase {
         }
     }
 
+    /// Every mail ingest recorded as a copy of a stored one, oldest first, with the message it matched and that
+    /// message's ticket. No raw bytes are loaded.
+    public func duplicates() throws -> [(duplicate: DuplicateRecord, matched: StoredMessage, ticket: Ticket?)] {
+        try writer.read { db in
+            let records = try DuplicateRecord.fetchAll(db, sql: """
+                SELECT id, matchedMessageRowID, sameBytes, mailbox, uidValidity, uid, rawSHA256, NULL AS raw, receivedAt
+                FROM duplicate ORDER BY id
+                """)
+            return try records.compactMap { d in
+                guard let m = try StoredMessage.fetchOne(db, sql: """
+                    SELECT id, kind, ticketID, messageID, rawSHA256, X'' AS raw, size, mailbox, uidValidity, uid, subject,
+                           fromName, fromEmail, sentAt, receivedAt, threadTime, text, html, inReplyTo, "references", note,
+                           bounceRecipient, bounceStatus, bounceDiagnostic, bounceOriginalMessageID, isBulk
+                    FROM message WHERE id = ?
+                    """, arguments: [d.matchedMessageRowID]) else { return nil }
+                return (d, m, try m.ticketID.flatMap { try Ticket.fetchOne(db, key: $0) })
+            }
+        }
+    }
+
     public func message(rowID: Int64) throws -> StoredMessage? {
         try writer.read { db in try StoredMessage.fetchOne(db, key: rowID) }
     }

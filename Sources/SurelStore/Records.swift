@@ -69,6 +69,8 @@ public struct StoredMessage: Codable, FetchableRecord, MutablePersistableRecord,
     /// RFC Message-ID without angle brackets.
     public var messageID: String?
     public var rawSHA256: String
+    /// SHA-256 of the bytes after the header block (see IncomingMessage); nil for mail stored before it was kept.
+    public var bodySHA256: String?
     public var raw: Data
     public var size: Int
     public var mailbox: String?
@@ -188,10 +190,35 @@ extension Ticket {
     }
 }
 
+/// A mail ingest did not store because it was already stored: what matched, and where the copy came from. Its
+/// bytes are kept when they differ from the stored message's (only trace or other header fields can).
+public struct DuplicateRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    public static let databaseTableName = "duplicate"
+    public var id: Int64?
+    public var matchedMessageRowID: Int64
+    /// True: byte for byte the stored message. False: same Message-ID, sender, subject, date and content.
+    public var sameBytes: Bool
+    public var mailbox: String?
+    public var uidValidity: Int64?
+    public var uid: Int64?
+    public var rawSHA256: String
+    public var raw: Data?
+    public var receivedAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id; container["matchedMessageRowID"] = matchedMessageRowID; container["sameBytes"] = sameBytes
+        container["mailbox"] = mailbox; container["uidValidity"] = uidValidity; container["uid"] = uid
+        container["rawSHA256"] = rawSHA256; container["raw"] = raw; container["receivedAt"] = StoredDate.value(receivedAt)
+    }
+}
+
 extension StoredMessage {
     public func encode(to container: inout PersistenceContainer) throws {
         container["id"] = id; container["kind"] = kind; container["ticketID"] = ticketID
-        container["messageID"] = messageID; container["rawSHA256"] = rawSHA256; container["raw"] = raw
+        container["messageID"] = messageID; container["rawSHA256"] = rawSHA256; container["bodySHA256"] = bodySHA256
+        container["raw"] = raw
         container["size"] = size; container["mailbox"] = mailbox; container["uidValidity"] = uidValidity
         container["uid"] = uid; container["subject"] = subject; container["fromName"] = fromName
         container["fromEmail"] = fromEmail; container["sentAt"] = StoredDate.value(sentAt)

@@ -302,6 +302,19 @@ enum Schema {
                   WHERE escalatedTo IS NOT NULL AND escalatedAt IS NOT NULL ORDER BY escalatedAt;
                 """)
         }
+        m.registerMigration("v16-duplicates") { db in
+            // A mail reusing a stored one's Message-ID, sender, subject and date is a duplicate only when its content
+            // matches too (bodySHA256); every duplicate is recorded with the message it matched.
+            try db.execute(sql: """
+                ALTER TABLE message ADD COLUMN bodySHA256 TEXT;
+                CREATE TABLE duplicate (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  matchedMessageRowID INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                  sameBytes BOOLEAN NOT NULL, mailbox TEXT, uidValidity INTEGER, uid INTEGER,
+                  rawSHA256 TEXT NOT NULL, raw BLOB, receivedAt DATETIME NOT NULL);
+                CREATE INDEX duplicate_on_matchedMessageRowID ON duplicate(matchedMessageRowID);
+                """)
+        }
         return m
     }
 }

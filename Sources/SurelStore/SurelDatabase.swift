@@ -67,7 +67,12 @@ public final class SurelDatabase: @unchecked Sendable {
         throws -> IngestOutcome {
         try writer.write { db in
             if let cursor { try advance(cursor, db) }
-            if quarantinedRowID == nil, try isStored(sha256: incoming.rawSHA256, db) || isSameMailStored(incoming, db) {
+            if quarantinedRowID == nil, let match = try storedCopy(of: incoming, db) {
+                var record = DuplicateRecord(id: nil, matchedMessageRowID: match.rowID, sameBytes: match.sameBytes,
+                                             mailbox: incoming.mailbox, uidValidity: incoming.uidValidity,
+                                             uid: incoming.uid, rawSHA256: incoming.rawSHA256,
+                                             raw: match.sameBytes ? nil : incoming.raw, receivedAt: incoming.receivedAt)
+                try record.insert(db)
                 return .duplicate
             }
             var outcome: IngestOutcome = .recorded(incoming.kind)
@@ -172,18 +177,27 @@ public final class SurelDatabase: @unchecked Sendable {
     /// The same mail delivered twice (its sender's server retried after a lost reply, or a Cc to an alias that
     /// forwards here) differs in its Received lines, not in its Message-ID, sender, subject and date: all four
     /// must match, so that a mailer that reuses one Message-ID for different mails loses none of them.
-    private func isSameMailStored(_ m: IncomingMessage, _ db: Database) throws -> Bool {
-        guard let id = m.messageID, let from = m.fromEmail, let sent = m.sentAt, m.kind != .quarantined else { return false }
-        return try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT 1 FROM message WHERE messageID = ? AND kind NOT IN ('outgoing', 'quarantined')
-              AND fromEmail = ? AND subject = ? AND sentAt = ? LIMIT 1
-            """), arguments: [id, from, m.subject, StoredDate.value(sent)]) ?? false
+    /// The stored message this one is a copy of: the same raw bytes, or (a relay's second delivery) the same
+    /// Message-ID, sender, subject, date and content after the header block. A mail reusing a Message-ID with
+    /// other content is not a copy.
+    private func storedCopy(of m: IncomingMessage, _ db: Database) throws -> (rowID: Int64, sameBytes: Bool)? {
+        if let row = try storedRow(sha256: m.rawSHA256, db) { return (row, true) }
+        guard let id = m.messageID, let from = m.fromEmail, let sent = m.sentAt, let body = m.bodySHA256,
+              m.kind != .quarantined else { return nil }
+        return try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT id FROM message WHERE messageID = ? AND kind NOT IN ('outgoing', 'quarantined')
+              AND fromEmail = ? AND subject = ? AND sentAt = ? AND bodySHA256 = ? LIMIT 1
+            """), arguments: [id, from, m.subject, StoredDate.value(sent), body]).map { ($0, false) }
     }
 
     private func isStored(sha256: String, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: """
-            SELECT 1 FROM message WHERE rawSHA256 = ? AND kind != 'outgoing' LIMIT 1
-            """), arguments: [sha256]) ?? false
+        try storedRow(sha256: sha256, db) != nil
+    }
+
+    private func storedRow(sha256: String, _ db: Database) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT id FROM message WHERE rawSHA256 = ? AND kind != 'outgoing' LIMIT 1
+            """), arguments: [sha256])
     }
 
     private func applyTicketIntent(_ intent: TicketIntent, message m: IncomingMessage, _ db: Database)

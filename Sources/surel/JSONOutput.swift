@@ -60,6 +60,24 @@ struct TicketJSON: ExplicitNullsEncodable {
     }
 }
 
+struct DuplicateJSON: ExplicitNullsEncodable {
+    var id: Int64
+    var received_at: String
+    var mailbox: String?
+    var uid_validity: Int64?
+    var uid: Int64?
+    var same_bytes: Bool
+    var raw_sha256: String
+    var matched_message: Int64
+    var ticket: String?
+
+    init(_ d: DuplicateRecord, ticket t: Ticket?) {
+        id = d.id!; received_at = Format.iso(d.receivedAt); mailbox = d.mailbox; uid_validity = d.uidValidity; uid = d.uid
+        same_bytes = d.sameBytes; raw_sha256 = d.rawSHA256; matched_message = d.matchedMessageRowID
+        ticket = t.map { "\($0.number)" }
+    }
+}
+
 struct MessageJSON: ExplicitNullsEncodable {
     var id: Int64
     var kind: String

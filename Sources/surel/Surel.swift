@@ -323,7 +323,8 @@ struct Tickets: ParsableCommand {
 // MARK: messages and quarantine
 
 struct Messages: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Messages that opened no ticket.", subcommands: [List.self])
+    static let configuration = CommandConfiguration(abstract: "Messages that opened no ticket.",
+                                                    subcommands: [List.self, Duplicates.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List auto-replies, bounces or quarantined messages.")
@@ -335,6 +336,36 @@ struct Messages: ParsableCommand {
         func run() throws {
             let (config, db) = try options.configAndStore()
             printMessages(try readableMessages(kind: kind, db, config, as: who.name(config)), json: json)
+        }
+    }
+}
+
+extension Messages {
+    struct Duplicates: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mail not stored because it was already stored (same bytes, or same Message-ID, sender, subject, date and content).")
+        @OptionGroup var options: ConfigOption
+        @OptionGroup var who: Tickets.ActorOption
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let (config, db) = try options.configAndStore()
+            let all = try db.duplicates()
+            var shown = all
+            if !AccessPolicy(config).isReader(who.name(config)) {
+                let footprint = try db.confidentialFootprint()
+                shown = all.filter { !footprint.touches($0.matched) }
+            }
+            if json { printJSON(shown.map { DuplicateJSON($0.duplicate, ticket: $0.ticket) }); return }
+            if shown.isEmpty { print("Tidak ada pesan ganda.") }
+            for (d, m, t) in shown {
+                print(["\(d.id!)  \(Format.date(d.receivedAt))  \(d.mailbox ?? "-")#\(d.uid.map(String.init) ?? "-")",
+                       d.sameBytes ? "sama persis dengan" : "isi sama (header lain) dengan",
+                       "pesan \(m.id!)" + (t.map { " tiket \($0.number)" } ?? "")].joined(separator: "  "))
+            }
+            if shown.count < all.count {
+                print("(\(all.count - shown.count) pesan ganda terkait tiket rahasia tidak ditampilkan: hanya untuk [access] confidential_readers)")
+            }
         }
     }
 }

@@ -17,12 +17,16 @@ final class CLITests: XCTestCase {
                  "Mohon info penyaluran DAU."),
             mail("From: Budi <budi@kedirikab.go.id>\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: Re: Penyaluran DAU\nMessage-ID: <q2@kedirikab.go.id>\nIn-Reply-To: <q1@kedirikab.go.id>\nDate: Mon, 03 Feb 2025 10:00:00 +0700",
                  "Tambahan pertanyaan."),
+            // q1 again, as a second relay delivers it: one more Received line, the same mail.
+            mail("Received: from relay2.kemenkeu.go.id by mx; Mon, 03 Feb 2025 09:01:00 +0700\nFrom: Budi <budi@kedirikab.go.id>\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: Penyaluran DAU\nMessage-ID: <q1@kedirikab.go.id>\nDate: Mon, 03 Feb 2025 09:00:00 +0700",
+                 "Mohon info penyaluran DAU."),
             mail("From: Ani <ani@ugm.ac.id>\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: Automatic reply: Undangan\nMessage-ID: <ar1@ugm.ac.id>\nAuto-Submitted: auto-replied",
                  "Saya sedang cuti."),
         ])
         let run = try TestEnv.runSurel(["run", "--once", "--config", config])
         XCTAssertEqual(run.status, 0, run.err)
         XCTAssertTrue(run.out.contains("msg=\"cycle done\""), run.out)
+        XCTAssertTrue(run.out.contains("duplicates=1"), run.out)
 
         let list = try TestEnv.runSurel(["tickets", "list", "--json", "--config", config])
         XCTAssertEqual(list.status, 0, list.err)
@@ -50,6 +54,12 @@ final class CLITests: XCTestCase {
         let ar = try TestEnv.runSurel(["messages", "list", "--kind", "autoreply", "--json", "--config", config])
         let autoreplies = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(ar.out.utf8)) as? [[String: Any]])
         XCTAssertEqual(autoreplies.map { $0["message_id"] as? String }, ["ar1@ugm.ac.id"])
+
+        let dupes = try TestEnv.runSurel(["messages", "duplicates", "--json", "--config", config])
+        XCTAssertEqual(dupes.status, 0, dupes.err)
+        let copies = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(dupes.out.utf8)) as? [[String: Any]])
+        XCTAssertEqual(copies.map { $0["ticket"] as? String }, [number])
+        XCTAssertEqual(copies.first?["same_bytes"] as? Bool, false)
 
         let bad = try TestEnv.runSurel(["tickets", "show", "bukan-nomor", "--config", config])
         XCTAssertNotEqual(bad.status, 0)

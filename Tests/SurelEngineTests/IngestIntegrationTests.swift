@@ -122,6 +122,29 @@ final class IngestIntegrationTests: XCTestCase {
         XCTAssertEqual(try h.database.cursor(mailbox: h.ingestor.mailboxKey)?.uidValidity, v2)
     }
 
+    /// A relay delivering one mail twice (another Received line) stores it once and records the copy; a mail
+    /// reusing its Message-ID, sender, subject and date with other content is stored. The cycle counts the copy.
+    func testASecondDeliveryIsRecordedAndAReusedMessageIDWithOtherContentIsStored() throws {
+        try TestEnv.requireServers()
+        let h = try harness(user: TestEnv.freshUser("dupes"))
+        let original = sample(i: 1)
+        let relayed = Data("Received: from relay2.kemenkeu.go.id by mx; Mon, 03 Feb 2025 09:01:00 +0700\r\n".utf8) + original
+        let reused = Data(String(decoding: original, as: UTF8.self)
+            .replacingOccurrences(of: "(pertanyaan 1)", with: "dan DBH (surat kedua)").utf8)
+        for m in [original, relayed, reused] { try h.source.append(m, to: "INBOX") }
+        let report = try h.ingestor.runCycle()
+        XCTAssertEqual(report.fetched, 3)
+        XCTAssertEqual(report.duplicates, 1)
+        let texts = try h.database.writer.read { try String.fetchAll($0, sql: "SELECT text FROM message ORDER BY id") }
+        XCTAssertEqual(texts.count, 2)
+        XCTAssertTrue(texts[1].contains("surat kedua"), texts[1])
+        let recorded = try h.database.writer.read { try DuplicateRecord.fetchAll($0, sql: "SELECT * FROM duplicate") }
+        let firstRow = try h.database.writer.read { try Int64.fetchOne($0, sql: "SELECT min(id) FROM message") }
+        XCTAssertEqual(recorded.map(\.matchedMessageRowID), [firstRow])
+        XCTAssertEqual(recorded.first?.sameBytes, false)
+        XCTAssertEqual(recorded.first?.raw.map { String(decoding: $0, as: UTF8.self).hasPrefix("Received: from relay2") }, true)
+    }
+
     func testAfterStoreMoveAndDelete() throws {
         try TestEnv.requireServers()
         for mode in ["move:Processed", "delete"] {

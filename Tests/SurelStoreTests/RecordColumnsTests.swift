@@ -34,7 +34,8 @@ final class RecordColumnsTests: XCTestCase {
             let back = try XCTUnwrap(try Ticket.fetchOne(db, key: t.id))
             XCTAssertEqual(try json(back), try json(t))
 
-            var m = StoredMessage(id: nil, kind: .bounce, ticketID: t.id, messageID: "m@x", rawSHA256: "ab", raw: Data([1, 2, 3]),
+            var m = StoredMessage(id: nil, kind: .bounce, ticketID: t.id, messageID: "m@x", rawSHA256: "ab", bodySHA256: "bd",
+                                  raw: Data([1, 2, 3]),
                                   size: 3, mailbox: "INBOX", uidValidity: 7, uid: 8, subject: "Subj", fromName: "N",
                                   fromEmail: "n@x", sentAt: t0, receivedAt: t0.addingTimeInterval(5),
                                   threadTime: t0.addingTimeInterval(6), text: "teks", html: "<p>", inReplyTo: "a b",
@@ -51,6 +52,11 @@ final class RecordColumnsTests: XCTestCase {
             var e = TicketEvent(id: nil, ticketID: t.id!, at: t0, kind: "escalated", detail: "ke DTU", actor: "Sri")
             try e.insert(db)
             XCTAssertEqual(try json(try XCTUnwrap(try TicketEvent.fetchOne(db, key: e.id))), try json(e))
+
+            var d = DuplicateRecord(id: nil, matchedMessageRowID: m.id!, sameBytes: false, mailbox: "INBOX", uidValidity: 7,
+                                    uid: 9, rawSHA256: "ef", raw: Data([4]), receivedAt: t0.addingTimeInterval(7))
+            try d.insert(db)
+            XCTAssertEqual(try json(try XCTUnwrap(try DuplicateRecord.fetchOne(db, key: d.id))), try json(d))
         }
     }
 }

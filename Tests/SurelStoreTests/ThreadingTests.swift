@@ -14,13 +14,16 @@ final class ThreadingTests: XCTestCase {
     override func setUpWithError() throws { db = try SurelDatabase(inMemory: ()) }
 
     func message(id: String, from: String = "staf@kedirikab.go.id", subject: String, at: Date,
-                 inReplyTo: [String] = [], references: [String] = [], kind: MessageKind = .ticket) -> IncomingMessage {
+                 inReplyTo: [String] = [], references: [String] = [], kind: MessageKind = .ticket,
+                 body: String = "isi") -> IncomingMessage {
         counter += 1
-        return IncomingMessage(kind: kind, messageID: id, rawSHA256: "sha-\(id)-\(counter)", raw: Data("raw \(id)".utf8),
+        var m = IncomingMessage(kind: kind, messageID: id, rawSHA256: "sha-\(id)-\(counter)", raw: Data("raw \(id)".utf8),
                                mailbox: "mb", uidValidity: 1, uid: Int64(counter), subject: subject, fromName: nil,
                                fromEmail: from, sentAt: at, receivedAt: at, threadTime: at, text: "isi", html: nil,
                                inReplyTo: inReplyTo, references: references, note: nil, bounce: nil, isBulk: false,
                                attachments: [])
+        m.bodySHA256 = "body-\(body)"
+        return m
     }
 
     func intent(_ m: IncomingMessage, category: String = "dau") -> TicketIntent {
@@ -70,11 +73,28 @@ final class ThreadingTests: XCTestCase {
         let again = message(id: "twice@kedirikab.go.id", subject: "Tanya DAU", at: t0)
         XCTAssertNotEqual(first.rawSHA256, again.rawSHA256)
         XCTAssertEqual(try store(again), .duplicate)
-        // A mailer that reuses one Message-ID for different mails loses none of them.
+        // A mailer that reuses one Message-ID for different mails loses none of them: not even one with the same
+        // sender, subject and date and other content.
         guard case .newTicket = try store(message(id: "twice@kedirikab.go.id", subject: "Tanya DBH", at: t0 + 60)) else {
             return XCTFail("a different mail with the same Message-ID is stored")
         }
-        XCTAssertEqual(try db.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM message") }, 2)
+        let otherContent = message(id: "twice@kedirikab.go.id", subject: "Tanya DAU", at: t0, body: "lampiran lain")
+        XCTAssertNotEqual(try store(otherContent), .duplicate)
+        XCTAssertEqual(try db.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM message") }, 3)
+
+        // Every duplicate is recorded with the message it matched; bytes that differ from it are kept.
+        var sameBytes = first
+        sameBytes.uid = 50
+        XCTAssertEqual(try store(sameBytes), .duplicate)
+        let firstRow = try db.writer.read {
+            try Int64.fetchOne($0, sql: "SELECT id FROM message WHERE rawSHA256 = ?", arguments: [first.rawSHA256])
+        }
+        let recorded = try db.writer.read { try DuplicateRecord.fetchAll($0, sql: "SELECT * FROM duplicate ORDER BY id") }
+        XCTAssertEqual(recorded.map(\.matchedMessageRowID), [firstRow, firstRow])
+        XCTAssertEqual(recorded.map(\.sameBytes), [false, true])
+        XCTAssertEqual(recorded.map(\.uid), [again.uid, 50])
+        XCTAssertEqual(recorded[0].raw, again.raw)
+        XCTAssertNil(recorded[1].raw)
     }
 
     func testFollowUpByReferencesByTagAndBySubject() throws {
