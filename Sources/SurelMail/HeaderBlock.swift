@@ -86,9 +86,12 @@ enum HeaderBlock {
         let n = input.count
         guard n > 0, let base = input.baseAddress else { return [] }
         var start = 0
-        if n >= 5, input[0] == 0x46, input[1] == 0x72, input[2] == 0x6F, input[3] == 0x6D, input[4] == 0x20 { // "From "
+        // A byte order mark some Windows tools write before the first field (MimeKit's test data has one).
+        if n >= 3, input[0] == 0xEF, input[1] == 0xBB, input[2] == 0xBF { start = 3 }
+        if n >= start + 5, input[start] == 0x46, input[start + 1] == 0x72, input[start + 2] == 0x6F,
+           input[start + 3] == 0x6D, input[start + 4] == 0x20 { // "From "
             // An mbox separator, unless it is the obsolete `From : addr` field.
-            var i = 5
+            var i = start + 5
             while i < n, input[i] == 0x20 || input[i] == 0x09 { i += 1 }
             if i < n, input[i] != 0x3A {
                 start = memchr(base, 0x0A, n).map { base.distance(to: UnsafeRawPointer($0)) + 1 } ?? n

@@ -128,4 +128,11 @@ final class MailFidelityTests: XCTestCase {
                            "a \"You do not\""])
         XCTAssertEqual(q.text, "but now there isa \"You do not\"")
     }
+
+    /// A UTF-8 byte order mark before the first field (MimeKit's test data has such a message) hides no header.
+    func testAByteOrderMarkBeforeTheHeaderIsSkipped() throws {
+        let p = try MIMEParser.parse(Data([0xEF, 0xBB, 0xBF]) + Data("From: <abusedesk@example.com>\r\nSubject: FW\r\n\r\nx".utf8))
+        XCTAssertEqual(p.from?.email, "abusedesk@example.com")
+        XCTAssertEqual(p.subject, "FW")
+    }
 }
