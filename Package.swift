@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // surel — the e-mail channel of the DJPK Contact Center.
-// Dependencies point one way: surel (CLI) -> SurelEngine -> (SurelMail, SurelStore, SurelClassify, SurelDocuments)
-// -> SurelCore.
+// Dependencies point one way: surel (CLI) -> SurelEngine -> (SurelMail, SurelStore, SurelClassify, SurelDocuments);
+// SurelStore and SurelClassify -> SurelCore. SurelMail and SurelDocuments stand alone. Each target declares exactly
+// the modules it imports.
 // Only SurelMail imports the C modules CCurl and CMailutils; only SurelCore's SHA256 imports CLibcrypto; only
 // SurelDocuments imports CPangoCairo.
 import PackageDescription
@@ -32,15 +33,14 @@ let package = Package(
         .systemLibrary(name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
                        providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .target(name: "SurelCore", dependencies: ["CLibcrypto"], resources: [.embedInCode("Defaults/holidays-id.tsv")]),
-        .target(name: "SurelMail", dependencies: ["SurelCore", "CCurl", "CMailutils",
-                                                  .product(name: "Logging", package: "swift-log")]),
+        .target(name: "SurelMail", dependencies: ["CCurl", "CMailutils"]),
         .target(name: "SurelStore", dependencies: ["SurelCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // The default taxonomy and rules are data files (Defaults/*.tsv), compiled into the binary so that it
         // always has them; a deployment overrides them with its own files in the config.
         .target(name: "SurelClassify", dependencies: ["SurelCore"],
                 resources: [.embedInCode("Defaults/taxonomy.tsv"), .embedInCode("Defaults/rules.tsv")]),
         // The BAK as PDF, laid out by pango on a cairo PDF surface.
-        .target(name: "SurelDocuments", dependencies: ["SurelCore", "CPangoCairo"]),
+        .target(name: "SurelDocuments", dependencies: ["CPangoCairo"]),
         .target(name: "SurelEngine", dependencies: [
             "SurelCore", "SurelMail", "SurelStore", "SurelClassify", "SurelDocuments",
             .product(name: "Logging", package: "swift-log"),
@@ -48,7 +48,7 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "surel", dependencies: [
-            "SurelEngine", "SurelCore", "SurelStore", "SurelClassify",
+            "SurelEngine", "SurelCore", "SurelMail", "SurelStore", "SurelClassify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -56,10 +56,14 @@ let package = Package(
             "SurelMail", "SurelEngine", "SurelClassify", "SurelCore",
         ]),
         .testTarget(name: "SurelCoreTests", dependencies: ["SurelCore"]),
-        .testTarget(name: "SurelMailTests", dependencies: ["SurelMail", "SurelCore"]),
-        .testTarget(name: "SurelStoreTests", dependencies: ["SurelStore", "SurelCore"]),
+        .testTarget(name: "SurelMailTests", dependencies: ["SurelMail"]),
+        .testTarget(name: "SurelStoreTests", dependencies: ["SurelStore", "SurelCore",
+                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SurelClassifyTests", dependencies: ["SurelClassify", "SurelCore"]),
-        .testTarget(name: "SurelEngineTests", dependencies: ["SurelEngine", "SurelMail", "SurelStore", "SurelCore"]),
+        .testTarget(name: "SurelEngineTests", dependencies: [
+            "SurelEngine", "SurelMail", "SurelStore", "SurelClassify", "SurelCore",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -8,11 +8,6 @@ import Foundation
 import SurelStore
 
 public struct AccessPolicy: Sendable {
-    public struct Refused: Error, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
-    }
-
     /// Lowercased names.
     let readers: Set<String>
 
@@ -26,10 +21,12 @@ public struct AccessPolicy: Sendable {
 
     /// Throws when `name` may not read or act on `t`.
     public func require(_ t: Ticket, as name: String) throws {
-        guard mayRead(t, as: name) else {
-            throw Refused(message: "tiket \(t.number) bersifat rahasia (\(t.category)): hanya petugas yang tercantum "
-                          + "di [access] confidential_readers yang dapat membuka dan menanganinya (bertindak sebagai \(name))")
-        }
+        guard mayRead(t, as: name) else { throw Self.refusal(t, name) }
+    }
+
+    static func refusal(_ t: Ticket, _ name: String) -> SurelError {
+        SurelError(.refused, "tiket \(t.number) bersifat rahasia (\(t.category)): hanya petugas yang tercantum "
+                   + "di [access] confidential_readers yang dapat membuka dan menanganinya (bertindak sebagai \(name))")
     }
 
     /// Whether `name` may read every confidential ticket.
@@ -37,8 +34,8 @@ public struct AccessPolicy: Sendable {
 
     /// What a person who may not read confidential tickets sees of outgoing mail about one: that it exists and
     /// how it fared, not to whom it went (an SMTP error names the recipient too).
-    public func redacted(_ o: OutboxItem, _ footprint: ConfidentialFootprint, as name: String) -> OutboxItem {
-        guard !isReader(name), footprint.touches(o) else { return o }
+    public func redacted(_ o: OutboxItem, _ footprint: ConfidentialFootprint, for actor: Actor) -> OutboxItem {
+        guard !actor.mayReadConfidential, footprint.touches(o) else { return o }
         var r = o
         r.recipients = "(rahasia)"
         if r.lastError != nil { r.lastError = "(rahasia)" }
@@ -46,8 +43,8 @@ public struct AccessPolicy: Sendable {
     }
 
     /// What a person who may not read `t` sees of it: no sender, no subject, no messages.
-    public func redacted(_ t: Ticket, as name: String) -> Ticket {
-        guard !mayRead(t, as: name) else { return t }
+    public func redacted(_ t: Ticket, for actor: Actor) -> Ticket {
+        guard t.confidential, !actor.mayReadConfidential else { return t }
         var r = t
         r.senderName = nil
         r.senderEmail = "(rahasia)"

@@ -9,11 +9,6 @@ import SurelMail
 import SurelStore
 
 public struct AgentActions {
-    public struct Failure: Error, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
-    }
-
     let config: SurelConfig
     let database: SurelDatabase
     let templates: MailTemplates
@@ -28,17 +23,15 @@ public struct AgentActions {
 
     var smtp: SurelConfig.SMTP {
         get throws {
-            guard let s = config.smtp else { throw Failure(message: "no [smtp] section: mail cannot be sent") }
+            guard let s = config.smtp else { throw SurelError(.configuration, "no [smtp] section: mail cannot be sent") }
             return s
         }
     }
 
     /// The ticket with its messages, when `actor` may handle it (confidential tickets: see AccessPolicy).
     func detail(_ number: TicketNumber, actor: String) throws -> TicketDetail {
-        guard let d = try database.ticketDetail(number: number) else { throw Failure(message: "no ticket \(number)") }
-        do { try AccessPolicy(config).require(d.ticket, as: actor) } catch let e as AccessPolicy.Refused {
-            throw Failure(message: e.message)
-        }
+        guard let d = try database.ticketDetail(number: number) else { throw SurelError(.notFound, "no ticket \(number)") }
+        try AccessPolicy(config).require(d.ticket, as: actor)
         return d
     }
 
@@ -101,7 +94,7 @@ public struct AgentActions {
         let smtp = try smtp
         guard let address = config.units[unit] else {
             let known = config.units.keys.sorted()
-            throw Failure(message: "no unit \"\(unit)\" in the configuration ([units.\(unit)] email = ...)"
+            throw SurelError(.invalid, "no unit \"\(unit)\" in the configuration ([units.\(unit)] email = ...)"
                           + (known.isEmpty ? "" : "; known: " + known.joined(separator: ", ")))
         }
         let t = d.ticket
@@ -161,7 +154,7 @@ public struct AgentActions {
     public func close(_ number: TicketNumber, actor: String) throws -> Ticket {
         let d = try detail(number, actor: actor)
         let t = d.ticket
-        guard t.status != .closed else { throw Failure(message: "tiket \(number) sudah ditutup") }
+        guard t.status != .closed else { throw SurelError(.conflict, "tiket \(number) sudah ditutup") }
         if Self.closedWithoutBAK.contains(t.category) {
             return try database.act(.close, on: number, actor: actor, note: "tanpa BAK (\(config.taxonomy.name(of: t.category)))",
                                     at: now())

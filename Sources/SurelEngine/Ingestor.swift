@@ -207,6 +207,8 @@ public final class Ingestor {
 
     public struct RetryRefused: Error, CustomStringConvertible {
         public var description: String
+        /// There is no such message (rather than one that may not be retried now).
+        public var isMissing = false
     }
 
     /// Files a quarantined message again: parsed from its stored bytes, or, for one the server never delivered,
@@ -215,7 +217,7 @@ public final class Ingestor {
     public func retryQuarantined(rowID: Int64, force: Bool = false) throws -> IngestOutcome {
         try noteCrashedRetries()
         guard let m = try database.message(rowID: rowID), m.kind == .quarantined else {
-            throw RetryRefused(description: "no quarantined message with id \(rowID)")
+            throw RetryRefused(description: "no quarantined message with id \(rowID)", isMissing: true)
         }
         if !force, m.note?.hasPrefix(ParseJournal.crashNote) == true {
             throw RetryRefused(description: "the parser crashed on message \(rowID): it is parsed again only with --force")
@@ -225,7 +227,7 @@ public final class Ingestor {
         }
         guard m.mailbox == mailboxKey, try source.status().uidValidity == validity,
               let raw = try source.fetch(uid: uid, uidValidity: validity) else {
-            throw RetryRefused(description: "message UID \(uid) is no longer in \(source.displayName)")
+            throw RetryRefused(description: "message UID \(uid) is no longer in \(source.displayName)", isMissing: true)
         }
         // Stored now, with its bytes (filed, or quarantined again for its content like any unparsable mail): the
         // server-side action follows. The cursor's range already passed this UID: only the action is left to do.

@@ -12,11 +12,13 @@ public struct TicketDetail: Sendable {
 
 extension SurelDatabase {
     /// Tickets in number order; who may read the confidential ones is AccessPolicy's business.
-    public func tickets(status: TicketStatus? = nil, category: String? = nil) throws -> [Ticket] {
+    public func tickets(status: TicketStatus? = nil, category: String? = nil, limit: Int? = nil,
+                        offset: Int = 0) throws -> [Ticket] {
         try writer.read { db in
             var q = Ticket.order(Column("year"), Column("sequence"))
             if let status { q = q.filter(Column("status") == status.rawValue) }
             if let category { q = q.filter(Column("category") == category) }
+            if let limit { q = q.limit(limit, offset: offset) } else if offset > 0 { q = q.limit(-1, offset: offset) }
             return try q.fetchAll(db)
         }
     }

@@ -47,6 +47,8 @@ struct TicketJSON: ExplicitNullsEncodable {
     var messages: [MessageJSON]?
     var events: [EventJSON]?
 
+    init(_ s: TicketSummary) { self.init(s.ticket, messageIDs: s.messageIDs, previous: s.previous) }
+
     init(_ t: Ticket, messageIDs: [String], previous: TicketNumber?) {
         number = t.number.description; status = t.status.rawValue; category = t.category
         confidence = t.confidence; classification = t.classificationNote; needs_review = t.needsReview
@@ -71,7 +73,8 @@ struct DuplicateJSON: ExplicitNullsEncodable {
     var matched_message: Int64
     var ticket: String?
 
-    init(_ d: DuplicateRecord, ticket t: Ticket?) {
+    init(_ e: DuplicateEntry) {
+        let d = e.duplicate, t = e.ticket
         id = d.id!; received_at = Format.iso(d.receivedAt); mailbox = d.mailbox; uid_validity = d.uidValidity; uid = d.uid
         same_bytes = d.sameBytes; raw_sha256 = d.rawSHA256; matched_message = d.matchedMessageRowID
         ticket = t.map { "\($0.number)" }
@@ -241,17 +244,14 @@ struct BlastStatusJSON: ExplicitNullsEncodable {
     var rate_per_second: Double
     var estimated_finish: String?
 
-    init(_ b: Blast, counts: [String: Int], marks: (possiblyDuplicated: Int, softBounced: Int) = (0, 0),
-         sentLastMinute: Int = 0, now: Date = Date()) {
+    init(_ p: BlastProgress) {
+        let b = p.blast
         id = b.id; status = b.status.rawValue; list = b.listName; scheduled_at = b.scheduledAt.map(Format.iso)
-        sent = counts["sent"] ?? 0; failed = counts["failed"] ?? 0; bounced = counts["bounced"] ?? 0
-        pending = counts["pending"] ?? 0; deferred = counts["deferred"] ?? 0; sending = counts["sending"] ?? 0
-        suppressed = counts["suppressed"] ?? 0
-        total = counts.values.reduce(0, +)
-        possibly_duplicated = marks.possiblyDuplicated
-        soft_bounced = marks.softBounced
-        rate_per_second = Double(sentLastMinute) / 60
-        let left = pending + deferred + sending
-        estimated_finish = rate_per_second > 0 && left > 0 ? Format.iso(now.addingTimeInterval(Double(left) / rate_per_second)) : nil
+        total = p.total; sent = p.sent; failed = p.failed; bounced = p.bounced
+        pending = p.pending; deferred = p.deferred; sending = p.sending; suppressed = p.suppressed
+        possibly_duplicated = p.possiblyDuplicated
+        soft_bounced = p.softBounced
+        rate_per_second = p.ratePerSecond
+        estimated_finish = p.estimatedFinish.map(Format.iso)
     }
 }

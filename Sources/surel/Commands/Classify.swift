@@ -24,15 +24,15 @@ struct Classify: ParsableCommand {
 
         func classifier() throws -> (classifier: CategoryClassifier, settings: SurelConfig.Classify, trainedOn: String) {
             if let config {
-                let cfg = try ConfigOption.load(path: config, needsMailbox: false)
+                let cfg = try SurelConfig.load(path: config, needsMailbox: false)
                 let service = ClassifierService(database: try SurelDatabase(path: cfg.store.path), settings: cfg.classify,
                                                 taxonomy: cfg.taxonomy)
                 let trainedOn = try service.prepare()
-                guard let c = service.classifier as? CategoryClassifier else { throw ValidationError("no model") }
+                guard let c = service.classifier as? CategoryClassifier else { throw SurelError(.configuration, "no model") }
                 return (c, cfg.classify, trainedOn)
             }
             guard let folder = train ?? ShippedData.examplesFolder() else {
-                throw ValidationError("shipped examples not found: pass --train DIR or set SUREL_DATA_DIR")
+                throw SurelError(.configuration, "shipped examples not found: pass --train DIR or set SUREL_DATA_DIR")
             }
             let models = try ClassifierTraining.train(folder: folder)
             let settings = SurelConfig.Classify()
@@ -52,7 +52,7 @@ struct Classify: ParsableCommand {
         func run() throws {
             let config = try options.load(needsMailbox: false)
             guard let folder = corpus ?? config.classify.examples ?? ShippedData.examplesFolder()
-            else { throw ValidationError("no training folder: pass --corpus DIR") }
+            else { throw SurelError(.configuration, "no training folder: pass --corpus DIR") }
             let service = ClassifierService(database: try SurelDatabase(path: config.store.path), settings: config.classify,
                                             taxonomy: config.taxonomy)
             let start = Date()

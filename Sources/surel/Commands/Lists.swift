@@ -1,11 +1,8 @@
 // `surel lists` and `surel suppression`: recipient lists for blasts.
 import ArgumentParser
 import Foundation
-import Logging
-import SurelClassify
 import SurelCore
 import SurelEngine
-import SurelMail
 import SurelStore
 
 struct Lists: ParsableCommand {
@@ -20,13 +17,9 @@ struct Lists: ParsableCommand {
         @Argument(help: "CSV file (UTF-8, header row).") var file: String
 
         func run() throws {
-            let config = try options.load(needsMailbox: false)
-            let parsed = RecipientImport.parse(try readText(file))
-            let db = try SurelDatabase(path: config.store.path)
-            let r = try db.importMembers(parsed.members, into: name)
-            print("daftar \(name): \(r.added) alamat baru, \(r.updated) diperbarui, \(parsed.problems.count) baris ditolak")
-            for p in parsed.problems { print("  " + p) }
-            if parsed.members.isEmpty && !parsed.problems.isEmpty { throw ExitCode(1) }
+            let r = try options.desk().importList(name, csv: try readText(file))
+            print("daftar \(name): \(r.added) alamat baru, \(r.updated) diperbarui, \(r.problems.count) baris ditolak")
+            for p in r.problems { print("  " + p) }
         }
     }
 
@@ -37,18 +30,16 @@ struct Lists: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let db = try options.database()
-            guard let members = try db.members(of: name) else { throw ValidationError("no list \(name)") }
-            let suppressed = Set(try db.suppressions().map(\.email))
+            let members = try options.desk().members(of: name)
             if json {
-                printJSON(members.map { MemberJSON(email: $0.email, name: $0.name, fields: $0.fields,
-                                                   suppressed: suppressed.contains($0.email)) })
+                printJSON(members.map { MemberJSON(email: $0.member.email, name: $0.member.name, fields: $0.member.fields,
+                                                   suppressed: $0.suppressed) })
                 return
             }
-            print("daftar \(name): \(members.count) alamat, \(members.filter { suppressed.contains($0.email) }.count) ditahan")
-            for m in members {
+            print("daftar \(name): \(members.count) alamat, \(members.filter(\.suppressed).count) ditahan")
+            for (m, suppressed) in members {
                 print([m.email, m.name ?? "", m.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
-                       suppressed.contains(m.email) ? "(ditahan)" : ""].filter { !$0.isEmpty }.joined(separator: "  "))
+                       suppressed ? "(ditahan)" : ""].filter { !$0.isEmpty }.joined(separator: "  "))
             }
         }
     }
@@ -60,8 +51,7 @@ struct Lists: ParsableCommand {
         @Argument(help: "Address.") var address: String
 
         func run() throws {
-            let db = try options.database()
-            guard try db.removeMember(address, from: name) else { throw ValidationError("\(address) is not in list \(name)") }
+            try options.desk().removeMember(address, from: name)
             print("\(address) dihapus dari daftar \(name)")
         }
     }
@@ -71,8 +61,7 @@ struct Lists: ParsableCommand {
         @OptionGroup var options: ConfigOption
 
         func run() throws {
-            let db = try options.database()
-            for n in try db.listNames() { print(n) }
+            for n in try options.desk().listNames() { print(n) }
         }
     }
 }
@@ -86,8 +75,9 @@ struct SuppressionCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The suppressed addresses with their reasons.")
         @OptionGroup var options: ConfigOption
         func run() throws {
-            let db = try options.database()
-            for s in try db.suppressions() { print("\(s.email)  \(s.source)  \(Format.date(s.createdAt))  \(s.reason)") }
+            for s in try options.desk().suppressions() {
+                print("\(s.email)  \(s.source)  \(Format.date(s.createdAt))  \(s.reason)")
+            }
         }
     }
 
@@ -97,8 +87,7 @@ struct SuppressionCommand: ParsableCommand {
         @Argument(help: "Address.") var address: String
         @Option(help: "Why.") var reason = "ditahan manual"
         func run() throws {
-            let db = try options.database()
-            print(try db.suppress(address, reason: reason, source: "manual") ? "\(address) ditahan" : "\(address) sudah ditahan")
+            print(try options.desk().suppress(address, reason: reason) ? "\(address) ditahan" : "\(address) sudah ditahan")
         }
     }
 
@@ -107,8 +96,7 @@ struct SuppressionCommand: ParsableCommand {
         @OptionGroup var options: ConfigOption
         @Argument(help: "Address.") var address: String
         func run() throws {
-            let db = try options.database()
-            guard try db.unsuppress(address) else { throw ValidationError("\(address) is not suppressed") }
+            try options.desk().unsuppress(address)
             print("\(address) tidak lagi ditahan")
         }
     }

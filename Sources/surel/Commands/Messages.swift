@@ -2,10 +2,8 @@
 import ArgumentParser
 import Foundation
 import Logging
-import SurelClassify
 import SurelCore
 import SurelEngine
-import SurelMail
 import SurelStore
 
 struct Messages: ParsableCommand {
@@ -15,42 +13,36 @@ struct Messages: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List auto-replies, bounces or quarantined messages.")
         @OptionGroup var options: ConfigOption
-        @OptionGroup var who: Tickets.ActorOption
+        @OptionGroup var who: ActorOption
         @Option(help: "autoreply, bounce, quarantined or unsubscribe (also ticket, outgoing).") var kind: MessageKind
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let (config, db) = try options.configAndStore()
-            printMessages(try readableMessages(kind: kind, db, config, as: who.name(config)), json: json)
+            let desk = try options.desk()
+            printMessages(try desk.messages(kind: kind, as: who.actor(desk)), json: json)
         }
     }
-}
 
-extension Messages {
     struct Duplicates: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Mail not stored because it was already stored (same bytes, or same Message-ID, sender, subject, date and content).")
         @OptionGroup var options: ConfigOption
-        @OptionGroup var who: Tickets.ActorOption
+        @OptionGroup var who: ActorOption
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let (config, db) = try options.configAndStore()
-            let all = try db.duplicates()
-            var shown = all
-            if !AccessPolicy(config).isReader(who.name(config)) {
-                let footprint = try db.confidentialFootprint()
-                shown = all.filter { !footprint.touches($0.matched) }
-            }
-            if json { printJSON(shown.map { DuplicateJSON($0.duplicate, ticket: $0.ticket) }); return }
-            if shown.isEmpty { print("Tidak ada pesan ganda.") }
-            for (d, m, t) in shown {
+            let desk = try options.desk()
+            let listed = try desk.duplicates(as: who.actor(desk))
+            if json { printJSON(listed.items.map(DuplicateJSON.init)); return }
+            if listed.items.isEmpty { print("Tidak ada pesan ganda.") }
+            for e in listed.items {
+                let d = e.duplicate
                 print(["\(d.id!)  \(Format.date(d.receivedAt))  \(d.mailbox ?? "-")#\(d.uid.map(String.init) ?? "-")",
                        d.sameBytes ? "sama persis dengan" : "isi sama (header lain) dengan",
-                       "pesan \(m.id!)" + (t.map { " tiket \($0.number)" } ?? "")].joined(separator: "  "))
+                       "pesan \(e.matched.id!)" + (e.ticket.map { " tiket \($0.number)" } ?? "")].joined(separator: "  "))
             }
-            if shown.count < all.count {
-                print("(\(all.count - shown.count) pesan ganda terkait tiket rahasia tidak ditampilkan: hanya untuk [access] confidential_readers)")
+            if listed.hidden > 0 {
+                print("(\(listed.hidden) pesan ganda terkait tiket rahasia tidak ditampilkan: hanya untuk [access] confidential_readers)")
             }
         }
     }
@@ -63,11 +55,11 @@ struct Quarantine: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List quarantined messages with their reasons.")
         @OptionGroup var options: ConfigOption
-        @OptionGroup var who: Tickets.ActorOption
+        @OptionGroup var who: ActorOption
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
-            let (config, db) = try options.configAndStore()
-            printMessages(try readableMessages(kind: .quarantined, db, config, as: who.name(config)), json: json)
+            let desk = try options.desk()
+            printMessages(try desk.messages(kind: .quarantined, as: who.actor(desk)), json: json)
         }
     }
 
@@ -82,40 +74,14 @@ struct Quarantine: ParsableCommand {
         func run() throws {
             let config = try options.load()
             KeyValueLogHandler.bootstrap(level: config.logLevel)
-            let db = try SurelDatabase(path: config.store.path)
-            let classifiers = ClassifierService(database: db, settings: config.classify, taxonomy: config.taxonomy)
-            try classifiers.prepare()
-            let ingestor = Ingestor(config: config, database: db,
-                                    attachments: try AttachmentDirectory(path: config.store.attachments),
-                                    source: CurlIMAPSource(endpoint: config.mailbox.endpoint),
-                                    classifiers: classifiers, logger: Logger(label: "surel"))
-            let outcome: IngestOutcome
-            do { outcome = try ingestor.retryQuarantined(rowID: id, force: force) } catch let e as Ingestor.RetryRefused {
-                throw ValidationError(e.description)
-            }
-            switch outcome {
-            case .recorded(.quarantined):
-                print("masih dikarantina: \(try db.message(rowID: id)?.note ?? "")")
-                throw ExitCode(1)
-            default: print("berhasil: \(outcome)")
-            }
+            let outcome = try HelpDesk(config: config).retryQuarantined(id, force: force, logger: Logger(label: "surel"))
+            print("berhasil: \(outcome)")
         }
     }
 }
 
-/// The messages of `kind` that `name` may see: without a confidential ticket's messages, nor auto-replies, bounces
-/// or quarantined mail about one, unless `name` is a confidential reader (AccessPolicy).
-func readableMessages(kind: MessageKind, _ db: SurelDatabase, _ config: SurelConfig, as name: String)
-    throws -> (shown: [StoredMessage], hidden: Int) {
-    let all = try db.messages(kind: kind)
-    guard !AccessPolicy(config).isReader(name) else { return (all, 0) }
-    let footprint = try db.confidentialFootprint()
-    let shown = all.filter { !footprint.touches($0) }
-    return (shown, all.count - shown.count)
-}
-
-func printMessages(_ listed: (shown: [StoredMessage], hidden: Int), json: Bool) {
-    let messages = listed.shown
+func printMessages(_ listed: Listing<StoredMessage>, json: Bool) {
+    let messages = listed.items
     if json { printJSON(messages.map { MessageJSON($0, attachments: []) }); return }
     defer {
         if listed.hidden > 0 {
@@ -132,7 +98,3 @@ func printMessages(_ listed: (shown: [StoredMessage], hidden: Int), json: Bool) 
         print(line)
     }
 }
-
-
-extension TicketStatus: ExpressibleByArgument {}
-extension MessageKind: ExpressibleByArgument {}

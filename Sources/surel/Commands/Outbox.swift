@@ -1,12 +1,8 @@
 // `surel outbox`: outgoing mail.
 import ArgumentParser
 import Foundation
-import Logging
-import SurelClassify
 import SurelCore
 import SurelEngine
-import SurelMail
-import SurelStore
 
 struct Outbox: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,15 +12,13 @@ struct Outbox: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List outgoing mail, newest last.")
         @OptionGroup var options: ConfigOption
-        @OptionGroup var who: Tickets.ActorOption
+        @OptionGroup var who: ActorOption
         @Flag(help: "Only mail that failed for good.") var failed = false
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let (config, db) = try options.configAndStore()
-            let policy = AccessPolicy(config), viewer = who.name(config)
-            let footprint = policy.isReader(viewer) ? ConfidentialFootprint() : try db.confidentialFootprint()
-            let items = try db.outbox(status: failed ? .failed : nil).map { policy.redacted($0, footprint, as: viewer) }
+            let desk = try options.desk()
+            let items = try desk.outbox(failedOnly: failed, as: who.actor(desk))
             if json { printJSON(items.map(OutboxJSON.init)); return }
             if items.isEmpty { print("Kotak keluar kosong."); return }
             for o in items {
@@ -41,8 +35,7 @@ struct Outbox: ParsableCommand {
         @Argument(help: "The id from `surel outbox list`.") var id: Int64
 
         func run() throws {
-            let db = try options.database()
-            guard try db.retryOutbox(id) else { throw ValidationError("no failed or waiting mail with id \(id)") }
+            try options.desk().retryOutbox(id)
             print("surat \(id) diantrekan ulang; daemon mengirimnya pada putaran berikutnya")
         }
     }
@@ -54,15 +47,8 @@ struct Outbox: ParsableCommand {
         @Option(help: "Recipient address.") var to: String
 
         func run() throws {
-            let config = try options.load(needsMailbox: false)
-            guard let smtp = config.smtp else { throw ValidationError("no [smtp] section in the configuration") }
-            guard let rcpt = MailAddress.parse(to) else { throw ValidationError("not an address: \(to)") }
-            var mail = OutgoingMail(from: smtp.from, to: [rcpt], subject: "Uji kirim surel — Contact Center DJPK",
-                                    text: "Ini surel uji dari sistem surel Contact Center DJPK.\nTidak perlu dibalas.")
-            mail.automatic = true
-            let record = mail.record(ticketID: nil, purpose: "test", messageIDDomain: smtp.messageIDDomain)
-            let item = try SurelDatabase(path: config.store.path).enqueue(record)
-            print("diantrekan sebagai \(item.id!) (Message-ID \(record.messageID)); daemon mengirimnya pada putaran berikutnya")
+            let r = try options.desk().queueTestMail(to: to)
+            print("diantrekan sebagai \(r.id) (Message-ID \(r.messageID)); daemon mengirimnya pada putaran berikutnya")
         }
     }
 }

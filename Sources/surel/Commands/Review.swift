@@ -1,24 +1,18 @@
 // `surel review`: the review queue of low-confidence classifications.
 import ArgumentParser
 import Foundation
-import Logging
-import SurelClassify
 import SurelCore
 import SurelEngine
-import SurelMail
-import SurelStore
 
 struct Review: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The review queue: tickets classified with low confidence, to accept or correct.",
         subcommands: [List.self, Accept.self, SetCategory.self])
 
+    /// `--reviewer NAME` (kept from before `--as` existed elsewhere), else as ActorOption.
     struct ReviewerOption: ParsableArguments {
         @Option(help: "Who reviews (default: [agent] name in the config, else the login name).") var reviewer: String?
-        func name(_ config: SurelConfig) -> String {
-            let env = ProcessInfo.processInfo.environment
-            return reviewer ?? config.agentName ?? env["SUDO_USER"] ?? env["USER"] ?? env["LOGNAME"] ?? "uid-\(getuid())"
-        }
+        func actor(_ desk: HelpDesk) -> Actor { ActorOption.actor(named: reviewer, desk) }
     }
 
     struct List: ParsableCommand {
@@ -28,17 +22,11 @@ struct Review: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let (config, db) = try options.configAndStore()
-            let policy = AccessPolicy(config), viewer = who.name(config)
-            let queue = try db.reviewQueue()
-            let tickets = queue.map { policy.redacted($0, as: viewer) }
-            if json {
-                let ids = try db.incomingMessageIDs(ticketIDs: queue.filter { policy.mayRead($0, as: viewer) }.compactMap(\.id))
-                printJSON(tickets.map { TicketJSON($0, messageIDs: ids[$0.id!] ?? [], previous: nil) })
-                return
-            }
-            if tickets.isEmpty { print("Antrean tinjauan kosong."); return }
-            for t in tickets {
+            let desk = try options.desk()
+            let queue = try desk.reviewQueue(as: who.actor(desk))
+            if json { printJSON(queue.map { TicketJSON($0.ticket, messageIDs: $0.messageIDs, previous: nil) }); return }
+            if queue.isEmpty { print("Antrean tinjauan kosong."); return }
+            for t in queue.map(\.ticket) {
                 print([t.number.description, t.category, String(format: "%.2f", t.confidence), t.senderEmail,
                        oneLine(t.subject), "[\(t.classificationNote)]"].joined(separator: "  "))
             }
@@ -49,7 +37,7 @@ struct Review: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Confirm a ticket's category (the model learns it).")
         @OptionGroup var options: ConfigOption
         @OptionGroup var who: ReviewerOption
-        @Argument(help: "Ticket number, e.g. 2025-000123.") var ticket: String
+        @Argument(help: "Ticket number, e.g. 2025-000123.") var ticket: TicketNumber
 
         func run() throws { try Review.apply(options, ticket: ticket, category: nil, reviewer: who) }
     }
@@ -60,29 +48,17 @@ struct Review: ParsableCommand {
             abstract: "Correct a ticket's category (also releases spam); the model learns the correction at once.")
         @OptionGroup var options: ConfigOption
         @OptionGroup var who: ReviewerOption
-        @Argument(help: "Ticket number, e.g. 2025-000123.") var ticket: String
+        @Argument(help: "Ticket number, e.g. 2025-000123.") var ticket: TicketNumber
         @Argument(help: "Category slug.") var category: String
 
         func run() throws { try Review.apply(options, ticket: ticket, category: category, reviewer: who) }
     }
 
-    static func apply(_ options: ConfigOption, ticket: String, category: String?, reviewer who: ReviewerOption) throws {
-        guard let n = TicketNumber(ticket) else {
-            throw ValidationError("not a ticket number: \(ticket) (expected e.g. 2025-000123)")
-        }
-        let config = try options.load(needsMailbox: false)
-        let reviewer = who.name(config)
-        let db = try SurelDatabase(path: config.store.path)
-        if let t = try db.ticket(number: n) { try Tickets.requireAccess(config, t, as: reviewer) }
-        let service = ClassifierService(database: db, settings: config.classify, taxonomy: config.taxonomy)
-        do {
-            try service.prepare()
-            let (t, r) = try service.review(n, category: category, reviewer: reviewer)
-            print(r.fromCategory == r.toCategory
-                  ? "\(t.number): kategori \(r.toCategory) dikonfirmasi oleh \(r.reviewer)"
-                  : "\(t.number): kategori \(r.fromCategory) -> \(r.toCategory) oleh \(r.reviewer); model diperbarui")
-        } catch let e as ClassifierService.Failure {
-            throw ValidationError(e.description)
-        }
+    static func apply(_ options: ConfigOption, ticket: TicketNumber, category: String?, reviewer who: ReviewerOption) throws {
+        let desk = try options.desk()
+        let (t, r) = try desk.review(ticket, category: category, as: who.actor(desk))
+        print(r.fromCategory == r.toCategory
+              ? "\(t.number): kategori \(r.toCategory) dikonfirmasi oleh \(r.reviewer)"
+              : "\(t.number): kategori \(r.fromCategory) -> \(r.toCategory) oleh \(r.reviewer); model diperbarui")
     }
 }

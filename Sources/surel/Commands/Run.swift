@@ -39,32 +39,7 @@ struct CheckConfig: ParsableCommand {
             throw ExitCode(2)
         }
         print("configuration: OK (\(path))")
-        // Where the classifier's model comes from; read-only: check-config never creates the store.
-        if FileManager.default.fileExists(atPath: config.store.path),
-           let stored = try? SurelDatabase(path: config.store.path).model(named: ClassifierService.modelName) {
-            print("classifier: stored model version \(stored.version), trained on \(stored.trainedOn)")
-        } else if let folder = config.classify.examples ?? ShippedData.examplesFolder() {
-            print("classifier: will be trained at first start on \(folder)")
-        } else {
-            print("classifier: WARNING no model and no training data: new tickets stay unclassified "
-                  + "(set [classify] examples, or run `surel classify train --corpus DIR`)")
-        }
-        // The SLA counts working days of the holiday calendar: a year it lacks leaves its tickets without deadlines.
-        let years = config.sla.calendar.years.sorted()
-        let thisYear = Date().yearInJakarta
-        var calendarLine = "sla calendar: holidays of \(years.map(String.init).joined(separator: ", "))"
-        if !years.contains(thisYear) {
-            calendarLine += "; WARNING \(thisYear) is missing: tickets get no SLA deadline ([sla] calendar)"
-        } else if !years.contains(thisYear + 1) {
-            calendarLine += "; NOTE add \(thisYear + 1) before January ([sla] calendar)"
-        }
-        print(calendarLine)
-        let confidential = config.taxonomy.confidentialSlugs.sorted().joined(separator: ", ")
-        if config.confidentialReaders.isEmpty {
-            print("access: NOTE no [access] confidential_readers: confidential tickets (\(confidential)) can be opened by nobody")
-        } else {
-            print("access: confidential tickets (\(confidential)) readable by \(config.confidentialReaders.joined(separator: ", "))")
-        }
+        for line in ConfigCheck.findings(config) { print(line) }
         let source = CurlIMAPSource(endpoint: config.mailbox.endpoint)
         do {
             let s = try source.status()

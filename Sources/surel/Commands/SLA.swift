@@ -1,12 +1,8 @@
 // `surel sla`: deadlines and Layer 2 scores.
 import ArgumentParser
 import Foundation
-import Logging
-import SurelClassify
 import SurelCore
 import SurelEngine
-import SurelMail
-import SurelStore
 
 struct SLACommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,32 +12,22 @@ struct SLACommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Tickets owed an answer, soonest deadline first.")
         @OptionGroup var options: ConfigOption
-        @OptionGroup var who: Tickets.ActorOption
+        @OptionGroup var who: ActorOption
         @Option(help: "Only those due within this time, e.g. 4h or 2d.") var dueWithin: String?
         @Flag(help: "Only those past their deadline.") var breached = false
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let (config, db) = try options.configAndStore()
-            let sla = SLA(calendar: config.sla.calendar, hours: config.sla.hours)
+            let within = try dueWithin.map { text -> TimeInterval in
+                guard let d = SurelConfig.duration(text) else { throw ValidationError("--due-within takes a duration like 4h or 2d") }
+                return d
+            }
+            let desk = try options.desk()
             let now = Date()
-            let policy = AccessPolicy(config), viewer = who.name(config)
-            let (dated, undated) = try sla.entries(db, now: now)
-            if !undated.isEmpty {
-                FileHandle.standardError.write(Data("peringatan: \(undated.count) tiket tanpa batas waktu: kalender libur belum memuat tahunnya ([sla] calendar)\n".utf8))
+            let (entries, undated) = try desk.deadlines(as: who.actor(desk), dueWithin: within, breachedOnly: breached)
+            if undated > 0 {
+                FileHandle.standardError.write(Data("peringatan: \(undated) tiket tanpa batas waktu: kalender libur belum memuat tahunnya ([sla] calendar)\n".utf8))
             }
-            var entries = dated.map { e in
-                var e = e
-                e.ticket = policy.redacted(e.ticket, as: viewer)
-                return e
-            }
-            if let dueWithin {
-                guard let d = SurelConfig.duration(dueWithin) else {
-                    throw ValidationError("--due-within takes a duration like 4h or 2d")
-                }
-                entries = entries.filter { $0.due.timeIntervalSince(now) <= d }
-            }
-            if breached { entries = entries.filter(\.breached) }
             if json { printJSON(entries.map { SLAJSON($0, now: now) }); return }
             if entries.isEmpty { print("Tidak ada tiket yang menunggu jawaban."); return }
             for e in entries {
@@ -59,24 +45,20 @@ struct SLACommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let (config, db) = try options.configAndStore()
-            let sla = SLA(calendar: config.sla.calendar, hours: config.sla.hours)
-            // One row per escalation: a ticket escalated to two units scores each.
-            let rows = try db.escalations().map { e in
-                let days = try sla.layer2Days(escalated: e.at, answered: e.answeredAt)
-                return Layer2ScoreJSON(number: e.number.description, unit: e.unit, escalated_at: Format.iso(e.at),
-                                       answered_at: e.answeredAt.map(Format.iso), working_days: days,
-                                       score: sla.layer2Score(days: days))
+            let scores = try options.desk().layer2Scores()
+            if json {
+                printJSON(scores.rows.map { r in
+                    Layer2ScoreJSON(number: r.number.description, unit: r.unit, escalated_at: Format.iso(r.escalatedAt),
+                                    answered_at: r.answeredAt.map(Format.iso), working_days: r.workingDays, score: r.score)
+                })
+                return
             }
-            if json { printJSON(rows); return }
-            for r in rows {
-                print("\(r.number)  \(r.unit)  " + (r.score.map { "skor \($0) (H+\(r.working_days!))" } ?? "belum dijawab"))
+            for r in scores.rows {
+                print("\(r.number)  \(r.unit)  " + (r.score.map { "skor \($0) (H+\(r.workingDays!))" } ?? "belum dijawab"))
             }
-            // The monthly report's figure: per unit, escalations and the average score of those answered.
-            for unit in Set(rows.map(\.unit)).sorted() {
-                let own = rows.filter { $0.unit == unit }, scores = own.compactMap(\.score)
-                let average = scores.isEmpty ? "-" : String(format: "%.1f", Double(scores.reduce(0, +)) / Double(scores.count))
-                print("\(unit): \(own.count) eskalasi, \(scores.count) dijawab, rata-rata skor \(average)")
+            for u in scores.units {
+                print("\(u.unit): \(u.escalations) eskalasi, \(u.answered) dijawab, rata-rata skor "
+                      + (u.averageScore.map { String(format: "%.1f", $0) } ?? "-"))
             }
         }
     }

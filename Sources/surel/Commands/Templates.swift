@@ -21,7 +21,7 @@ struct Templates: ParsableCommand {
             var folder = dir
             if folder == nil, let config = try? options.load(needsMailbox: false) { folder = config.outbox.templates }
             guard let folder = folder ?? ShippedData.templatesFolder() else {
-                throw ValidationError("no template folder: pass --dir")
+                throw SurelError(.configuration, "no template folder: pass --dir")
             }
             let problems = MailTemplates.check(directory: folder)
             if problems.isEmpty {

@@ -1,0 +1,164 @@
+// HelpDesk: tickets — the lists and the detail agents read, the review queue, deadlines and Layer 2 scores the
+// supervisor reads, the BAK, and what agents do: answer, escalate, record a unit's answer, close, review.
+import Foundation
+import SurelCore
+import SurelMail
+import SurelStore
+
+/// A ticket as a list shows it: an actor who may not read it sees it redacted (number, status, category, dates).
+public struct TicketSummary: Sendable {
+    public var ticket: Ticket
+    public var readable: Bool
+    /// The Message-IDs of its incoming mail; empty when not readable.
+    public var messageIDs: [String]
+    /// The closed ticket it continues, if any.
+    public var previous: TicketNumber?
+}
+
+public struct TicketFilter: Sendable {
+    public var status: TicketStatus?
+    public var category: String?
+    /// A page: at most `limit` tickets after the first `offset` (in number order).
+    public var limit: Int?
+    public var offset: Int
+    public init(status: TicketStatus? = nil, category: String? = nil, limit: Int? = nil, offset: Int = 0) {
+        self.status = status; self.category = category; self.limit = limit; self.offset = offset
+    }
+}
+
+/// One escalation's Layer 2 score, and per unit the figure the monthly report gives.
+public struct Layer2Scores: Sendable {
+    public struct Row: Sendable {
+        public var number: TicketNumber
+        public var unit: String
+        public var escalatedAt: Date
+        public var answeredAt: Date?
+        public var workingDays: Int?
+        /// 120, 100 or 80; nil while unanswered.
+        public var score: Int?
+    }
+    public struct Unit: Sendable {
+        public var unit: String
+        public var escalations: Int
+        public var answered: Int
+        /// The mean score of the answered escalations; nil when none is answered.
+        public var averageScore: Double?
+    }
+    public var rows: [Row]
+    public var units: [Unit]
+}
+
+extension HelpDesk {
+    // MARK: - Reads
+
+    /// Tickets in number order, a page at a time; confidential ones redacted for an actor who may not read them.
+    public func tickets(_ filter: TicketFilter = TicketFilter(), as actor: Actor) throws -> [TicketSummary] {
+        try summaries(try database.tickets(status: filter.status, category: filter.category, limit: filter.limit,
+                                           offset: filter.offset), as: actor)
+    }
+
+    /// One ticket with its messages, attachments and history; refused when `actor` may not read it.
+    public func ticket(_ number: TicketNumber, as actor: Actor) throws -> (detail: TicketDetail, previous: TicketNumber?) {
+        guard let d = try database.ticketDetail(number: number) else { throw SurelError(.notFound, "no ticket \(number)") }
+        try require(d.ticket, actor)
+        let previous = try database.ticketNumbers(ids: [d.ticket.previousTicketID].compactMap { $0 }).values.first
+        return (d, previous)
+    }
+
+    /// The tickets waiting for a reviewer's look, redacted like the list.
+    public func reviewQueue(as actor: Actor) throws -> [TicketSummary] {
+        try summaries(try database.reviewQueue(), as: actor)
+    }
+
+    /// Tickets owed an answer, soonest deadline first (redacted like the list), and how many have no deadline
+    /// because the holiday calendar lacks their year.
+    public func deadlines(as actor: Actor, dueWithin: TimeInterval? = nil, breachedOnly: Bool = false)
+        throws -> (entries: [SLAEntry], undated: Int) {
+        let now = now()
+        let (dated, undated) = try SLA(calendar: config.sla.calendar, hours: config.sla.hours).entries(database, now: now)
+        var entries = dated.map { e -> SLAEntry in
+            var e = e
+            e.ticket = policy.redacted(e.ticket, for: actor)
+            return e
+        }
+        if let dueWithin { entries = entries.filter { $0.due.timeIntervalSince(now) <= dueWithin } }
+        if breachedOnly { entries = entries.filter(\.breached) }
+        return (entries, undated.count)
+    }
+
+    /// Every escalation's score (a ticket escalated to two units scores for each), and per unit the count and the
+    /// average score of those answered. Numbers and units only: nothing of a ticket's content.
+    public func layer2Scores() throws -> Layer2Scores {
+        let sla = SLA(calendar: config.sla.calendar, hours: config.sla.hours)
+        let rows = try database.escalations().map { e in
+            let days = try sla.layer2Days(escalated: e.at, answered: e.answeredAt)
+            return Layer2Scores.Row(number: e.number, unit: e.unit, escalatedAt: e.at, answeredAt: e.answeredAt,
+                                    workingDays: days, score: sla.layer2Score(days: days))
+        }
+        let units = Set(rows.map(\.unit)).sorted().map { unit -> Layer2Scores.Unit in
+            let own = rows.filter { $0.unit == unit }, scores = own.compactMap(\.score)
+            return Layer2Scores.Unit(unit: unit, escalations: own.count, answered: scores.count,
+                                     averageScore: scores.isEmpty ? nil : Double(scores.reduce(0, +)) / Double(scores.count))
+        }
+        return Layer2Scores(rows: rows, units: units)
+    }
+
+    /// The BAK PDF of a closed ticket.
+    public func bak(_ number: TicketNumber, as actor: Actor) throws -> (number: String, pdf: Data) {
+        let t = try readableTicket(number, as: actor)
+        guard let bak = try database.bak(ticketID: t.id!) else {
+            throw SurelError(.conflict, "ticket \(number) has no BAK (not closed yet)")
+        }
+        return bak
+    }
+
+    func summaries(_ tickets: [Ticket], as actor: Actor) throws -> [TicketSummary] {
+        let readable = tickets.filter { mayRead($0, actor) }.compactMap(\.id)
+        let ids = try database.incomingMessageIDs(ticketIDs: readable)
+        let previous = try database.ticketNumbers(ids: tickets.compactMap(\.previousTicketID))
+        return tickets.map { t in
+            TicketSummary(ticket: policy.redacted(t, for: actor), readable: mayRead(t, actor),
+                          messageIDs: ids[t.id!] ?? [], previous: t.previousTicketID.flatMap { previous[$0] })
+        }
+    }
+
+    // MARK: - Actions
+
+    /// Answers the citizen (status answered); the mail goes out at the daemon's next round.
+    @discardableResult
+    public func reply(_ number: TicketNumber, body: String, attachments: [OutgoingAttachment] = [],
+                      as actor: Actor) throws -> Ticket {
+        _ = try readableTicket(number, as: actor)
+        return try agentActions().reply(number, body: body, attachments: attachments, actor: actor.name)
+    }
+
+    /// Escalates to a Layer 2 unit (status escalated); the notice goes to the unit.
+    @discardableResult
+    public func escalate(_ number: TicketNumber, unit: String, note: String?, as actor: Actor) throws -> Ticket {
+        _ = try readableTicket(number, as: actor)
+        return try agentActions().escalate(number, unit: unit, note: note, actor: actor.name)
+    }
+
+    /// Records the Layer 2 unit's answer received outside mail.
+    @discardableResult
+    public func layer2Answer(_ number: TicketNumber, body: String, as actor: Actor) throws -> Ticket {
+        _ = try readableTicket(number, as: actor)
+        return try agentActions().layer2Answer(number, body: body, actor: actor.name)
+    }
+
+    /// Closes the consultation: the BAK is made, stored and mailed to the citizen.
+    @discardableResult
+    public func close(_ number: TicketNumber, as actor: Actor) throws -> Ticket {
+        _ = try readableTicket(number, as: actor)
+        return try agentActions().close(number, actor: actor.name)
+    }
+
+    /// Confirms (`category` nil) or corrects a ticket's category; the model learns it at once.
+    public func review(_ number: TicketNumber, category: String?, as actor: Actor)
+        throws -> (ticket: Ticket, review: ClassificationReview) {
+        _ = try readableTicket(number, as: actor)
+        let service = ClassifierService(database: database, settings: config.classify, taxonomy: config.taxonomy)
+        try service.prepare()
+        return try service.review(number, category: category, reviewer: actor.name)
+    }
+}

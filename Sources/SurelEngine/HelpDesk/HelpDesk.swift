@@ -1,0 +1,88 @@
+// HelpDesk: the one place where what agents, the supervisor, blast staff and ops see and do is decided. Every
+// front end (the CLI today, the web console next) asks it and only formats the answer, so they cannot disagree —
+// above all on who may see a confidential complaint: each read takes an explicit Actor and applies AccessPolicy
+// here, and nowhere else. Its reads are in the HelpDesk+*.swift files; errors a person can cause are SurelError.
+import Foundation
+import SurelCore
+import SurelStore
+
+/// Who asks: a name (shown in the history of what they do) and the rights that name has.
+public struct Actor: Sendable, Equatable {
+    public var name: String
+    /// May read confidential tickets (Pengaduan) and the mail about them.
+    public var mayReadConfidential: Bool
+    public init(name: String, mayReadConfidential: Bool) {
+        self.name = name; self.mayReadConfidential = mayReadConfidential
+    }
+}
+
+/// What a list shows to an actor, and how many items it left out because they may not see them.
+public struct Listing<Item> {
+    public var items: [Item]
+    public var hidden: Int
+}
+
+public final class HelpDesk {
+    public let config: SurelConfig
+    public let database: SurelDatabase
+    let policy: AccessPolicy
+    let now: () -> Date
+
+    public init(config: SurelConfig, database: SurelDatabase, now: @escaping () -> Date = Date.init) {
+        self.config = config; self.database = database; self.now = now
+        policy = AccessPolicy(config)
+    }
+
+    /// Opens the configuration's store.
+    public convenience init(config: SurelConfig) throws {
+        self.init(config: config, database: try SurelDatabase(path: config.store.path))
+    }
+
+    /// The actor of this name with the rights the configuration gives it (`[access] confidential_readers`).
+    public func actor(named name: String) -> Actor {
+        Actor(name: name, mayReadConfidential: policy.isReader(name))
+    }
+
+    // MARK: - Shared pieces
+
+    /// The `[smtp]` section, which every command that makes a mail needs.
+    func smtp() throws -> SurelConfig.SMTP {
+        guard let s = config.smtp else {
+            throw SurelError(.configuration, "no [smtp] section in the configuration: mail cannot be made or sent")
+        }
+        return s
+    }
+
+    /// The mail templates: `[outbox] templates`, else the shipped ones.
+    func templates() throws -> MailTemplates {
+        guard let dir = templatesFolder() else {
+            throw SurelError(.configuration, "mail templates not found: set [outbox] templates")
+        }
+        return try MailTemplates(directory: dir)
+    }
+
+    public func templatesFolder() -> String? { config.outbox.templates ?? ShippedData.templatesFolder() }
+
+    func agentActions() throws -> AgentActions {
+        AgentActions(config: config, database: database, templates: try templates(), calendar: config.sla.calendar,
+                     now: now)
+    }
+
+    /// The ticket, when `actor` may read and act on it.
+    func readableTicket(_ number: TicketNumber, as actor: Actor) throws -> Ticket {
+        guard let t = try database.ticket(number: number) else { throw SurelError(.notFound, "no ticket \(number)") }
+        try require(t, actor)
+        return t
+    }
+
+    func require(_ t: Ticket, _ actor: Actor) throws {
+        guard mayRead(t, actor) else { throw AccessPolicy.refusal(t, actor.name) }
+    }
+
+    func mayRead(_ t: Ticket, _ actor: Actor) -> Bool { !t.confidential || actor.mayReadConfidential }
+
+    /// The footprint of confidential tickets an actor must not see; empty for one who may.
+    func footprint(for actor: Actor) throws -> ConfidentialFootprint {
+        actor.mayReadConfidential ? ConfidentialFootprint() : try database.confidentialFootprint()
+    }
+}
