@@ -22,7 +22,7 @@ public struct Acknowledger: Sendable {
 
     public init(templates: MailTemplates, config: SurelConfig, calendar: WorkingCalendar = .indonesia,
                 hours: ServiceHours = ServiceHours()) throws {
-        guard let smtp = config.smtp else { throw MailTemplates.Failure(message: "no [smtp] section") }
+        let smtp = try config.requireSMTP()
         self.templates = templates
         from = smtp.from
         replyTo = smtp.replyTo

@@ -21,12 +21,7 @@ public struct AgentActions {
         self.now = now
     }
 
-    var smtp: SurelConfig.SMTP {
-        get throws {
-            guard let s = config.smtp else { throw SurelError(.configuration, "no [smtp] section: mail cannot be sent") }
-            return s
-        }
-    }
+    var smtp: SurelConfig.SMTP { get throws { try config.requireSMTP() } }
 
     /// The ticket with its messages, when `actor` may handle it (confidential tickets: see AccessPolicy).
     func detail(_ number: TicketNumber, actor: String) throws -> TicketDetail {

@@ -78,7 +78,7 @@ public final class BlastSender {
     /// `makeSender` gives each connection its own client (one per thread).
     public init(database: SurelDatabase, config: SurelConfig, makeSender: @escaping () -> MailSender, logger: Logger,
                 now: @escaping () -> Date = Date.init) throws {
-        guard let smtp = config.smtp else { throw BlastError.cannot("no [smtp] section: blasts cannot be sent") }
+        let smtp = try config.requireSMTP()
         self.database = database; self.config = config; self.smtp = smtp; self.makeSender = makeSender
         self.logger = logger; self.now = now
         schedule = config.outbox.retry

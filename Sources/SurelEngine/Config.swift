@@ -567,3 +567,24 @@ extension SurelConfig {
     /// "30s", "5m", "2h", "3d" or seconds, as in the config file (for CLI options too).
     public static func duration(_ text: String) -> TimeInterval? { ConfigReader.parseDuration(text) }
 }
+
+extension SurelConfig {
+    /// The `[smtp]` section every mail surel makes needs, or the error that says it is missing.
+    public func requireSMTP() throws -> SMTP {
+        guard let smtp else {
+            throw SurelError(.configuration, "no [smtp] section in the configuration: mail cannot be made or sent")
+        }
+        return smtp
+    }
+
+    /// The folder of the mail templates: `[outbox] templates`, else the shipped ones.
+    public var templatesFolder: String? { outbox.templates ?? ShippedData.templatesFolder() }
+
+    /// The mail templates of `templatesFolder`, or the error that says they are missing or broken.
+    public func mailTemplates() throws -> MailTemplates {
+        guard let dir = templatesFolder else {
+            throw SurelError(.configuration, "mail templates not found: set [outbox] templates")
+        }
+        return try MailTemplates(directory: dir)
+    }
+}

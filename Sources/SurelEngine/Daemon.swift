@@ -153,10 +153,7 @@ public final class Daemon {
         var acknowledger: Acknowledger?
         var templates: MailTemplates?
         if config.smtp != nil {
-            guard let dir = config.outbox.templates ?? ShippedData.templatesFolder() else {
-                throw MailTemplates.Failure(message: "mail templates not found: set [outbox] templates")
-            }
-            templates = try MailTemplates(directory: dir)
+            templates = try config.mailTemplates()
             acknowledger = try Acknowledger(templates: templates!, config: config, calendar: config.sla.calendar,
                                             hours: config.sla.hours)
         }

@@ -45,26 +45,10 @@ public final class HelpDesk {
 
     // MARK: - Shared pieces
 
-    /// The `[smtp]` section, which every command that makes a mail needs.
-    func smtp() throws -> SurelConfig.SMTP {
-        guard let s = config.smtp else {
-            throw SurelError(.configuration, "no [smtp] section in the configuration: mail cannot be made or sent")
-        }
-        return s
-    }
-
-    /// The mail templates: `[outbox] templates`, else the shipped ones.
-    func templates() throws -> MailTemplates {
-        guard let dir = templatesFolder() else {
-            throw SurelError(.configuration, "mail templates not found: set [outbox] templates")
-        }
-        return try MailTemplates(directory: dir)
-    }
-
-    public func templatesFolder() -> String? { config.outbox.templates ?? ShippedData.templatesFolder() }
+    func smtp() throws -> SurelConfig.SMTP { try config.requireSMTP() }
 
     func agentActions() throws -> AgentActions {
-        AgentActions(config: config, database: database, templates: try templates(), calendar: config.sla.calendar,
+        AgentActions(config: config, database: database, templates: try config.mailTemplates(), calendar: config.sla.calendar,
                      now: now)
     }
 

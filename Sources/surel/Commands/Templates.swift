@@ -19,7 +19,7 @@ struct Templates: ParsableCommand {
 
         func run() throws {
             var folder = dir
-            if folder == nil, let config = try? options.load(needsMailbox: false) { folder = config.outbox.templates }
+            if folder == nil, let config = try? options.load(needsMailbox: false) { folder = config.templatesFolder }
             guard let folder = folder ?? ShippedData.templatesFolder() else {
                 throw SurelError(.configuration, "no template folder: pass --dir")
             }
