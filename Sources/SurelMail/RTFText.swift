@@ -131,7 +131,9 @@ enum RTFText {
             var digits = 0
             var value = 0
             while i < b.count, b[i] >= 0x30, b[i] <= 0x39 {
-                if digits < 10 { value = value * 10 + Int(b[i] - 0x30) }
+                // Nine digits at most count: a longer number could not be a code page or a character anyway,
+                // and it must not overflow what it is converted to.
+                if digits < 9 { value = value * 10 + Int(b[i] - 0x30) }
                 digits += 1; i += 1
             }
             if digits > 0 { param = negative ? -value : value }
@@ -157,7 +159,7 @@ enum RTFText {
             case "u":
                 guard var v = param else { break }
                 if v < 0 { v += 65536 }
-                let scalar = Unicode.Scalar(UInt32(max(v, 0))) ?? "\u{FFFD}"
+                let scalar = (0...0x10FFFF).contains(v) ? Unicode.Scalar(UInt32(v)) ?? "\u{FFFD}" : "\u{FFFD}"
                 emit(String(Character(scalar)))
                 skipFallback = current.unicodeFallback
             case "htmltag", "mhtmltag":

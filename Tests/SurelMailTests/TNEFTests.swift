@@ -120,6 +120,12 @@ final class TNEFTests: XCTestCase {
         XCTAssertEqual(RTFText.text(from: Array(html.utf8)), "Halo\n\nApa kabar")
     }
 
+    /// Numbers no RTF writer makes (the fuzzer's: a ten-digit `\u`, a code page past UInt32) are no character.
+    func testHugeRTFNumbersAreNoCharacter() {
+        let rtf = "{\\rtf1 a\\u8213333333333?b\\ansicpg99999999999 c}"
+        XCTAssertEqual(RTFText.text(from: Array(rtf.utf8)), "a\u{FFFD}bc")
+    }
+
     /// Truncated or lying lengths end the reading; what was read before stays.
     func testABrokenStreamKeepsWhatCameBefore() throws {
         var cut = Array(Self.letter.prefix(Self.letter.count - 20))
