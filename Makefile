@@ -39,13 +39,17 @@ DEMO_UPLOAD ?= append
 TEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: demo test build release install bench clean
+.PHONY: demo lint test build release install bench clean
 
 build:
 	$(SWIFT) build
 
 release:
 	$(SWIFT) build -c release
+
+# swift-format with the committed .swift-format (line length 120): no finding may remain.
+lint:
+	$(SWIFT) format lint --strict --configuration .swift-format --recursive Sources Tests Package.swift
 
 test:
 	scripts/setup-system

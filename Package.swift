@@ -23,47 +23,64 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
-        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
-                       providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(name: "CMailutils", path: "Sources/CMailutils",
-                       providers: [.apt(["libmailutils-dev"])]),
-        .systemLibrary(name: "CLibcrypto", path: "Sources/CLibcrypto", pkgConfig: "libcrypto",
-                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CMailutils", path: "Sources/CMailutils",
+            providers: [.apt(["libmailutils-dev"])]),
+        .systemLibrary(
+            name: "CLibcrypto", path: "Sources/CLibcrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
         // Indonesia's holiday calendar (Defaults/holidays-id.tsv) is compiled in, like the taxonomy below.
-        .systemLibrary(name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
-                       providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        .systemLibrary(
+            name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
+            providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .target(name: "SurelCore", dependencies: ["CLibcrypto"], resources: [.embedInCode("Defaults/holidays-id.tsv")]),
         .target(name: "SurelMail", dependencies: ["CCurl", "CMailutils"]),
         .target(name: "SurelStore", dependencies: ["SurelCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // The default taxonomy and rules are data files (Defaults/*.tsv), compiled into the binary so that it
         // always has them; a deployment overrides them with its own files in the config.
-        .target(name: "SurelClassify", dependencies: ["SurelCore"],
-                resources: [.embedInCode("Defaults/taxonomy.tsv"), .embedInCode("Defaults/rules.tsv")]),
+        .target(
+            name: "SurelClassify", dependencies: ["SurelCore"],
+            resources: [.embedInCode("Defaults/taxonomy.tsv"), .embedInCode("Defaults/rules.tsv")]),
         // The BAK as PDF, laid out by pango on a cairo PDF surface.
         .target(name: "SurelDocuments", dependencies: ["CPangoCairo"]),
-        .target(name: "SurelEngine", dependencies: [
-            "SurelCore", "SurelMail", "SurelStore", "SurelClassify", "SurelDocuments",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "TOMLKit", package: "TOMLKit"),
-            .product(name: "Mustache", package: "swift-mustache"),
-        ]),
-        .executableTarget(name: "surel", dependencies: [
-            "SurelEngine", "SurelCore", "SurelMail", "SurelStore", "SurelClassify",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .executableTarget(name: "SurelFuzz", dependencies: [
-            "SurelMail", "SurelEngine", "SurelClassify", "SurelCore",
-        ]),
+        .target(
+            name: "SurelEngine",
+            dependencies: [
+                "SurelCore", "SurelMail", "SurelStore", "SurelClassify", "SurelDocuments",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]),
+        .executableTarget(
+            name: "surel",
+            dependencies: [
+                "SurelEngine", "SurelCore", "SurelMail", "SurelStore", "SurelClassify",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "SurelFuzz",
+            dependencies: [
+                "SurelMail", "SurelEngine", "SurelClassify", "SurelCore",
+            ]),
         .testTarget(name: "SurelCoreTests", dependencies: ["SurelCore"]),
         .testTarget(name: "SurelMailTests", dependencies: ["SurelMail"]),
-        .testTarget(name: "SurelStoreTests", dependencies: ["SurelStore", "SurelCore",
-                                                          .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "SurelStoreTests",
+            dependencies: [
+                "SurelStore", "SurelCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(name: "SurelClassifyTests", dependencies: ["SurelClassify", "SurelCore"]),
-        .testTarget(name: "SurelEngineTests", dependencies: [
-            "SurelEngine", "SurelMail", "SurelStore", "SurelClassify", "SurelCore",
-            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
-        ]),
+        .testTarget(
+            name: "SurelEngineTests",
+            dependencies: [
+                "SurelEngine", "SurelMail", "SurelStore", "SurelClassify", "SurelCore",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -11,8 +11,10 @@ public struct CategoryClassifier: Classifier {
     public var spam: SpamModel
     public var cutoffs: SpamCutoffs
 
-    public init(rules: RuleSet = .standard, model: NaiveBayesModel, spam: SpamModel = SpamModel(),
-                cutoffs: SpamCutoffs = SpamCutoffs()) {
+    public init(
+        rules: RuleSet = .standard, model: NaiveBayesModel, spam: SpamModel = SpamModel(),
+        cutoffs: SpamCutoffs = SpamCutoffs()
+    ) {
         self.rules = rules
         self.model = model
         self.spam = spam
@@ -34,8 +36,9 @@ public struct CategoryClassifier: Classifier {
             if case .score(let slug, let w) = rule.action, slug == spamCategory { bias += w; used.append(rule) }
         }
         let score = spam.score(Tokenizer.spamFeatures(input), bias: bias)
-        return SpamDecision(verdict: spam.isTrained ? cutoffs.verdict(score.probability) : .ham, score: score,
-                            rules: used)
+        return SpamDecision(
+            verdict: spam.isTrained ? cutoffs.verdict(score.probability) : .ham, score: score,
+            rules: used)
     }
 
     public func classify(_ input: ClassificationInput) -> Classification {
@@ -51,12 +54,14 @@ public struct CategoryClassifier: Classifier {
         let s = spamVerdict(input, fired: fired)
         if spam.isTrained {
             let words = s.score.clues.prefix(6).map { $0.token }
-            why.append(String(format: "spam %.2f (%@): ", s.score.probability, s.verdict.rawValue)
-                       + words.joined(separator: ", "))
+            why.append(
+                String(format: "spam %.2f (%@): ", s.score.probability, s.verdict.rawValue)
+                    + words.joined(separator: ", "))
         }
         if s.verdict == .spam {
-            return Classification(category: spamCategory, confidence: s.score.probability,
-                                  explanation: why.joined(separator: "; "))
+            return Classification(
+                category: spamCategory, confidence: s.score.probability,
+                explanation: why.joined(separator: "; "))
         }
         var bias: [String: Double] = [:]
         for rule in fired {
@@ -66,8 +71,9 @@ public struct CategoryClassifier: Classifier {
         // deployment that trains only categories), its spam class stands.
         let excluded: Set<String> = spam.isTrained ? [spamCategory] : []
         guard let c = model.classify(Tokenizer.features(input), bias: bias, excluding: excluded) else {
-            return Classification(category: unclassifiedCategory, confidence: 0,
-                                  explanation: (why + ["model not trained"]).joined(separator: "; "))
+            return Classification(
+                category: unclassifiedCategory, confidence: 0,
+                explanation: (why + ["model not trained"]).joined(separator: "; "))
         }
         if !c.strongest.isEmpty { why.append("words: " + c.strongest.joined(separator: ", ")) }
         // Unsure of spam: never decided without an agent (confidence kept below any sensible threshold).

@@ -23,7 +23,9 @@ public struct Evaluation: Sendable, Encodable {
     public var coverage: Double
     public var auto_precision: Double
 
-    public init(pairs: [(expected: String, predicted: String, confidence: Double)], threshold: Double, spam: String = "spam") {
+    public init(
+        pairs: [(expected: String, predicted: String, confidence: Double)], threshold: Double, spam: String = "spam"
+    ) {
         total = pairs.count
         let correct = pairs.filter { $0.expected == $0.predicted }.count
         accuracy = total == 0 ? 0 : Double(correct) / Double(total)
@@ -38,7 +40,8 @@ public struct Evaluation: Sendable, Encodable {
             let support = pairs.filter { $0.expected == l }.count
             let p = predicted == 0 ? 0 : Double(tp) / Double(predicted)
             let r = support == 0 ? 0 : Double(tp) / Double(support)
-            perClass[l] = ClassScore(precision: p, recall: r, f1: p + r == 0 ? 0 : 2 * p * r / (p + r), support: support)
+            perClass[l] = ClassScore(
+                precision: p, recall: r, f1: p + r == 0 ? 0 : 2 * p * r / (p + r), support: support)
         }
         per_class = perClass
         macro_f1 = perClass.isEmpty ? 0 : perClass.values.map(\.f1).reduce(0, +) / Double(perClass.count)
@@ -46,11 +49,13 @@ public struct Evaluation: Sendable, Encodable {
         ham_as_spam = ham.filter { $0.predicted == spam }.count
         ham_as_spam_rate = ham.isEmpty ? 0 : Double(ham_as_spam) / Double(ham.count)
         let spamPairs = pairs.filter { $0.expected == spam }
-        spam_recall = spamPairs.isEmpty ? 0 : Double(spamPairs.filter { $0.predicted == spam }.count) / Double(spamPairs.count)
+        spam_recall =
+            spamPairs.isEmpty ? 0 : Double(spamPairs.filter { $0.predicted == spam }.count) / Double(spamPairs.count)
         self.threshold = threshold
         let decided = pairs.filter { $0.confidence >= threshold }
         coverage = total == 0 ? 0 : Double(decided.count) / Double(total)
-        auto_precision = decided.isEmpty ? 0 : Double(decided.filter { $0.expected == $0.predicted }.count) / Double(decided.count)
+        auto_precision =
+            decided.isEmpty ? 0 : Double(decided.filter { $0.expected == $0.predicted }.count) / Double(decided.count)
     }
 
     /// The confusion matrix as text: one row per expected category, one numbered column per predicted one
@@ -63,7 +68,8 @@ public struct Evaluation: Sendable, Encodable {
             let fill = String(repeating: " ", count: max(0, n - s.count))
             return left ? fill + s : s + fill
         }
-        var out = pad("expected \\ predicted", name) + labels.indices.map { pad(String($0 + 1), width, left: true) }.joined()
+        var out =
+            pad("expected \\ predicted", name) + labels.indices.map { pad(String($0 + 1), width, left: true) }.joined()
         for (i, expected) in labels.enumerated() {
             out += "\n" + pad(pad(String(i + 1), 2, left: true) + " " + expected, name)
             out += labels.map { c in

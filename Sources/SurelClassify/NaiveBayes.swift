@@ -119,11 +119,18 @@ public struct NaiveBayesModel: Sendable, Codable {
         if active.count > 1, let second = active.filter({ $0 != best }).max(by: { scores[$0] < scores[$1] }) {
             func count(_ row: [Int32], _ c: Int) -> Double { c < row.count ? Double(row[c]) : 0 }
             strongest = known.map { f, row in
-                (f, log(count(row, best) + alpha) - denominators[best] - log(count(row, second) + alpha) + denominators[second])
-            }.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(6).map { vocabulary[$0.0] ?? features.name(of: $0.0) ?? "?" }
+                (
+                    f,
+                    log(count(row, best) + alpha) - denominators[best] - log(count(row, second) + alpha)
+                        + denominators[second]
+                )
+            }.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.prefix(6).map {
+                vocabulary[$0.0] ?? features.name(of: $0.0) ?? "?"
+            }
         }
-        return Scored(label: classes[best], confidence: ranking[0].1, strongest: strongest,
-                      ranking: ranking.map { (label: $0.0, probability: $0.1) })
+        return Scored(
+            label: classes[best], confidence: ranking[0].1, strongest: strongest,
+            ranking: ranking.map { (label: $0.0, probability: $0.1) })
     }
 }
 

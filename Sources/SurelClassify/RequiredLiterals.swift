@@ -20,7 +20,8 @@ enum RequiredLiterals {
 
     /// The requirement of a lowercased pattern (see LowercasedFields.lowercasedPattern), or nil.
     static func requirement(_ pattern: String) -> Requirement? {
-        guard !pattern.contains("(?x"), !pattern.contains("\\Q") else { return nil }   // modes this reader does not follow
+        // Modes this reader does not follow.
+        guard !pattern.contains("(?x"), !pattern.contains("\\Q") else { return nil }
         var p = Parser(Array(pattern.unicodeScalars))
         guard let r = p.alternation(), p.atEnd, let branches = r, !branches.isEmpty else { return nil }
         return Requirement(branches: branches.map { $0.map { Array(Set($0)).sorted() } })
@@ -108,10 +109,15 @@ enum RequiredLiterals {
                     i += 1
                     var lookaround = false
                     if peek() == "?" {
-                        if peek(1) == ":" { i += 2 }
-                        else if peek(1) == "=" || peek(1) == "!" { lookaround = true; i += 2 }
-                        else if peek(1) == "<", peek(2) == "=" || peek(2) == "!" { lookaround = true; i += 3 }
-                        else { return nil }   // inline flags, named groups ...: not followed here
+                        if peek(1) == ":" {
+                            i += 2
+                        } else if peek(1) == "=" || peek(1) == "!" {
+                            lookaround = true; i += 2
+                        } else if peek(1) == "<", peek(2) == "=" || peek(2) == "!" {
+                            lookaround = true; i += 3
+                        } else {
+                            return nil
+                        }  // inline flags, named groups ...: not followed here
                     }
                     guard let inner = alternation(), peek() == ")" else { return nil }
                     i += 1
@@ -136,7 +142,7 @@ enum RequiredLiterals {
                     }
                 case ".": i += 1; atom = .other
                 case "^", "$": i += 1; atom = .zeroWidth
-                case "*", "+", "?", "{": return nil   // a quantifier with nothing before it
+                case "*", "+", "?", "{": return nil  // a quantifier with nothing before it
                 default: i += 1; atom = .literal(Character(c))
                 }
                 let minimum = quantifierMinimum()
@@ -146,7 +152,7 @@ enum RequiredLiterals {
                     if minimum == 1 && !quantified {
                         run.append(ch)
                     } else {
-                        if minimum >= 1 { run.append(ch) }   // at least once, right after the run
+                        if minimum >= 1 { run.append(ch) }  // at least once, right after the run
                         endRun()
                     }
                 case .group(let r):
@@ -188,7 +194,7 @@ enum RequiredLiterals {
                 quantified = false
                 return 1
             }
-            if peek() == "?" || peek() == "+" { i += 1 }   // lazy or possessive
+            if peek() == "?" || peek() == "+" { i += 1 }  // lazy or possessive
             return minimum
         }
 

@@ -110,7 +110,8 @@ public struct RuleSet: Sendable {
         var out: [Rule] = []
         for (n, c) in dataFileRecords(tsv) {
             guard c.count >= 4, c.count % 2 == 0 else {
-                throw Problem(line: n, message: "expected name, field, pattern [, field, pattern ...], action separated by tabs")
+                throw Problem(
+                    line: n, message: "expected name, field, pattern [, field, pattern ...], action separated by tabs")
             }
             var conditions: [Rule.Condition] = []
             for i in stride(from: 1, to: c.count - 1, by: 2) {
@@ -123,7 +124,9 @@ public struct RuleSet: Sendable {
                 case "attachment": field = .attachment
                 case let h where h.hasPrefix("header:") && h.count > 7: field = .header(String(c[i].dropFirst(7)))
                 default:
-                    throw Problem(line: n, message: "unknown field \"\(c[i])\" (subject, body, from, fromname, attachment, header:NAME)")
+                    throw Problem(
+                        line: n,
+                        message: "unknown field \"\(c[i])\" (subject, body, from, fromname, attachment, header:NAME)")
                 }
                 guard let re = try? NSRegularExpression(pattern: LowercasedFields.lowercasedPattern(c[i + 1])) else {
                     throw Problem(line: n, message: "not a regular expression: \(c[i + 1])")

@@ -118,7 +118,11 @@ public struct SpamModel: Sendable, Codable {
         if spam { spamDocuments += 1 } else { hamDocuments += 1 }
         for f in Set(features.hashes) {
             if vocabulary[f] == nil, let name = features.name(of: f) { vocabulary[f] = name }
-            if spam { tokens[f, default: Counts(spam: 0, ham: 0)].spam += 1 } else { tokens[f, default: Counts(spam: 0, ham: 0)].ham += 1 }
+            if spam {
+                tokens[f, default: Counts(spam: 0, ham: 0)].spam += 1
+            } else {
+                tokens[f, default: Counts(spam: 0, ham: 0)].ham += 1
+            }
         }
     }
 
@@ -168,8 +172,8 @@ public struct SpamModel: Sendable, Codable {
             var lnH = 0.0, lnS = 0.0
             for c in clues { lnS += log(1 - c.probability); lnH += log(c.probability) }
             let n = clues.count
-            let s = 1 - Self.chi2Q(-2 * lnS, 2 * n)   // evidence for spam
-            let h = 1 - Self.chi2Q(-2 * lnH, 2 * n)   // evidence for ham
+            let s = 1 - Self.chi2Q(-2 * lnS, 2 * n)  // evidence for spam
+            let h = 1 - Self.chi2Q(-2 * lnH, 2 * n)  // evidence for ham
             probability = (s - h + 1) / 2
         }
         let chiSquare = probability
@@ -179,11 +183,12 @@ public struct SpamModel: Sendable, Codable {
             let p = min(max(probability, 1e-6), 1 - 1e-6)
             probability = 1 / (1 + exp(-(log(p / (1 - p)) + bias)))
         }
-        return Score(probability: probability,
-                     clues: clues.sorted { abs($0.probability - 0.5) > abs($1.probability - 0.5) }.prefix(12).map {
-                         (vocabulary[$0.token] ?? features.name(of: $0.token) ?? "?", $0.probability)
-                     },
-                     chiSquare: chiSquare, logistic: logistic)
+        return Score(
+            probability: probability,
+            clues: clues.sorted { abs($0.probability - 0.5) > abs($1.probability - 0.5) }.prefix(12).map {
+                (vocabulary[$0.token] ?? features.name(of: $0.token) ?? "?", $0.probability)
+            },
+            chiSquare: chiSquare, logistic: logistic)
     }
 
     /// P(chi-square with `v` degrees of freedom >= x2), for even v.
@@ -199,7 +204,6 @@ public struct SpamModel: Sendable, Codable {
         return min(sum, 1)
     }
 }
-
 
 extension SpamModel {
     private enum CodingKeys: String, CodingKey { case spamDocuments, hamDocuments, intercept, tokens, vocabulary }

@@ -34,11 +34,14 @@ public struct Taxonomy: Sendable {
         for (n, columns) in dataFileRecords(tsv) {
             let c = columns.map { $0.trimmingCharacters(in: .whitespaces) }
             guard c.count >= 4 else {
-                problems.append(Problem(line: n, message: "expected slug, name, unit, confidential[, description] separated by tabs"))
+                problems.append(
+                    Problem(
+                        line: n, message: "expected slug, name, unit, confidential[, description] separated by tabs"))
                 continue
             }
             guard c[0].range(of: #"^[a-z0-9][a-z0-9-]*$"#, options: .regularExpression) != nil else {
-                problems.append(Problem(line: n, message: "slug \"\(c[0])\" must be lowercase letters, digits and dashes"))
+                problems.append(
+                    Problem(line: n, message: "slug \"\(c[0])\" must be lowercase letters, digits and dashes"))
                 continue
             }
             guard ["yes", "no"].contains(c[3].lowercased()) else {
@@ -49,8 +52,10 @@ public struct Taxonomy: Sendable {
                 problems.append(Problem(line: n, message: "slug \"\(c[0])\" defined twice"))
                 continue
             }
-            out.append(Category(slug: c[0], name: c[1], unit: c[2] == "-" || c[2].isEmpty ? nil : c[2],
-                                confidential: c[3].lowercased() == "yes", description: c.count > 4 ? c[4] : ""))
+            out.append(
+                Category(
+                    slug: c[0], name: c[1], unit: c[2] == "-" || c[2].isEmpty ? nil : c[2],
+                    confidential: c[3].lowercased() == "yes", description: c.count > 4 ? c[4] : ""))
         }
         if let first = problems.first { throw first }
         guard !out.isEmpty else { throw Problem(line: 0, message: "no categories") }
@@ -58,5 +63,6 @@ public struct Taxonomy: Sendable {
     }
 
     /// The 19 categories of the DJPK Contact Center (monthly report, February 2025).
-    public static let standard: Taxonomy = try! Taxonomy(tsv: String(decoding: PackageResources.taxonomy_tsv, as: UTF8.self))
+    public static let standard: Taxonomy = try! Taxonomy(
+        tsv: String(decoding: PackageResources.taxonomy_tsv, as: UTF8.self))
 }

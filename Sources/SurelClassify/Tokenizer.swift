@@ -9,36 +9,45 @@ public enum Tokenizer {
     static let abbreviations: [String: [String]] = [
         "yth": ["yang", "terhormat"], "mhn": ["mohon"], "tks": ["terima", "kasih"], "trims": ["terima", "kasih"],
         "makasih": ["terima", "kasih"], "dgn": ["dengan"], "utk": ["untuk"], "sdh": ["sudah"], "blm": ["belum"],
-        "krn": ["karena"], "tdk": ["tidak"], "yg": ["yang"], "dr": ["dari"], "bpk": ["bapak"], "ibu/bpk": ["bapak", "ibu"],
+        "krn": ["karena"], "tdk": ["tidak"], "yg": ["yang"], "dr": ["dari"], "bpk": ["bapak"],
+        "ibu/bpk": ["bapak", "ibu"],
         "sy": ["saya"], "kmi": ["kami"], "sbg": ["sebagai"], "thn": ["tahun"], "ta": ["tahun", "anggaran"],
         "bln": ["bulan"], "pd": ["pada"], "dlm": ["dalam"], "spt": ["seperti"], "tsb": ["tersebut"], "dll": ["lain"],
         "jg": ["juga"], "sj": ["saja"], "gmn": ["bagaimana"], "bgmn": ["bagaimana"], "kpd": ["kepada"],
-        "dpt": ["dapat"], "hrs": ["harus"], "msh": ["masih"], "lg": ["lagi"], "kab": ["kabupaten"], "prov": ["provinsi"],
+        "dpt": ["dapat"], "hrs": ["harus"], "msh": ["masih"], "lg": ["lagi"], "kab": ["kabupaten"],
+        "prov": ["provinsi"],
     ]
 
     /// Words too common to tell categories apart.
     static let stopwords: Set<String> = [
         "yang", "dan", "di", "ke", "dari", "untuk", "dengan", "pada", "ini", "itu", "atau", "juga", "akan", "dalam",
-        "adalah", "kami", "kita", "saya", "anda", "bapak", "ibu", "terima", "kasih", "mohon", "dapat", "bisa", "tersebut",
+        "adalah", "kami", "kita", "saya", "anda", "bapak", "ibu", "terima", "kasih", "mohon", "dapat", "bisa",
+        "tersebut",
         "sebagai", "oleh", "karena", "jika", "apakah", "bagaimana", "ada", "tidak", "sudah", "belum", "telah", "agar",
         "the", "and", "of", "to", "a", "in", "is", "for", "you", "your", "on", "with", "this", "that",
         "hormat", "terhormat", "salam", "selamat", "pagi", "siang", "sore", "malam", "assalamualaikum", "wr", "wb",
         "perhatian", "kerja", "samanya", "sama", "demikian", "sampaikan", "atas", "para", "yth",
     ]
 
-    private static let letterNumber = try! NSRegularExpression(pattern:
-        #"\b(?:[A-Z]{1,4}-\d{1,5}/[A-Za-z0-9.\-]+(?:/[A-Za-z0-9.\-]+)*/\d{4}|\d{3}(?:\.\d{1,3})*/[A-Za-z0-9.\-]+(?:/[A-Za-z0-9.\-]+)*)\b"#)
-    private static let quoteStart = try! NSRegularExpression(pattern: #"""
-        ^(?:>|-{2,}\s*(?:original message|pesan asli|forwarded message|pesan yang diteruskan)|(?:on|pada)\s.{0,160}(?:wrote|menulis)\s*:|_{10,})
-        """#.trimmingCharacters(in: .whitespacesAndNewlines), options: [.caseInsensitive, .anchorsMatchLines])
-    private static let signatureStart = try! NSRegularExpression(pattern: #"""
-        ^(?:--\s*$|dikirim dari|sent from|disclaimer|pernyataan|catatan\s*:|this e-?mail (?:and any|is confidential)|email ini (?:dan|bersifat))
-        """#.trimmingCharacters(in: .whitespacesAndNewlines), options: [.caseInsensitive, .anchorsMatchLines])
+    private static let letterNumber = try! NSRegularExpression(
+        pattern:
+            #"\b(?:[A-Z]{1,4}-\d{1,5}/[A-Za-z0-9.\-]+(?:/[A-Za-z0-9.\-]+)*/\d{4}|\d{3}(?:\.\d{1,3})*/[A-Za-z0-9.\-]+(?:/[A-Za-z0-9.\-]+)*)\b"#
+    )
+    private static let quoteStart = try! NSRegularExpression(
+        pattern: #"""
+            ^(?:>|-{2,}\s*(?:original message|pesan asli|forwarded message|pesan yang diteruskan)|(?:on|pada)\s.{0,160}(?:wrote|menulis)\s*:|_{10,})
+            """#.trimmingCharacters(in: .whitespacesAndNewlines), options: [.caseInsensitive, .anchorsMatchLines])
+    private static let signatureStart = try! NSRegularExpression(
+        pattern: #"""
+            ^(?:--\s*$|dikirim dari|sent from|disclaimer|pernyataan|catatan\s*:|this e-?mail (?:and any|is confidential)|email ini (?:dan|bersifat))
+            """#.trimmingCharacters(in: .whitespacesAndNewlines), options: [.caseInsensitive, .anchorsMatchLines])
 
     /// What a line must start with for `quoteStart` / `signatureStart` to match there (lowercase ASCII).
     private static let quoteLineStarts = [">", "--", "on", "pada", "__________"].map { Array($0.utf8) }
-    private static let signatureLineStarts = ["--", "dikirim dari", "sent from", "disclaimer", "pernyataan", "catatan",
-                                              "this e", "email ini"].map { Array($0.utf8) }
+    private static let signatureLineStarts = [
+        "--", "dikirim dari", "sent from", "disclaimer", "pernyataan", "catatan",
+        "this e", "email ini",
+    ].map { Array($0.utf8) }
 
     /// The part of a mail body the sender wrote: before quoted replies and the signature/disclaimer block.
     /// An expression runs only on text with a line that can start its match (it bridges the whole text to
@@ -52,7 +61,8 @@ public enum Tokenizer {
         for (re, starts) in [(quoteStart, quoteLineStarts), (signatureStart, signatureLineStarts)] {
             if skipping, !someLineMayStart(t, with: starts) { continue }
             if let m = re.firstMatch(in: t, range: NSRange(t.startIndex..., in: t)), let r = Range(m.range, in: t),
-               t.distance(from: t.startIndex, to: r.lowerBound) > 40 {
+                t.distance(from: t.startIndex, to: r.lowerBound) > 40
+            {
                 t = String(t[..<r.lowerBound])
             }
         }
@@ -72,7 +82,7 @@ public enum Tokenizer {
                     var k = 0
                     while k < p.count {
                         let c = b[start + k]
-                        guard (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) == p[k] else { break }   // ASCII lowercase
+                        guard (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) == p[k] else { break }  // ASCII lowercase
                         k += 1
                     }
                     if k == p.count { return true }
@@ -100,7 +110,7 @@ public enum Tokenizer {
     static func forEachWord(_ text: String, _ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) {
         var text = text
         text.withUTF8 { all in
-            var word: [UInt8] = []   // one buffer for every word
+            var word: [UInt8] = []  // one buffer for every word
             word.reserveCapacity(64)
             var i = 0
             let n = all.count
@@ -116,7 +126,8 @@ public enum Tokenizer {
                 if chunk.contains(0x2F) {
                     let s = String(decoding: chunk, as: UTF8.self)
                     if let m = letterNumber.firstMatch(in: s, range: NSRange(location: 0, length: s.utf16.count)),
-                       let r = Range(m.range, in: s) {
+                        let r = Range(m.range, in: s)
+                    {
                         let before = s.utf8.distance(from: s.startIndex, to: r.lowerBound)
                         let after = s.utf8.distance(from: s.startIndex, to: r.upperBound)
                         wordRuns(UnsafeBufferPointer(rebasing: chunk[..<before]), &word, body)
@@ -136,8 +147,11 @@ public enum Tokenizer {
         let bytes: [UInt8]
         let hash: UInt64
         init(_ s: String) { bytes = Array(s.utf8); hash = FeatureHash.of(s) }
-        func emit(_ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) { bytes.withUnsafeBufferPointer { body($0, hash) } }
-        static let url = FixedToken("__url__"), email = FixedToken("__email__"), letterNumber = FixedToken("__nomorsurat__")
+        func emit(_ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) {
+            bytes.withUnsafeBufferPointer { body($0, hash) }
+        }
+        static let url = FixedToken("__url__"), email = FixedToken("__email__"),
+            letterNumber = FixedToken("__nomorsurat__")
         static let year = FixedToken("__tahun__"), number = FixedToken("__angka__")
     }
 
@@ -163,8 +177,10 @@ public enum Tokenizer {
 
     /// Runs of letters, digits and underscores in a chunk of UTF-8, lowercased; numbers become class tokens,
     /// abbreviations are spelled out, one-letter runs dropped.
-    static func wordRuns(_ text: UnsafeBufferPointer<UInt8>, _ word: inout [UInt8],
-                         _ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) {
+    static func wordRuns(
+        _ text: UnsafeBufferPointer<UInt8>, _ word: inout [UInt8],
+        _ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void
+    ) {
         word.removeAll(keepingCapacity: true)
         var scalars = 0
         var allDigits = true
@@ -172,7 +188,8 @@ public enum Tokenizer {
             guard !word.isEmpty else { return }
             defer { word.removeAll(keepingCapacity: true); scalars = 0; allDigits = true }
             if allDigits {
-                let year = word.count == 4 && ((word[0] == 0x32 && word[1] == 0x30) || (word[0] == 0x31 && word[1] == 0x39))
+                let year =
+                    word.count == 4 && ((word[0] == 0x32 && word[1] == 0x30) || (word[0] == 0x31 && word[1] == 0x39))
                 (year ? FixedToken.year : FixedToken.number).emit(body)
                 return
             }
@@ -191,10 +208,15 @@ public enum Tokenizer {
             let b = text[i]
             if b < 0x80 {
                 i += 1
-                if b >= 0x30 && b <= 0x39 { word.append(b); scalars += 1 }
-                else if (b >= 0x61 && b <= 0x7A) || b == 0x5F { word.append(b); scalars += 1; allDigits = false }
-                else if b >= 0x41 && b <= 0x5A { word.append(b + 32); scalars += 1; allDigits = false }
-                else { flush() }
+                if b >= 0x30 && b <= 0x39 {
+                    word.append(b); scalars += 1
+                } else if (b >= 0x61 && b <= 0x7A) || b == 0x5F {
+                    word.append(b); scalars += 1; allDigits = false
+                } else if b >= 0x41 && b <= 0x5A {
+                    word.append(b + 32); scalars += 1; allDigits = false
+                } else {
+                    flush()
+                }
                 continue
             }
             // A multi-byte scalar (the text is valid UTF-8: it came from a String).
@@ -239,7 +261,7 @@ public enum Tokenizer {
             guard !stopwordHashes.contains(h) else { return }
             f.add(h, text(w))
             if let p = previous {
-                f.add(FeatureHash.add(FeatureHash.add(p, 0x5F), w), previousName + "_" + text(w))   // "a_b"
+                f.add(FeatureHash.add(FeatureHash.add(p, 0x5F), w), previousName + "_" + text(w))  // "a_b"
             }
             previous = h
             if keep { previousName = text(w) }
@@ -249,7 +271,9 @@ public enum Tokenizer {
                 f.add(FeatureHash.add(attachmentPrefix, w), "a:" + text(w))
             }
         }
-        f.add(name: "c:" + (input.senderClass ?? SenderDirectory.profile(forEmail: input.senderEmail).senderClass).rawValue)
+        f.add(
+            name: "c:"
+                + (input.senderClass ?? SenderDirectory.profile(forEmail: input.senderEmail).senderClass).rawValue)
         return f
     }
 }
@@ -260,7 +284,7 @@ extension Tokenizer {
     /// are present, the content type and mailer, and attachment types. The whole text counts here, quotes included.
     public static func spamFeatures(_ input: ClassificationInput, keepingNames: Bool = false) -> Features {
         var f = Features(keepingNames: keepingNames)
-        var bytes: [UInt8] = []   // one buffer for every word (an array per word showed in profiles)
+        var bytes: [UInt8] = []  // one buffer for every word (an array per word showed in profiles)
         spamWords(input.subject, prefix: "s:", into: &f, buffer: &bytes)
         spamWords(input.text, prefix: "", into: &f, buffer: &bytes)
         spamOtherFeatures(input, into: &f)
@@ -273,7 +297,7 @@ extension Tokenizer {
     private static func spamWords(_ text: String, prefix: String, into f: inout Features, buffer bytes: inout [UInt8]) {
         let keep = f.keepsNames
         let prefixHash = FeatureHash.of(prefix)
-        var previous: UInt64?   // hash of prefix + the previous word of 2-12 characters
+        var previous: UInt64?  // hash of prefix + the previous word of 2-12 characters
         var previousName = ""
         for chunk in text.utf8.prefix(20_000).split(whereSeparator: isSpaceByte) {
             // Punctuation around a word is dropped, inside it kept ("$$$", "gratis!!" stay distinct).
@@ -287,7 +311,7 @@ extension Tokenizer {
                 bytes.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
             }
             var length = bytes.count
-            var lowered: String?   // the word, when it had to be lowercased as a String
+            var lowered: String?  // the word, when it had to be lowercased as a String
             if !ascii {
                 let w = String(decoding: bytes, as: UTF8.self).lowercased()
                 bytes = Array(w.utf8)
@@ -295,7 +319,7 @@ extension Tokenizer {
                 lowered = w
             }
             func word() -> String { lowered ?? String(decoding: bytes, as: UTF8.self) }
-            let h = bytes.withUnsafeBufferPointer { FeatureHash.add(prefixHash, $0) }   // prefix + word
+            let h = bytes.withUnsafeBufferPointer { FeatureHash.add(prefixHash, $0) }  // prefix + word
             if length >= 2, length <= 12 {
                 if let p = previous {
                     let pair = bytes.withUnsafeBufferPointer { FeatureHash.add(FeatureHash.add(p, 0x20), $0) }
@@ -309,7 +333,9 @@ extension Tokenizer {
             } else if startsWithURL(bytes) {
                 let w = word()
                 f.add(name: prefix + "proto:" + (w.hasPrefix("https") ? "https" : "http"))
-                let host = w.split(separator: "/", omittingEmptySubsequences: true).dropFirst(w.hasPrefix("www.") ? 0 : 1).first ?? ""
+                let host =
+                    w.split(separator: "/", omittingEmptySubsequences: true).dropFirst(w.hasPrefix("www.") ? 0 : 1)
+                    .first ?? ""
                 for part in host.split(separator: ".") { f.add(name: prefix + "url:" + part) }
             } else if bytes.contains(0x2E), bytes.contains(0x40) {
                 let w = word()
@@ -336,7 +362,8 @@ extension Tokenizer {
             switch n {
             case "content-type":
                 let v = value.lowercased()
-                f.add(name: "ct:" + (v.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""))
+                f.add(
+                    name: "ct:" + (v.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""))
                 if let r = v.range(of: "charset=") {
                     f.add(name: "charset:" + v[r.upperBound...].prefix { !";\" ".contains($0) }.lowercased())
                 }
@@ -383,11 +410,13 @@ extension Tokenizer {
         f.add(name: "html:yes")
         let bytes = Array(html.utf8.prefix(30_000))
         var i = 0
-        func isName(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == 45 }
+        func isName(_ b: UInt8) -> Bool {
+            (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == 45
+        }
         while i < bytes.count {
-            guard bytes[i] == 60 else { i += 1; continue }   // "<"
+            guard bytes[i] == 60 else { i += 1; continue }  // "<"
             var j = i + 1
-            if j < bytes.count, bytes[j] == 47 { j += 1 }      // "/"
+            if j < bytes.count, bytes[j] == 47 { j += 1 }  // "/"
             let start = j
             while j < bytes.count, isName(bytes[j]) { j += 1 }
             if j > start {
@@ -400,10 +429,12 @@ extension Tokenizer {
                 for name in presentationAttributes {
                     guard let at = find(name, in: attrs) else { continue }
                     var k = at + name.count
-                    while k < end, bytes[k] == 34 || bytes[k] == 39 { k += 1 }   // quotes
+                    while k < end, bytes[k] == 34 || bytes[k] == 39 { k += 1 }  // quotes
                     var e = k
                     while e < end, e - k < 20, bytes[e] != 34, bytes[e] != 39, bytes[e] != 32 { e += 1 }
-                    f.add(name: "attr:" + String(decoding: name, as: UTF8.self) + String(decoding: bytes[k..<e], as: UTF8.self).lowercased())
+                    f.add(
+                        name: "attr:" + String(decoding: name, as: UTF8.self)
+                            + String(decoding: bytes[k..<e], as: UTF8.self).lowercased())
                 }
                 i = end
             } else {
@@ -412,7 +443,9 @@ extension Tokenizer {
         }
     }
 
-    private static let presentationAttributes: [[UInt8]] = ["color=", "face=", "size=", "bgcolor=", "align="].map { Array($0.utf8) }
+    private static let presentationAttributes: [[UInt8]] = ["color=", "face=", "size=", "bgcolor=", "align="].map {
+        Array($0.utf8)
+    }
 
     /// Index of `needle` in `hay`, ASCII case-insensitively.
     private static func find(_ needle: [UInt8], in hay: ArraySlice<UInt8>) -> Int? {

@@ -14,9 +14,11 @@ public struct ClassificationInput: Sendable {
     public var html: String?
     /// The sender's class when the caller already looked it up (else derived from `senderEmail` when needed).
     public var senderClass: SenderClass?
-    public init(subject: String, text: String, senderEmail: String,
-                headers: [(name: String, value: String)], attachmentNames: [String], html: String? = nil,
-                senderName: String = "") {
+    public init(
+        subject: String, text: String, senderEmail: String,
+        headers: [(name: String, value: String)], attachmentNames: [String], html: String? = nil,
+        senderName: String = ""
+    ) {
         self.subject = subject; self.text = text; self.senderEmail = senderEmail; self.senderName = senderName
         self.headers = headers; self.attachmentNames = attachmentNames; self.html = html
     }

@@ -5,9 +5,9 @@ import Foundation
 
 /// Indonesia's three time zones.
 public enum IndonesianTimeZone: String, Codable, Sendable, CaseIterable {
-    case wib = "WIB"    // Waktu Indonesia Barat, UTC+7
+    case wib = "WIB"  // Waktu Indonesia Barat, UTC+7
     case wita = "WITA"  // Waktu Indonesia Tengah, UTC+8
-    case wit = "WIT"    // Waktu Indonesia Timur, UTC+9
+    case wit = "WIT"  // Waktu Indonesia Timur, UTC+9
 
     public var utcOffsetHours: Int {
         switch self {
@@ -44,10 +44,10 @@ public struct Region: Equatable, Hashable, Sendable {
 
 /// The user classes of the monthly report.
 public enum SenderClass: String, Codable, Sendable, CaseIterable {
-    case pemda       // regional government, incl. DPRD and villages
-    case kl          // ministries and agencies (Kementerian/Lembaga)
-    case akademisi   // universities and schools
-    case lainnya     // everyone else: public, companies, webmail
+    case pemda  // regional government, incl. DPRD and villages
+    case kl  // ministries and agencies (Kementerian/Lembaga)
+    case akademisi  // universities and schools
+    case lainnya  // everyone else: public, companies, webmail
 }
 
 public struct SenderProfile: Equatable, Sendable {
@@ -142,9 +142,10 @@ public enum SenderDirectory {
     }
 
     private static func isValidLabel(_ label: String) -> Bool {
-        !label.isEmpty && label.unicodeScalars.allSatisfy { c in
-            (c >= "a" && c <= "z") || (c >= "0" && c <= "9") || c == "-" || c == "_"
-        }
+        !label.isEmpty
+            && label.unicodeScalars.allSatisfy { c in
+                (c >= "a" && c <= "z") || (c >= "0" && c <= "9") || c == "-" || c == "_"
+            }
     }
 
     // MARK: - Government domains
@@ -192,8 +193,9 @@ public enum SenderDirectory {
     // MARK: - The table, parsed once
 
     /// Built lazily and thread-safely on first use (Swift `static let`).
-    static let directory = Directory(provinceTable: RegionTable.provinceTable,
-                                     regionTable: RegionTable.regionTable)
+    static let directory = Directory(
+        provinceTable: RegionTable.provinceTable,
+        regionTable: RegionTable.regionTable)
 
     struct Directory: Sendable {
         var regions: [Region] = []
@@ -222,7 +224,8 @@ public enum SenderDirectory {
                 let region = Region(name: "Provinsi " + name, province: name, timeZone: tz)
                 provinceZone[name] = tz
                 provinceNames.append(name)
-                add(region, listed: Self.stems(fields[2]), regular: Self.normalize(name) + "prov",
+                add(
+                    region, listed: Self.stems(fields[2]), regular: Self.normalize(name) + "prov",
                     where: "provinceTable line \(lineNo)")
             }
 
@@ -251,7 +254,8 @@ public enum SenderDirectory {
                     problems.append("regionTable line \(lineNo): duplicate region '\(region.name)'")
                     continue
                 }
-                add(region, listed: Self.stems(fields[3]), regular: Self.normalize(name) + suffix,
+                add(
+                    region, listed: Self.stems(fields[3]), regular: Self.normalize(name) + suffix,
                     where: "regionTable line \(lineNo)")
             }
         }
@@ -292,16 +296,19 @@ public enum SenderDirectory {
             for suffix in ["kab", "kota", "prov"] where l.hasSuffix(suffix) && l.count > suffix.count + 1 {
                 return true
             }
-            for prefix in ["pemkab", "pemkot", "pemko", "pemprov"] where l.hasPrefix(prefix) && l.count > prefix.count + 1 {
+            for prefix in ["pemkab", "pemkot", "pemko", "pemprov"]
+            where l.hasPrefix(prefix) && l.count > prefix.count + 1 {
                 return true
             }
             return false
         }
 
         static func normalize(_ name: String) -> String {
-            String(String.UnicodeScalarView(name.lowercased().unicodeScalars.filter {
-                ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9")
-            }))
+            String(
+                String.UnicodeScalarView(
+                    name.lowercased().unicodeScalars.filter {
+                        ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9")
+                    }))
         }
 
         static func stems(_ field: String) -> [String] {
@@ -314,7 +321,8 @@ public enum SenderDirectory {
         static func rows(_ table: String) -> [(Int, [String])] {
             var out: [(Int, [String])] = []
             for (i, raw) in table.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let line = raw.trimmingCharacters(in: .whitespacesAndNewlines.subtracting(CharacterSet(charactersIn: "\t")))
+                let line = raw.trimmingCharacters(
+                    in: .whitespacesAndNewlines.subtracting(CharacterSet(charactersIn: "\t")))
                 if line.isEmpty || line.hasPrefix("#") { continue }
                 let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
                     .map { $0.trimmingCharacters(in: .whitespaces) }

@@ -25,7 +25,7 @@ public enum SubjectNormalizer {
         // Alternate: strip tag, then prefixes, until stable ("Re: [DJPK#..] Re: Fwd: x").
         for _ in 0..<8 {
             let before = s
-            if s.utf8.contains(UInt8(ascii: "#")) {   // no tag without one: spare the expression
+            if s.utf8.contains(UInt8(ascii: "#")) {  // no tag without one: spare the expression
                 s = ticketTag.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: " ")
             }
             s = prefix.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: "")

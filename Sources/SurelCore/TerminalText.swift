@@ -25,11 +25,16 @@ public enum TerminalText {
     /// JSON text (already valid, its C0 escaped by the encoder) with C1 and bidi controls written as `\uXXXX`,
     /// which JSON reads back as the same characters.
     public static func jsonEscaped(_ json: String) -> String {
-        guard json.unicodeScalars.contains(where: { isUnsafe($0, keepNewlines: true) && $0.value >= 0x7F }) else { return json }
+        guard json.unicodeScalars.contains(where: { isUnsafe($0, keepNewlines: true) && $0.value >= 0x7F }) else {
+            return json
+        }
         var out = ""
         for u in json.unicodeScalars {
-            if u.value >= 0x7F, isUnsafe(u, keepNewlines: true) { out += "\\u" + hex(u.value, width: 4) }
-            else { out.unicodeScalars.append(u) }
+            if u.value >= 0x7F, isUnsafe(u, keepNewlines: true) {
+                out += "\\u" + hex(u.value, width: 4)
+            } else {
+                out.unicodeScalars.append(u)
+            }
         }
         return out
     }

@@ -17,7 +17,9 @@ public struct TicketNumber: Hashable, Sendable, CustomStringConvertible, Compara
         var t = Substring(text.trimmingCharacters(in: .whitespaces))
         if t.uppercased().hasPrefix("DJPK#") { t = t.dropFirst(5) }
         let parts = t.split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, let y = Int(parts[0]), let s = Int(parts[1]), s > 0 else { return nil }
+        guard parts.count == 2, parts[0].count == 4, let y = Int(parts[0]), let s = Int(parts[1]), s > 0 else {
+            return nil
+        }
         self.init(year: y, sequence: s)
     }
 
@@ -25,7 +27,8 @@ public struct TicketNumber: Hashable, Sendable, CustomStringConvertible, Compara
     public static func find(inSubject subject: String) -> TicketNumber? {
         // Most subjects carry no tag: skip the expression (compiled anew by range(of:) each call) unless a '#' is there.
         guard subject.utf8.contains(UInt8(ascii: "#")),
-              let r = subject.range(of: #"\[\s*DJPK\s*#\s*\d{4}-\d{1,9}\s*\]"#, options: [.regularExpression, .caseInsensitive])
+            let r = subject.range(
+                of: #"\[\s*DJPK\s*#\s*\d{4}-\d{1,9}\s*\]"#, options: [.regularExpression, .caseInsensitive])
         else { return nil }
         let inner = subject[r].dropFirst().dropLast().replacingOccurrences(of: " ", with: "")
         return TicketNumber(String(inner))

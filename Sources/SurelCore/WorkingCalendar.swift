@@ -10,7 +10,8 @@ public struct ServiceHours: Sendable, Equatable {
     public var opens: Int
     public var closes: Int
     public var timeZone: TimeZone
-    public init(opens: Int = 8 * 60, closes: Int = 17 * 60, timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!) {
+    public init(opens: Int = 8 * 60, closes: Int = 17 * 60, timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!)
+    {
         self.opens = opens; self.closes = closes; self.timeZone = timeZone
     }
     var length: TimeInterval { TimeInterval((closes - opens) * 60) }
@@ -36,7 +37,8 @@ public struct WorkingCalendar: Sendable {
             let c = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             let parts = c[0].split(separator: "-").compactMap { Int($0) }
             guard c.count >= 3, parts.count == 3, parts[1] >= 1, parts[1] <= 12, parts[2] >= 1, parts[2] <= 31,
-                  ["libur", "cuti"].contains(c[1]) else {
+                ["libur", "cuti"].contains(c[1])
+            else {
                 throw Problem(line: i + 1, message: "expected yyyy-mm-dd <TAB> libur|cuti <TAB> name")
             }
             off[c[0]] = c[2]
@@ -53,8 +55,10 @@ public struct WorkingCalendar: Sendable {
     /// Throws unless the calendar covers `year`.
     public func requireYear(_ year: Int) throws {
         guard years.contains(year) else {
-            throw Problem(line: nil, message: "the holiday calendar has no entries for \(year) (it covers "
-                          + years.sorted().map(String.init).joined(separator: ", ") + "): add that year's SKB dates")
+            throw Problem(
+                line: nil,
+                message: "the holiday calendar has no entries for \(year) (it covers "
+                    + years.sorted().map(String.init).joined(separator: ", ") + "): add that year's SKB dates")
         }
     }
 
@@ -80,7 +84,7 @@ public struct WorkingCalendar: Sendable {
     func isWorkingDay(_ day: LocalDay) throws -> Bool {
         let c = day.civil
         try requireYear(c.year)
-        if day.weekday == 0 || day.weekday == 6 { return false }   // Sunday, Saturday
+        if day.weekday == 0 || day.weekday == 6 { return false }  // Sunday, Saturday
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return daysOff["\(c.year)-\(two(c.month))-\(two(c.day))"] == nil
     }

@@ -58,7 +58,9 @@ public enum PDFWriter {
         let width = pageWidth - 2 * margin, bottom = pageHeight - margin
         var y = margin
         for block in blocks {
-            guard let layout = pango_cairo_create_layout(cr) else { throw Failure(message: "pango could not create a layout") }
+            guard let layout = pango_cairo_create_layout(cr) else {
+                throw Failure(message: "pango could not create a layout")
+            }
             defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
             let desc = pango_font_description_from_string(font(block.style))
             defer { pango_font_description_free(desc) }

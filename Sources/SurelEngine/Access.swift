@@ -25,8 +25,10 @@ public struct AccessPolicy: Sendable {
     }
 
     static func refusal(_ t: Ticket, _ name: String) -> SurelError {
-        SurelError(.refused, "tiket \(t.number) bersifat rahasia (\(t.category)): hanya petugas yang tercantum "
-                   + "di [access] confidential_readers yang dapat membuka dan menanganinya (bertindak sebagai \(name))")
+        SurelError(
+            .refused,
+            "tiket \(t.number) bersifat rahasia (\(t.category)): hanya petugas yang tercantum "
+                + "di [access] confidential_readers yang dapat membuka dan menanganinya (bertindak sebagai \(name))")
     }
 
     /// Whether `name` may read every confidential ticket.

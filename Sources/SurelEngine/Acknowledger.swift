@@ -20,8 +20,10 @@ public struct Acknowledger: Sendable {
     /// Addresses that never get automatic mail: ours, the units', the supervisor's.
     let ownAddresses: Set<String>
 
-    public init(templates: MailTemplates, config: SurelConfig, calendar: WorkingCalendar = .indonesia,
-                hours: ServiceHours = ServiceHours()) throws {
+    public init(
+        templates: MailTemplates, config: SurelConfig, calendar: WorkingCalendar = .indonesia,
+        hours: ServiceHours = ServiceHours()
+    ) throws {
         let smtp = try config.requireSMTP()
         self.templates = templates
         from = smtp.from
@@ -38,7 +40,8 @@ public struct Acknowledger: Sendable {
 
     /// Local parts of addresses that are machines, not people.
     static let machineSender = try! NSRegularExpression(
-        pattern: #"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_.]?daemon|postmaster|bounces?|auto[-_.]?reply|notifications?)([-+._].*)?@"#,
+        pattern:
+            #"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer[-_.]?daemon|postmaster|bounces?|auto[-_.]?reply|notifications?)([-+._].*)?@"#,
         options: [.caseInsensitive])
 
     /// Whether `sender` may get automatic mail at all (bulk mail never does).
@@ -51,9 +54,12 @@ public struct Acknowledger: Sendable {
     /// The mail to queue for the ticket a parsed message opens, decided when the ticket exists (its number and
     /// category are known only then); nil when it gets none.
     public func mail(for p: ParsedMessage, sender: String, isBulk: Bool, received: Date)
-        -> (@Sendable (Ticket) -> OutgoingRecord?)? {
+        -> (@Sendable (Ticket) -> OutgoingRecord?)?
+    {
         // A From or Reply-To naming several addresses, or none usable, gets nothing: surel mails one address only.
-        guard p.addressProblems.isEmpty, mayAutoReply(to: sender, isBulk: isBulk), !Self.isLoopSuspect(p) else { return nil }
+        guard p.addressProblems.isEmpty, mayAutoReply(to: sender, isBulk: isBulk), !Self.isLoopSuspect(p) else {
+            return nil
+        }
         let name = p.from?.name, subject = SubjectNormalizer.stripped(p.subject)
         let originalID = p.messageID, references = p.references
         return { [self] ticket in
@@ -72,14 +78,16 @@ public struct Acknowledger: Sendable {
                 values["deadline"] = Self.indonesian(due)
             }
             guard let text = try? templates.render(letter ? "receipt" : "acknowledgement", values) else { return nil }
-            var mail = OutgoingMail(from: from, to: [MailAddress(name: name, email: sender)], subject: text.subject,
-                                    text: text.body)
+            var mail = OutgoingMail(
+                from: from, to: [MailAddress(name: name, email: sender)], subject: text.subject,
+                text: text.body)
             mail.inReplyTo = originalID
             mail.references = references + (originalID.map { [$0] } ?? [])
             mail.replyTo = replyTo
             mail.automatic = true
-            return mail.record(ticketID: ticket.id, purpose: letter ? "receipt" : "acknowledgement",
-                               messageIDDomain: messageIDDomain)
+            return mail.record(
+                ticketID: ticket.id, purpose: letter ? "receipt" : "acknowledgement",
+                messageIDDomain: messageIDDomain)
         }
     }
 

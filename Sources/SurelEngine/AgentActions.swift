@@ -15,8 +15,10 @@ public struct AgentActions {
     let calendar: WorkingCalendar
     let now: () -> Date
 
-    public init(config: SurelConfig, database: SurelDatabase, templates: MailTemplates,
-                calendar: WorkingCalendar = .indonesia, now: @escaping () -> Date = Date.init) {
+    public init(
+        config: SurelConfig, database: SurelDatabase, templates: MailTemplates,
+        calendar: WorkingCalendar = .indonesia, now: @escaping () -> Date = Date.init
+    ) {
         self.config = config; self.database = database; self.templates = templates; self.calendar = calendar
         self.now = now
     }
@@ -25,7 +27,9 @@ public struct AgentActions {
 
     /// The ticket with its messages, when `actor` may handle it (confidential tickets: see AccessPolicy).
     func detail(_ number: TicketNumber, actor: String) throws -> TicketDetail {
-        guard let d = try database.ticketDetail(number: number) else { throw SurelError(.notFound, "no ticket \(number)") }
+        guard let d = try database.ticketDetail(number: number) else {
+            throw SurelError(.notFound, "no ticket \(number)")
+        }
         try AccessPolicy(config).require(d.ticket, as: actor)
         return d
     }
@@ -44,11 +48,14 @@ public struct AgentActions {
     }
 
     /// A mail to the ticket's citizen in its thread (In-Reply-To the last incoming mail, References the thread).
-    func mailToCitizen(_ d: TicketDetail, _ text: (subject: String, body: String), smtp: SurelConfig.SMTP) -> OutgoingMail {
+    func mailToCitizen(_ d: TicketDetail, _ text: (subject: String, body: String), smtp: SurelConfig.SMTP)
+        -> OutgoingMail
+    {
         let t = d.ticket
         let (references, replyTo) = thread(d)
-        var mail = OutgoingMail(from: smtp.from, to: [MailAddress(name: t.senderName, email: t.senderEmail)],
-                                subject: text.subject, text: text.body)
+        var mail = OutgoingMail(
+            from: smtp.from, to: [MailAddress(name: t.senderName, email: t.senderEmail)],
+            subject: text.subject, text: text.body)
         mail.inReplyTo = replyTo
         mail.references = references
         mail.replyTo = smtp.replyTo
@@ -66,15 +73,18 @@ public struct AgentActions {
     /// Answers the citizen: status `answered`, the answer mail queued with it.
     @discardableResult
     public func reply(_ number: TicketNumber, body: String, attachments: [OutgoingAttachment] = [], actor: String)
-        throws -> Ticket {
+        throws -> Ticket
+    {
         let d = try detail(number, actor: actor)
         let smtp = try smtp
         let t = d.ticket
-        let text = try templates.render("answer", [
-            "ticket": number.description, "subject": SubjectNormalizer.stripped(t.subject),
-            "sender_name": Self.salutation(t),
-            "body": body.trimmingCharacters(in: .whitespacesAndNewlines), "agent": actor,
-        ])
+        let text = try templates.render(
+            "answer",
+            [
+                "ticket": number.description, "subject": SubjectNormalizer.stripped(t.subject),
+                "sender_name": Self.salutation(t),
+                "body": body.trimmingCharacters(in: .whitespacesAndNewlines), "agent": actor,
+            ])
         var mail = mailToCitizen(d, text, smtp: smtp)
         mail.attachments = attachments
         let record = mail.record(ticketID: t.id, purpose: "answer", messageIDDomain: smtp.messageIDDomain, date: now())
@@ -89,8 +99,10 @@ public struct AgentActions {
         let smtp = try smtp
         guard let address = config.units[unit] else {
             let known = config.units.keys.sorted()
-            throw SurelError(.invalid, "no unit \"\(unit)\" in the configuration ([units.\(unit)] email = ...)"
-                          + (known.isEmpty ? "" : "; known: " + known.joined(separator: ", ")))
+            throw SurelError(
+                .invalid,
+                "no unit \"\(unit)\" in the configuration ([units.\(unit)] email = ...)"
+                    + (known.isEmpty ? "" : "; known: " + known.joined(separator: ", ")))
         }
         let t = d.ticket
         let question = citizenMessages(d)
@@ -105,10 +117,13 @@ public struct AgentActions {
             "question": question.map(\.text).joined(separator: "\n\n---\n\n"),
             "agent": actor,
         ]
-        values["deadline"] = (try? calendar.deadline(received: t.createdAt, workingDays: 3, hours: config.sla.hours))
+        values["deadline"] =
+            (try? calendar.deadline(received: t.createdAt, workingDays: 3, hours: config.sla.hours))
             .map(Acknowledger.indonesian) ?? "3 hari kerja"
         if let note, !note.isEmpty { values["note"] = note }
-        if let url = config.outbox.ticketURL { values["ticket_url"] = url.replacingOccurrences(of: "{ticket}", with: number.description) }
+        if let url = config.outbox.ticketURL {
+            values["ticket_url"] = url.replacingOccurrences(of: "{ticket}", with: number.description)
+        }
         let text = try templates.render("escalation", values)
         var mail = OutgoingMail(from: smtp.from, to: [address], subject: text.subject, text: text.body)
         // The SOP routes escalations through the supervisor (Kasubbag): a copy keeps them in the loop, and the
@@ -116,7 +131,8 @@ public struct AgentActions {
         if let supervisor = config.supervisor { mail.cc = [supervisor] }
         mail.references = thread(d).references
         mail.inReplyTo = question.first?.messageID
-        let record = mail.record(ticketID: t.id, purpose: "escalation", messageIDDomain: smtp.messageIDDomain, date: now())
+        let record = mail.record(
+            ticketID: t.id, purpose: "escalation", messageIDDomain: smtp.messageIDDomain, date: now())
         return try database.act(.escalate(unit: unit), on: number, actor: actor, note: note, at: now()) { _ in record }
     }
 
@@ -151,8 +167,9 @@ public struct AgentActions {
         let t = d.ticket
         guard t.status != .closed else { throw SurelError(.conflict, "tiket \(number) sudah ditutup") }
         if Self.closedWithoutBAK.contains(t.category) {
-            return try database.act(.close, on: number, actor: actor, note: "tanpa BAK (\(config.taxonomy.name(of: t.category)))",
-                                    at: now())
+            return try database.act(
+                .close, on: number, actor: actor, note: "tanpa BAK (\(config.taxonomy.name(of: t.category)))",
+                at: now())
         }
         let smtp = try smtp
         let closedAt = now()
@@ -196,11 +213,17 @@ enum BAKText {
             paragraph = []
         }
         for line in text.components(separatedBy: "\n") {
-            if line.hasPrefix("## ") { flush(); out.append(DocumentBlock(.heading, String(line.dropFirst(3)))) }
-            else if line.hasPrefix("# ") { flush(); out.append(DocumentBlock(.title, String(line.dropFirst(2)))) }
-            else if line.hasPrefix("~ ") { flush(); out.append(DocumentBlock(.small, String(line.dropFirst(2)))) }
-            else if line.trimmingCharacters(in: .whitespaces).isEmpty { flush() }
-            else { paragraph.append(line) }
+            if line.hasPrefix("## ") {
+                flush(); out.append(DocumentBlock(.heading, String(line.dropFirst(3))))
+            } else if line.hasPrefix("# ") {
+                flush(); out.append(DocumentBlock(.title, String(line.dropFirst(2))))
+            } else if line.hasPrefix("~ ") {
+                flush(); out.append(DocumentBlock(.small, String(line.dropFirst(2))))
+            } else if line.trimmingCharacters(in: .whitespaces).isEmpty {
+                flush()
+            } else {
+                paragraph.append(line)
+            }
         }
         flush()
         return out

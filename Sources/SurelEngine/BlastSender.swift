@@ -76,8 +76,10 @@ public final class BlastSender {
     let schedule: RetrySchedule
 
     /// `makeSender` gives each connection its own client (one per thread).
-    public init(database: SurelDatabase, config: SurelConfig, makeSender: @escaping () -> MailSender, logger: Logger,
-                now: @escaping () -> Date = Date.init) throws {
+    public init(
+        database: SurelDatabase, config: SurelConfig, makeSender: @escaping () -> MailSender, logger: Logger,
+        now: @escaping () -> Date = Date.init
+    ) throws {
         let smtp = try config.requireSMTP()
         self.database = database; self.config = config; self.smtp = smtp; self.makeSender = makeSender
         self.logger = logger; self.now = now
@@ -87,13 +89,15 @@ public final class BlastSender {
     /// Sends blast `id` until every recipient is settled, or it is paused or cancelled, or `shouldStop`.
     @discardableResult
     public func run(_ id: Int64, shouldStop: @escaping () -> Bool = { false }) throws -> BlastRunReport {
-        let sendLock = try BlastSendLock(storePath: config.store.path, blast: id,
-                                         holder: "pid \(getpid()), \(CommandLine.arguments.dropFirst().prefix(2).joined(separator: " "))")
+        let sendLock = try BlastSendLock(
+            storePath: config.store.path, blast: id,
+            holder: "pid \(getpid()), \(CommandLine.arguments.dropFirst().prefix(2).joined(separator: " "))")
         defer { withExtendedLifetime(sendLock) {} }
         let recovered = try database.recoverBlastSends(blast: id)
         if recovered > 0 {
-            logger.warning("blast recipients interrupted while sending are queued again (may receive it twice)",
-                           metadata: ["blast": "\(id)", "count": "\(recovered)"])
+            logger.warning(
+                "blast recipients interrupted while sending are queued again (may receive it twice)",
+                metadata: ["blast": "\(id)", "count": "\(recovered)"])
         }
         try database.startBlast(id, at: now())
         guard let blast = try database.blast(id) else { throw BlastError.noSuchBlast(id) }
@@ -148,8 +152,9 @@ public final class BlastSender {
             case .transient(let reason)?:
                 let next = schedule.next(after: r.attempts + 1, created: r.firstAttemptAt ?? at, now: at)
                 if next == nil { report.failed += 1 } else { report.deferred += 1 }
-                return BlastSettlement(rowID: r.id, state: next == nil ? "failed" : "deferred",
-                                       error: next == nil ? "gave up: \(reason)" : reason, next: next, at: at)
+                return BlastSettlement(
+                    rowID: r.id, state: next == nil ? "failed" : "deferred",
+                    error: next == nil ? "gave up: \(reason)" : reason, next: next, at: at)
             }
         }
 
@@ -159,17 +164,21 @@ public final class BlastSender {
             // instead of two), or on its own before any wait, so it is never left unwritten for long.
             var unsettled: BlastSettlement?
             func writeUnsettled() throws {
-                if let u = unsettled { try database.settleAndClaimBlastRecipient(settle: u, claim: nil); unsettled = nil }
+                if let u = unsettled {
+                    try database.settleAndClaimBlastRecipient(settle: u, claim: nil); unsettled = nil
+                }
             }
             do {
                 while let r = next() {
                     try limiter.wait(for: r.email, beforeSleeping: writeUnsettled)
                     try pacer.wait(beforeSleeping: writeUnsettled)
-                    let mail = try BlastMail.compose(blast, to: r, attachments: attachments, smtp: smtp,
-                                                     unsubscribeURL: config.blastUnsubscribeURL, date: now(),
-                                                     templates: templates)
-                    let claimed = try database.settleAndClaimBlastRecipient(settle: unsettled, claim: r.id,
-                                                                            messageID: mail.messageID, now: now())
+                    let mail = try BlastMail.compose(
+                        blast, to: r, attachments: attachments, smtp: smtp,
+                        unsubscribeURL: config.blastUnsubscribeURL, date: now(),
+                        templates: templates)
+                    let claimed = try database.settleAndClaimBlastRecipient(
+                        settle: unsettled, claim: r.id,
+                        messageID: mail.messageID, now: now())
                     unsettled = nil
                     guard claimed else { continue }
                     do {
@@ -195,7 +204,9 @@ public final class BlastSender {
         let work = UncheckedSendable(worker)
         for n in 0..<connections {
             group.enter()
-            let t = Thread { work.value(); group.leave() }
+            let t = Thread {
+                work.value(); group.leave()
+            }
             t.name = "surel-blast-\(n)"
             t.start()
         }

@@ -9,7 +9,9 @@ import SurelStore
 extension SurelDatabase {
     /// A blast's attachments as they go into each of its mails.
     public func blastMailAttachments(_ id: Int64) throws -> [OutgoingAttachment] {
-        try blastAttachments(id).map { OutgoingAttachment(filename: $0.filename, contentType: $0.contentType, data: $0.data) }
+        try blastAttachments(id).map {
+            OutgoingAttachment(filename: $0.filename, contentType: $0.contentType, data: $0.data)
+        }
     }
 }
 
@@ -53,24 +55,31 @@ public enum BlastMail {
 
     /// The mail for one recipient: subject, text (and HTML) rendered from the blast's templates, sent as bulk
     /// (`Precedence: bulk`, `Auto-Submitted: auto-generated`) with `List-Unsubscribe`.
-    public static func compose(_ b: Blast, to r: BlastRecipient, attachments: [OutgoingAttachment],
-                               smtp: SurelConfig.SMTP, unsubscribeURL: String?, date: Date = Date(),
-                               templates: Templates? = nil) throws -> (messageID: String, raw: Data) {
+    public static func compose(
+        _ b: Blast, to r: BlastRecipient, attachments: [OutgoingAttachment],
+        smtp: SurelConfig.SMTP, unsubscribeURL: String?, date: Date = Date(),
+        templates: Templates? = nil
+    ) throws -> (messageID: String, raw: Data) {
         let values = values(r)
         let t = try templates ?? Templates(b)
         let subject = t.subject.render(values), text = t.text.render(values)
-        var mail = OutgoingMail(from: smtp.from, to: [MailAddress(name: r.name, email: r.email)], subject: subject, text: text)
+        var mail = OutgoingMail(
+            from: smtp.from, to: [MailAddress(name: r.name, email: r.email)], subject: subject, text: text)
         mail.html = t.html?.render(values)
         mail.replyTo = smtp.replyTo
         mail.attachments = attachments
         var unsubscribe = "<mailto:\(smtp.from.email)?subject=berhenti-\(b.id)>"
         if let url = unsubscribeURL {
-            let personal = url.replacingOccurrences(of: "{email}", with: r.email.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? r.email)
-                .replacingOccurrences(of: "{blast}", with: String(b.id))
+            let personal = url.replacingOccurrences(
+                of: "{email}", with: r.email.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? r.email
+            )
+            .replacingOccurrences(of: "{blast}", with: String(b.id))
             unsubscribe += ", <\(personal)>"
             mail.extraHeaders.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
         }
-        mail.extraHeaders += [("Precedence", "bulk"), ("Auto-Submitted", "auto-generated"), ("List-Unsubscribe", unsubscribe)]
+        mail.extraHeaders += [
+            ("Precedence", "bulk"), ("Auto-Submitted", "auto-generated"), ("List-Unsubscribe", unsubscribe),
+        ]
         return MailComposer.compose(mail, messageIDDomain: smtp.messageIDDomain, date: date)
     }
 

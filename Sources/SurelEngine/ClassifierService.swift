@@ -21,7 +21,8 @@ public final class ClassifierService: @unchecked Sendable {
             case .noTrainingData:
                 return "no trained model in the store and no training data found: set [classify] examples, or run "
                     + "`surel classify train --corpus DIR`"
-            case .unknownCategory(let c, let known): return "unknown category \"\(c)\" (known: \(known.joined(separator: ", ")))"
+            case .unknownCategory(let c, let known):
+                return "unknown category \"\(c)\" (known: \(known.joined(separator: ", ")))"
             case .noSuchTicket(let n): return "no ticket \(n)"
             }
         }
@@ -60,9 +61,12 @@ public final class ClassifierService: @unchecked Sendable {
             }
         }
         try save(models)
-        logger?.info(outdated ? "classifier retrained: the stored model had an older format" : "classifier trained",
-                     metadata: ["on": "\(models.trainedOn)", "reviews_relearnt": "\(relearnt)",
-                                "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(start)))"])
+        logger?.info(
+            outdated ? "classifier retrained: the stored model had an older format" : "classifier trained",
+            metadata: [
+                "on": "\(models.trainedOn)", "reviews_relearnt": "\(relearnt)",
+                "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(start)))",
+            ])
         return models.trainedOn
     }
 
@@ -96,8 +100,9 @@ public final class ClassifierService: @unchecked Sendable {
 
     /// Stores `models` as the new version and uses them from now on.
     private func save(_ models: TrainedModels) throws {
-        let version = try database.saveModel(name: Self.modelName, data: try JSONEncoder().encode(models),
-                                             trainedOn: models.trainedOn)
+        let version = try database.saveModel(
+            name: Self.modelName, data: try JSONEncoder().encode(models),
+            trainedOn: models.trainedOn)
         lock.withLock { loaded = (version, models) }
     }
 
@@ -112,18 +117,21 @@ public final class ClassifierService: @unchecked Sendable {
     /// An agent's review: `category` nil accepts the ticket's category, otherwise corrects it. The ticket's first
     /// message is learnt under the resulting category (online learning) in the same transaction as the review.
     public func review(_ number: TicketNumber, category: String?, reviewer: String)
-        throws -> (ticket: Ticket, review: ClassificationReview) {
+        throws -> (ticket: Ticket, review: ClassificationReview)
+    {
         if let category, !taxonomy.categories.contains(where: { $0.slug == category }) {
             throw Failure.unknownCategory(category, known: taxonomy.categories.map(\.slug))
         }
         let result = try database.reviewAndUpdateModel(
             number: number, category: category, reviewer: reviewer, confidentialCategories: confidentialCategories,
-            modelName: Self.modelName) { raw, to, modelData in
-                guard let modelData, var models = try? JSONDecoder().decode(TrainedModels.self, from: modelData),
-                      let parsed = try? MIMEParser.parse(raw) else { return nil }
-                models.learn(ClassificationInput(parsed), as: to, cutoffs: self.settings.cutoffs)
-                return (try JSONEncoder().encode(models), models.trainedOn)
-            }
+            modelName: Self.modelName
+        ) { raw, to, modelData in
+            guard let modelData, var models = try? JSONDecoder().decode(TrainedModels.self, from: modelData),
+                let parsed = try? MIMEParser.parse(raw)
+            else { return nil }
+            models.learn(ClassificationInput(parsed), as: to, cutoffs: self.settings.cutoffs)
+            return (try JSONEncoder().encode(models), models.trainedOn)
+        }
         guard let result else { throw Failure.noSuchTicket(number.description) }
         try refresh()
         return result

@@ -37,9 +37,10 @@ public struct ClassifierSpeed: Sendable, Codable {
         s.train_seconds = seconds(clock.measure { models = ClassifierTraining.train(sample, source: "bench") })
         let classifier = models!.classifier(SurelConfig.Classify())
         var decided = 0
-        s.classify_seconds = seconds(clock.measure {
-            for m in sample where classifier.classify(m.input).confidence > 0 { decided += 1 }
-        })
+        s.classify_seconds = seconds(
+            clock.measure {
+                for m in sample where classifier.classify(m.input).confidence > 0 { decided += 1 }
+            })
         precondition(decided >= 0)
         return s
     }

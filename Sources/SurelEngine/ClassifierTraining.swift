@@ -33,7 +33,8 @@ public struct TrainedModels: Sendable, Codable {
     /// One mail learnt under `category` (an agent's correction or confirmation). A correction outweighs an
     /// example: the mail is learnt again (at most 10 times) until the category model ranks it first, and the spam
     /// model steps until it agrees, so that the next mail like it is classified as the agent said.
-    public mutating func learn(_ input: ClassificationInput, as category: String, cutoffs: SpamCutoffs = SpamCutoffs()) {
+    public mutating func learn(_ input: ClassificationInput, as category: String, cutoffs: SpamCutoffs = SpamCutoffs())
+    {
         let features = Tokenizer.features(input, keepingNames: true)
         let isSpam = category == spamCategory
         for _ in 0..<10 {
@@ -42,8 +43,9 @@ public struct TrainedModels: Sendable, Codable {
             if isSpam || categories.classify(features, excluding: excluded)?.label == category { break }
         }
         // Clearly on the agent's side of the cut-offs, not just past them.
-        spam.learn(Tokenizer.spamFeatures(input, keepingNames: true), spam: isSpam,
-                   target: isSpam ? max(cutoffs.spam, 0.9) : cutoffs.ham / 2)
+        spam.learn(
+            Tokenizer.spamFeatures(input, keepingNames: true), spam: isSpam,
+            target: isSpam ? max(cutoffs.spam, 0.9) : cutoffs.ham / 2)
     }
 }
 
@@ -61,15 +63,19 @@ public enum ClassifierTraining {
         if let keywords {
             for (_, c) in dataFileRecords(keywords) where c.count >= 2 {
                 let text = c[1].replacingOccurrences(of: ",", with: " . ")
-                nb.learn(Tokenizer.features(ClassificationInput(subject: "", text: text, senderEmail: "",
-                                                                headers: [], attachmentNames: []),
-                                            keepingNames: true), as: c[0])
+                nb.learn(
+                    Tokenizer.features(
+                        ClassificationInput(
+                            subject: "", text: text, senderEmail: "",
+                            headers: [], attachmentNames: []),
+                        keepingNames: true), as: c[0])
                 keywordLists += 1
             }
         }
         let spam = SpamModel.trained(on: spamDocs)
-        return TrainedModels(categories: nb, spam: spam,
-                             trainedOn: "\(source): \(mails.count) mails, \(keywordLists) keyword lists")
+        return TrainedModels(
+            categories: nb, spam: spam,
+            trainedOn: "\(source): \(mails.count) mails, \(keywordLists) keyword lists")
     }
 
     /// Trains on a labelled folder (`labels.tsv` and `.eml` files), with `keywords.tsv` beside it when present.

@@ -98,28 +98,37 @@ public struct SurelConfig: Sendable {
     public static let defaultPath = "/etc/surel/surel.toml"
 
     /// `--config PATH`, else `$SUREL_CONFIG`, else /etc/surel/surel.toml.
-    public static func resolvePath(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
-        -> String {
+    public static func resolvePath(
+        _ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    )
+        -> String
+    {
         explicit ?? environment["SUREL_CONFIG"] ?? defaultPath
     }
 
     /// `needsMailbox: false` is for commands that only read the store (tickets, messages): they work without the
     /// IMAP password, which under systemd is a credential only the service can read.
-    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                            needsMailbox: Bool = true) throws -> SurelConfig {
+    public static func load(
+        path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        needsMailbox: Bool = true
+    ) throws -> SurelConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(path: path, problems: [.init(line: nil, message: "cannot read the file")])
         }
-        return try parse(String(decoding: data, as: UTF8.self), path: path, environment: environment,
-                         needsMailbox: needsMailbox)
+        return try parse(
+            String(decoding: data, as: UTF8.self), path: path, environment: environment,
+            needsMailbox: needsMailbox)
     }
 
-    public static func parse(_ text: String, path: String = "surel.toml",
-                             environment: [String: String] = ProcessInfo.processInfo.environment,
-                             needsMailbox: Bool = true) throws -> SurelConfig {
+    public static func parse(
+        _ text: String, path: String = "surel.toml",
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        needsMailbox: Bool = true
+    ) throws -> SurelConfig {
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
-            throw ConfigError(path: path, problems: [.init(line: e.source.begin.line, message: "TOML syntax: \(e.description)")])
+            throw ConfigError(
+                path: path, problems: [.init(line: e.source.begin.line, message: "TOML syntax: \(e.description)")])
         }
         var reader = ConfigReader(table: table, lines: KeyLines(text), needsPassword: needsMailbox)
         let config = reader.read(path: path, environment: environment)
@@ -172,21 +181,25 @@ struct ConfigReader {
     var problems: [ConfigProblem] = []
 
     static let knownKeys: [String: Set<String>] = [
-        "mailbox": ["url", "user", "password", "password_file", "tls", "insecure", "ca_file", "after_store",
-                    "poll_interval", "max_message_size"],
+        "mailbox": [
+            "url", "user", "password", "password_file", "tls", "insecure", "ca_file", "after_store",
+            "poll_interval", "max_message_size",
+        ],
         "store": ["path", "attachments"],
         "threading": ["subject_window", "reopen_window"],
         "log": ["level"],
         "classify": ["taxonomy", "rules", "examples", "review_threshold", "spam_cutoff", "ham_cutoff"],
-        "smtp": ["url", "user", "password", "password_file", "tls", "insecure", "ca_file", "from", "reply_to",
-                 "message_id_domain"],
+        "smtp": [
+            "url", "user", "password", "password_file", "tls", "insecure", "ca_file", "from", "reply_to",
+            "message_id_domain",
+        ],
         "supervisor": ["email", "name"],
         "outbox": ["templates", "automatic_per_hour", "retry", "retry_every", "give_up_after", "ticket_url"],
         "agent": ["name"],
         "access": ["confidential_readers"],
         "sla": ["reminder_before", "service_hours", "calendar"],
         "blast": ["unsubscribe_url", "rate", "connections", "per_domain"],
-        "units": [],   // one sub-table per Layer 2 unit, checked in readUnits
+        "units": [],  // one sub-table per Layer 2 unit, checked in readUnits
     ]
 
     mutating func problem(_ key: String, _ message: String) {
@@ -196,12 +209,16 @@ struct ConfigReader {
     mutating func read(path: String, environment: [String: String]) -> SurelConfig? {
         for (section, value) in table {
             guard let known = Self.knownKeys[section] else {
-                problem(section, "unknown section [\(section)] (known: \(Self.knownKeys.keys.sorted().joined(separator: ", ")))")
+                problem(
+                    section,
+                    "unknown section [\(section)] (known: \(Self.knownKeys.keys.sorted().joined(separator: ", ")))")
                 continue
             }
             guard let sub = value.table else { problem(section, "\(section) must be a [\(section)] table"); continue }
             for (key, _) in sub where !known.contains(key) && section != "units" {
-                problem("\(section).\(key)", "unknown key \"\(key)\" in [\(section)] (known: \(known.sorted().joined(separator: ", ")))")
+                problem(
+                    "\(section).\(key)",
+                    "unknown key \"\(key)\" in [\(section)] (known: \(known.sorted().joined(separator: ", ")))")
             }
         }
         let mailbox = readMailbox(environment: environment)
@@ -213,7 +230,9 @@ struct ConfigReader {
             reopenWindow: duration("threading", "reopen_window") ?? 7 * 86400)
         let level = string("log", "level") ?? "info"
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) {
-            problem("log.level", "level must be one of trace, debug, info, notice, warning, error, critical (got \"\(level)\")")
+            problem(
+                "log.level",
+                "level must be one of trace, debug, info, notice, warning, error, critical (got \"\(level)\")")
         }
         let taxonomy = dataFile("classify", "taxonomy", Taxonomy.init(tsv:)) ?? Taxonomy.standard
         var classify = SurelConfig.Classify()
@@ -230,45 +249,68 @@ struct ConfigReader {
         if let c = fraction("classify", "spam_cutoff") { classify.cutoffs.spam = c }
         if let c = fraction("classify", "ham_cutoff") { classify.cutoffs.ham = c }
         if classify.cutoffs.ham > classify.cutoffs.spam {
-            problem("classify.ham_cutoff", "ham_cutoff (\(classify.cutoffs.ham)) must not exceed spam_cutoff (\(classify.cutoffs.spam))")
+            problem(
+                "classify.ham_cutoff",
+                "ham_cutoff (\(classify.cutoffs.ham)) must not exceed spam_cutoff (\(classify.cutoffs.spam))")
         }
         let smtp = readSMTP(environment: environment)
         let units = readUnits()
         var supervisor: MailAddress?
         if let email = string("supervisor", "email") {
-            if email.contains("@") { supervisor = MailAddress(name: string("supervisor", "name"), email: email.lowercased()) }
-            else { problem("supervisor.email", "email must be an address (got \"\(email)\")") }
+            if email.contains("@") {
+                supervisor = MailAddress(name: string("supervisor", "name"), email: email.lowercased())
+            } else {
+                problem("supervisor.email", "email must be an address (got \"\(email)\")")
+            }
         }
         var outbox = SurelConfig.Outbox()
         if let dir = string("outbox", "templates") {
-            if FileManager.default.fileExists(atPath: dir + "/acknowledgement.mustache") { outbox.templates = dir }
-            else { problem("outbox.templates", "templates must be a folder with acknowledgement.mustache (got \"\(dir)\")") }
+            if FileManager.default.fileExists(atPath: dir + "/acknowledgement.mustache") {
+                outbox.templates = dir
+            } else {
+                problem("outbox.templates", "templates must be a folder with acknowledgement.mustache (got \"\(dir)\")")
+            }
         }
         if let v = value("outbox", "retry") {
-            let waits = v.array.map { Array($0).compactMap { $0.string.flatMap(Self.parseDuration) ?? $0.int.map(TimeInterval.init) } }
-            if let waits, !waits.isEmpty, waits.count == v.array?.count, waits.allSatisfy({ $0 > 0 }) { outbox.retry.delays = waits }
-            else { problem("outbox.retry", "retry must be a list of durations, e.g. [\"1m\", \"5m\", \"15m\", \"1h\"]") }
+            let waits = v.array.map {
+                Array($0).compactMap { $0.string.flatMap(Self.parseDuration) ?? $0.int.map(TimeInterval.init) }
+            }
+            if let waits, !waits.isEmpty, waits.count == v.array?.count, waits.allSatisfy({ $0 > 0 }) {
+                outbox.retry.delays = waits
+            } else {
+                problem("outbox.retry", "retry must be a list of durations, e.g. [\"1m\", \"5m\", \"15m\", \"1h\"]")
+            }
         }
         if let d = duration("outbox", "retry_every") { outbox.retry.thereafter = d }
         if let u = string("outbox", "ticket_url") {
-            if u.contains("{ticket}") { outbox.ticketURL = u }
-            else { problem("outbox.ticket_url", "ticket_url must contain {ticket}, e.g. \"https://cc.djpk.kemenkeu.go.id/tiket/{ticket}\"") }
+            if u.contains("{ticket}") {
+                outbox.ticketURL = u
+            } else {
+                problem(
+                    "outbox.ticket_url",
+                    "ticket_url must contain {ticket}, e.g. \"https://cc.djpk.kemenkeu.go.id/tiket/{ticket}\"")
+            }
         }
         if let d = duration("outbox", "give_up_after") { outbox.retry.giveUpAfter = d }
         if let v = value("outbox", "automatic_per_hour") {
-            if let n = v.int, n >= 0 { outbox.automaticPerHour = n }
-            else { problem("outbox.automatic_per_hour", "automatic_per_hour must be a whole number, 0 or more") }
+            if let n = v.int, n >= 0 {
+                outbox.automaticPerHour = n
+            } else {
+                problem("outbox.automatic_per_hour", "automatic_per_hour must be a whole number, 0 or more")
+            }
         }
         var sla = SurelConfig.SLASettings()
         if let d = duration("sla", "reminder_before", allowZero: true) { sla.reminderBefore = d }
         if let h = string("sla", "service_hours") {
             let parts = h.split(separator: "-").map { $0.split(separator: ":").compactMap { Int($0) } }
             if parts.count == 2, parts.allSatisfy({ $0.count == 2 && $0[0] < 24 && $0[1] < 60 }),
-               parts[0][0] * 60 + parts[0][1] < parts[1][0] * 60 + parts[1][1] {
+                parts[0][0] * 60 + parts[0][1] < parts[1][0] * 60 + parts[1][1]
+            {
                 sla.hours.opens = parts[0][0] * 60 + parts[0][1]
                 sla.hours.closes = parts[1][0] * 60 + parts[1][1]
             } else {
-                problem("sla.service_hours", "service_hours must look like \"08:00-17:00\" (WIB), opening before closing")
+                problem(
+                    "sla.service_hours", "service_hours must look like \"08:00-17:00\" (WIB), opening before closing")
             }
         }
         if let calendar = dataFile("sla", "calendar", WorkingCalendar.init(tsv:)) { sla.calendar = calendar }
@@ -277,10 +319,13 @@ struct ConfigReader {
         if let v = value("access", "confidential_readers") {
             let names = v.array?.compactMap { $0.string } ?? []
             if let all = v.array, names.count == all.count,
-               names.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                names.allSatisfy({ !$0.trimmingCharacters(in: .whitespaces).isEmpty })
+            {
                 readers = names
             } else {
-                problem("access.confidential_readers", "confidential_readers must be a list of names, e.g. [\"Sri Wahyuni\"]")
+                problem(
+                    "access.confidential_readers",
+                    "confidential_readers must be a list of names, e.g. [\"Sri Wahyuni\"]")
             }
         }
         var blastRate: Double?, blastConnections: Int?, perDomain: Int?, unsubscribeURL: String?
@@ -293,21 +338,31 @@ struct ConfigReader {
             }
         }
         if let v = value("blast", "connections") {
-            if let n = v.int, (1...32).contains(n) { blastConnections = n }
-            else { problem("blast.connections", "connections must be 1 to 32") }
+            if let n = v.int, (1...32).contains(n) {
+                blastConnections = n
+            } else {
+                problem("blast.connections", "connections must be 1 to 32")
+            }
         }
         if let d = string("blast", "per_domain") {
             let parts = d.replacingOccurrences(of: " ", with: "").split(separator: "/")
-            if parts.count == 2, let n = Int(parts[0]), n > 0, parts[1] == "min" { perDomain = n }
-            else { problem("blast.per_domain", "per_domain must look like \"100/min\"") }
+            if parts.count == 2, let n = Int(parts[0]), n > 0, parts[1] == "min" {
+                perDomain = n
+            } else {
+                problem("blast.per_domain", "per_domain must look like \"100/min\"")
+            }
         }
         if let u = string("blast", "unsubscribe_url") {
-            if u.hasPrefix("https://") { unsubscribeURL = u }
-            else { problem("blast.unsubscribe_url", "unsubscribe_url must be an https:// address") }
+            if u.hasPrefix("https://") {
+                unsubscribeURL = u
+            } else {
+                problem("blast.unsubscribe_url", "unsubscribe_url must be an https:// address")
+            }
         }
         guard let mailbox, problems.isEmpty else { return nil }
-        var config = SurelConfig(mailbox: mailbox, store: store, threading: threading, logLevel: level, taxonomy: taxonomy,
-                                 sourcePath: path)
+        var config = SurelConfig(
+            mailbox: mailbox, store: store, threading: threading, logLevel: level, taxonomy: taxonomy,
+            sourcePath: path)
         config.classify = classify
         config.smtp = smtp
         config.units = units
@@ -329,7 +384,8 @@ struct ConfigReader {
             return nil
         }
         guard let url = URLComponents(string: urlText), let scheme = url.scheme?.lowercased(),
-              scheme == "imap" || scheme == "imaps", let host = url.host, !host.isEmpty else {
+            scheme == "imap" || scheme == "imaps", let host = url.host, !host.isEmpty
+        else {
             // The value is not repeated: a mistyped url may carry a password (https://user:secret@...).
             problem("mailbox.url", "url must look like imap://host[:port]/FOLDER or imaps://host[:port]/FOLDER")
             return nil
@@ -355,23 +411,28 @@ struct ConfigReader {
         } else if afterText.hasPrefix("move:"), afterText.count > 5 {
             after = .move(folder: String(afterText.dropFirst(5)))
         } else {
-            problem("mailbox.after_store", "after_store must be \"flag\", \"delete\" or \"move:FOLDER\" (got \"\(afterText)\")")
+            problem(
+                "mailbox.after_store",
+                "after_store must be \"flag\", \"delete\" or \"move:FOLDER\" (got \"\(afterText)\")")
         }
         let poll = duration("mailbox", "poll_interval") ?? 30
         if poll < 1 { problem("mailbox.poll_interval", "poll_interval must be at least 1s") }
         let maxSize = size("mailbox", "max_message_size") ?? 25 * 1024 * 1024
         let port = url.port
         return SurelConfig.Mailbox(
-            endpoint: IMAPEndpoint(scheme: scheme, host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
-                                   port: port, folder: folder, user: user, password: password, security: security,
-                                   caFile: caFile),
+            endpoint: IMAPEndpoint(
+                scheme: scheme, host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
+                port: port, folder: folder, user: user, password: password, security: security,
+                caFile: caFile),
             insecure: insecure, afterStore: after, pollInterval: poll, maxMessageSize: maxSize)
     }
 
     /// `password`, else `password_file` (a relative name is looked up in systemd's $CREDENTIALS_DIRECTORY),
     /// else the credential `imap` in $CREDENTIALS_DIRECTORY.
-    mutating func readPassword(environment: [String: String], section: String = "mailbox", credential: String = "imap",
-                               required: Bool? = nil) -> String? {
+    mutating func readPassword(
+        environment: [String: String], section: String = "mailbox", credential: String = "imap",
+        required: Bool? = nil
+    ) -> String? {
         let needsPassword = required ?? self.needsPassword
         let inline = string(section, "password")
         let file = string(section, "password_file")
@@ -387,7 +448,9 @@ struct ConfigReader {
         }
         guard let path else {
             if needsPassword {
-                problem(section, "[\(section)] needs password or password_file (or a systemd credential named \(credential))")
+                problem(
+                    section,
+                    "[\(section)] needs password or password_file (or a systemd credential named \(credential))")
             }
             return nil
         }
@@ -401,20 +464,27 @@ struct ConfigReader {
     /// `tls` and `insecure` of a section: required (default), starttls, or none, which sends the password in clear
     /// and is allowed only to loopback hosts unless `insecure = true`.
     mutating func readSecurity(_ section: String, scheme: String, implicitTLS: String, host: String)
-        -> (IMAPEndpoint.Security, insecure: Bool) {
+        -> (IMAPEndpoint.Security, insecure: Bool)
+    {
         let insecure = bool(section, "insecure") ?? false
         let plain = implicitTLS.dropLast()
         switch string(section, "tls") ?? "required" {
         case "required": return (.required, insecure)
         case "starttls":
             if scheme == implicitTLS {
-                problem("\(section).tls", "tls = \"starttls\" needs a \(plain):// url (\(implicitTLS):// is already TLS)")
+                problem(
+                    "\(section).tls", "tls = \"starttls\" needs a \(plain):// url (\(implicitTLS):// is already TLS)")
             }
             return (.starttls, insecure)
         case "none":
-            if scheme == implicitTLS { problem("\(section).tls", "tls = \"none\" contradicts an \(implicitTLS):// url") }
+            if scheme == implicitTLS {
+                problem("\(section).tls", "tls = \"none\" contradicts an \(implicitTLS):// url")
+            }
             if !Self.isLoopback(host) && !insecure {
-                problem("\(section).tls", "tls = \"none\" sends the password in clear; it is allowed only for loopback hosts or with insecure = true")
+                problem(
+                    "\(section).tls",
+                    "tls = \"none\" sends the password in clear; it is allowed only for loopback hosts or with insecure = true"
+                )
             }
             return (.none, insecure)
         case let other:
@@ -427,8 +497,9 @@ struct ConfigReader {
     mutating func readSMTP(environment: [String: String]) -> SurelConfig.SMTP? {
         guard table["smtp"] != nil else { return nil }
         guard let urlText = string("smtp", "url"), let url = URLComponents(string: urlText),
-              let scheme = url.scheme?.lowercased(), scheme == "smtp" || scheme == "smtps",
-              let host = url.host, !host.isEmpty, url.path.isEmpty || url.path == "/" else {
+            let scheme = url.scheme?.lowercased(), scheme == "smtp" || scheme == "smtps",
+            let host = url.host, !host.isEmpty, url.path.isEmpty || url.path == "/"
+        else {
             problem("smtp.url", "url must look like smtp://host[:port] or smtps://host[:port]")
             return nil
         }
@@ -436,13 +507,21 @@ struct ConfigReader {
             problem("smtp.url", "do not put credentials in the url: use user and password_file")
         }
         let user = string("smtp", "user") ?? ""
-        let password = user.isEmpty ? "" : (readPassword(environment: environment, section: "smtp", credential: "smtp",
-                                                         required: needsPassword) ?? "")
+        let password =
+            user.isEmpty
+            ? ""
+            : (readPassword(
+                environment: environment, section: "smtp", credential: "smtp",
+                required: needsPassword) ?? "")
         let (security, _) = readSecurity("smtp", scheme: scheme, implicitTLS: "smtps", host: host)
         let caFile = string("smtp", "ca_file")
-        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { problem("smtp.ca_file", "cannot read ca_file \(caFile)") }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            problem("smtp.ca_file", "cannot read ca_file \(caFile)")
+        }
         guard let fromText = string("smtp", "from"), let from = MailAddress.parse(fromText) else {
-            problem(table["smtp"]?.table?["from"] == nil ? "smtp" : "smtp.from", "[smtp] from is required, e.g. from = \"Contact Center DJPK <callcenter.djpk@kemenkeu.go.id>\"")
+            problem(
+                table["smtp"]?.table?["from"] == nil ? "smtp" : "smtp.from",
+                "[smtp] from is required, e.g. from = \"Contact Center DJPK <callcenter.djpk@kemenkeu.go.id>\"")
             return nil
         }
         let domain = string("smtp", "message_id_domain") ?? String(from.email.split(separator: "@").last ?? "localhost")
@@ -452,8 +531,9 @@ struct ConfigReader {
             if replyTo == nil { problem("smtp.reply_to", "reply_to must be an address (got \"\(r)\")") }
         }
         return SurelConfig.SMTP(
-            endpoint: SMTPEndpoint(scheme: scheme, host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
-                                   port: url.port, user: user, password: password, security: security, caFile: caFile),
+            endpoint: SMTPEndpoint(
+                scheme: scheme, host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
+                port: url.port, user: user, password: password, security: security, caFile: caFile),
             from: from, replyTo: replyTo, messageIDDomain: domain)
     }
 
@@ -462,7 +542,9 @@ struct ConfigReader {
         guard let units = table["units"]?.table else { return [:] }
         var out: [String: MailAddress] = [:]
         for (unit, value) in units {
-            guard let t = value.table else { problem("units.\(unit)", "units.\(unit) must be a [units.\(unit)] table"); continue }
+            guard let t = value.table else {
+                problem("units.\(unit)", "units.\(unit) must be a [units.\(unit)] table"); continue
+            }
             for (key, _) in t where !["email", "name"].contains(key) {
                 problem("units.\(unit).\(key)", "unknown key \"\(key)\" in [units.\(unit)] (known: email, name)")
             }
@@ -554,10 +636,14 @@ struct ConfigReader {
 
     static func parseSize(_ s: String) -> Int? {
         let t = s.trimmingCharacters(in: .whitespaces).uppercased()
-        let units: [(String, Int)] = [("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("G", 1 << 30),
-                                      ("M", 1 << 20), ("K", 1 << 10), ("B", 1)]
+        let units: [(String, Int)] = [
+            ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("G", 1 << 30),
+            ("M", 1 << 20), ("K", 1 << 10), ("B", 1),
+        ]
         for (u, mult) in units where t.hasSuffix(u) {
-            if let n = Double(t.dropLast(u.count).trimmingCharacters(in: .whitespaces)), n > 0 { return Int(n * Double(mult)) }
+            if let n = Double(t.dropLast(u.count).trimmingCharacters(in: .whitespaces)), n > 0 {
+                return Int(n * Double(mult))
+            }
         }
         return Int(t).flatMap { $0 > 0 ? $0 : nil }
     }

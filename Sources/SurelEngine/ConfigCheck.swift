@@ -10,13 +10,15 @@ public enum ConfigCheck {
     public static func findings(_ config: SurelConfig, now: Date = Date()) -> [String] {
         var lines: [String] = []
         if FileManager.default.fileExists(atPath: config.store.path),
-           let stored = try? SurelDatabase(path: config.store.path).model(named: ClassifierService.modelName) {
+            let stored = try? SurelDatabase(path: config.store.path).model(named: ClassifierService.modelName)
+        {
             lines.append("classifier: stored model version \(stored.version), trained on \(stored.trainedOn)")
         } else if let folder = config.classify.examples ?? ShippedData.examplesFolder() {
             lines.append("classifier: will be trained at first start on \(folder)")
         } else {
-            lines.append("classifier: WARNING no model and no training data: new tickets stay unclassified "
-                         + "(set [classify] examples, or run `surel classify train --corpus DIR`)")
+            lines.append(
+                "classifier: WARNING no model and no training data: new tickets stay unclassified "
+                    + "(set [classify] examples, or run `surel classify train --corpus DIR`)")
         }
         // The SLA counts working days of the holiday calendar: a year it lacks leaves its tickets without deadlines.
         let years = config.sla.calendar.years.sorted()
@@ -30,9 +32,13 @@ public enum ConfigCheck {
         lines.append(calendar)
         let confidential = config.taxonomy.confidentialSlugs.sorted().joined(separator: ", ")
         if config.confidentialReaders.isEmpty {
-            lines.append("access: NOTE no [access] confidential_readers: confidential tickets (\(confidential)) can be opened by nobody")
+            lines.append(
+                "access: NOTE no [access] confidential_readers: confidential tickets (\(confidential)) can be opened by nobody"
+            )
         } else {
-            lines.append("access: confidential tickets (\(confidential)) readable by \(config.confidentialReaders.joined(separator: ", "))")
+            lines.append(
+                "access: confidential tickets (\(confidential)) readable by \(config.confidentialReaders.joined(separator: ", "))"
+            )
         }
         return lines
     }

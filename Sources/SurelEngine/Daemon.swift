@@ -5,7 +5,7 @@ import SurelCore
 import SurelMail
 import SurelStore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Set by SIGTERM/SIGINT; the loop finishes the current message and returns.
@@ -52,7 +52,7 @@ public final class StopSignal: @unchecked Sendable {
     public func sleep(_ seconds: TimeInterval) {
         guard !isSet else { return }
         _ = wake.wait(timeout: .now() + seconds)
-        if isSet { wake.signal() }   // keep later sleeps short too
+        if isSet { wake.signal() }  // keep later sleeps short too
     }
 }
 
@@ -83,13 +83,14 @@ public final class Daemon {
     /// are started every few seconds (BlastSender queues again the recipients a crash left in flight).
     func startBlastThread(database: SurelDatabase, once: Bool) throws -> DispatchSemaphore? {
         guard let smtp = config.smtp else { return nil }
-        let sender = try BlastSender(database: database, config: config,
-                                     makeSender: { CurlSMTPSender(endpoint: smtp.endpoint) }, logger: logger)
+        let sender = try BlastSender(
+            database: database, config: config,
+            makeSender: { CurlSMTPSender(endpoint: smtp.endpoint) }, logger: logger)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in
             defer { done.signal() }
-            var sentElsewhere = Set<Int64>()   // logged once, not every 5 s
-            var failing: [Int64: String] = [:]   // the error each failing blast last logged
+            var sentElsewhere = Set<Int64>()  // logged once, not every 5 s
+            var failing: [Int64: String] = [:]  // the error each failing blast last logged
             repeat {
                 do {
                     // SIGTERM/SIGINT stop a blast between two recipients; `--once` otherwise sends what is due.
@@ -100,7 +101,9 @@ public final class Daemon {
                             r = try sender.run(id, shouldStop: stopBlasts)
                         } catch BlastError.sendingElsewhere(_, let holder) {
                             if sentElsewhere.insert(id).inserted {
-                                logger.info("blast sent by another process: left to it", metadata: ["blast": "\(id)", "holder": "\(holder)"])
+                                logger.info(
+                                    "blast sent by another process: left to it",
+                                    metadata: ["blast": "\(id)", "holder": "\(holder)"])
                             }
                             continue
                         } catch {
@@ -115,8 +118,12 @@ public final class Daemon {
                         failing[id] = nil
                         // Not every 5 s while a blast only waits for its retries.
                         if r.sent + r.failed + r.deferred > 0 || r.ended != "waiting" {
-                            logger.info("blast round", metadata: ["blast": "\(id)", "sent": "\(r.sent)", "deferred": "\(r.deferred)",
-                                                                 "failed": "\(r.failed)", "ended": "\(r.ended)"])
+                            logger.info(
+                                "blast round",
+                                metadata: [
+                                    "blast": "\(id)", "sent": "\(r.sent)", "deferred": "\(r.deferred)",
+                                    "failed": "\(r.failed)", "ended": "\(r.ended)",
+                                ])
                         }
                     }
                 } catch {
@@ -154,21 +161,29 @@ public final class Daemon {
         var templates: MailTemplates?
         if config.smtp != nil {
             templates = try config.mailTemplates()
-            acknowledger = try Acknowledger(templates: templates!, config: config, calendar: config.sla.calendar,
-                                            hours: config.sla.hours)
+            acknowledger = try Acknowledger(
+                templates: templates!, config: config, calendar: config.sla.calendar,
+                hours: config.sla.hours)
         }
-        let slaMonitor = SLAMonitor(sla: SLA(calendar: config.sla.calendar, hours: config.sla.hours), database: database,
-                                    config: config, templates: templates, logger: logger)
-        let ingestor = Ingestor(config: config, database: database, attachments: attachments, source: source,
-                                classifiers: classifiers, acknowledger: acknowledger, logger: logger)
+        let slaMonitor = SLAMonitor(
+            sla: SLA(calendar: config.sla.calendar, hours: config.sla.hours), database: database,
+            config: config, templates: templates, logger: logger)
+        let ingestor = Ingestor(
+            config: config, database: database, attachments: attachments, source: source,
+            classifiers: classifiers, acknowledger: acknowledger, logger: logger)
         let blasts = try startBlastThread(database: database, once: once)
         let outbox = config.smtp.map {
-            OutboxWorker(database: database, sender: CurlSMTPSender(endpoint: $0.endpoint), schedule: config.outbox.retry,
-                         lockStorePath: config.store.path, logger: logger)
+            OutboxWorker(
+                database: database, sender: CurlSMTPSender(endpoint: $0.endpoint), schedule: config.outbox.retry,
+                lockStorePath: config.store.path, logger: logger)
         }
         if config.smtp == nil { logger.notice("no [smtp] section: outgoing mail waits in the outbox") }
-        logger.info("surel started", metadata: ["mailbox": "\(source.displayName)", "store": "\(config.store.path)",
-                                               "poll_interval": "\(config.mailbox.pollInterval)"])
+        logger.info(
+            "surel started",
+            metadata: [
+                "mailbox": "\(source.displayName)", "store": "\(config.store.path)",
+                "poll_interval": "\(config.mailbox.pollInterval)",
+            ])
         notifier.ready(status: "polling \(source.displayName)")
         var backoff = Backoff()
         var outageSince: Date?
@@ -185,7 +200,9 @@ public final class Daemon {
             do {
                 let report = try ingestor.runCycle(shouldStop: { stop.isSet }, progress: { notifier.watchdog() })
                 if let since = outageSince {
-                    logger.notice("mailbox reachable again", metadata: ["outage_seconds": "\(Int(Date().timeIntervalSince(since)))"])
+                    logger.notice(
+                        "mailbox reachable again",
+                        metadata: ["outage_seconds": "\(Int(Date().timeIntervalSince(since)))"])
                     outageSince = nil
                 }
                 backoff.reset()
@@ -193,13 +210,16 @@ public final class Daemon {
                     logger.info("cycle done", metadata: Self.metadata(report))
                 }
                 sendOutbox()
-                notifier.status("last poll \(ISO8601DateFormatter().string(from: Date())): \(report.fetched) fetched, \(report.newTickets) new tickets")
+                notifier.status(
+                    "last poll \(ISO8601DateFormatter().string(from: Date())): \(report.fetched) fetched, \(report.newTickets) new tickets"
+                )
                 if once { break }
                 idle(config.mailbox.pollInterval)
             } catch let e as Ingestor.MessageFetchFailure {
                 // One message's problem: the mailbox is fine. Counted against that message (Ingestor), tried again
                 // soon; the outbox still goes out.
-                logger.warning("message not fetched, tried again next cycle", metadata: ["uid": "\(e.uid)", "error": "\(e.error)"])
+                logger.warning(
+                    "message not fetched, tried again next cycle", metadata: ["uid": "\(e.uid)", "error": "\(e.error)"])
                 sendOutbox()
                 if once { exitCode = 75; break }
                 idle(backoff.nextDelay())
@@ -210,8 +230,8 @@ public final class Daemon {
                     logger.error("mailbox unreachable, retrying with backoff", metadata: ["error": "\(e)"])
                     notifier.status("mailbox unreachable: \(e)")
                 }
-                sendOutbox()   // an IMAP outage does not stop the mail that waits
-                if once { exitCode = 75; break }   // EX_TEMPFAIL
+                sendOutbox()  // an IMAP outage does not stop the mail that waits
+                if once { exitCode = 75; break }  // EX_TEMPFAIL
                 idle(backoff.nextDelay())
             } catch {
                 // Another IMAP error (a refused login), or the store (disk full, locked past the busy timeout by a
@@ -226,7 +246,7 @@ public final class Daemon {
         }
         notifier.stopping()
         if let blasts {
-            stop.set()   // --once: the blast thread sends what is due, then ends with the daemon
+            stop.set()  // --once: the blast thread sends what is due, then ends with the daemon
             blasts.wait()
         }
         logger.info("surel stopped")
@@ -253,7 +273,8 @@ public final class Daemon {
         gregorian.timeZone = TimeZone(identifier: "Asia/Jakarta")!
         let year = now.yearInJakarta
         guard gregorian.component(.month, from: now) >= 10, !calendar.years.contains(year + 1) else { return }
-        logger.warning("""
+        logger.warning(
+            """
             the holiday calendar lacks next year: add its holidays and collective leave before January, \
             or its tickets get no SLA deadline
             """, metadata: ["year": "\(year + 1)", "setting": "[sla] calendar"])
@@ -266,8 +287,10 @@ public final class Daemon {
     }
 
     static func metadata(_ r: CycleReport) -> Logger.Metadata {
-        ["fetched": "\(r.fetched)", "new_tickets": "\(r.newTickets)", "joined": "\(r.joined)",
-         "autoreplies": "\(r.autoReplies)", "bounces": "\(r.bounces)", "quarantined": "\(r.quarantined)",
-         "unsubscribes": "\(r.unsubscribes)", "duplicates": "\(r.duplicates)"]
+        [
+            "fetched": "\(r.fetched)", "new_tickets": "\(r.newTickets)", "joined": "\(r.joined)",
+            "autoreplies": "\(r.autoReplies)", "bounces": "\(r.bounces)", "quarantined": "\(r.quarantined)",
+            "unsubscribes": "\(r.unsubscribes)", "duplicates": "\(r.duplicates)",
+        ]
     }
 }

@@ -50,16 +50,20 @@ public final class Ingestor {
     /// Which message is being parsed, so a crash in the parser is not repeated at the next start (ParseJournal).
     let journal: ParseJournal?
 
-    public init(config: SurelConfig, database: SurelDatabase, attachments: AttachmentDirectory, source: MailSource,
-                classifiers: ClassifierService? = nil, acknowledger: Acknowledger? = nil, logger: Logger,
-                now: @escaping () -> Date = Date.init) {
+    public init(
+        config: SurelConfig, database: SurelDatabase, attachments: AttachmentDirectory, source: MailSource,
+        classifiers: ClassifierService? = nil, acknowledger: Acknowledger? = nil, logger: Logger,
+        now: @escaping () -> Date = Date.init
+    ) {
         self.config = config; self.database = database; self.attachments = attachments; self.source = source
         self.classifiers = classifiers; self.acknowledger = acknowledger; self.logger = logger; self.now = now
         do { journal = try ParseJournal.forStore(config.store.path) } catch {
             journal = nil
-            logger.error("no parse journal: a crash in the parser would repeat at every start", metadata: ["error": "\(error)"])
+            logger.error(
+                "no parse journal: a crash in the parser would repeat at every start", metadata: ["error": "\(error)"])
         }
-        layer2Units = Dictionary(config.units.map { ($0.value.email.lowercased(), $0.key) }, uniquingKeysWith: { a, _ in a })
+        layer2Units = Dictionary(
+            config.units.map { ($0.value.email.lowercased(), $0.key) }, uniquingKeysWith: { a, _ in a })
         confidentialCategories = config.taxonomy.confidentialSlugs
     }
 
@@ -85,9 +89,12 @@ public final class Ingestor {
         if cursor == nil || cursor!.uidValidity != status.uidValidity {
             if let old = cursor {
                 rereading = true
-                logger.warning("mailbox UIDVALIDITY changed: re-reading it, stored messages are not stored again",
-                               metadata: ["mailbox": "\(source.displayName)", "old": "\(old.uidValidity)",
-                                          "new": "\(status.uidValidity)"])
+                logger.warning(
+                    "mailbox UIDVALIDITY changed: re-reading it, stored messages are not stored again",
+                    metadata: [
+                        "mailbox": "\(source.displayName)", "old": "\(old.uidValidity)",
+                        "new": "\(status.uidValidity)",
+                    ])
             }
             try database.resetCursor(mailbox: mailboxKey, uidValidity: status.uidValidity, now: now())
             cursor = try database.cursor(mailbox: mailboxKey)
@@ -102,14 +109,17 @@ public final class Ingestor {
         // connection, before anything new.
         if actioned < cursor!.lastUID {
             let unfetched = try database.unfetchedUIDs(mailbox: mailboxKey, uidValidity: validity)
-            try applyServerActions(found.filter { $0 <= cursor!.lastUID && !unfetched.contains($0) },
-                                   through: cursor!.lastUID, uidValidity: validity, on: source)
+            try applyServerActions(
+                found.filter { $0 <= cursor!.lastUID && !unfetched.contains($0) },
+                through: cursor!.lastUID, uidValidity: validity, on: source)
         }
         let uids = found.filter { $0 > cursor!.lastUID }
         guard !uids.isEmpty else { return report }
 
-        let prefetcher = Prefetcher(source: fetchSource, uids: uids, uidValidity: validity,
-                                    whileWaiting: { $0.classification?.computeIfFree() ?? false }) { [self] uid, raw, sha in
+        let prefetcher = Prefetcher(
+            source: fetchSource, uids: uids, uidValidity: validity,
+            whileWaiting: { $0.classification?.computeIfFree() ?? false }
+        ) { [self] uid, raw, sha in
             prepare(raw: raw, sha256: sha, uid: uid, uidValidity: validity, checkDuplicateFirst: rereading)
         }
         defer { prefetcher.cancel() }
@@ -137,7 +147,7 @@ public final class Ingestor {
                     throw error
                 }
                 report.quarantined += 1
-                break   // the prefetcher stopped at the failure: the mail after it comes in the next cycle
+                break  // the prefetcher stopped at the failure: the mail after it comes in the next cycle
             }
             guard let prepared = fetched else {
                 try database.advanceCursor(advance)
@@ -165,16 +175,23 @@ public final class Ingestor {
     private func passOverUnfetchable(_ error: Error, cursor: CursorAdvance) throws -> Bool {
         guard let e = error as? IMAPError, Self.isMessageFailure(e) else { return false }
         let at = now()
-        let (failures, since) = try database.countFetchFailure(mailbox: mailboxKey, uidValidity: cursor.uidValidity,
-                                                               uid: cursor.uid, error: "\(e)", at: at)
-        guard failures >= fetchAttemptsBeforeSkipping, at.timeIntervalSince(since) >= fetchFailureSpan else { return false }
+        let (failures, since) = try database.countFetchFailure(
+            mailbox: mailboxKey, uidValidity: cursor.uidValidity,
+            uid: cursor.uid, error: "\(e)", at: at)
+        guard failures >= fetchAttemptsBeforeSkipping, at.timeIntervalSince(since) >= fetchFailureSpan else {
+            return false
+        }
         let minutes = Int(at.timeIntervalSince(since) / 60)
-        let note = "server failed to deliver it in \(failures) cycles over \(minutes) min (\(e)): left in the mailbox "
+        let note =
+            "server failed to deliver it in \(failures) cycles over \(minutes) min (\(e)): left in the mailbox "
             + "untouched (not flagged, moved or deleted); `surel quarantine retry` fetches it again"
-        _ = try database.storeIncoming(.unfetched(mailbox: mailboxKey, uidValidity: cursor.uidValidity, uid: cursor.uid,
-                                              at: at, note: note), ticket: nil, cursor: cursor)
-        logger.error("message passed over: the server cannot deliver it",
-                     metadata: ["uid": "\(cursor.uid)", "failures": "\(failures)", "error": "\(e)"])
+        _ = try database.storeIncoming(
+            .unfetched(
+                mailbox: mailboxKey, uidValidity: cursor.uidValidity, uid: cursor.uid,
+                at: at, note: note), ticket: nil, cursor: cursor)
+        logger.error(
+            "message passed over: the server cannot deliver it",
+            metadata: ["uid": "\(cursor.uid)", "failures": "\(failures)", "error": "\(e)"])
         return true
     }
 
@@ -220,13 +237,16 @@ public final class Ingestor {
             throw RetryRefused(description: "no quarantined message with id \(rowID)", isMissing: true)
         }
         if !force, m.note?.hasPrefix(ParseJournal.crashNote) == true {
-            throw RetryRefused(description: "the parser crashed on message \(rowID): it is parsed again only with --force")
+            throw RetryRefused(
+                description: "the parser crashed on message \(rowID): it is parsed again only with --force")
         }
         guard m.isUnfetched, let uid = m.uid, let validity = m.uidValidity else {
-            return try ingest(raw: m.raw, uid: m.uid, uidValidity: m.uidValidity, cursor: nil, replacingQuarantined: rowID)
+            return try ingest(
+                raw: m.raw, uid: m.uid, uidValidity: m.uidValidity, cursor: nil, replacingQuarantined: rowID)
         }
         guard m.mailbox == mailboxKey, try source.status().uidValidity == validity,
-              let raw = try source.fetch(uid: uid, uidValidity: validity) else {
+            let raw = try source.fetch(uid: uid, uidValidity: validity)
+        else {
             throw RetryRefused(description: "message UID \(uid) is no longer in \(source.displayName)", isMissing: true)
         }
         // Stored now, with its bytes (filed, or quarantined again for its content like any unparsable mail): the
@@ -239,11 +259,14 @@ public final class Ingestor {
     /// Parses, triages and stores one raw message (with the cursor advance when it came from the mailbox).
     /// Never throws for a bad message: that is quarantined. Throws only when the store itself fails.
     @discardableResult
-    public func ingest(raw: Data, sha256: String? = nil, uid: Int64?, uidValidity: Int64?, cursor: CursorAdvance?,
-                       replacingQuarantined rowID: Int64? = nil, checkDuplicateFirst: Bool = true) throws -> IngestOutcome {
-        let prepared = prepare(raw: raw, sha256: sha256, uid: uid, uidValidity: uidValidity,
-                               checkDuplicateFirst: checkDuplicateFirst && rowID == nil && cursor != nil,
-                               journalEntry: rowID.map { .quarantined(rowID: $0) })
+    public func ingest(
+        raw: Data, sha256: String? = nil, uid: Int64?, uidValidity: Int64?, cursor: CursorAdvance?,
+        replacingQuarantined rowID: Int64? = nil, checkDuplicateFirst: Bool = true
+    ) throws -> IngestOutcome {
+        let prepared = prepare(
+            raw: raw, sha256: sha256, uid: uid, uidValidity: uidValidity,
+            checkDuplicateFirst: checkDuplicateFirst && rowID == nil && cursor != nil,
+            journalEntry: rowID.map { .quarantined(rowID: $0) })
         return try commit(prepared, cursor: cursor, replacingQuarantined: rowID)
     }
 
@@ -256,24 +279,31 @@ public final class Ingestor {
     }
 
     /// Stores a prepared message in one transaction with its ticket change and the cursor advance.
-    func commit(_ p: PreparedMessage, cursor: CursorAdvance?, replacingQuarantined rowID: Int64? = nil) throws -> IngestOutcome {
+    func commit(_ p: PreparedMessage, cursor: CursorAdvance?, replacingQuarantined rowID: Int64? = nil) throws
+        -> IngestOutcome
+    {
         try database.storeIncoming(p.message, ticket: p.intent, cursor: cursor, replacingQuarantined: rowID)
     }
 
     /// Hashes, parses and triages a raw message, and writes its attachments: the part of ingest that needs no
     /// transaction, so it runs on the prefetch thread while the main thread stores the message before.
-    func prepare(raw: Data, sha256: String?, uid: Int64?, uidValidity: Int64?, checkDuplicateFirst: Bool,
-                 journalEntry: ParseJournal.Entry? = nil) -> PreparedMessage {
+    func prepare(
+        raw: Data, sha256: String?, uid: Int64?, uidValidity: Int64?, checkDuplicateFirst: Bool,
+        journalEntry: ParseJournal.Entry? = nil
+    ) -> PreparedMessage {
         let fetched = now()
-        let sha = sha256 ?? {
-            var hasher = SHA256()
-            hasher.update(raw)
-            return SHA256.hexString(hasher.finalize())
-        }()
-        var base = IncomingMessage(kind: .quarantined, messageID: nil, rawSHA256: sha, raw: raw, mailbox: mailboxKey,
-                                   uidValidity: uidValidity, uid: uid, subject: "", fromName: nil, fromEmail: nil,
-                                   sentAt: nil, receivedAt: fetched, threadTime: fetched, text: "", html: nil, inReplyTo: [],
-                                   references: [], note: nil, bounce: nil, isBulk: false, attachments: [])
+        let sha =
+            sha256
+            ?? {
+                var hasher = SHA256()
+                hasher.update(raw)
+                return SHA256.hexString(hasher.finalize())
+            }()
+        var base = IncomingMessage(
+            kind: .quarantined, messageID: nil, rawSHA256: sha, raw: raw, mailbox: mailboxKey,
+            uidValidity: uidValidity, uid: uid, subject: "", fromName: nil, fromEmail: nil,
+            sentAt: nil, receivedAt: fetched, threadTime: fetched, text: "", html: nil, inReplyTo: [],
+            references: [], note: nil, bounce: nil, isBulk: false, attachments: [])
         base.bodySHA256 = {
             var hasher = SHA256()
             hasher.update(raw.suffix(from: raw.startIndex + MIMEParser.headerBlockEnd(raw)))
@@ -297,11 +327,13 @@ public final class Ingestor {
 
     /// The part of `prepare` a hostile message could crash: parse, triage, ticket intent (and, later, on whichever
     /// thread, the classification, which records itself in the journal too).
-    private func prepareParsing(raw: Data, base: IncomingMessage, uid: Int64?, fetched: Date,
-                                entry: ParseJournal.Entry?) -> PreparedMessage {
+    private func prepareParsing(
+        raw: Data, base: IncomingMessage, uid: Int64?, fetched: Date,
+        entry: ParseJournal.Entry?
+    ) -> PreparedMessage {
         var base = base
         #if DEBUG
-        Self.crashForTests(raw)
+            Self.crashForTests(raw)
         #endif
         let parsed: ParsedMessage
         let oversize = raw.count > config.mailbox.maxMessageSize
@@ -326,7 +358,9 @@ public final class Ingestor {
         }
         var notes = parsed.warnings
         if oversize {
-            notes.insert("pesan berukuran \(raw.count) byte melebihi batas \(config.mailbox.maxMessageSize) byte: disimpan utuh tanpa diurai", at: 0)
+            notes.insert(
+                "pesan berukuran \(raw.count) byte melebihi batas \(config.mailbox.maxMessageSize) byte: disimpan utuh tanpa diurai",
+                at: 0)
         }
         var intent: TicketIntent?
         var lazy: LazyClassification?
@@ -345,8 +379,9 @@ public final class Ingestor {
             base.isBulk = isBulk
             do {
                 base.attachments = try parsed.attachments.map { a in
-                    AttachmentRef(filename: a.filename, contentType: a.contentType, size: a.data.count,
-                                  sha256: try attachments.save(a.data), isInline: a.isInline)
+                    AttachmentRef(
+                        filename: a.filename, contentType: a.contentType, size: a.data.count,
+                        sha256: try attachments.save(a.data), isInline: a.isInline)
                 }
             } catch {
                 // The raw bytes hold every attachment: keep the message, note what could not be written.
@@ -362,9 +397,11 @@ public final class Ingestor {
                 guard let journal, let entry else { return classify() }
                 return journal.parsing(entry, classify)
             }
-            intent = ticketIntent(parsed, sender: sender, profile: profile, received: received,
-                                  threadTime: base.threadTime, classification: lazy!)
-            intent?.acknowledge = acknowledger?.mail(for: parsed, sender: sender, isBulk: base.isBulk, received: received)
+            intent = ticketIntent(
+                parsed, sender: sender, profile: profile, received: received,
+                threadTime: base.threadTime, classification: lazy!)
+            intent?.acknowledge = acknowledger?.mail(
+                for: parsed, sender: sender, isBulk: base.isBulk, received: received)
             if !parsed.addressProblems.isEmpty {
                 notes.insert("tanpa balasan otomatis: " + parsed.addressProblems.joined(separator: "; "), at: 0)
             }
@@ -378,13 +415,14 @@ public final class Ingestor {
     static let maxReferences = 100
 
     #if DEBUG
-    /// A fault hook for the tests: a message holding the bytes named by SUREL_TEST_CRASH_MARKER kills the process
-    /// inside the parser's region, as a fault in C code would. Absent from release builds.
-    static func crashForTests(_ raw: Data) {
-        guard let marker = ProcessInfo.processInfo.environment["SUREL_TEST_CRASH_MARKER"], !marker.isEmpty,
-              raw.range(of: Data(marker.utf8)) != nil else { return }
-        UnsafeMutablePointer<UInt8>(bitPattern: 0x10)!.pointee = 0     // a real fault, as from C code
-    }
+        /// A fault hook for the tests: a message holding the bytes named by SUREL_TEST_CRASH_MARKER kills the process
+        /// inside the parser's region, as a fault in C code would. Absent from release builds.
+        static func crashForTests(_ raw: Data) {
+            guard let marker = ProcessInfo.processInfo.environment["SUREL_TEST_CRASH_MARKER"], !marker.isEmpty,
+                raw.range(of: Data(marker.utf8)) != nil
+            else { return }
+            UnsafeMutablePointer<UInt8>(bitPattern: 0x10)!.pointee = 0  // a real fault, as from C code
+        }
     #endif
 
     /// The arrival time to record: the server's Received date when it lies within a week before the fetch (a
@@ -409,8 +447,10 @@ public final class Ingestor {
         m.references = p.references
     }
 
-    private func ticketIntent(_ p: ParsedMessage, sender: String, profile: SenderProfile, received: Date,
-                              threadTime: Date, classification: LazyClassification) -> TicketIntent {
+    private func ticketIntent(
+        _ p: ParsedMessage, sender: String, profile: SenderProfile, received: Date,
+        threadTime: Date, classification: LazyClassification
+    ) -> TicketIntent {
         TicketIntent(
             ticketNumberInSubject: TicketNumber.find(inSubject: p.subject),
             // The newest references only (RFC 5322 §3.6.4 keeps the thread's tail): a hostile References of

@@ -33,10 +33,11 @@ public enum LabelledCorpus {
             let text = try String(contentsOfFile: dir + "/" + labels, encoding: .utf8)
             for (i, line) in text.split(whereSeparator: \.isNewline).enumerated() {
                 let c = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-                if c.first == "file" { continue }   // header row
+                if c.first == "file" { continue }  // header row
                 guard c.count >= 3 else { throw Failure.badLine(file: labels, line: i + 1, text: String(line)) }
                 guard kinds.contains(c[1]), let raw = FileManager.default.contents(atPath: dir + "/" + c[0]),
-                      let parsed = try? MIMEParser.parse(raw) else { continue }
+                    let parsed = try? MIMEParser.parse(raw)
+                else { continue }
                 out.append(LabelledMail(file: c[0], kind: c[1], category: c[2], input: ClassificationInput(parsed)))
             }
         }
@@ -48,8 +49,9 @@ public enum LabelledCorpus {
 extension ClassificationInput {
     /// What the classifiers read of a parsed mail.
     public init(_ p: ParsedMessage) {
-        self.init(subject: p.subject, text: p.text, senderEmail: p.from?.email ?? "", headers: p.headers,
-                  attachmentNames: p.attachments.compactMap(\.filename), html: p.html,
-                  senderName: p.from?.name ?? "")
+        self.init(
+            subject: p.subject, text: p.text, senderEmail: p.from?.email ?? "", headers: p.headers,
+            attachmentNames: p.attachments.compactMap(\.filename), html: p.html,
+            senderName: p.from?.name ?? "")
     }
 }

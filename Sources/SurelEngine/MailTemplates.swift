@@ -53,14 +53,23 @@ extension MailTemplates {
         "acknowledgement": ["ticket", "subject", "sender_name", "received_at", "deadline", "category"],
         "receipt": ["ticket", "subject", "sender_name", "received_at", "deadline", "category"],
         "answer": ["ticket", "subject", "sender_name", "body", "agent"],
-        "escalation": ["ticket", "subject", "unit", "unit_name", "sender_name", "sender_email", "origin", "category",
-                       "received_at", "deadline", "note", "question", "agent", "ticket_url"],
-        "sla-reminder": ["ticket", "subject", "deadline", "remaining", "status", "category", "sender_name",
-                         "sender_email", "received_at", "escalated_to"],
-        "bak": ["bak_number", "closed_at", "ticket", "subject", "sender_name", "sender_email", "origin", "office", "category",
-                "received_at", "question", "answers", "unit", "agent"],
-        "bak-mail": ["bak_number", "closed_at", "ticket", "subject", "sender_name", "sender_email", "origin", "office",
-                     "category", "received_at", "question", "answers", "unit", "agent"],
+        "escalation": [
+            "ticket", "subject", "unit", "unit_name", "sender_name", "sender_email", "origin", "category",
+            "received_at", "deadline", "note", "question", "agent", "ticket_url",
+        ],
+        "sla-reminder": [
+            "ticket", "subject", "deadline", "remaining", "status", "category", "sender_name",
+            "sender_email", "received_at", "escalated_to",
+        ],
+        "bak": [
+            "bak_number", "closed_at", "ticket", "subject", "sender_name", "sender_email", "origin", "office",
+            "category",
+            "received_at", "question", "answers", "unit", "agent",
+        ],
+        "bak-mail": [
+            "bak_number", "closed_at", "ticket", "subject", "sender_name", "sender_email", "origin", "office",
+            "category", "received_at", "question", "answers", "unit", "agent",
+        ],
     ]
 
     static let tag = try! NSRegularExpression(pattern: #"\{\{\{?\s*([#^/&]?)\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}?\}\}"#)
@@ -84,15 +93,18 @@ extension MailTemplates {
                 if !variables.contains(v) && !unknown.contains(v) { unknown.append(v) }
             }
             for v in unknown {
-                problems.append("\(name).mustache: uses {{\(v)}}, which surel does not fill (it fills: "
-                                + variables.sorted().joined(separator: ", ") + ")")
+                problems.append(
+                    "\(name).mustache: uses {{\(v)}}, which surel does not fill (it fills: "
+                        + variables.sorted().joined(separator: ", ") + ")")
             }
             var sample: [String: Any] = [:]
             for v in variables { sample[v] = v == "answers" ? ["contoh jawaban"] : "contoh \(v)" }
             do {
                 let r = try templates.render(name, sample)
                 if r.subject.isEmpty { problems.append("\(name).mustache: empty subject") }
-                if r.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append("\(name).mustache: empty body") }
+                if r.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    problems.append("\(name).mustache: empty body")
+                }
             } catch {
                 problems.append("\(error)")
             }

@@ -45,8 +45,10 @@ public final class OutboxWorker {
     /// The transient error last logged: an outage of the mail server is logged once, not at every retry.
     private var lastTransient: String?
 
-    public init(database: SurelDatabase, sender: MailSender, schedule: RetrySchedule = RetrySchedule(),
-                lockStorePath: String? = nil, logger: Logger, now: @escaping () -> Date = Date.init) {
+    public init(
+        database: SurelDatabase, sender: MailSender, schedule: RetrySchedule = RetrySchedule(),
+        lockStorePath: String? = nil, logger: Logger, now: @escaping () -> Date = Date.init
+    ) {
         self.database = database; self.sender = sender; self.schedule = schedule; self.logger = logger; self.now = now
         self.lockStorePath = lockStorePath
     }
@@ -57,9 +59,11 @@ public final class OutboxWorker {
     private func holdsLock() throws -> Bool {
         guard let path = lockStorePath, lock == nil else { return true }
         do {
-            lock = try StoreLock(storePath: path, name: "outbox", holder: "pid \(getpid()), \(CommandLine.arguments.dropFirst().prefix(2).joined(separator: " "))")
+            lock = try StoreLock(
+                storePath: path, name: "outbox",
+                holder: "pid \(getpid()), \(CommandLine.arguments.dropFirst().prefix(2).joined(separator: " "))")
         } catch let e as StoreLock.Failure {
-            if lockRefusal != e.description {   // once per holder, not every round
+            if lockRefusal != e.description {  // once per holder, not every round
                 lockRefusal = e.description
                 logger.notice("outbox not sent by this process", metadata: ["lock": "\(e)"])
             }
@@ -68,8 +72,9 @@ public final class OutboxWorker {
         lockRefusal = nil
         let recovered = try database.recoverInterruptedSends()
         if recovered > 0 {
-            logger.warning("mail interrupted while sending is queued again (may arrive twice)",
-                           metadata: ["count": "\(recovered)"])
+            logger.warning(
+                "mail interrupted while sending is queued again (may arrive twice)",
+                metadata: ["count": "\(recovered)"])
         }
         return true
     }
@@ -85,7 +90,8 @@ public final class OutboxWorker {
             if shouldStop() { break }
             progress()
             guard let id = item.id, try database.markSending(id),
-                  let raw = try database.outgoingRaw(messageRowID: item.messageRowID) else { continue }
+                let raw = try database.outgoingRaw(messageRowID: item.messageRowID)
+            else { continue }
             do {
                 try sender.send(raw, from: item.envelopeFrom, to: item.recipientList)
                 try database.markSent(id, at: now())
@@ -96,32 +102,45 @@ public final class OutboxWorker {
                 }
                 // No addresses in the journal: it is read more widely than the store, and a confidential
                 // complainant's address must not show there (`surel outbox list` names them to those who may see).
-                logger.info("mail sent", metadata: ["outbox": "\(id)", "purpose": "\(item.purpose)",
-                                                    "ticket": "\(item.ticketID.map(String.init) ?? "-")",
-                                                    "recipients": "\(item.recipientList.count)"])
+                logger.info(
+                    "mail sent",
+                    metadata: [
+                        "outbox": "\(id)", "purpose": "\(item.purpose)",
+                        "ticket": "\(item.ticketID.map(String.init) ?? "-")",
+                        "recipients": "\(item.recipientList.count)",
+                    ])
             } catch let e as SendError {
                 switch e {
                 case .permanent:
                     try database.markFailed(id, error: e.description, at: now())
                     report.failed += 1
-                    logger.error("mail refused", metadata: ["outbox": "\(id)", "reply": "\(Self.withoutAddresses("\(e)"))"])
+                    logger.error(
+                        "mail refused", metadata: ["outbox": "\(id)", "reply": "\(Self.withoutAddresses("\(e)"))"])
                 case .transient(let reason):
                     if let next = schedule.next(after: item.attempts + 1, created: item.createdAt, now: now()) {
                         try database.markRetry(id, error: reason, next: next)
                         report.retried += 1
                         let error = Self.withoutAddresses(reason)
-                        if error != lastTransient {   // once per outage or new reason, not at every retry
+                        if error != lastTransient {  // once per outage or new reason, not at every retry
                             lastTransient = error
-                            logger.warning("mail not sent, will retry", metadata: [
-                                "outbox": "\(id)", "error": "\(error)", "next": "\(ISO8601DateFormatter().string(from: next))"])
+                            logger.warning(
+                                "mail not sent, will retry",
+                                metadata: [
+                                    "outbox": "\(id)", "error": "\(error)",
+                                    "next": "\(ISO8601DateFormatter().string(from: next))",
+                                ])
                         }
                         // The server is unreachable or busy: the others would fail the same way now.
                         return report
                     }
                     try database.markFailed(id, error: "\(schedule.giveUpNote): \(reason)", at: now())
                     report.failed += 1
-                    logger.error("mail given up", metadata: ["outbox": "\(id)", "purpose": "\(item.purpose)",
-                                                            "error": "\(schedule.giveUpNote): \(Self.withoutAddresses(reason))"])
+                    logger.error(
+                        "mail given up",
+                        metadata: [
+                            "outbox": "\(id)", "purpose": "\(item.purpose)",
+                            "error": "\(schedule.giveUpNote): \(Self.withoutAddresses(reason))",
+                        ])
                 }
             }
         }
@@ -133,6 +152,7 @@ public final class OutboxWorker {
     /// An SMTP reply for the journal: servers name the recipient ("550 5.1.1 <warga@example.go.id>: ..."), and the
     /// journal names no one (the row in the store keeps the reply whole).
     static func withoutAddresses(_ text: String) -> String {
-        address.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "(alamat)")
+        address.stringByReplacingMatches(
+            in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "(alamat)")
     }
 }

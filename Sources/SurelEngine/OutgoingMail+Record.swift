@@ -6,10 +6,13 @@ import SurelStore
 
 extension OutgoingMail {
     /// Composes the mail and makes its outbox record.
-    public func record(ticketID: Int64?, purpose: String, messageIDDomain: String, date: Date = Date()) -> OutgoingRecord {
+    public func record(ticketID: Int64?, purpose: String, messageIDDomain: String, date: Date = Date())
+        -> OutgoingRecord
+    {
         let (id, raw) = MailComposer.compose(self, messageIDDomain: messageIDDomain, date: date)
-        return OutgoingRecord(ticketID: ticketID, purpose: purpose, messageID: id, raw: raw, subject: subject, text: text,
-                              fromName: from.name, fromEmail: from.email, recipients: (to + cc).map(\.email),
-                              inReplyTo: inReplyTo.map { [$0] } ?? [], references: references)
+        return OutgoingRecord(
+            ticketID: ticketID, purpose: purpose, messageID: id, raw: raw, subject: subject, text: text,
+            fromName: from.name, fromEmail: from.email, recipients: (to + cc).map(\.email),
+            inReplyTo: inReplyTo.map { [$0] } ?? [], references: references)
     }
 }

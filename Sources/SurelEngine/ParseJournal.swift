@@ -31,7 +31,9 @@ public final class ParseJournal: @unchecked Sendable {
                 self = .mailbox(uidValidity: v, uid: uid)
             } else if f.count == 2, f[0] == "row", let id = Int64(f[1]) {
                 self = .quarantined(rowID: id)
-            } else { return nil }
+            } else {
+                return nil
+            }
         }
     }
 
@@ -43,7 +45,7 @@ public final class ParseJournal: @unchecked Sendable {
     private let path: String
     private let faultPath: String
     private var parsing: [Entry: Int] = [:]
-    private var written = 0     // an entry may be begun twice (parse, then classification)
+    private var written = 0  // an entry may be begun twice (parse, then classification)
     /// Left by processes that died while parsing them: never to be parsed again in this process.
     public private(set) var crashed: Set<Entry> = []
 
@@ -78,13 +80,17 @@ public final class ParseJournal: @unchecked Sendable {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix(prefix) {
             guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid(), !Self.isAlive(pid) else { continue }
             let other = dir + "/" + name
-            let faulted = ((try? FileManager.default.attributesOfItem(atPath: other + ".fault"))?[.size] as? Int ?? 0) > 0
+            let faulted =
+                ((try? FileManager.default.attributesOfItem(atPath: other + ".fault"))?[.size] as? Int ?? 0) > 0
             if let text = try? String(contentsOfFile: other, encoding: .utf8) {
                 for line in text.split(separator: "\n") {
                     // A crashed entry of an earlier adopter stays crashed until it is dealt with; what a killed
                     // process was parsing is parsed again.
-                    if line.hasPrefix("crashed "), let e = Entry(line: line.dropFirst(8)) { crashed.insert(e) }
-                    else if faulted, let e = Entry(line: line) { crashed.insert(e) }
+                    if line.hasPrefix("crashed "), let e = Entry(line: line.dropFirst(8)) {
+                        crashed.insert(e)
+                    } else if faulted, let e = Entry(line: line) {
+                        crashed.insert(e)
+                    }
                 }
             }
             unlink(other)

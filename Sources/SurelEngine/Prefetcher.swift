@@ -31,8 +31,10 @@ final class Prefetcher<Prepared>: @unchecked Sendable {
     private let whileWaiting: ((Prepared) -> Bool)?
 
     /// `prepare` runs on the prefetch thread for each fetched message (uid, raw bytes, their SHA-256).
-    init(source: MailSource, uids: [Int64], uidValidity: Int64, maxItems: Int = 32, maxBytes: Int = 64 << 20,
-         whileWaiting: ((Prepared) -> Bool)? = nil, prepare: @escaping (Int64, Data, String) -> Prepared) {
+    init(
+        source: MailSource, uids: [Int64], uidValidity: Int64, maxItems: Int = 32, maxBytes: Int = 64 << 20,
+        whileWaiting: ((Prepared) -> Bool)? = nil, prepare: @escaping (Int64, Data, String) -> Prepared
+    ) {
         self.maxItems = maxItems
         self.maxBytes = maxBytes
         self.whileWaiting = whileWaiting
@@ -56,7 +58,7 @@ final class Prefetcher<Prepared>: @unchecked Sendable {
                     fetchFailed = true
                 }
                 guard put(item, source: source) else { return }
-                if fetchFailed { break }   // the caller stops at the error
+                if fetchFailed { break }  // the caller stops at the error
             }
             condition.lock(); finished = true; condition.broadcast(); condition.unlock()
             // Serve the caller's remaining commands (the last flags of the cycle) until cancelled.

@@ -48,7 +48,8 @@ public struct RecipientImport: Sendable {
     public var problems: [String] = []
 
     // \A and \z, not ^ and $: `$` also matches before a final line break, which would reach the To: header.
-    static let address = try! NSRegularExpression(pattern: #"\A[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\z"#)
+    static let address = try! NSRegularExpression(
+        pattern: #"\A[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+\z"#)
 
     /// Reads a CSV recipient file: bad addresses and repeated addresses are reported by line, the rest kept.
     public static func parse(_ text: String) -> RecipientImport {

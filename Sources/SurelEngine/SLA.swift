@@ -70,7 +70,9 @@ public final class SLAMonitor {
     let templates: MailTemplates?
     let logger: Logger
 
-    public init(sla: SLA = SLA(), database: SurelDatabase, config: SurelConfig, templates: MailTemplates?, logger: Logger) {
+    public init(
+        sla: SLA = SLA(), database: SurelDatabase, config: SurelConfig, templates: MailTemplates?, logger: Logger
+    ) {
         self.sla = sla; self.database = database; self.config = config; self.templates = templates; self.logger = logger
     }
 
@@ -86,8 +88,9 @@ public final class SLAMonitor {
         report.undated = undated.count
         let ids = Set(undated.compactMap(\.id))
         if ids != undatedLogged, !ids.isEmpty {
-            logger.error("no SLA deadline: the holiday calendar lacks their year; add it ([sla] calendar)",
-                         metadata: ["tickets": "\(undated.map(\.number.description).joined(separator: ","))"])
+            logger.error(
+                "no SLA deadline: the holiday calendar lacks their year; add it ([sla] calendar)",
+                metadata: ["tickets": "\(undated.map(\.number.description).joined(separator: ","))"])
         }
         undatedLogged = ids
         for e in entries {
@@ -100,8 +103,10 @@ public final class SLAMonitor {
                 }
             } else if e.due.timeIntervalSince(now) <= config.sla.reminderBefore {
                 let mail = try reminder(e, now: now)
-                if try database.recordSLAEvent(ticketID: id, kind: "sla-reminder", detail: "deadline \(key)", at: now,
-                                               mail: mail) {
+                if try database.recordSLAEvent(
+                    ticketID: id, kind: "sla-reminder", detail: "deadline \(key)", at: now,
+                    mail: mail)
+                {
                     report.reminders += 1
                 }
             }

@@ -24,8 +24,10 @@ public enum ShippedData {
         var candidates: [String] = []
         if let d = environment["SUREL_DATA_DIR"] { candidates.append(d + "/" + name) }
         candidates.append("/usr/share/surel/" + name)
-        let exe = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-                      ?? CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let exe = URL(
+            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0]
+        ).resolvingSymlinksInPath()
         var dir = exe.deletingLastPathComponent()
         candidates.append(dir.appendingPathComponent("../share/surel/" + name).standardized.path)
         for _ in 0..<6 {

@@ -30,7 +30,7 @@ public struct SpamEvaluation: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case cutoffs, train_spam, train_ham, test_spam, test_ham, unreadable, ham_as_spam, ham_unsure, spam_as_spam,
-             spam_unsure, train_seconds, classify_seconds, spam_by_decile, ham_by_decile
+            spam_unsure, train_seconds, classify_seconds, spam_by_decile, ham_by_decile
     }
 
     /// Every regular file of the folders, parsed; unparseable files are counted, not fatal.
@@ -39,15 +39,18 @@ public struct SpamEvaluation: Sendable, Codable {
         for dir in dirs {
             for name in try FileManager.default.contentsOfDirectory(atPath: dir).sorted() where !name.hasPrefix(".") {
                 guard let raw = FileManager.default.contents(atPath: dir + "/" + name),
-                      let p = try? MIMEParser.parse(raw) else { bad += 1; continue }
+                    let p = try? MIMEParser.parse(raw)
+                else { bad += 1; continue }
                 out.append(ClassificationInput(p))
             }
         }
         return (out, bad)
     }
 
-    public static func run(trainSpam: [String], trainHam: [String], testSpam: [String], testHam: [String],
-                           cutoffs: SpamCutoffs = SpamCutoffs()) throws -> SpamEvaluation {
+    public static func run(
+        trainSpam: [String], trainHam: [String], testSpam: [String], testHam: [String],
+        cutoffs: SpamCutoffs = SpamCutoffs()
+    ) throws -> SpamEvaluation {
         var e = SpamEvaluation(cutoffs: cutoffs)
         let spam = try loadFolders(trainSpam).mails, ham = try loadFolders(trainHam).mails
         let tSpam = try loadFolders(testSpam), tHam = try loadFolders(testHam)
@@ -56,9 +59,12 @@ public struct SpamEvaluation: Sendable, Codable {
         e.unreadable = tSpam.unreadable + tHam.unreadable
         let clock = ContinuousClock()
         var model = SpamModel()
-        e.train_seconds = seconds(clock.measure {
-            model = .trained(on: spam.map { (Tokenizer.spamFeatures($0), true) } + ham.map { (Tokenizer.spamFeatures($0), false) })
-        })
+        e.train_seconds = seconds(
+            clock.measure {
+                model = .trained(
+                    on: spam.map { (Tokenizer.spamFeatures($0), true) }
+                        + ham.map { (Tokenizer.spamFeatures($0), false) })
+            })
         let classifier = CategoryClassifier(model: NaiveBayesModel(), spam: model, cutoffs: cutoffs)
         /// Verdict counts (spam, unsure) and score deciles of a test folder.
         func judge(_ mails: [ClassificationInput]) -> (spam: Int, unsure: Int, deciles: [Int]) {
@@ -71,10 +77,11 @@ public struct SpamEvaluation: Sendable, Codable {
             return r
         }
         var spamResult = (spam: 0, unsure: 0, deciles: [Int]()), hamResult = spamResult
-        e.classify_seconds = seconds(clock.measure {
-            spamResult = judge(tSpam.mails)
-            hamResult = judge(tHam.mails)
-        })
+        e.classify_seconds = seconds(
+            clock.measure {
+                spamResult = judge(tSpam.mails)
+                hamResult = judge(tHam.mails)
+            })
         (e.spam_as_spam, e.spam_unsure, e.spam_by_decile) = spamResult
         (e.ham_as_spam, e.ham_unsure, e.ham_by_decile) = hamResult
         return e

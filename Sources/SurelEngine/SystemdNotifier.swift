@@ -2,7 +2,7 @@
 // sent to the Unix socket named by $NOTIFY_SOCKET (a leading '@' means the abstract namespace).
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public final class SystemdNotifier: @unchecked Sendable {
@@ -14,7 +14,8 @@ public final class SystemdNotifier: @unchecked Sendable {
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         socketPath = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
         if let usec = environment["WATCHDOG_USEC"].flatMap(Double.init), usec > 0,
-           environment["WATCHDOG_PID"].map({ Int32($0) == getpid() }) ?? true {
+            environment["WATCHDOG_PID"].map({ Int32($0) == getpid() }) ?? true
+        {
             watchdogInterval = usec / 1_000_000 / 2
         } else {
             watchdogInterval = nil
@@ -42,7 +43,7 @@ public final class SystemdNotifier: @unchecked Sendable {
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         var pathBytes = Array(socketPath.utf8)
-        if pathBytes.first == UInt8(ascii: "@") { pathBytes[0] = 0 }   // abstract socket
+        if pathBytes.first == UInt8(ascii: "@") { pathBytes[0] = 0 }  // abstract socket
         let capacity = MemoryLayout.size(ofValue: addr.sun_path)
         guard pathBytes.count < capacity else { return }
         withUnsafeMutableBytes(of: &addr.sun_path) { buf in

@@ -34,11 +34,13 @@ public enum Triage {
     // MARK: bounces
 
     private static let bounceSubject = try! NSRegularExpression(
-        pattern: #"^\s*(undeliver(ed|able)|failure notice|delivery (status notification|failure|has failed)|returned mail|mail delivery (failed|failure|system)|non[- ]?delivery|pesan tidak terkirim|gagal terkirim)"#,
+        pattern:
+            #"^\s*(undeliver(ed|able)|failure notice|delivery (status notification|failure|has failed)|returned mail|mail delivery (failed|failure|system)|non[- ]?delivery|pesan tidak terkirim|gagal terkirim)"#,
         options: [.caseInsensitive])
 
     static func bounce(_ m: ParsedMessage) -> DeliveryStatusSummary? {
-        let isReport = m.contentType == "multipart/report"
+        let isReport =
+            m.contentType == "multipart/report"
             && (m.contentTypeParameters["report-type"]?.lowercased() ?? "delivery-status") == "delivery-status"
         if isReport, !m.deliveryStatuses.isEmpty || m.embeddedHeader("Message-ID") != nil {
             // The first failed recipient is the one to report; a delay warning is still a bounce record.
@@ -53,11 +55,13 @@ public enum Triage {
         let from = m.from?.email ?? ""
         let fromDaemon = from.hasPrefix("mailer-daemon@") || from.hasPrefix("postmaster@") || from == "mailer-daemon"
         let nullSender = hasNullSender(m)
-        let subjectMatches = bounceSubject.firstMatch(in: m.subject, range: NSRange(m.subject.startIndex..., in: m.subject)) != nil
+        let subjectMatches =
+            bounceSubject.firstMatch(in: m.subject, range: NSRange(m.subject.startIndex..., in: m.subject)) != nil
         guard subjectMatches && (fromDaemon || nullSender) else { return nil }
-        return DeliveryStatusSummary(recipient: firstAddress(in: m.text, excluding: m), status: statusCode(in: m.text),
-                                     diagnostic: diagnosticLine(in: m.text),
-                                     originalMessageID: messageIDInText(m.text))
+        return DeliveryStatusSummary(
+            recipient: firstAddress(in: m.text, excluding: m), status: statusCode(in: m.text),
+            diagnostic: diagnosticLine(in: m.text),
+            originalMessageID: messageIDInText(m.text))
     }
 
     private static func stripBrackets(_ s: String) -> String {
@@ -78,7 +82,8 @@ public enum Triage {
             re = new
         }
         guard let m = re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-              let r = Range(m.range(at: group), in: text) else { return nil }
+            let r = Range(m.range(at: group), in: text)
+        else { return nil }
         return String(text[r])
     }
 
@@ -86,9 +91,11 @@ public enum Triage {
     private static func firstAddress(in text: String, excluding m: ParsedMessage) -> String? {
         let re = try! NSRegularExpression(pattern: #"<([^<>@\s]+@[^<>\s]+)>"#)
         // Message-IDs look like addresses: drop the lines that carry them.
-        let idLines = try! NSRegularExpression(pattern: #"^\s*(message-id|in-reply-to|references)\s*:.*$"#,
-                                               options: [.caseInsensitive, .anchorsMatchLines])
-        let text = idLines.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
+        let idLines = try! NSRegularExpression(
+            pattern: #"^\s*(message-id|in-reply-to|references)\s*:.*$"#,
+            options: [.caseInsensitive, .anchorsMatchLines])
+        let text = idLines.stringByReplacingMatches(
+            in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
         let own = Set(([m.from] + m.to).compactMap { $0?.email })
         // Bracketed addresses first (Postfix, qmail, sendmail), then bare ones (Exchange NDRs).
         let bare = try! NSRegularExpression(pattern: #"(?<![\w.+-])([\w.+-]+@[\w-]+(\.[\w-]+)+)"#)
@@ -107,8 +114,11 @@ public enum Triage {
     }
 
     private static func diagnosticLine(in text: String) -> String? {
-        firstMatch(#"^[ \t(]*((?:reason: )?[245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}[^\n]*)"#, in: text.replacingOccurrences(of: "\r", with: ""))
-            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " )")) }
+        firstMatch(
+            #"^[ \t(]*((?:reason: )?[245]\d\d[ -][245]\.\d{1,3}\.\d{1,3}[^\n]*)"#,
+            in: text.replacingOccurrences(of: "\r", with: "")
+        )
+        .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " )")) }
             ?? firstMatch(#"^([^\n]*\(#[245]\.\d{1,3}\.\d{1,3}\)[^\n]*)"#, in: text)
     }
 
@@ -119,7 +129,8 @@ public enum Triage {
     // MARK: auto-replies
 
     private static func alternatives(_ patterns: [String], _ options: NSRegularExpression.Options = [.caseInsensitive])
-        -> NSRegularExpression {
+        -> NSRegularExpression
+    {
         try! NSRegularExpression(pattern: patterns.joined(separator: "|"), options: options)
     }
     private static let autoSubject = alternatives([
@@ -134,13 +145,14 @@ public enum Triage {
         #"out of (the )?office|automatic reply|auto-?reply"#,
         #"(saya|kami)\s+sedang\s+(cuti|tidak berada di kantor|bertugas|dinas luar|di luar kantor)"#,
     ])
-    private static let quoteStart = alternatives([
-        #"^>"#,
-        #"^-{2,}\s*(original message|pesan asli|forwarded message|pesan yang diteruskan)"#,
-        #"^(on|pada)\s.{0,120}(wrote|menulis)\s*:"#,
-        #"^(from|dari):\s"#,
-        #"^_{10,}"#,
-    ], [.caseInsensitive, .anchorsMatchLines])
+    private static let quoteStart = alternatives(
+        [
+            #"^>"#,
+            #"^-{2,}\s*(original message|pesan asli|forwarded message|pesan yang diteruskan)"#,
+            #"^(on|pada)\s.{0,120}(wrote|menulis)\s*:"#,
+            #"^(from|dari):\s"#,
+            #"^_{10,}"#,
+        ], [.caseInsensitive, .anchorsMatchLines])
 
     static func autoReplyReason(_ m: ParsedMessage, byText: Bool = true) -> String? {
         if let v = m.header("Auto-Submitted"), !v.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("no") {
@@ -163,7 +175,8 @@ public enum Triage {
         // not be scanned whole.
         let own = ownText(String(m.text.prefix(4000)))
         if own.count <= 1200, let match = autoBody.firstMatch(in: own, range: NSRange(own.startIndex..., in: own)),
-           let r = Range(match.range, in: own) {
+            let r = Range(match.range, in: own)
+        {
             return "automatic text \"\(own[r])\""
         }
         return nil
@@ -173,7 +186,8 @@ public enum Triage {
     /// auto-reply): cut at the first quote header or quoted line.
     static func ownText(_ text: String) -> String {
         guard let m = quoteStart.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-              let r = Range(m.range, in: text) else { return text }
+            let r = Range(m.range, in: text)
+        else { return text }
         return String(text[..<r.lowerBound])
     }
 
@@ -190,7 +204,9 @@ public enum Triage {
     // MARK: bulk
 
     static func isBulk(_ m: ParsedMessage) -> Bool {
-        if let p = m.header("Precedence")?.lowercased(), ["bulk", "junk", "list"].contains(where: p.contains) { return true }
+        if let p = m.header("Precedence")?.lowercased(), ["bulk", "junk", "list"].contains(where: p.contains) {
+            return true
+        }
         return m.header("List-Id") != nil || m.header("List-Unsubscribe") != nil
     }
 }

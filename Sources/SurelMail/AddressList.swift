@@ -23,7 +23,7 @@ enum AddressList {
         while i < n {
             let c = raw[i]
             switch c {
-            case 0x22:                                                  // quoted string
+            case 0x22:  // quoted string
                 var j = i + 1
                 var text: [UInt8] = []
                 while j < n, raw[j] != 0x22 {
@@ -33,18 +33,18 @@ enum AddressList {
                 entry.phrase.append(0x22); entry.phrase += text; entry.phrase.append(0x22)
                 entry.outside += [0x22] + text + [0x22]
                 i = j + 1
-            case 0x28:                                                  // comment
+            case 0x28:  // comment
                 let end = MIMEParameters.skipComment(raw, i)
                 let inner = raw[(i + 1)..<max(i + 1, end - 1)]
                 if entry.comment == nil { entry.comment = Array(inner) }
                 entry.hasContent = true
                 i = end
-            case 0x3C:                                                  // angle address
+            case 0x3C:  // angle address
                 var j = i + 1
                 var spec: [UInt8] = []
                 while j < n, raw[j] != 0x3E {
                     if raw[j] == 0x28 { j = MIMEParameters.skipComment(raw, j); continue }
-                    if raw[j] == 0x22 {                                 // quoted local part, kept with its quotes
+                    if raw[j] == 0x22 {  // quoted local part, kept with its quotes
                         spec.append(raw[j]); j += 1
                         while j < n, raw[j] != 0x22 {
                             if raw[j] == 0x5C, j + 1 < n { spec.append(raw[j]); j += 1 }
@@ -58,11 +58,11 @@ enum AddressList {
                 if entry.angle == nil { entry.angle = spec } else { entry.angleCount += 1 }
                 entry.hasContent = true
                 i = j + 1
-            case 0x2C:                                                  // next entry
+            case 0x2C:  // next entry
                 finish(); i += 1
-            case 0x3A where entry.angle == nil:                         // a group: its name is no address
+            case 0x3A where entry.angle == nil:  // a group: its name is no address
                 entry = Entry(); i += 1
-            case 0x3B:                                                  // end of a group
+            case 0x3B:  // end of a group
                 finish(); i += 1
             default:
                 entry.phrase.append(c)
@@ -77,8 +77,8 @@ enum AddressList {
 
     /// What one entry between commas collected.
     private struct Entry {
-        var phrase: [UInt8] = []        // display name as written (quotes kept), outside angle brackets
-        var outside: [UInt8] = []       // the same, for a bare addr-spec
+        var phrase: [UInt8] = []  // display name as written (quotes kept), outside angle brackets
+        var outside: [UInt8] = []  // the same, for a bare addr-spec
         var angle: [UInt8]?
         var angleCount = 0
         var comment: [UInt8]?
@@ -111,15 +111,16 @@ enum AddressList {
     /// letters are allowed in both (RFC 6532 internationalized addresses) when the whole address is valid UTF-8.
     static func addrSpec(_ raw: [UInt8]) -> String? {
         var s = raw.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }[...]
-        if s.first == 0x40, let colon = s.lastIndex(of: 0x3A) { s = s[(colon + 1)...] }    // obs-route
+        if s.first == 0x40, let colon = s.lastIndex(of: 0x3A) { s = s[(colon + 1)...] }  // obs-route
         guard let at = s.lastIndex(of: 0x40), s.count <= 254 else { return nil }
         var local = s[..<at]
         let domain = s[(at + 1)...]
         if local.count >= 2, local.first == 0x22, local.last == 0x22 { local = local.dropFirst().dropLast() }
         guard !local.isEmpty, local.count <= 64, isDotAtom(local, atext: isLocalChar),
-              isDomain(domain), s.allSatisfy({ $0 < 0x80 }) || String(validating: s, as: UTF8.self) != nil
+            isDomain(domain), s.allSatisfy({ $0 < 0x80 }) || String(validating: s, as: UTF8.self) != nil
         else { return nil }
-        return String(decoding: s[s.startIndex..<at], as: UTF8.self).lowercased().replacingOccurrences(of: "\"", with: "")
+        return String(decoding: s[s.startIndex..<at], as: UTF8.self).lowercased().replacingOccurrences(
+            of: "\"", with: "")
             + "@" + String(decoding: domain, as: UTF8.self).lowercased()
     }
 
@@ -130,7 +131,8 @@ enum AddressList {
     }
 
     private static func isDomainChar(_ c: UInt8) -> Bool {
-        c >= 0x80 || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x5F
+        c >= 0x80 || (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x2D
+            || c == 0x5F
     }
 
     private static func isDotAtom(_ s: ArraySlice<UInt8>, atext: (UInt8) -> Bool) -> Bool {
@@ -150,7 +152,7 @@ enum AddressList {
 
     private static func isDomain(_ d: ArraySlice<UInt8>) -> Bool {
         guard !d.isEmpty, d.count <= 253 else { return false }
-        if d.first == 0x5B {                                            // [192.0.2.1] or [IPv6:...]
+        if d.first == 0x5B {  // [192.0.2.1] or [IPv6:...]
             guard d.last == 0x5D, d.count > 2 else { return false }
             return d.dropFirst().dropLast().allSatisfy { $0 < 0x80 && (isDomainChar($0) || $0 == 0x2E || $0 == 0x3A) }
         }

@@ -2,7 +2,7 @@
 // Fast paths in Swift for UTF-8, US-ASCII, ISO-8859-1 and windows-1252 (the bulk of real mail); anything else
 // goes through glibc iconv, the same converter Mailutils' own "ICONV" filter uses.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 
@@ -46,15 +46,19 @@ enum Charset {
     /// Lowercased, trimmed, with common aliases mapped to the names iconv and the fast paths use.
     static func normalize(_ charset: String?) -> String {
         guard var c = charset?.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'")).lowercased(),
-              !c.isEmpty else { return "" }
-        if let star = c.firstIndex(of: "*") { c = String(c[..<star]) } // RFC 2231 language suffix
+            !c.isEmpty
+        else { return "" }
+        if let star = c.firstIndex(of: "*") { c = String(c[..<star]) }  // RFC 2231 language suffix
         switch c {
         case "utf8", "utf-8", "x-utf-8", "unicode-1-1-utf-8": return "utf-8"
         case "us-ascii", "ascii", "ansi_x3.4-1968", "646", "iso646-us", "us", "default", "x-unknown", "unknown",
-             "unknown-8bit", "x-user-defined", "charset", "none": return "us-ascii"
+            "unknown-8bit", "x-user-defined", "charset", "none":
+            return "us-ascii"
         case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "iso-latin-1", "8859-1",
-             "iso_8859-1:1987", "cp819", "ibm819": return "iso-8859-1"
-        case "windows-1252", "cp1252", "cp-1252", "win-1252", "x-cp1252", "ms-ansi", "windows1252": return "windows-1252"
+            "iso_8859-1:1987", "cp819", "ibm819":
+            return "iso-8859-1"
+        case "windows-1252", "cp1252", "cp-1252", "win-1252", "x-cp1252", "ms-ansi", "windows1252":
+            return "windows-1252"
         case "gb2312", "gbk", "x-gbk", "cp936", "euc-cn", "x-euc-cn", "chinese": return "gb18030"
         case "ks_c_5601-1987", "ks_c_5601", "euc-kr", "x-euc-kr", "korean": return "cp949"
         case "x-sjis", "shift-jis", "sjis", "ms_kanji", "windows-31j": return "cp932"
@@ -76,8 +80,10 @@ enum Charset {
 
     // windows-1252 0x80...0x9F; the five holes map to the C1 controls, like Python's and WHATWG's decoders.
     private static let cp1252High: [UInt16] = [
-        0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
-        0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+        0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D,
+        0x017D, 0x008F,
+        0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D,
+        0x017E, 0x0178,
     ]
 
     static func windows1252(_ bytes: [UInt8]) -> String {
@@ -100,9 +106,11 @@ enum Charset {
     /// invalid in it. A few invalid bytes (common in real mail) become U+FFFD and are counted in `invalid`.
     static func iconvDecode(_ bytes: [UInt8], from charset: String, invalid: inout Int) -> String? {
         // The name comes from the mail: only a plausible charset name reaches iconv_open.
-        guard charset.utf8.count <= 40, charset.utf8.allSatisfy({ c in
-            (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x5F || c == 0x2E || c == 0x3A
-        }) else { return nil }
+        guard charset.utf8.count <= 40,
+            charset.utf8.allSatisfy({ c in
+                (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x5F || c == 0x2E || c == 0x3A
+            })
+        else { return nil }
         let cd = iconv_open("UTF-8", charset)
         if cd == iconv_t(bitPattern: -1) { return nil }
         defer { iconv_close(cd) }
@@ -111,12 +119,14 @@ enum Charset {
         var produced = 0
         var skipped = 0
         let ok: Bool = input.withUnsafeMutableBufferPointer { inBuf -> Bool in
-            var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress!).assumingMemoryBound(to: CChar.self)
+            var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress!).assumingMemoryBound(
+                to: CChar.self)
             var inLeft = inBuf.count
             while inLeft > 0 {
                 let outCap = output.count
                 let r: Int = output.withUnsafeMutableBufferPointer { outBuf -> Int in
-                    var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress! + produced).assumingMemoryBound(to: CChar.self)
+                    var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress! + produced)
+                        .assumingMemoryBound(to: CChar.self)
                     var outLeft = outCap - produced
                     let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
                     produced = outCap - outLeft
@@ -128,14 +138,16 @@ enum Charset {
                     output.append(contentsOf: [UInt8](repeating: 0, count: output.count))
                 case EILSEQ, EINVAL:
                     // one byte of the offending sequence becomes U+FFFD, and the rest goes on
-                    if produced + 3 > output.count { output.append(contentsOf: [UInt8](repeating: 0, count: output.count)) }
+                    if produced + 3 > output.count {
+                        output.append(contentsOf: [UInt8](repeating: 0, count: output.count))
+                    }
                     output.replaceSubrange(produced..<(produced + 3), with: [0xEF, 0xBF, 0xBD])
                     produced += 3
                     skipped += 1
                     if skipped * 50 > bytes.count + 50 { return false }
                     inPtr = inPtr.map { $0 + 1 }
                     inLeft -= 1
-                    _ = iconv(cd, nil, nil, nil, nil) // reset shift state
+                    _ = iconv(cd, nil, nil, nil, nil)  // reset shift state
                 default:
                     return false
                 }
@@ -152,7 +164,9 @@ extension String {
     /// Trims spaces, tabs, CR and LF (Foundation's trimmingCharacters is slow on Linux, and this is hot).
     var trimmedWS: String {
         let u = utf8
-        guard let first = u.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return "" }
+        guard let first = u.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else {
+            return ""
+        }
         let last = u.lastIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })!
         if first == u.startIndex && last == u.index(before: u.endIndex) { return self }
         return String(self[first...last])

@@ -16,9 +16,11 @@ public struct CurlError: Error, CustomStringConvertible, Sendable {
     /// Connection-level (DNS, connect, TLS handshake, dropped connection, timeout): retry with backoff.
     public var isConnectionError: Bool {
         let c = CURLcode(UInt32(code))
-        return [CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_SEND_ERROR,
-                CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_SSL_CONNECT_ERROR, CURLE_WEIRD_SERVER_REPLY,
-                CURLE_PARTIAL_FILE, CURLE_COULDNT_RESOLVE_PROXY].contains(c)
+        return [
+            CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_SEND_ERROR,
+            CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_SSL_CONNECT_ERROR, CURLE_WEIRD_SERVER_REPLY,
+            CURLE_PARTIAL_FILE, CURLE_COULDNT_RESOLVE_PROXY,
+        ].contains(c)
     }
     public var isLoginDenied: Bool { CURLcode(UInt32(code)) == CURLE_LOGIN_DENIED }
     /// The answer broke off or came garbled once a transfer was under way (not while connecting or logging in):
@@ -81,15 +83,18 @@ final class ReplyLog {
     var lines: [String] = []
 }
 
-private let collectReplies: @convention(c) (UnsafeMutableRawPointer?, curl_infotype, UnsafeMutablePointer<CChar>?, Int,
-                                             UnsafeMutableRawPointer?) -> Int32 = { _, type, data, size, userdata in
-    guard type == CURLINFO_HEADER_IN, let data, let userdata else { return 0 }
-    let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
-    let log = Unmanaged<ReplyLog>.fromOpaque(userdata).takeUnretainedValue()
-    log.lines += text.split(whereSeparator: \.isNewline).map(String.init)
-    if log.lines.count > 50 { log.lines.removeFirst(log.lines.count - 50) }
-    return 0
-}
+private let collectReplies:
+    @convention(c) (
+        UnsafeMutableRawPointer?, curl_infotype, UnsafeMutablePointer<CChar>?, Int,
+        UnsafeMutableRawPointer?
+    ) -> Int32 = { _, type, data, size, userdata in
+        guard type == CURLINFO_HEADER_IN, let data, let userdata else { return 0 }
+        let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
+        let log = Unmanaged<ReplyLog>.fromOpaque(userdata).takeUnretainedValue()
+        log.lines += text.split(whereSeparator: \.isNewline).map(String.init)
+        if log.lines.count > 50 { log.lines.removeFirst(log.lines.count - 50) }
+        return 0
+    }
 
 /// Transport settings shared by the IMAP and SMTP clients.
 public struct CurlTransportOptions: Sendable {
@@ -130,7 +135,8 @@ final class CurlHandle {
             surel_curl_setopt_string(h, CURLOPT_USERNAME, options.user)
             surel_curl_setopt_string(h, CURLOPT_PASSWORD, options.password)
         }
-        surel_curl_setopt_long(h, CURLOPT_USE_SSL, Int(options.requireTLS ? CURLUSESSL_ALL.rawValue : CURLUSESSL_NONE.rawValue))
+        surel_curl_setopt_long(
+            h, CURLOPT_USE_SSL, Int(options.requireTLS ? CURLUSESSL_ALL.rawValue : CURLUSESSL_NONE.rawValue))
         surel_curl_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1)
         surel_curl_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2)
         if let ca = options.caFile { surel_curl_setopt_string(h, CURLOPT_CAINFO, ca) }
@@ -152,8 +158,10 @@ final class CurlHandle {
 
     /// Runs one transfer and returns what the server sent as the body (IMAP: untagged responses or the literal).
     /// `freshConnection` opens a new connection for this transfer (and keeps it for the next ones).
-    func perform(url: String, customRequest: String? = nil, upload: Data? = nil, expectedSize: Int = 0,
-                 freshConnection: Bool = false, envelope: (from: String, recipients: [String])? = nil) throws -> Data {
+    func perform(
+        url: String, customRequest: String? = nil, upload: Data? = nil, expectedSize: Int = 0,
+        freshConnection: Bool = false, envelope: (from: String, recipients: [String])? = nil
+    ) throws -> Data {
         let buffer = ResponseBuffer()
         if expectedSize > 0 { buffer.data.reserveCapacity(expectedSize) }
         let unmanagedBuffer = Unmanaged.passRetained(buffer)
@@ -209,7 +217,9 @@ final class CurlHandle {
             var reply = 0
             surel_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &reply)
             // The server's last numbered reply, e.g. "550 5.1.1 No such user here", when it said one.
-            if reply >= 400, let said = replies?.takeUnretainedValue().lines.last(where: { $0.hasPrefix(String(reply)) }) {
+            if reply >= 400,
+                let said = replies?.takeUnretainedValue().lines.last(where: { $0.hasPrefix(String(reply)) })
+            {
                 msg += " (" + said.trimmingCharacters(in: .whitespaces) + ")"
             }
             throw CurlError(code: Int(rc.rawValue), message: scrub(msg), serverReply: reply)

@@ -94,10 +94,15 @@ enum EncodedWords {
         var p = payload.startIndex
         while p < payload.endIndex {
             let c = payload[p]
-            if c == 0x5F { d.append(0x20); p += 1 }
-            else if c == 0x3D, p + 2 < payload.endIndex, let h = Hex.value(payload[p + 1]), let l = Hex.value(payload[p + 2]) {
+            if c == 0x5F {
+                d.append(0x20); p += 1
+            } else if c == 0x3D, p + 2 < payload.endIndex, let h = Hex.value(payload[p + 1]),
+                let l = Hex.value(payload[p + 2])
+            {
                 d.append(h << 4 | l); p += 3
-            } else { d.append(c); p += 1 }
+            } else {
+                d.append(c); p += 1
+            }
         }
         return d
     }

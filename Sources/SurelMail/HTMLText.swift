@@ -6,12 +6,12 @@ import Foundation
 enum HTMLText {
     static func text(from html: String) -> String {
         var src = Array(html.utf8)
-        src.append(0) // sentinel, so look-ahead never runs off the end
+        src.append(0)  // sentinel, so look-ahead never runs off the end
         let n = src.count - 1
         var out: [UInt8] = []
         out.reserveCapacity(n / 2)
         var pendingSpace = false
-        var pendingNewlines = 0 // 1 = line break, 2 = paragraph break
+        var pendingNewlines = 0  // 1 = line break, 2 = paragraph break
 
         func flushPending() {
             if pendingNewlines > 0 {
@@ -53,9 +53,9 @@ enum HTMLText {
         var i = 0
         while i < n {
             let b = src[i]
-            if b == 0x3C { // '<'
+            if b == 0x3C {  // '<'
                 let c = src[i + 1]
-                if c == 0x21 { // "<!": comment, doctype, CDATA
+                if c == 0x21 {  // "<!": comment, doctype, CDATA
                     if src[i + 2] == 0x2D, src[i + 3] == 0x2D {
                         if let e = find(Array("-->".utf8), from: i + 4) { i = e + 3 } else { i = n }
                     } else {
@@ -80,13 +80,18 @@ enum HTMLText {
                 var quote: UInt8 = 0
                 while j < n {
                     let d = src[j]
-                    if quote != 0 { if d == quote { quote = 0 } }
-                    else if d == 0x22 || d == 0x27 { quote = d }
-                    else if d == 0x3E { break }
+                    if quote != 0 {
+                        if d == quote { quote = 0 }
+                    } else if d == 0x22 || d == 0x27 {
+                        quote = d
+                    } else if d == 0x3E {
+                        break
+                    }
                     j += 1
                 }
                 i = min(j + 1, n)
-                if !closing, name == Array("script".utf8) || name == Array("style".utf8) || name == Array("title".utf8) {
+                if !closing, name == Array("script".utf8) || name == Array("style".utf8) || name == Array("title".utf8)
+                {
                     // Once a closing tag is known to be missing from some point on, later opening tags of that
                     // name do not search again: 100,000 unclosed <script> tags would each rescan to the end.
                     if i < (missingCloseFrom[name] ?? Int.max), let e = find([0x3C, 0x2F] + name, from: i) {
@@ -94,7 +99,7 @@ enum HTMLText {
                         if let g = find([0x3E], from: e) { i = g + 1 } else { i = n }
                     } else {
                         missingCloseFrom[name] = min(missingCloseFrom[name] ?? Int.max, i)
-                    } // no closing tag: keep going, treat as text
+                    }  // no closing tag: keep going, treat as text
                     continue
                 }
                 switch String(decoding: name, as: UTF8.self) {
@@ -103,7 +108,7 @@ enum HTMLText {
                     flushPending()
                     out.append(0x0A)
                 case "p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr",
-                     "section", "article", "header", "footer", "dl", "form", "center", "address", "fieldset", "body":
+                    "section", "article", "header", "footer", "dl", "form", "center", "address", "fieldset", "body":
                     pendingNewlines = max(pendingNewlines, 2)
                 case "tr", "li", "dt", "dd", "caption", "option", "nav", "aside", "main", "figure", "figcaption":
                     pendingNewlines = max(pendingNewlines, 1)
@@ -114,7 +119,7 @@ enum HTMLText {
                 }
                 continue
             }
-            if b == 0x26 { // '&'
+            if b == 0x26 {  // '&'
                 if let (bytes, len) = entity(src, i, n) {
                     if bytes == [0x20] { pendingSpace = true } else { emit(bytes) }
                     i += len
@@ -165,7 +170,7 @@ enum HTMLText {
     /// Decodes the entity starting at src[i] == '&'; returns its UTF-8 bytes and the length consumed.
     private static func entity(_ src: [UInt8], _ i: Int, _ n: Int) -> ([UInt8], Int)? {
         var j = i + 1
-        if src[j] == 0x23 { // '#'
+        if src[j] == 0x23 {  // '#'
             j += 1
             var hex = false
             if src[j] == 0x78 || src[j] == 0x58 { hex = true; j += 1 }
@@ -173,9 +178,13 @@ enum HTMLText {
             let digitsStart = j
             while j < n, j - digitsStart < 8 {
                 let d = src[j]
-                if d >= 0x30 && d <= 0x39 { v = v &* (hex ? 16 : 10) &+ UInt32(d - 0x30) }
-                else if hex, (d | 0x20) >= 0x61, (d | 0x20) <= 0x66 { v = v &* 16 &+ UInt32((d | 0x20) - 0x61 + 10) }
-                else { break }
+                if d >= 0x30 && d <= 0x39 {
+                    v = v &* (hex ? 16 : 10) &+ UInt32(d - 0x30)
+                } else if hex, (d | 0x20) >= 0x61, (d | 0x20) <= 0x66 {
+                    v = v &* 16 &+ UInt32((d | 0x20) - 0x61 + 10)
+                } else {
+                    break
+                }
                 j += 1
             }
             guard j > digitsStart else { return nil }
@@ -183,11 +192,13 @@ enum HTMLText {
             if v == 0xA0 { return ([0x20], j - i) }
             // Numeric references in 0x80...0x9F mean windows-1252 (HTML5); others must be valid scalars.
             if v >= 0x80 && v < 0xA0 { return (Array(Charset.windows1252([UInt8(v)]).utf8), j - i) }
-            guard let scalar = Unicode.Scalar(v), v != 0 else { return ([], j - i) } // invalid reference: dropped
+            guard let scalar = Unicode.Scalar(v), v != 0 else { return ([], j - i) }  // invalid reference: dropped
             return (Array(String(Character(scalar)).utf8), j - i)
         }
         let start = j
-        while j < n, j - start < 10, (src[j] | 0x20) >= 0x61 && (src[j] | 0x20) <= 0x7A || (src[j] >= 0x30 && src[j] <= 0x39) { j += 1 }
+        while j < n, j - start < 10,
+            (src[j] | 0x20) >= 0x61 && (src[j] | 0x20) <= 0x7A || (src[j] >= 0x30 && src[j] <= 0x39)
+        { j += 1 }
         guard j > start else { return nil }
         let name = String(decoding: src[start..<j], as: UTF8.self)
         guard let v = named[name] ?? named[name.lowercased()], let scalar = Unicode.Scalar(v) else { return nil }

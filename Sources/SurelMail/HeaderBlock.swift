@@ -33,20 +33,24 @@ enum HeaderBlock {
             var contentEnd = lineEnd
             if contentEnd > line, buf[contentEnd - 1] == 0x0D { contentEnd -= 1 }
             let next = min(lineEnd + 1, end)
-            if contentEnd == line { return (fields, next..<end) }                    // empty line: end of header
+            if contentEnd == line { return (fields, next..<end) }  // empty line: end of header
             let first = buf[line]
             if first == 0x20 || first == 0x09 {
                 guard !fields.isEmpty else { return (fields, line..<end) }
                 fields[fields.count - 1].value.append(0x0A)
-                fields[fields.count - 1].value.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[line..<contentEnd]))
+                fields[fields.count - 1].value.append(
+                    contentsOf: UnsafeRawBufferPointer(rebasing: buf[line..<contentEnd]))
             } else if let colon = fieldNameEnd(buf, line, contentEnd) {
                 var nameEnd = colon
                 while nameEnd > line, buf[nameEnd - 1] == 0x20 || buf[nameEnd - 1] == 0x09 { nameEnd -= 1 }
-                fields.append(HeaderField(name: Array(UnsafeRawBufferPointer(rebasing: buf[line..<nameEnd])),
-                                          value: Array(UnsafeRawBufferPointer(rebasing: buf[(colon + 1)..<contentEnd]))))
+                fields.append(
+                    HeaderField(
+                        name: Array(UnsafeRawBufferPointer(rebasing: buf[line..<nameEnd])),
+                        value: Array(UnsafeRawBufferPointer(rebasing: buf[(colon + 1)..<contentEnd]))))
             } else if !fields.isEmpty, isBrokenFold(buf, line, contentEnd, next, end) {
                 fields[fields.count - 1].value.append(0x0A)
-                fields[fields.count - 1].value.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[line..<contentEnd]))
+                fields[fields.count - 1].value.append(
+                    contentsOf: UnsafeRawBufferPointer(rebasing: buf[line..<contentEnd]))
             } else {
                 return (fields, line..<end)
             }
@@ -58,11 +62,14 @@ enum HeaderBlock {
     /// A long token some relays broke onto a line of its own without indenting it (seen in Exchange's diagnostic
     /// fields): a line with no space, tab or colon, directly followed by a field. Anything else that is not a field
     /// begins the body, so the text of a mail without a blank line after its header is not swallowed.
-    private static func isBrokenFold(_ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int,
-                                     _ next: Int, _ blockEnd: Int) -> Bool {
+    private static func isBrokenFold(
+        _ buf: UnsafeRawBufferPointer, _ start: Int, _ end: Int,
+        _ next: Int, _ blockEnd: Int
+    ) -> Bool {
         for i in start..<end where buf[i] == 0x20 || buf[i] == 0x09 || buf[i] == 0x3A { return false }
         guard next < blockEnd, buf[next] != 0x0A, let base = buf.baseAddress else { return false }
-        let nextEnd = memchr(base + next, 0x0A, blockEnd - next).map { base.distance(to: UnsafeRawPointer($0)) } ?? blockEnd
+        let nextEnd =
+            memchr(base + next, 0x0A, blockEnd - next).map { base.distance(to: UnsafeRawPointer($0)) } ?? blockEnd
         return fieldNameEnd(buf, next, nextEnd) != nil
     }
 
@@ -89,7 +96,8 @@ enum HeaderBlock {
         // A byte order mark some Windows tools write before the first field (MimeKit's test data has one).
         if n >= 3, input[0] == 0xEF, input[1] == 0xBB, input[2] == 0xBF { start = 3 }
         if n >= start + 5, input[start] == 0x46, input[start + 1] == 0x72, input[start + 2] == 0x6F,
-           input[start + 3] == 0x6D, input[start + 4] == 0x20 { // "From "
+            input[start + 3] == 0x6D, input[start + 4] == 0x20
+        {  // "From "
             // An mbox separator, unless it is the obsolete `From : addr` field.
             var i = start + 5
             while i < n, input[i] == 0x20 || input[i] == 0x09 { i += 1 }

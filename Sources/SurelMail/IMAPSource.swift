@@ -19,8 +19,10 @@ public struct IMAPEndpoint: Sendable {
     public var security: Security
     public var caFile: String?
 
-    public init(scheme: String, host: String, port: Int?, folder: String, user: String, password: String,
-                security: Security, caFile: String?) {
+    public init(
+        scheme: String, host: String, port: Int?, folder: String, user: String, password: String,
+        security: Security, caFile: String?
+    ) {
         self.scheme = scheme; self.host = host; self.port = port; self.folder = folder; self.user = user
         self.password = password; self.security = security; self.caFile = caFile
     }
@@ -76,7 +78,9 @@ public enum IMAPError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .transport(let e):
             if e.isLoginDenied { return "IMAP login refused (check user and password): \(e.message)" }
-            if e.isTLSVerification { return "IMAP TLS failed (certificate not trusted or TLS unavailable): \(e.message)" }
+            if e.isTLSVerification {
+                return "IMAP TLS failed (certificate not trusted or TLS unavailable): \(e.message)"
+            }
             return "IMAP: \(e.message) (curl \(e.code))"
         case .uidValidityChanged(let v): return "mailbox UIDVALIDITY is no longer \(v)"
         case .unexpectedResponse(let s): return "unexpected IMAP response: \(s)"
@@ -93,8 +97,9 @@ public final class CurlIMAPSource: MailSource {
 
     public init(endpoint: IMAPEndpoint) {
         self.endpoint = endpoint
-        let opts = CurlTransportOptions(user: endpoint.user, password: endpoint.password,
-                                        requireTLS: endpoint.security != .none, caFile: endpoint.caFile)
+        let opts = CurlTransportOptions(
+            user: endpoint.user, password: endpoint.password,
+            requireTLS: endpoint.security != .none, caFile: endpoint.caFile)
         curl = CurlHandle(options: opts)
     }
 
@@ -105,8 +110,9 @@ public final class CurlIMAPSource: MailSource {
     /// connection's stale view (Dovecot did, after the folder was deleted and recreated by another client),
     /// and libcurl only re-checks UIDVALIDITY when it SELECTs again. The new connection is then kept for the poll.
     public func status() throws -> MailboxStatus {
-        let out = try run(url: endpoint.base + "/", command: "STATUS \(Self.quote(endpoint.folder)) (UIDVALIDITY UIDNEXT MESSAGES)",
-                          freshConnection: true)
+        let out = try run(
+            url: endpoint.base + "/", command: "STATUS \(Self.quote(endpoint.folder)) (UIDVALIDITY UIDNEXT MESSAGES)",
+            freshConnection: true)
         return try Self.parseStatus(String(decoding: out, as: UTF8.self))
     }
 
@@ -118,7 +124,8 @@ public final class CurlIMAPSource: MailSource {
         var low = uid + 1
         let next = uidNext ?? low
         while next - low > Self.searchWindow {
-            let out = try run(url: folderURL(uidValidity), command: "UID SEARCH UID \(low):\(low + Self.searchWindow - 1)")
+            let out = try run(
+                url: folderURL(uidValidity), command: "UID SEARCH UID \(low):\(low + Self.searchWindow - 1)")
             found += Self.parseSearch(String(decoding: out, as: UTF8.self))
             low += Self.searchWindow
         }
@@ -164,7 +171,7 @@ public final class CurlIMAPSource: MailSource {
                 _ = try run(url: url, command: "UID MOVE \(set) \(Self.quote(folder))")
             case .delete:
                 _ = try run(url: url, command: "UID STORE \(set) +FLAGS.SILENT (\\Deleted)")
-                _ = try run(url: url, command: "UID EXPUNGE \(set)")   // RFC 4315: only these, not others' \Deleted
+                _ = try run(url: url, command: "UID EXPUNGE \(set)")  // RFC 4315: only these, not others' \Deleted
             }
         }
     }
@@ -223,7 +230,9 @@ public final class CurlIMAPSource: MailSource {
     }
 
     private func run(url: String, command: String, freshConnection: Bool = false) throws -> Data {
-        do { return try curl.perform(url: url, customRequest: command, freshConnection: freshConnection) } catch let e as CurlError {
+        do { return try curl.perform(url: url, customRequest: command, freshConnection: freshConnection) } catch let e
+            as CurlError
+        {
             if e.message.localizedCaseInsensitiveContains("UIDVALIDITY"), let v = Self.uidValidity(inURL: url) {
                 throw IMAPError.uidValidityChanged(expected: v)
             }

@@ -52,7 +52,7 @@ enum MIMEParameters {
                     v.append(raw[i]); i += 1
                 }
                 i += 1
-                while i < n, raw[i] != 0x3B { i += 1 }          // junk after the closing quote
+                while i < n, raw[i] != 0x3B { i += 1 }  // junk after the closing quote
             } else {
                 while i < n, raw[i] != 0x3B { v.append(raw[i]); i += 1 }
                 while let last = v.last, last == 0x20 || last == 0x09 { v.removeLast() }
@@ -62,7 +62,8 @@ enum MIMEParameters {
             if isExtended || index != nil {
                 extended[key, default: []].append(Segment(index: index ?? 0, extended: isExtended, bytes: v))
             } else if plain[key] == nil {
-                plain[key] = quoted || key == "name" || key == "filename" ? decodeText(v) : decodeText(droppingComment(v))
+                plain[key] =
+                    quoted || key == "name" || key == "filename" ? decodeText(v) : decodeText(droppingComment(v))
             }
         }
         var params = plain
@@ -104,7 +105,8 @@ enum MIMEParameters {
             guard s.extended else { bytes += s.bytes; continue }
             var body = s.bytes[...]
             if k == 0, s.index == 0, let q1 = body.firstIndex(of: 0x27),
-               let q2 = body[(q1 + 1)...].firstIndex(of: 0x27) {
+                let q2 = body[(q1 + 1)...].firstIndex(of: 0x27)
+            {
                 charset = String(decoding: body[..<q1], as: UTF8.self)
                 body = body[(q2 + 1)...]
             }
@@ -123,7 +125,9 @@ enum MIMEParameters {
         while i < b.endIndex {
             if b[i] == 0x25, i + 2 < b.endIndex, let h = Hex.value(b[i + 1]), let l = Hex.value(b[i + 2]) {
                 out.append(h << 4 | l); i += 3
-            } else { out.append(b[i]); i += 1 }
+            } else {
+                out.append(b[i]); i += 1
+            }
         }
         return out
     }

@@ -27,7 +27,9 @@ public enum MIMEParser {
     /// Headers only (for messages over the size limit): fills messageID, subject, from, to, date, inReplyTo,
     /// references, headers (and contentType); no bodies. Only the bytes up to the first empty line are read.
     public static func parseHeaders(_ raw: Data) throws -> ParsedMessage {
-        let head = raw.withUnsafeBytes { buf in HeaderBlock.normalized(UnsafeRawBufferPointer(rebasing: buf[0..<headerEnd(buf)])) }
+        let head = raw.withUnsafeBytes { buf in
+            HeaderBlock.normalized(UnsafeRawBufferPointer(rebasing: buf[0..<headerEnd(buf)]))
+        }
         var p = ParsedMessage()
         var warnings: [String] = []
         head.withUnsafeBytes { fillHeaders(&p, from: HeaderBlock.parse($0, 0..<$0.count).fields, warnings: &warnings) }
@@ -59,8 +61,8 @@ public enum MIMEParser {
 
     /// What the walk over one message's parts collects.
     struct Walk {
-        var pieces: [String] = []       // readable text, in document order
-        var hasPlain = false            // some piece came from a text/plain part
+        var pieces: [String] = []  // readable text, in document order
+        var hasPlain = false  // some piece came from a text/plain part
         var html: String?
         var attachments: [ParsedAttachment] = []
         var deliveryStatuses: [DeliveryStatus] = []
@@ -99,7 +101,8 @@ public enum MIMEParser {
             let key = name.lowercased()
             let raw = HeaderBlock.unfolded(f.value)
             // Trace and signature fields are kept as written; every other value has its encoded-words decoded.
-            let value = key == "received" || key == "dkim-signature" ? Charset.utf8OrWindows1252(raw) : EncodedWords.decode(raw)
+            let value =
+                key == "received" || key == "dkim-signature" ? Charset.utf8OrWindows1252(raw) : EncodedWords.decode(raw)
             p.headers.append((name, value))
             let first = seen.insert(key).inserted
             guard first else {
@@ -120,8 +123,10 @@ public enum MIMEParser {
                 let list = AddressList.parse(raw)
                 p.replyTo = list.addresses
                 if list.addresses.count != 1 || list.invalid > 0 {
-                    p.addressProblems.append(list.addresses.isEmpty ? "Reply-To tanpa alamat yang sah"
-                                             : "Reply-To berisi \(list.addresses.count + list.invalid) entri alamat")
+                    p.addressProblems.append(
+                        list.addresses.isEmpty
+                            ? "Reply-To tanpa alamat yang sah"
+                            : "Reply-To berisi \(list.addresses.count + list.invalid) entri alamat")
                 }
             case "to": p.to = AddressList.parse(raw).addresses
             case "cc": p.cc = AddressList.parse(raw).addresses
@@ -173,8 +178,11 @@ public enum MIMEParser {
         var badType: String?
         if let raw = msg.headerValue("Content-Type") {
             let ct = MIMEParameters.parse(raw)
-            if ct.value.contains("/") { ctype = ct.value; cparams = ct.params }
-            else if !ct.value.isEmpty { badType = ct.value; cparams["name"] = ct.params["name"] }
+            if ct.value.contains("/") {
+                ctype = ct.value; cparams = ct.params
+            } else if !ct.value.isEmpty {
+                badType = ct.value; cparams["name"] = ct.params["name"]
+            }
         }
         var disposition = ""
         var dparams: [String: String] = [:]
@@ -200,7 +208,8 @@ public enum MIMEParser {
                 return
             }
             guard let boundary = cparams["boundary"], !boundary.isEmpty,
-                  let (allParts, closed) = msg.parts(boundary: boundary), !allParts.isEmpty else {
+                let (allParts, closed) = msg.parts(boundary: boundary), !allParts.isEmpty
+            else {
                 walk.warnings.append("\(ctype) without usable parts (boundary missing?): read as text")
                 leafText(msg, ctype: "text/plain", params: cparams, cte: cte, walk: &walk)
                 return
@@ -243,7 +252,9 @@ public enum MIMEParser {
             } else {
                 leafText(msg, ctype: ctype, params: cparams, cte: cte, walk: &walk)
                 // An inline text with a file name is a file the sender attached too: shown, and kept as a file.
-                if filename != nil { attach(msg, ctype: ctype, cte: cte, filename: filename, inline: true, walk: &walk) }
+                if filename != nil {
+                    attach(msg, ctype: ctype, cte: cte, filename: filename, inline: true, walk: &walk)
+                }
             }
         case "application/ms-tnef", "application/vnd.ms-tnef":
             tnef(msg, ctype: ctype, cte: cte, filename: filename, walk: &walk)
@@ -323,7 +334,7 @@ public enum MIMEParser {
     static func unflowed(_ text: String, deleteSpace: Bool) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
-        var open = false        // the last line was flowed: the next one of its depth continues it
+        var open = false  // the last line was flowed: the next one of its depth continues it
         var openDepth = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var l = line[...]
@@ -354,7 +365,8 @@ public enum MIMEParser {
     static func embedded(_ msg: Entity, ctype: String, cte: String?, filename: String?, depth: Int, walk: inout Walk) {
         let (bytes, _) = decodedBody(msg, cte: cte, walk: &walk)
         guard depth < maxDepth, !bytes.isEmpty else {
-            walk.attachments.append(ParsedAttachment(filename: filename, contentType: ctype, data: Data(bytes), isInline: false))
+            walk.attachments.append(
+                ParsedAttachment(filename: filename, contentType: ctype, data: Data(bytes), isInline: false))
             return
         }
         var sub = Walk()
@@ -366,13 +378,15 @@ public enum MIMEParser {
         walk.warnings += sub.warnings
         if walk.inReport {
             walk.embeddedHeaders = p.headers
-            walk.attachments.append(ParsedAttachment(filename: filename, contentType: ctype, data: Data(bytes), isInline: false))
+            walk.attachments.append(
+                ParsedAttachment(filename: filename, contentType: ctype, data: Data(bytes), isInline: false))
             return
         }
         if walk.embeddedHeaders.isEmpty { walk.embeddedHeaders = p.headers }
         // A forwarded mail the sender named is a file too (its text is shown below as well).
         if let filename {
-            walk.attachments.append(ParsedAttachment(filename: filename, contentType: ctype, data: Data(bytes), isInline: false))
+            walk.attachments.append(
+                ParsedAttachment(filename: filename, contentType: ctype, data: Data(bytes), isInline: false))
         }
         var block = "---------- Forwarded message ----------\n"
         if let from = p.header("From") { block += "From: \(from)\n" }
@@ -515,8 +529,10 @@ public enum MIMEParser {
                 }
                 return v
             }
-            out.append(DeliveryStatus(finalRecipient: recipient, action: field("Action")?.lowercased(),
-                                      status: status, diagnostic: diagnostic))
+            out.append(
+                DeliveryStatus(
+                    finalRecipient: recipient, action: field("Action")?.lowercased(),
+                    status: status, diagnostic: diagnostic))
         }
         return out
     }

@@ -37,7 +37,8 @@ public struct OutgoingMail: Sendable {
 public enum MailComposer {
     /// The message and its Message-ID (without brackets), made with `domain` and `date`.
     public static func compose(_ m: OutgoingMail, messageIDDomain domain: String, date: Date = Date())
-        -> (messageID: String, raw: Data) {
+        -> (messageID: String, raw: Data)
+    {
         let id = "\(Int(date.timeIntervalSince1970)).\(UUID().uuidString.lowercased().prefix(18))@\(domain)"
         var h: [String] = []
         h.append("Date: " + rfc5322Date(date))
@@ -53,19 +54,26 @@ public enum MailComposer {
         for (name, value) in m.extraHeaders { h.append("\(name): \(value)") }
         h.append("MIME-Version: 1.0")
         // The text, or text and HTML as alternatives; then attachments beside it in multipart/mixed.
-        var content = part(["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: quoted-printable"],
-                           quotedPrintable(m.text))
+        var content = part(
+            ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: quoted-printable"],
+            quotedPrintable(m.text))
         if let html = m.html {
-            let htmlPart = part(["Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: quoted-printable"],
-                                quotedPrintable(html))
+            let htmlPart = part(
+                ["Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: quoted-printable"],
+                quotedPrintable(html))
             content = multipart("alternative", [content, htmlPart])
         }
         if !m.attachments.isEmpty {
             let files = m.attachments.map { a in
-                part(["Content-Type: \(a.contentType)", "Content-Transfer-Encoding: base64",
-                      "Content-Disposition: attachment;" + filenameParameters(a.filename)],
-                     a.data.base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn,
-                                                          .endLineWithLineFeed]))
+                part(
+                    [
+                        "Content-Type: \(a.contentType)", "Content-Transfer-Encoding: base64",
+                        "Content-Disposition: attachment;" + filenameParameters(a.filename),
+                    ],
+                    a.data.base64EncodedString(options: [
+                        .lineLength76Characters, .endLineWithCarriageReturn,
+                        .endLineWithLineFeed,
+                    ]))
             }
             content = multipart("mixed", [content] + files)
         }
@@ -130,7 +138,9 @@ public enum MailComposer {
             var encoded = ""
             for b in String(scalar).utf8 {
                 let c = Character(Unicode.Scalar(b))
-                if (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || "-._~".contains(c) {
+                if (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                    || "-._~".contains(c)
+                {
                     encoded.append(c)
                 } else {
                     encoded += String(format: "%%%02X", b)
@@ -161,7 +171,8 @@ public enum MailComposer {
             if b == 10 {
                 out += [13, 10]; column = 0; i += 1; continue
             }
-            let endOfLine = i + 1 == bytes.count || bytes[i + 1] == 10
+            let endOfLine =
+                i + 1 == bytes.count || bytes[i + 1] == 10
                 || (bytes[i + 1] == 13 && i + 2 < bytes.count && bytes[i + 2] == 10)
             let literal = (b >= 33 && b <= 126 && b != 61) || ((b == 32 || b == 9) && !endOfLine)
             let width = literal ? 1 : 3

@@ -11,7 +11,9 @@ enum MultipartSplitter {
     /// part ends before that LF. The boundary is compared exactly (case-sensitive, RFC 2046), so `--boundaryX`
     /// is content. The preamble and everything after the close delimiter (epilogue) are dropped;
     /// without a close delimiter the last part runs to the end of `range`. `closed` tells which.
-    static func split(_ buf: UnsafeRawBufferPointer, _ range: Range<Int>, boundary: [UInt8]) -> (parts: [Range<Int>], closed: Bool)? {
+    static func split(_ buf: UnsafeRawBufferPointer, _ range: Range<Int>, boundary: [UInt8]) -> (
+        parts: [Range<Int>], closed: Bool
+    )? {
         guard let base = buf.baseAddress, !boundary.isEmpty else { return nil }
         let end = range.upperBound
         let blen = boundary.count
@@ -22,7 +24,8 @@ enum MultipartSplitter {
         return boundary.withUnsafeBytes { bnd -> (parts: [Range<Int>], closed: Bool)? in
             while line < end {
                 if buf[line] == dash, line + 2 + blen <= end, buf[line + 1] == dash,
-                   memcmp(base + line + 2, bnd.baseAddress!, blen) == 0 {
+                    memcmp(base + line + 2, bnd.baseAddress!, blen) == 0
+                {
                     var p = line + 2 + blen
                     var closing = false
                     if p + 2 <= end, buf[p] == dash, buf[p + 1] == dash { closing = true; p += 2 }
@@ -56,7 +59,9 @@ enum MultipartSplitter {
 enum Base64Body {
     private static let table: [UInt8] = {
         var t = [UInt8](repeating: 0xFF, count: 256)
-        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() { t[Int(c)] = UInt8(i) }
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            t[Int(c)] = UInt8(i)
+        }
         t[Int(UInt8(ascii: "-"))] = 62; t[Int(UInt8(ascii: "_"))] = 63
         t[Int(UInt8(ascii: "="))] = 0xFE
         return t
@@ -89,7 +94,7 @@ enum Base64Body {
             while i < n {
                 if bits == 0, i + 4 <= n {
                     let a = t[Int(src[i])], b = t[Int(src[i + 1])], c = t[Int(src[i + 2])], d = t[Int(src[i + 3])]
-                    if (a | b | c | d) < 64 {       // 0xFE ('=') and 0xFF (junk) have the high bits set
+                    if (a | b | c | d) < 64 {  // 0xFE ('=') and 0xFF (junk) have the high bits set
                         let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
                         out[o] = UInt8(truncatingIfNeeded: v >> 16)
                         out[o + 1] = UInt8(truncatingIfNeeded: v >> 8)

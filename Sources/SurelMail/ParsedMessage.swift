@@ -26,10 +26,10 @@ public struct ParsedAttachment: Sendable {
 
 /// One per-recipient block of a delivery status notification (RFC 3464), for bounces.
 public struct DeliveryStatus: Sendable, Equatable {
-    public var finalRecipient: String?   // addr-spec only, lowercased
-    public var action: String?           // failed, delayed, delivered, ...
-    public var status: String?           // e.g. "5.1.1"
-    public var diagnostic: String?       // Diagnostic-Code text
+    public var finalRecipient: String?  // addr-spec only, lowercased
+    public var action: String?  // failed, delayed, delivered, ...
+    public var status: String?  // e.g. "5.1.1"
+    public var diagnostic: String?  // Diagnostic-Code text
     public init(finalRecipient: String?, action: String?, status: String?, diagnostic: String?) {
         self.finalRecipient = finalRecipient; self.action = action; self.status = status; self.diagnostic = diagnostic
     }
@@ -98,6 +98,8 @@ public enum MIMEParseError: Error, CustomStringConvertible {
     /// Not thrown by the Swift parser today; kept so callers keep handling a parser failure.
     case unparseable(String)
     public var description: String {
-        switch self { case .unparseable(let why): return "message could not be parsed: \(why)" }
+        switch self {
+        case .unparseable(let why): return "message could not be parsed: \(why)"
+        }
     }
 }

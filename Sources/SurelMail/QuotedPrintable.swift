@@ -30,7 +30,7 @@ enum QuotedPrintable {
                 if j == n { i = n; continue }
                 if input[j] == 0x0A { i = j + 1; continue }
                 if input[j] == 0x0D { i = j + 1 < n && input[j + 1] == 0x0A ? j + 2 : j + 1; continue }
-                out[o] = 0x3D; o += 1                       // not an escape: the '=' stays
+                out[o] = 0x3D; o += 1  // not an escape: the '=' stays
             }
             count = o
         }

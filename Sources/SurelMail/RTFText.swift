@@ -31,10 +31,10 @@ enum RTFText {
         var stack: [Group] = [Group()]
         var codepage = "windows-1252"
         var fromHTML = false
-        var htmlRTF = false         // \htmlrtf: RTF-only content of encapsulated HTML, not part of the HTML
-        var pending: [UInt8] = []   // bytes in the code page not yet decoded
+        var htmlRTF = false  // \htmlrtf: RTF-only content of encapsulated HTML, not part of the HTML
+        var pending: [UInt8] = []  // bytes in the code page not yet decoded
         var out = ""
-        var skipFallback = 0        // fallback characters still to drop after a \uN
+        var skipFallback = 0  // fallback characters still to drop after a \uN
 
         init(_ b: [UInt8]) { self.b = b }
 
@@ -70,7 +70,7 @@ enum RTFText {
 
         mutating func run() -> String {
             let n = b.count
-            var starGroup = false // the group just opened with \*
+            var starGroup = false  // the group just opened with \*
             while i < n {
                 let c = b[i]
                 switch c {
@@ -104,7 +104,7 @@ enum RTFText {
                         case UInt8(ascii: "_"): emit("-")
                         case UInt8(ascii: "-"): break
                         case 0x0A, 0x0D: emit("\n")
-                        default: emit(byte: d) // \\ \{ \}
+                        default: emit(byte: d)  // \\ \{ \}
                         }
                     }
                 case 0x0A, 0x0D:

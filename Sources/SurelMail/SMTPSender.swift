@@ -16,8 +16,10 @@ public struct SMTPEndpoint: Sendable {
     public var security: IMAPEndpoint.Security
     public var caFile: String?
 
-    public init(scheme: String, host: String, port: Int?, user: String, password: String,
-                security: IMAPEndpoint.Security, caFile: String?) {
+    public init(
+        scheme: String, host: String, port: Int?, user: String, password: String,
+        security: IMAPEndpoint.Security, caFile: String?
+    ) {
         self.scheme = scheme; self.host = host; self.port = port; self.user = user; self.password = password
         self.security = security; self.caFile = caFile
     }
@@ -51,12 +53,14 @@ public protocol MailSender: AnyObject {
 
 public final class CurlSMTPSender: MailSender {
     let endpoint: SMTPEndpoint
-    private lazy var handle = CurlHandle(options: {
-        var o = CurlTransportOptions(user: endpoint.user, password: endpoint.password,
-                                     requireTLS: endpoint.security != .none, caFile: endpoint.caFile)
-        o.receiveBufferSize = 64 * 1024
-        return o
-    }())
+    private lazy var handle = CurlHandle(
+        options: {
+            var o = CurlTransportOptions(
+                user: endpoint.user, password: endpoint.password,
+                requireTLS: endpoint.security != .none, caFile: endpoint.caFile)
+            o.receiveBufferSize = 64 * 1024
+            return o
+        }())
 
     public init(endpoint: SMTPEndpoint) { self.endpoint = endpoint }
 
@@ -90,8 +94,10 @@ enum EnvelopeCheck {
         let headers = try MIMEParser.parseHeaders(raw)
         let addressed = Set((headers.to + headers.cc).map(\.email))
         guard addressed == Set(recipients.map { $0.lowercased() }) else {
-            throw SendError.permanent(reply: 0, "refused before sending: the envelope (\(recipients.count) addresses) and the mail's To and Cc "
-                                      + "(\(addressed.count)) differ")
+            throw SendError.permanent(
+                reply: 0,
+                "refused before sending: the envelope (\(recipients.count) addresses) and the mail's To and Cc "
+                    + "(\(addressed.count)) differ")
         }
     }
 }

@@ -58,7 +58,7 @@ public enum TNEF {
         var codepage = "windows-1252"
         var plain: String?, html: String?, rtf: [UInt8]?
         var attachments: [Attachment] = []
-        var at = 6 // signature and legacy key
+        var at = 6  // signature and legacy key
         while at < bytes.count {
             // level (1), id (4), length (4), data, checksum (2)
             guard let id = r.u32(at + 1), let length = r.u32(at + 5), Int(length) <= bytes.count - at - 9 else {
@@ -75,7 +75,9 @@ public enum TNEF {
             case attAttachRendData:
                 attachments.append(Attachment())
             case attAttachTitle:
-                if !attachments.isEmpty { attachments[attachments.count - 1].title = decode(bytes[data], codepage: codepage) }
+                if !attachments.isEmpty {
+                    attachments[attachments.count - 1].title = decode(bytes[data], codepage: codepage)
+                }
             case attAttachData:
                 if !attachments.isEmpty { attachments[attachments.count - 1].data = Array(bytes[data]) }
             case attAttachment:
@@ -89,8 +91,11 @@ public enum TNEF {
                         // PR_ATTACH_DATA_OBJ: an object (16-byte interface id, then the data) or plain binary.
                         var value = Array(p.value)
                         if p.type == 0x000D { value = Array(value.dropFirst(16)) }
-                        if isTNEF(value) { attachments[attachments.count - 1].embedded = value }
-                        else { attachments[attachments.count - 1].data = value }
+                        if isTNEF(value) {
+                            attachments[attachments.count - 1].embedded = value
+                        } else {
+                            attachments[attachments.count - 1].data = value
+                        }
                     default: break
                     }
                 }
@@ -111,16 +116,22 @@ public enum TNEF {
             default: break
             }
         }
-        if let plain, !plain.trimmedWS.isEmpty { content.text = cleaned(plain) }
-        else if let html, !html.trimmedWS.isEmpty { content.text = cleaned(HTMLText.text(from: html)) }
-        else if let rtf, let raw = decompressRTF(rtf) { content.text = cleaned(RTFText.text(from: raw)) }
+        if let plain, !plain.trimmedWS.isEmpty {
+            content.text = cleaned(plain)
+        } else if let html, !html.trimmedWS.isEmpty {
+            content.text = cleaned(HTMLText.text(from: html))
+        } else if let rtf, let raw = decompressRTF(rtf) {
+            content.text = cleaned(RTFText.text(from: raw))
+        }
 
         for a in attachments {
             if let nested = a.embedded {
                 // An attached Outlook message: listed under its title, and what it holds unpacked after it.
                 let name = [a.longName, a.displayName, a.title].compactMap { $0?.trimmedWS }.first { !$0.isEmpty }
-                content.attachments.append(ParsedAttachment(filename: name, contentType: "application/ms-tnef",
-                                                            data: Data(nested), isInline: false))
+                content.attachments.append(
+                    ParsedAttachment(
+                        filename: name, contentType: "application/ms-tnef",
+                        data: Data(nested), isInline: false))
                 guard depth < maxDepth, let inner = read(nested, depth: depth + 1) else { continue }
                 content.attachments += inner.attachments
                 content.warnings += inner.warnings
@@ -132,8 +143,10 @@ public enum TNEF {
             }
             guard let data = a.data else { continue }
             let name = [a.longName, a.title].compactMap { $0?.trimmedWS }.first { !$0.isEmpty }
-            content.attachments.append(ParsedAttachment(filename: name, contentType: a.mimeType ?? "application/octet-stream",
-                                                        data: Data(data), isInline: false))
+            content.attachments.append(
+                ParsedAttachment(
+                    filename: name, contentType: a.mimeType ?? "application/octet-stream",
+                    data: Data(data), isInline: false))
         }
         return content
     }
@@ -174,10 +187,12 @@ public enum TNEF {
         for _ in 0..<min(Int(count), (end - at) / 4) {
             guard at + 4 <= end, let type = r.u16(at), let tag = r.u16(at + 2) else { break }
             at += 4
-            if tag >= 0x8000 { // named property: GUID, kind, then a number or a name
+            if tag >= 0x8000 {  // named property: GUID, kind, then a number or a name
                 guard at + 20 <= end, let kind = r.u32(at + 16) else { return out }
                 at += 20
-                if kind == 0 { at += 4 } else {
+                if kind == 0 {
+                    at += 4
+                } else {
                     guard let n = r.u32(at), Int(n) <= end - at - 4 else { return out }
                     at += 4 + padded(Int(n))
                 }
@@ -213,7 +228,7 @@ public enum TNEF {
 
     static func fixedSize(_ type: UInt16) -> Int? {
         switch type {
-        case 0x0002, 0x0003, 0x0004, 0x000A, 0x000B: return 4 // short and boolean are padded to 4
+        case 0x0002, 0x0003, 0x0004, 0x000A, 0x000B: return 4  // short and boolean are padded to 4
         case 0x0005, 0x0006, 0x0007, 0x0014, 0x0040: return 8
         case 0x0048: return 16
         case 0x0000, 0x0001: return 0
@@ -250,17 +265,18 @@ public enum TNEF {
 
     // MARK: - Compressed RTF (MS-OXRTFCP)
 
-    static let rtfPrefix = Array(("{\\rtf1\\ansi\\mac\\deff0\\deftab720{\\fonttbl;}{\\f0\\fnil \\froman \\fswiss \\fmodern "
-        + "\\fscript \\fdecor MS Sans SerifSymbolArialTimes New RomanCourier{\\colortbl\\red0\\green0\\blue0\r\n\\par "
-        + "\\pard\\plain\\f0\\fs20\\b\\i\\u\\tab\\tx").utf8)
+    static let rtfPrefix = Array(
+        ("{\\rtf1\\ansi\\mac\\deff0\\deftab720{\\fonttbl;}{\\f0\\fnil \\froman \\fswiss \\fmodern "
+            + "\\fscript \\fdecor MS Sans SerifSymbolArialTimes New RomanCourier{\\colortbl\\red0\\green0\\blue0\r\n\\par "
+            + "\\pard\\plain\\f0\\fs20\\b\\i\\u\\tab\\tx").utf8)
 
     /// The RTF of a PR_RTF_COMPRESSED value; nil when it is neither compressed ("LZFu") nor stored ("MELA").
     static func decompressRTF(_ input: [UInt8]) -> [UInt8]? {
         let r = Reader(input)
         guard let rawSize = r.u32(4), let kind = r.u32(8) else { return nil }
         let limit = min(Int(rawSize), maxRTF)
-        if kind == 0x414C_454D { return Array(input.dropFirst(16).prefix(limit)) } // "MELA": not compressed
-        guard kind == 0x7546_5A4C else { return nil } // "LZFu"
+        if kind == 0x414C_454D { return Array(input.dropFirst(16).prefix(limit)) }  // "MELA": not compressed
+        guard kind == 0x7546_5A4C else { return nil }  // "LZFu"
         var dict = [UInt8](repeating: 0, count: 4096)
         for (i, c) in rtfPrefix.enumerated() { dict[i] = c }
         var write = rtfPrefix.count
@@ -279,7 +295,7 @@ public enum TNEF {
                 guard at + 1 < input.count else { return out }
                 let ref = Int(input[at]) << 8 | Int(input[at + 1]); at += 2
                 let offset = ref >> 4, length = (ref & 0xF) + 2
-                if offset == write { return out } // the end marker
+                if offset == write { return out }  // the end marker
                 for i in 0..<length where out.count < limit {
                     let c = dict[(offset + i) & 0xFFF]
                     out.append(c); dict[write] = c; write = (write + 1) & 0xFFF
@@ -299,7 +315,8 @@ public enum TNEF {
         }
         func u32(_ at: Int) -> UInt32? {
             guard at >= 0, at + 4 <= bytes.count else { return nil }
-            return UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+            return UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3])
+                << 24
         }
     }
 }

@@ -4,7 +4,7 @@
 import Foundation
 import SurelCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public final class AttachmentDirectory: @unchecked Sendable {
@@ -74,7 +74,7 @@ public enum DurabilityBarrier {
 
     public static func sync(paths: [String]) {
         guard let syncfs = syncfsFunction else { Glibc.sync(); return }
-        var synced = Set<UInt64>()   // once per file system (device)
+        var synced = Set<UInt64>()  // once per file system (device)
         for p in paths {
             let fd = open(p.isEmpty ? "." : p, O_RDONLY)
             guard fd >= 0 else { continue }

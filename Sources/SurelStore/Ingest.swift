@@ -41,39 +41,47 @@ public struct IncomingMessage: Sendable {
     public var isBulk: Bool
     public var attachments: [AttachmentRef]
 
-    public init(kind: MessageKind, messageID: String?, rawSHA256: String, raw: Data, mailbox: String?,
-                uidValidity: Int64?, uid: Int64?, subject: String, fromName: String?, fromEmail: String?,
-                sentAt: Date?, receivedAt: Date, threadTime: Date, text: String, html: String?, inReplyTo: [String],
-                references: [String], note: String?, bounce: DeliveryStatusSummary?, isBulk: Bool,
-                attachments: [AttachmentRef]) {
+    public init(
+        kind: MessageKind, messageID: String?, rawSHA256: String, raw: Data, mailbox: String?,
+        uidValidity: Int64?, uid: Int64?, subject: String, fromName: String?, fromEmail: String?,
+        sentAt: Date?, receivedAt: Date, threadTime: Date, text: String, html: String?, inReplyTo: [String],
+        references: [String], note: String?, bounce: DeliveryStatusSummary?, isBulk: Bool,
+        attachments: [AttachmentRef]
+    ) {
         self.kind = kind; self.messageID = messageID; self.rawSHA256 = rawSHA256; self.raw = raw
         self.mailbox = mailbox; self.uidValidity = uidValidity; self.uid = uid; self.subject = subject
         self.fromName = fromName; self.fromEmail = fromEmail; self.sentAt = sentAt; self.receivedAt = receivedAt
-        self.threadTime = threadTime; self.text = text; self.html = html; self.inReplyTo = inReplyTo; self.references = references
+        self.threadTime = threadTime; self.text = text; self.html = html; self.inReplyTo = inReplyTo;
+        self.references = references
         self.note = note; self.bounce = bounce; self.isBulk = isBulk; self.attachments = attachments
     }
 
     /// What is recorded of a message the server would not deliver: quarantined, without bytes, with `note`.
     /// Its rawSHA256 is a marker, `unfetchedMarker` and where it is, not a hash: there are no bytes to hash.
-    public static func unfetched(mailbox: String, uidValidity: Int64, uid: Int64, at: Date, note: String) -> IncomingMessage {
-        IncomingMessage(kind: .quarantined, messageID: nil, rawSHA256: "\(unfetchedMarker)\(mailbox)#\(uidValidity)#\(uid)",
-                        raw: Data(), mailbox: mailbox, uidValidity: uidValidity, uid: uid, subject: "", fromName: nil,
-                        fromEmail: nil, sentAt: nil, receivedAt: at, threadTime: at, text: "", html: nil, inReplyTo: [],
-                        references: [], note: note, bounce: nil, isBulk: false, attachments: [])
+    public static func unfetched(mailbox: String, uidValidity: Int64, uid: Int64, at: Date, note: String)
+        -> IncomingMessage
+    {
+        IncomingMessage(
+            kind: .quarantined, messageID: nil, rawSHA256: "\(unfetchedMarker)\(mailbox)#\(uidValidity)#\(uid)",
+            raw: Data(), mailbox: mailbox, uidValidity: uidValidity, uid: uid, subject: "", fromName: nil,
+            fromEmail: nil, sentAt: nil, receivedAt: at, threadTime: at, text: "", html: nil, inReplyTo: [],
+            references: [], note: note, bounce: nil, isBulk: false, attachments: [])
     }
 
     static let unfetchedMarker = "unfetched:"
 
     func record(ticketID: Int64?) -> StoredMessage {
-        StoredMessage(id: nil, kind: kind, ticketID: ticketID, messageID: messageID, rawSHA256: rawSHA256,
-                      bodySHA256: bodySHA256, raw: raw,
-                      size: raw.count, mailbox: mailbox, uidValidity: uidValidity, uid: uid, subject: subject,
-                      fromName: fromName, fromEmail: fromEmail, sentAt: sentAt, receivedAt: receivedAt, threadTime: threadTime, text: text,
-                      html: html, inReplyTo: inReplyTo.joined(separator: " "),
-                      references: references.joined(separator: " "), note: note,
-                      bounceRecipient: bounce?.recipient, bounceStatus: bounce?.status,
-                      bounceDiagnostic: bounce?.diagnostic, bounceOriginalMessageID: bounce?.originalMessageID,
-                      isBulk: isBulk)
+        StoredMessage(
+            id: nil, kind: kind, ticketID: ticketID, messageID: messageID, rawSHA256: rawSHA256,
+            bodySHA256: bodySHA256, raw: raw,
+            size: raw.count, mailbox: mailbox, uidValidity: uidValidity, uid: uid, subject: subject,
+            fromName: fromName, fromEmail: fromEmail, sentAt: sentAt, receivedAt: receivedAt, threadTime: threadTime,
+            text: text,
+            html: html, inReplyTo: inReplyTo.joined(separator: " "),
+            references: references.joined(separator: " "), note: note,
+            bounceRecipient: bounce?.recipient, bounceStatus: bounce?.status,
+            bounceDiagnostic: bounce?.diagnostic, bounceOriginalMessageID: bounce?.originalMessageID,
+            isBulk: isBulk)
     }
 }
 
@@ -121,13 +129,17 @@ public struct TicketIntent: Sendable {
     /// The Layer 2 units by address (lowercased): their mail on an escalated ticket is that unit's answer.
     public var layer2Units: [String: String] = [:]
 
-    public init(ticketNumberInSubject: TicketNumber?, referencedMessageIDs: [String], normalizedSubject: String,
-                senderEmail: String, senderProfile: SenderProfile, receivedAt: Date, threadTime: Date, subjectWindow: TimeInterval,
-                reopenWindow: TimeInterval, year: Int, confidentialCategories: Set<String>, reviewThreshold: Double = 0,
-                classify: @escaping @Sendable () -> Classification) {
+    public init(
+        ticketNumberInSubject: TicketNumber?, referencedMessageIDs: [String], normalizedSubject: String,
+        senderEmail: String, senderProfile: SenderProfile, receivedAt: Date, threadTime: Date,
+        subjectWindow: TimeInterval,
+        reopenWindow: TimeInterval, year: Int, confidentialCategories: Set<String>, reviewThreshold: Double = 0,
+        classify: @escaping @Sendable () -> Classification
+    ) {
         self.ticketNumberInSubject = ticketNumberInSubject; self.referencedMessageIDs = referencedMessageIDs
         self.normalizedSubject = normalizedSubject; self.senderEmail = senderEmail; self.senderProfile = senderProfile
-        self.receivedAt = receivedAt; self.threadTime = threadTime; self.subjectWindow = subjectWindow; self.reopenWindow = reopenWindow
+        self.receivedAt = receivedAt; self.threadTime = threadTime; self.subjectWindow = subjectWindow;
+        self.reopenWindow = reopenWindow
         self.year = year; self.confidentialCategories = confidentialCategories; self.reviewThreshold = reviewThreshold
         self.classify = classify
     }

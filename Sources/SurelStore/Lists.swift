@@ -29,7 +29,8 @@ extension SurelDatabase {
     /// Adds or updates members of the list `name` (created if new), in one transaction. Returns how many rows
     /// were new and how many updated an address already there.
     public func importMembers(_ members: [ListMember], into name: String, at now: Date = Date())
-        throws -> (added: Int, updated: Int) {
+        throws -> (added: Int, updated: Int)
+    {
         try writer.write { db in
             if try Int64.fetchOne(db, sql: "SELECT id FROM recipientList WHERE name = ?", arguments: [name]) == nil {
                 try db.execute(sql: "INSERT INTO recipientList(name, createdAt) VALUES (?, ?)", arguments: [name, now])
@@ -40,12 +41,15 @@ extension SurelDatabase {
             encoder.outputFormatting = .sortedKeys
             for m in members {
                 let fields = String(decoding: try encoder.encode(m.fields), as: UTF8.self)
-                let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM listMember WHERE listID = ? AND email = ?",
-                                               arguments: [listID, m.email]) ?? false
-                try db.execute(sql: """
-                    INSERT INTO listMember(listID, email, name, fields) VALUES (?, ?, ?, ?)
-                    ON CONFLICT(listID, email) DO UPDATE SET name = excluded.name, fields = excluded.fields
-                    """, arguments: [listID, m.email, m.name, fields])
+                let exists =
+                    try Bool.fetchOne(
+                        db, sql: "SELECT 1 FROM listMember WHERE listID = ? AND email = ?",
+                        arguments: [listID, m.email]) ?? false
+                try db.execute(
+                    sql: """
+                        INSERT INTO listMember(listID, email, name, fields) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(listID, email) DO UPDATE SET name = excluded.name, fields = excluded.fields
+                        """, arguments: [listID, m.email, m.name, fields])
                 if exists { updated += 1 } else { added += 1 }
             }
             return (added, updated)
@@ -55,10 +59,15 @@ extension SurelDatabase {
     /// The members of a list in import order; nil when there is no such list.
     public func members(of name: String) throws -> [ListMember]? {
         try writer.read { db in
-            guard let listID = try Int64.fetchOne(db, sql: "SELECT id FROM recipientList WHERE name = ?",
-                                                  arguments: [name]) else { return nil }
-            return try Row.fetchAll(db, sql: "SELECT email, name, fields FROM listMember WHERE listID = ? ORDER BY id",
-                                    arguments: [listID]).map { row in
+            guard
+                let listID = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM recipientList WHERE name = ?",
+                    arguments: [name])
+            else { return nil }
+            return try Row.fetchAll(
+                db, sql: "SELECT email, name, fields FROM listMember WHERE listID = ? ORDER BY id",
+                arguments: [listID]
+            ).map { row in
                 ListMember(email: row["email"], name: row["name"], fields: ListMember.fields(row["fields"]))
             }
         }
@@ -71,9 +80,10 @@ extension SurelDatabase {
     /// Removes an address from a list; false when it was not in it.
     public func removeMember(_ email: String, from name: String) throws -> Bool {
         try writer.write { db in
-            try db.execute(sql: """
-                DELETE FROM listMember WHERE email = ? AND listID = (SELECT id FROM recipientList WHERE name = ?)
-                """, arguments: [email.lowercased(), name])
+            try db.execute(
+                sql: """
+                    DELETE FROM listMember WHERE email = ? AND listID = (SELECT id FROM recipientList WHERE name = ?)
+                    """, arguments: [email.lowercased(), name])
             return db.changesCount == 1
         }
     }
@@ -82,8 +92,9 @@ extension SurelDatabase {
     @discardableResult
     public func suppress(_ email: String, reason: String, source: String, at now: Date = Date()) throws -> Bool {
         try writer.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO suppression(email, reason, source, createdAt) VALUES (?, ?, ?, ?)",
-                           arguments: [email.lowercased(), reason, source, now])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO suppression(email, reason, source, createdAt) VALUES (?, ?, ?, ?)",
+                arguments: [email.lowercased(), reason, source, now])
             return db.changesCount == 1
         }
     }
@@ -105,7 +116,8 @@ extension SurelDatabase {
 
     public func isSuppressed(_ email: String) throws -> Bool {
         try writer.read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM suppression WHERE email = ?", arguments: [email.lowercased()]) ?? false
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM suppression WHERE email = ?", arguments: [email.lowercased()])
+                ?? false
         }
     }
 }

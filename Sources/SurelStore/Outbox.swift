@@ -32,7 +32,7 @@ public struct OutboxItem: Codable, FetchableRecord, MutablePersistableRecord, Se
         if recipients.hasPrefix("["), let list = try? JSONDecoder().decode([String].self, from: Data(recipients.utf8)) {
             return list
         }
-        return recipients.split(separator: ",").map(String.init)     // rows queued before the JSON form
+        return recipients.split(separator: ",").map(String.init)  // rows queued before the JSON form
     }
 
     static func encodeRecipients(_ list: [String]) -> String {
@@ -53,8 +53,10 @@ public struct OutgoingRecord: Sendable {
     public var recipients: [String]
     public var inReplyTo: [String]
     public var references: [String]
-    public init(ticketID: Int64?, purpose: String, messageID: String, raw: Data, subject: String, text: String,
-                fromName: String?, fromEmail: String, recipients: [String], inReplyTo: [String], references: [String]) {
+    public init(
+        ticketID: Int64?, purpose: String, messageID: String, raw: Data, subject: String, text: String,
+        fromName: String?, fromEmail: String, recipients: [String], inReplyTo: [String], references: [String]
+    ) {
         self.ticketID = ticketID; self.purpose = purpose; self.messageID = messageID; self.raw = raw
         self.subject = subject; self.text = text; self.fromName = fromName; self.fromEmail = fromEmail
         self.recipients = recipients; self.inReplyTo = inReplyTo; self.references = references
@@ -65,18 +67,20 @@ extension SurelDatabase {
     /// Queues a mail inside the caller's transaction (the one that changes the ticket).
     @discardableResult
     public static func enqueue(_ r: OutgoingRecord, at now: Date, _ db: Database) throws -> OutboxItem {
-        var m = StoredMessage(id: nil, kind: .outgoing, ticketID: r.ticketID, messageID: r.messageID,
-                              rawSHA256: SHA256.hexString(SHA256.hash(r.raw)), raw: r.raw, size: r.raw.count,
-                              mailbox: nil, uidValidity: nil, uid: nil, subject: r.subject, fromName: r.fromName,
-                              fromEmail: r.fromEmail, sentAt: nil, receivedAt: now, threadTime: now, text: r.text,
-                              html: nil, inReplyTo: r.inReplyTo.joined(separator: " "),
-                              references: r.references.joined(separator: " "), note: nil, bounceRecipient: nil,
-                              bounceStatus: nil, bounceDiagnostic: nil, bounceOriginalMessageID: nil, isBulk: false)
+        var m = StoredMessage(
+            id: nil, kind: .outgoing, ticketID: r.ticketID, messageID: r.messageID,
+            rawSHA256: SHA256.hexString(SHA256.hash(r.raw)), raw: r.raw, size: r.raw.count,
+            mailbox: nil, uidValidity: nil, uid: nil, subject: r.subject, fromName: r.fromName,
+            fromEmail: r.fromEmail, sentAt: nil, receivedAt: now, threadTime: now, text: r.text,
+            html: nil, inReplyTo: r.inReplyTo.joined(separator: " "),
+            references: r.references.joined(separator: " "), note: nil, bounceRecipient: nil,
+            bounceStatus: nil, bounceDiagnostic: nil, bounceOriginalMessageID: nil, isBulk: false)
         try m.insert(db)
-        var o = OutboxItem(id: nil, messageRowID: m.id!, ticketID: r.ticketID, purpose: r.purpose,
-                           envelopeFrom: r.fromEmail, recipients: OutboxItem.encodeRecipients(r.recipients), status: .queued,
-                           attempts: 0, nextAttemptAt: now, lastError: nil, possiblyDuplicated: false, createdAt: now,
-                           sentAt: nil)
+        var o = OutboxItem(
+            id: nil, messageRowID: m.id!, ticketID: r.ticketID, purpose: r.purpose,
+            envelopeFrom: r.fromEmail, recipients: OutboxItem.encodeRecipients(r.recipients), status: .queued,
+            attempts: 0, nextAttemptAt: now, lastError: nil, possiblyDuplicated: false, createdAt: now,
+            sentAt: nil)
         try o.insert(db)
         return o
     }
@@ -92,9 +96,10 @@ extension SurelDatabase {
     @discardableResult
     public func recoverInterruptedSends() throws -> Int {
         try writer.write { db in
-            try db.execute(sql: """
-                UPDATE outbox SET status = 'queued', possiblyDuplicated = 1 WHERE status = 'sending'
-                """)
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET status = 'queued', possiblyDuplicated = 1 WHERE status = 'sending'
+                    """)
             return db.changesCount
         }
     }
@@ -117,36 +122,42 @@ extension SurelDatabase {
     /// Claims a queued row for sending; false when another sender took it or it is no longer queued.
     public func markSending(_ id: Int64) throws -> Bool {
         try writer.write { db in
-            try db.execute(sql: "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'queued'",
-                           arguments: [id])
+            try db.execute(
+                sql: "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'queued'",
+                arguments: [id])
             return db.changesCount == 1
         }
     }
 
     public func markSent(_ id: Int64, at: Date = Date()) throws {
         try writer.write { db in
-            try db.execute(sql: "UPDATE outbox SET status = 'sent', sentAt = ?, lastError = NULL WHERE id = ?",
-                           arguments: [at, id])
-            try db.execute(sql: "UPDATE message SET sentAt = ? WHERE id = (SELECT messageRowID FROM outbox WHERE id = ?)",
-                           arguments: [at, id])
+            try db.execute(
+                sql: "UPDATE outbox SET status = 'sent', sentAt = ?, lastError = NULL WHERE id = ?",
+                arguments: [at, id])
+            try db.execute(
+                sql: "UPDATE message SET sentAt = ? WHERE id = (SELECT messageRowID FROM outbox WHERE id = ?)",
+                arguments: [at, id])
         }
     }
 
     /// A transient failure: queued again for `next`, the reason kept.
     public func markRetry(_ id: Int64, error: String, next: Date) throws {
         try writer.write { db in
-            try db.execute(sql: "UPDATE outbox SET status = 'queued', lastError = ?, nextAttemptAt = ? WHERE id = ?",
-                           arguments: [error, next, id])
+            try db.execute(
+                sql: "UPDATE outbox SET status = 'queued', lastError = ?, nextAttemptAt = ? WHERE id = ?",
+                arguments: [error, next, id])
         }
     }
 
     /// A permanent failure: kept with the server's reply, and the reason is written in the ticket's history.
     public func markFailed(_ id: Int64, error: String, at: Date = Date()) throws {
         try writer.write { db in
-            try db.execute(sql: "UPDATE outbox SET status = 'failed', lastError = ? WHERE id = ?", arguments: [error, id])
+            try db.execute(
+                sql: "UPDATE outbox SET status = 'failed', lastError = ? WHERE id = ?", arguments: [error, id])
             if let ticketID = try Int64.fetchOne(db, sql: "SELECT ticketID FROM outbox WHERE id = ?", arguments: [id]) {
-                var e = TicketEvent(id: nil, ticketID: ticketID, at: at, kind: "mail-failed",
-                                    detail: "outbox \(id): \(error)")
+                var e = TicketEvent(
+                    id: nil, ticketID: ticketID, at: at, kind: "mail-failed",
+                    detail: "outbox \(id): \(error)")
                 try e.insert(db)
             }
         }
@@ -163,9 +174,10 @@ extension SurelDatabase {
     /// An agent's retry of a failed (or waiting) mail: queued for now. False when there is no such row or it was sent.
     public func retryOutbox(_ id: Int64, now: Date = Date()) throws -> Bool {
         try writer.write { db in
-            try db.execute(sql: """
-                UPDATE outbox SET status = 'queued', nextAttemptAt = ? WHERE id = ? AND status IN ('failed', 'queued')
-                """, arguments: [now, id])
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET status = 'queued', nextAttemptAt = ? WHERE id = ? AND status IN ('failed', 'queued')
+                    """, arguments: [now, id])
             return db.changesCount == 1
         }
     }

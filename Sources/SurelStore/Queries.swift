@@ -12,8 +12,10 @@ public struct TicketDetail: Sendable {
 
 extension SurelDatabase {
     /// Tickets in number order; who may read the confidential ones is AccessPolicy's business.
-    public func tickets(status: TicketStatus? = nil, category: String? = nil, limit: Int? = nil,
-                        offset: Int = 0) throws -> [Ticket] {
+    public func tickets(
+        status: TicketStatus? = nil, category: String? = nil, limit: Int? = nil,
+        offset: Int = 0
+    ) throws -> [Ticket] {
         try writer.read { db in
             var q = Ticket.order(Column("year"), Column("sequence"))
             if let status { q = q.filter(Column("status") == status.rawValue) }
@@ -33,10 +35,12 @@ extension SurelDatabase {
     public func incomingMessageIDs(ticketIDs: [Int64]) throws -> [Int64: [String]] {
         try writer.read { db in
             var out: [Int64: [String]] = [:]
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT ticketID, messageID FROM message
-                WHERE ticketID IS NOT NULL AND kind = 'ticket' AND messageID IS NOT NULL ORDER BY id
-                """)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT ticketID, messageID FROM message
+                    WHERE ticketID IS NOT NULL AND kind = 'ticket' AND messageID IS NOT NULL ORDER BY id
+                    """)
             let wanted = Set(ticketIDs)
             for r in rows {
                 let t: Int64 = r["ticketID"]
@@ -79,10 +83,13 @@ extension SurelDatabase {
                 f.addresses.insert((r["senderEmail"] as String).lowercased())
             }
             guard !f.ticketIDs.isEmpty else { return f }
-            for r in try Row.fetchAll(db, sql: """
-                SELECT messageID FROM message
-                WHERE messageID IS NOT NULL AND ticketID IN (SELECT id FROM ticket WHERE confidential)
-                """) {
+            for r in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT messageID FROM message
+                    WHERE messageID IS NOT NULL AND ticketID IN (SELECT id FROM ticket WHERE confidential)
+                    """)
+            {
                 f.messageIDs.insert(r["messageID"])
             }
             return f
@@ -94,12 +101,14 @@ extension SurelDatabase {
         // The condition of the partial index message_uncommon_kind, repeated so that SQLite uses it.
         let uncommon = kind == .ticket || kind == .outgoing ? "" : "AND kind NOT IN ('ticket', 'outgoing')"
         return try writer.read { db in
-            try StoredMessage.fetchAll(db, sql: """
-                SELECT id, kind, ticketID, messageID, rawSHA256, X'' AS raw, size, mailbox, uidValidity, uid, subject,
-                       fromName, fromEmail, sentAt, receivedAt, threadTime, text, html, inReplyTo, "references", note,
-                       bounceRecipient, bounceStatus, bounceDiagnostic, bounceOriginalMessageID, isBulk
-                FROM message WHERE kind = ? \(uncommon) ORDER BY id
-                """, arguments: [kind.rawValue])
+            try StoredMessage.fetchAll(
+                db,
+                sql: """
+                    SELECT id, kind, ticketID, messageID, rawSHA256, X'' AS raw, size, mailbox, uidValidity, uid, subject,
+                           fromName, fromEmail, sentAt, receivedAt, threadTime, text, html, inReplyTo, "references", note,
+                           bounceRecipient, bounceStatus, bounceDiagnostic, bounceOriginalMessageID, isBulk
+                    FROM message WHERE kind = ? \(uncommon) ORDER BY id
+                    """, arguments: [kind.rawValue])
         }
     }
 
@@ -107,17 +116,23 @@ extension SurelDatabase {
     /// message's ticket. No raw bytes are loaded.
     public func duplicates() throws -> [(duplicate: DuplicateRecord, matched: StoredMessage, ticket: Ticket?)] {
         try writer.read { db in
-            let records = try DuplicateRecord.fetchAll(db, sql: """
-                SELECT id, matchedMessageRowID, sameBytes, mailbox, uidValidity, uid, rawSHA256, NULL AS raw, receivedAt
-                FROM duplicate ORDER BY id
-                """)
+            let records = try DuplicateRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT id, matchedMessageRowID, sameBytes, mailbox, uidValidity, uid, rawSHA256, NULL AS raw, receivedAt
+                    FROM duplicate ORDER BY id
+                    """)
             return try records.compactMap { d in
-                guard let m = try StoredMessage.fetchOne(db, sql: """
-                    SELECT id, kind, ticketID, messageID, rawSHA256, X'' AS raw, size, mailbox, uidValidity, uid, subject,
-                           fromName, fromEmail, sentAt, receivedAt, threadTime, text, html, inReplyTo, "references", note,
-                           bounceRecipient, bounceStatus, bounceDiagnostic, bounceOriginalMessageID, isBulk
-                    FROM message WHERE id = ?
-                    """, arguments: [d.matchedMessageRowID]) else { return nil }
+                guard
+                    let m = try StoredMessage.fetchOne(
+                        db,
+                        sql: """
+                            SELECT id, kind, ticketID, messageID, rawSHA256, X'' AS raw, size, mailbox, uidValidity, uid, subject,
+                                   fromName, fromEmail, sentAt, receivedAt, threadTime, text, html, inReplyTo, "references", note,
+                                   bounceRecipient, bounceStatus, bounceDiagnostic, bounceOriginalMessageID, isBulk
+                            FROM message WHERE id = ?
+                            """, arguments: [d.matchedMessageRowID])
+                else { return nil }
                 return (d, m, try m.ticketID.flatMap { try Ticket.fetchOne(db, key: $0) })
             }
         }
@@ -139,7 +154,8 @@ extension SurelDatabase {
 
     /// Changes a ticket's status, recording who did it and when.
     public func setStatus(_ number: TicketNumber, to status: TicketStatus, by actor: String, at now: Date = Date())
-        throws {
+        throws
+    {
         try writer.write { db in
             guard var t = try Ticket.fetchOne(db, number: number) else { throw StoreError.noSuchTicket(number) }
             let from = t.status
@@ -147,8 +163,9 @@ extension SurelDatabase {
             t.updatedAt = now
             t.closedAt = status == .closed ? now : nil
             try t.update(db)
-            var e = TicketEvent(id: nil, ticketID: t.id!, at: now, kind: "status",
-                                detail: "\(from.rawValue) -> \(status.rawValue) by \(actor)")
+            var e = TicketEvent(
+                id: nil, ticketID: t.id!, at: now, kind: "status",
+                detail: "\(from.rawValue) -> \(status.rawValue) by \(actor)")
             try e.insert(db)
         }
     }

@@ -143,7 +143,8 @@ public struct ClassificationReview: Codable, FetchableRecord, MutablePersistable
     public var reviewer: String
     public var fromCategory: String
     public var toCategory: String
-    public init(id: Int64? = nil, ticketID: Int64, at: Date, reviewer: String, fromCategory: String, toCategory: String) {
+    public init(id: Int64? = nil, ticketID: Int64, at: Date, reviewer: String, fromCategory: String, toCategory: String)
+    {
         self.id = id; self.ticketID = ticketID; self.at = at; self.reviewer = reviewer
         self.fromCategory = fromCategory; self.toCategory = toCategory
     }
@@ -210,7 +211,8 @@ public struct DuplicateRecord: Codable, FetchableRecord, MutablePersistableRecor
     public func encode(to container: inout PersistenceContainer) throws {
         container["id"] = id; container["matchedMessageRowID"] = matchedMessageRowID; container["sameBytes"] = sameBytes
         container["mailbox"] = mailbox; container["uidValidity"] = uidValidity; container["uid"] = uid
-        container["rawSHA256"] = rawSHA256; container["raw"] = raw; container["receivedAt"] = StoredDate.value(receivedAt)
+        container["rawSHA256"] = rawSHA256; container["raw"] = raw;
+        container["receivedAt"] = StoredDate.value(receivedAt)
     }
 }
 

@@ -29,33 +29,41 @@ extension SurelDatabase {
             let from = t.category, to = category ?? t.category
             t.category = to
             // A continuation of a confidential ticket stays confidential whatever its own category.
-            let continuesConfidential = try t.previousTicketID.map {
-                try Bool.fetchOne(db, sql: "SELECT confidential FROM ticket WHERE id = ?", arguments: [$0]) ?? false
-            } ?? false
+            let continuesConfidential =
+                try t.previousTicketID.map {
+                    try Bool.fetchOne(db, sql: "SELECT confidential FROM ticket WHERE id = ?", arguments: [$0]) ?? false
+                } ?? false
             t.confidential = confidentialCategories.contains(to) || continuesConfidential
             if t.confidential {
                 // The tickets that continue it quote it: confidential too (never the other way round).
-                try db.execute(sql: """
-                    WITH RECURSIVE chain(id) AS (
-                      SELECT id FROM ticket WHERE previousTicketID = ?
-                      UNION SELECT ticket.id FROM ticket JOIN chain ON ticket.previousTicketID = chain.id)
-                    UPDATE ticket SET confidential = 1 WHERE id IN (SELECT id FROM chain)
-                    """, arguments: [t.id!])
+                try db.execute(
+                    sql: """
+                        WITH RECURSIVE chain(id) AS (
+                          SELECT id FROM ticket WHERE previousTicketID = ?
+                          UNION SELECT ticket.id FROM ticket JOIN chain ON ticket.previousTicketID = chain.id)
+                        UPDATE ticket SET confidential = 1 WHERE id IN (SELECT id FROM chain)
+                        """, arguments: [t.id!])
             }
             t.needsReview = false
             if from != to { t.confidence = 1 }
             t.updatedAt = at
             try t.update(db)
-            var r = ClassificationReview(ticketID: t.id!, at: at, reviewer: reviewer, fromCategory: from, toCategory: to)
+            var r = ClassificationReview(
+                ticketID: t.id!, at: at, reviewer: reviewer, fromCategory: from, toCategory: to)
             try r.insert(db)
-            var e = TicketEvent(id: nil, ticketID: t.id!, at: at, kind: from == to ? "category-accepted" : "category-set",
-                                detail: from == to ? "\(to) by \(reviewer)" : "\(from) -> \(to) by \(reviewer)")
+            var e = TicketEvent(
+                id: nil, ticketID: t.id!, at: at, kind: from == to ? "category-accepted" : "category-set",
+                detail: from == to ? "\(to) by \(reviewer)" : "\(from) -> \(to) by \(reviewer)")
             try e.insert(db)
-            if let raw = try Data.fetchOne(db, sql: """
-                SELECT raw FROM message WHERE ticketID = ? AND kind = 'ticket' ORDER BY id LIMIT 1
-                """, arguments: [t.id!]) {
-                let model = try Data.fetchOne(db, sql: "SELECT data FROM classifierModel WHERE name = ?",
-                                              arguments: [modelName])
+            if let raw = try Data.fetchOne(
+                db,
+                sql: """
+                    SELECT raw FROM message WHERE ticketID = ? AND kind = 'ticket' ORDER BY id LIMIT 1
+                    """, arguments: [t.id!])
+            {
+                let model = try Data.fetchOne(
+                    db, sql: "SELECT data FROM classifierModel WHERE name = ?",
+                    arguments: [modelName])
                 if let updated = try learn(raw, to, model) {
                     try saveModel(name: modelName, data: updated.data, trainedOn: updated.trainedOn, at: at, db)
                 }
@@ -67,12 +75,15 @@ extension SurelDatabase {
     /// Every review in the order made, as what it taught the model: the ticket's first message and the category.
     public func reviewedMessages() throws -> [(raw: Data, category: String)] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT m.raw, r.toCategory FROM classificationReview r
-                JOIN message m ON m.id = (SELECT id FROM message WHERE ticketID = r.ticketID AND kind = 'ticket'
-                                          ORDER BY id LIMIT 1)
-                ORDER BY r.id
-                """).map { ($0[0], $0[1]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.raw, r.toCategory FROM classificationReview r
+                    JOIN message m ON m.id = (SELECT id FROM message WHERE ticketID = r.ticketID AND kind = 'ticket'
+                                              ORDER BY id LIMIT 1)
+                    ORDER BY r.id
+                    """
+            ).map { ($0[0], $0[1]) }
         }
     }
 
@@ -85,8 +96,9 @@ extension SurelDatabase {
     public func model(named name: String) throws -> StoredModel? {
         try writer.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM classifierModel WHERE name = ?", arguments: [name]).map {
-                StoredModel(name: $0["name"], data: $0["data"], trainedOn: $0["trainedOn"], version: $0["version"],
-                            updatedAt: $0["updatedAt"])
+                StoredModel(
+                    name: $0["name"], data: $0["data"], trainedOn: $0["trainedOn"], version: $0["version"],
+                    updatedAt: $0["updatedAt"])
             }
         }
     }
@@ -106,13 +118,16 @@ extension SurelDatabase {
 
     @discardableResult
     private func saveModel(name: String, data: Data, trainedOn: String, at: Date, _ db: Database) throws -> Int64 {
-        let version = (try Int64.fetchOne(db, sql: "SELECT version FROM classifierModel WHERE name = ?",
-                                          arguments: [name]) ?? 0) + 1
-        try db.execute(sql: """
-            INSERT INTO classifierModel(name, data, trainedOn, version, updatedAt) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(name) DO UPDATE SET data = excluded.data, trainedOn = excluded.trainedOn,
-              version = excluded.version, updatedAt = excluded.updatedAt
-            """, arguments: [name, data, trainedOn, version, at])
+        let version =
+            (try Int64.fetchOne(
+                db, sql: "SELECT version FROM classifierModel WHERE name = ?",
+                arguments: [name]) ?? 0) + 1
+        try db.execute(
+            sql: """
+                INSERT INTO classifierModel(name, data, trainedOn, version, updatedAt) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET data = excluded.data, trainedOn = excluded.trainedOn,
+                  version = excluded.version, updatedAt = excluded.updatedAt
+                """, arguments: [name, data, trainedOn, version, at])
         return version
     }
 }

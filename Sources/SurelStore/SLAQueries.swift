@@ -11,15 +11,18 @@ extension SurelDatabase {
     /// not answered) nor letters (registered, not answered: DOMAIN.md).
     public func ticketsAwaitingAnswer() throws -> [(ticket: Ticket, since: Date)] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT ticket.*, (SELECT max(at) FROM ticketEvent e WHERE e.ticketID = ticket.id AND e.kind = 'reopened')
-                  AS reopenedAt
-                FROM ticket
-                WHERE (status IN ('new', 'open', 'escalated')
-                       OR (status = 'answered' AND escalatedAt IS NOT NULL AND layer2AnsweredAt IS NULL))
-                  AND category NOT IN ('spam', 'surat-masuk')
-                ORDER BY createdAt, id
-                """).map { row in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT ticket.*, (SELECT max(at) FROM ticketEvent e WHERE e.ticketID = ticket.id AND e.kind = 'reopened')
+                      AS reopenedAt
+                    FROM ticket
+                    WHERE (status IN ('new', 'open', 'escalated')
+                           OR (status = 'answered' AND escalatedAt IS NOT NULL AND layer2AnsweredAt IS NULL))
+                      AND category NOT IN ('spam', 'surat-masuk')
+                    ORDER BY createdAt, id
+                    """
+            ).map { row in
                 let t = try Ticket(row: row)
                 let reopened: Date? = row["reopenedAt"]
                 return (t, max(t.createdAt, reopened ?? t.createdAt))
@@ -33,23 +36,32 @@ extension SurelDatabase {
     }
 
     static func escalations(in reader: some DatabaseReader) throws
-        -> [(number: TicketNumber, unit: String, at: Date, answeredAt: Date?)] {
+        -> [(number: TicketNumber, unit: String, at: Date, answeredAt: Date?)]
+    {
         try reader.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT t.year, t.sequence, e.unit, e.at, e.answeredAt FROM escalation e JOIN ticket t ON t.id = e.ticketID
-                ORDER BY e.at, e.id
-                """).map { (TicketNumber(year: $0["year"], sequence: $0["sequence"]), $0["unit"], $0["at"], $0["answeredAt"]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.year, t.sequence, e.unit, e.at, e.answeredAt FROM escalation e JOIN ticket t ON t.id = e.ticketID
+                    ORDER BY e.at, e.id
+                    """
+            ).map { (TicketNumber(year: $0["year"], sequence: $0["sequence"]), $0["unit"], $0["at"], $0["answeredAt"]) }
         }
     }
 
-
     /// Records an SLA event, with the mail it sends if any, in one transaction; false when it was already there.
     @discardableResult
-    public func recordSLAEvent(ticketID: Int64, kind: String, detail: String, at now: Date,
-                               mail: OutgoingRecord? = nil) throws -> Bool {
+    public func recordSLAEvent(
+        ticketID: Int64, kind: String, detail: String, at now: Date,
+        mail: OutgoingRecord? = nil
+    ) throws -> Bool {
         try writer.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM ticketEvent WHERE ticketID = ? AND kind = ? AND detail = ? LIMIT 1",
-                                 arguments: [ticketID, kind, detail]) == true { return false }
+            if try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM ticketEvent WHERE ticketID = ? AND kind = ? AND detail = ? LIMIT 1",
+                arguments: [ticketID, kind, detail]) == true
+            {
+                return false
+            }
             var e = TicketEvent(id: nil, ticketID: ticketID, at: now, kind: kind, detail: detail)
             try e.insert(db)
             if let mail { try Self.enqueue(mail, at: now, db) }

@@ -77,8 +77,9 @@ enum Schema {
                 t.column("uid", .integer).notNull()
             }
             // Dedupe: the same raw bytes are stored once, whatever UID or UIDVALIDITY they came under.
-            try db.create(index: "message_incoming_sha", on: "message", columns: ["rawSHA256"], unique: true,
-                          condition: Column("kind") != "outgoing")
+            try db.create(
+                index: "message_incoming_sha", on: "message", columns: ["rawSHA256"], unique: true,
+                condition: Column("kind") != "outgoing")
             try db.create(table: "attachment") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("messageRowID", .integer).notNull().references("message", onDelete: .cascade).indexed()
@@ -158,7 +159,7 @@ enum Schema {
                 t.column("ticketID", .integer).notNull().references("ticket", onDelete: .cascade).indexed()
                 t.column("at", .datetime).notNull()
                 t.column("actor", .text)
-                t.column("source", .text).notNull()   // agent | layer2
+                t.column("source", .text).notNull()  // agent | layer2
                 t.column("text", .text).notNull()
             }
             try db.create(table: "bak") { t in
@@ -181,13 +182,13 @@ enum Schema {
                 t.column("listID", .integer).notNull().references("recipientList", onDelete: .cascade)
                 t.column("email", .text).notNull()
                 t.column("name", .text)
-                t.column("fields", .text).notNull()   // JSON object of the extra CSV columns
+                t.column("fields", .text).notNull()  // JSON object of the extra CSV columns
                 t.uniqueKey(["listID", "email"])
             }
             try db.create(table: "suppression") { t in
                 t.primaryKey("email", .text)
                 t.column("reason", .text).notNull()
-                t.column("source", .text).notNull()   // hard-bounce | manual
+                t.column("source", .text).notNull()  // hard-bounce | manual
                 t.column("createdAt", .datetime).notNull()
             }
         }
@@ -199,7 +200,7 @@ enum Schema {
                 t.column("subject", .text).notNull()
                 t.column("template", .text).notNull()
                 t.column("html", .text)
-                t.column("status", .text).notNull()   // draft | scheduled | sending | paused | done | cancelled
+                t.column("status", .text).notNull()  // draft | scheduled | sending | paused | done | cancelled
                 t.column("scheduledAt", .datetime)
                 t.column("createdAt", .datetime).notNull()
                 t.column("startedAt", .datetime)
@@ -243,27 +244,29 @@ enum Schema {
             // Every ingest transaction writes each index page its message touches: entries only a few rows need
             // (the rare kinds, the bounce link, the review queue) are kept out for the others, which saves three
             // page writes per mail. Queries on these columns repeat the index's condition so SQLite uses it.
-            try db.execute(sql: """
-                DROP INDEX message_on_kind;
-                CREATE INDEX message_uncommon_kind ON message(kind) WHERE kind NOT IN ('ticket', 'outgoing');
-                DROP INDEX message_on_bounceOriginalMessageID;
-                CREATE INDEX message_bounce_original ON message(bounceOriginalMessageID)
-                  WHERE bounceOriginalMessageID IS NOT NULL;
-                DROP INDEX ticket_needs_review;
-                CREATE INDEX ticket_review_queue ON ticket(createdAt, id) WHERE needsReview = 1;
-                """)
+            try db.execute(
+                sql: """
+                    DROP INDEX message_on_kind;
+                    CREATE INDEX message_uncommon_kind ON message(kind) WHERE kind NOT IN ('ticket', 'outgoing');
+                    DROP INDEX message_on_bounceOriginalMessageID;
+                    CREATE INDEX message_bounce_original ON message(bounceOriginalMessageID)
+                      WHERE bounceOriginalMessageID IS NOT NULL;
+                    DROP INDEX ticket_needs_review;
+                    CREATE INDEX ticket_review_queue ON ticket(createdAt, id) WHERE needsReview = 1;
+                    """)
         }
         m.registerMigration("v11-actioned-uid") { db in
             // What is left to flag/move/delete on the server is a UID range of the cursor (actioned, lastUID]: a row
             // per stored message in pendingServerAction cost two page writes in every ingest transaction.
-            try db.execute(sql: """
-                ALTER TABLE mailboxCursor ADD COLUMN actionedUID INTEGER NOT NULL DEFAULT 0;
-                UPDATE mailboxCursor SET actionedUID = coalesce(
-                  (SELECT min(p.uid) - 1 FROM pendingServerAction p
-                   WHERE p.mailbox = mailboxCursor.mailbox AND p.uidValidity = mailboxCursor.uidValidity),
-                  lastUID);
-                DROP TABLE pendingServerAction;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE mailboxCursor ADD COLUMN actionedUID INTEGER NOT NULL DEFAULT 0;
+                    UPDATE mailboxCursor SET actionedUID = coalesce(
+                      (SELECT min(p.uid) - 1 FROM pendingServerAction p
+                       WHERE p.mailbox = mailboxCursor.mailbox AND p.uidValidity = mailboxCursor.uidValidity),
+                      lastUID);
+                    DROP TABLE pendingServerAction;
+                    """)
         }
         m.registerMigration("v12-blast-first-attempt") { db in
             // A deferred recipient's retries give up counting from its own first dialogue, not from the blast's
@@ -273,47 +276,51 @@ enum Schema {
         m.registerMigration("v13-fetch-failures") { db in
             // Consecutive failed fetches of one message (the server cannot read it): after a few, ingest records it
             // as quarantined without bytes and goes on, so that it does not hold up the mail behind it.
-            try db.execute(sql: """
-                CREATE TABLE fetchFailure (
-                  mailbox TEXT NOT NULL, uidValidity INTEGER NOT NULL, uid INTEGER NOT NULL,
-                  failures INTEGER NOT NULL, lastError TEXT NOT NULL, firstAt DATETIME NOT NULL, lastAt DATETIME NOT NULL,
-                  PRIMARY KEY (mailbox, uidValidity, uid)) WITHOUT ROWID
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE fetchFailure (
+                      mailbox TEXT NOT NULL, uidValidity INTEGER NOT NULL, uid INTEGER NOT NULL,
+                      failures INTEGER NOT NULL, lastError TEXT NOT NULL, firstAt DATETIME NOT NULL, lastAt DATETIME NOT NULL,
+                      PRIMARY KEY (mailbox, uidValidity, uid)) WITHOUT ROWID
+                    """)
         }
         m.registerMigration("v14-ticket-continuation") { db in
             // Threading follows a closed ticket to the ticket that continues it, and the CLI lists what touches a
             // confidential ticket; partial: most tickets continue none and are not confidential.
-            try db.execute(sql: """
-                CREATE INDEX ticket_continuation ON ticket(previousTicketID) WHERE previousTicketID IS NOT NULL;
-                CREATE INDEX ticket_confidential ON ticket(senderEmail) WHERE confidential;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE INDEX ticket_continuation ON ticket(previousTicketID) WHERE previousTicketID IS NOT NULL;
+                    CREATE INDEX ticket_confidential ON ticket(senderEmail) WHERE confidential;
+                    """)
         }
         m.registerMigration("v15-escalations") { db in
             // One row per escalation: escalating again (to another unit, or the same one) kept only the last on the
             // ticket, so an earlier unit's score was lost and its late answer counted for the next unit.
-            try db.execute(sql: """
-                CREATE TABLE escalation (
-                  id INTEGER PRIMARY KEY AUTOINCREMENT,
-                  ticketID INTEGER NOT NULL REFERENCES ticket(id) ON DELETE CASCADE,
-                  unit TEXT NOT NULL, at DATETIME NOT NULL, answeredAt DATETIME);
-                CREATE INDEX escalation_on_ticketID ON escalation(ticketID);
-                INSERT INTO escalation(ticketID, unit, at, answeredAt)
-                  SELECT id, escalatedTo, escalatedAt, layer2AnsweredAt FROM ticket
-                  WHERE escalatedTo IS NOT NULL AND escalatedAt IS NOT NULL ORDER BY escalatedAt;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE escalation (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT,
+                      ticketID INTEGER NOT NULL REFERENCES ticket(id) ON DELETE CASCADE,
+                      unit TEXT NOT NULL, at DATETIME NOT NULL, answeredAt DATETIME);
+                    CREATE INDEX escalation_on_ticketID ON escalation(ticketID);
+                    INSERT INTO escalation(ticketID, unit, at, answeredAt)
+                      SELECT id, escalatedTo, escalatedAt, layer2AnsweredAt FROM ticket
+                      WHERE escalatedTo IS NOT NULL AND escalatedAt IS NOT NULL ORDER BY escalatedAt;
+                    """)
         }
         m.registerMigration("v16-duplicates") { db in
             // A mail reusing a stored one's Message-ID, sender, subject and date is a duplicate only when its content
             // matches too (bodySHA256); every duplicate is recorded with the message it matched.
-            try db.execute(sql: """
-                ALTER TABLE message ADD COLUMN bodySHA256 TEXT;
-                CREATE TABLE duplicate (
-                  id INTEGER PRIMARY KEY AUTOINCREMENT,
-                  matchedMessageRowID INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
-                  sameBytes BOOLEAN NOT NULL, mailbox TEXT, uidValidity INTEGER, uid INTEGER,
-                  rawSHA256 TEXT NOT NULL, raw BLOB, receivedAt DATETIME NOT NULL);
-                CREATE INDEX duplicate_on_matchedMessageRowID ON duplicate(matchedMessageRowID);
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE message ADD COLUMN bodySHA256 TEXT;
+                    CREATE TABLE duplicate (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT,
+                      matchedMessageRowID INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                      sameBytes BOOLEAN NOT NULL, mailbox TEXT, uidValidity INTEGER, uid INTEGER,
+                      rawSHA256 TEXT NOT NULL, raw BLOB, receivedAt DATETIME NOT NULL);
+                    CREATE INDEX duplicate_on_matchedMessageRowID ON duplicate(matchedMessageRowID);
+                    """)
         }
         return m
     }

@@ -11,8 +11,8 @@ enum StoredDate {
     static func value(_ date: Date) -> DatabaseValue {
         // Foundation hands ICU (seconds since 2001 + 978307200) * 1000, rounded to whole milliseconds.
         let udate = (date.timeIntervalSinceReferenceDate + 978_307_200) * 1000
-        guard udate.isFinite, abs(udate) < 2.5e14 else { return date.databaseValue }   // outside years 1000-9999
-        let ms = Int64((udate + 0.5).rounded(.down))   // halves upward, as ICU does
+        guard udate.isFinite, abs(udate) < 2.5e14 else { return date.databaseValue }  // outside years 1000-9999
+        let ms = Int64((udate + 0.5).rounded(.down))  // halves upward, as ICU does
         let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         let inDay = Int(ms - days * 86_400_000)
         let (y, m, d) = CivilDate.of(daysSince1970: Int(days))

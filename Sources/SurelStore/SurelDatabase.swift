@@ -12,7 +12,7 @@ public final class SurelDatabase: @unchecked Sendable {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         var config = Configuration()
-        config.busyMode = .timeout(10)   // the CLI and the daemon share the file
+        config.busyMode = .timeout(10)  // the CLI and the daemon share the file
         // NORMAL in WAL mode survives a crash of the process (kill -9) without an fsync per transaction;
         // durability against power loss is made explicit by DurabilityBarrier before any server-side action.
         // Checkpoints every 64 MB of WAL instead of 4 MB: raw messages are large, and each checkpoint syncs.
@@ -26,7 +26,7 @@ public final class SurelDatabase: @unchecked Sendable {
         let lock = open(path + ".migrate.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         if lock >= 0 { flock(lock, LOCK_EX) }
         defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
-        writer = try DatabasePool(path: path, configuration: config)   // DatabasePool = WAL mode
+        writer = try DatabasePool(path: path, configuration: config)  // DatabasePool = WAL mode
         try Schema.migrator.migrate(writer)
     }
 
@@ -62,16 +62,20 @@ public final class SurelDatabase: @unchecked Sendable {
     /// Stores one incoming message in one transaction, together with its ticket change and the cursor advance.
     /// A message whose raw bytes are already stored only advances the cursor (re-reads after a UIDVALIDITY
     /// change, or a crash between commit and the server-side flag, duplicate nothing).
-    public func storeIncoming(_ incoming: IncomingMessage, ticket intent: TicketIntent?,
-                              cursor: CursorAdvance?, replacingQuarantined quarantinedRowID: Int64? = nil)
-        throws -> IngestOutcome {
+    public func storeIncoming(
+        _ incoming: IncomingMessage, ticket intent: TicketIntent?,
+        cursor: CursorAdvance?, replacingQuarantined quarantinedRowID: Int64? = nil
+    )
+        throws -> IngestOutcome
+    {
         try writer.write { db in
             if let cursor { try advance(cursor, db) }
             if quarantinedRowID == nil, let match = try storedCopy(of: incoming, db) {
-                var record = DuplicateRecord(id: nil, matchedMessageRowID: match.rowID, sameBytes: match.sameBytes,
-                                             mailbox: incoming.mailbox, uidValidity: incoming.uidValidity,
-                                             uid: incoming.uid, rawSHA256: incoming.rawSHA256,
-                                             raw: match.sameBytes ? nil : incoming.raw, receivedAt: incoming.receivedAt)
+                var record = DuplicateRecord(
+                    id: nil, matchedMessageRowID: match.rowID, sameBytes: match.sameBytes,
+                    mailbox: incoming.mailbox, uidValidity: incoming.uidValidity,
+                    uid: incoming.uid, rawSHA256: incoming.rawSHA256,
+                    raw: match.sameBytes ? nil : incoming.raw, receivedAt: incoming.receivedAt)
                 try record.insert(db)
                 return .duplicate
             }
@@ -90,17 +94,22 @@ public final class SurelDatabase: @unchecked Sendable {
             } else {
                 try row.insert(db)
             }
-            if incoming.kind == .bounce, let b = incoming.bounce { try Self.matchBlastBounce(b, at: incoming.receivedAt, db) }
+            if incoming.kind == .bounce, let b = incoming.bounce {
+                try Self.matchBlastBounce(b, at: incoming.receivedAt, db)
+            }
             if incoming.kind == .unsubscribe, let sender = incoming.fromEmail {
                 // Honoured in the message's own transaction: no later blast mails this address.
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO suppression(email, reason, source, createdAt) VALUES (?, ?, 'unsubscribe', ?)
-                    """, arguments: [sender.lowercased(), incoming.note ?? "permintaan berhenti", incoming.receivedAt])
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO suppression(email, reason, source, createdAt) VALUES (?, ?, 'unsubscribe', ?)
+                        """,
+                    arguments: [sender.lowercased(), incoming.note ?? "permintaan berhenti", incoming.receivedAt])
             }
             for a in incoming.attachments {
-                var rec = StoredAttachment(id: nil, messageRowID: row.id!, filename: a.filename,
-                                           contentType: a.contentType, size: a.size, sha256: a.sha256,
-                                           isInline: a.isInline)
+                var rec = StoredAttachment(
+                    id: nil, messageRowID: row.id!, filename: a.filename,
+                    contentType: a.contentType, size: a.size, sha256: a.sha256,
+                    isInline: a.isInline)
                 try rec.insert(db)
             }
             return outcome
@@ -110,20 +119,25 @@ public final class SurelDatabase: @unchecked Sendable {
     /// Counts one more failed fetch of `uid` and returns how many there were, and since when; failures of
     /// messages the cursor has passed since are forgotten.
     public func countFetchFailure(mailbox: String, uidValidity: Int64, uid: Int64, error: String, at: Date)
-        throws -> (failures: Int, since: Date) {
+        throws -> (failures: Int, since: Date)
+    {
         try writer.write { db in
-            try db.execute(sql: """
-                DELETE FROM fetchFailure WHERE mailbox = ? AND (uidValidity != ? OR uid <=
-                  (SELECT lastUID FROM mailboxCursor WHERE mailbox = ? AND uidValidity = ?))
-                """, arguments: [mailbox, uidValidity, mailbox, uidValidity])
-            try db.execute(sql: """
-                INSERT INTO fetchFailure(mailbox, uidValidity, uid, failures, lastError, firstAt, lastAt)
-                VALUES (?, ?, ?, 1, ?, ?, ?)
-                ON CONFLICT DO UPDATE SET failures = failures + 1, lastError = excluded.lastError, lastAt = excluded.lastAt
-                """, arguments: [mailbox, uidValidity, uid, error, at, at])
-            let row = try Row.fetchOne(db, sql: """
-                SELECT failures, firstAt FROM fetchFailure WHERE mailbox = ? AND uidValidity = ? AND uid = ?
-                """, arguments: [mailbox, uidValidity, uid])
+            try db.execute(
+                sql: """
+                    DELETE FROM fetchFailure WHERE mailbox = ? AND (uidValidity != ? OR uid <=
+                      (SELECT lastUID FROM mailboxCursor WHERE mailbox = ? AND uidValidity = ?))
+                    """, arguments: [mailbox, uidValidity, mailbox, uidValidity])
+            try db.execute(
+                sql: """
+                    INSERT INTO fetchFailure(mailbox, uidValidity, uid, failures, lastError, firstAt, lastAt)
+                    VALUES (?, ?, ?, 1, ?, ?, ?)
+                    ON CONFLICT DO UPDATE SET failures = failures + 1, lastError = excluded.lastError, lastAt = excluded.lastAt
+                    """, arguments: [mailbox, uidValidity, uid, error, at, at])
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT failures, firstAt FROM fetchFailure WHERE mailbox = ? AND uidValidity = ? AND uid = ?
+                    """, arguments: [mailbox, uidValidity, uid])
             return (row?["failures"] ?? 1, row?["firstAt"] ?? at)
         }
     }
@@ -133,17 +147,21 @@ public final class SurelDatabase: @unchecked Sendable {
     public func unfetchedUIDs(mailbox: String, uidValidity: Int64) throws -> Set<Int64> {
         try writer.read { db in
             // `kind NOT IN ('ticket', 'outgoing')` as in the partial index message_uncommon_kind.
-            Set(try Int64.fetchAll(db, sql: """
-                SELECT uid FROM message WHERE kind = 'quarantined' AND kind NOT IN ('ticket', 'outgoing')
-                  AND mailbox = ? AND uidValidity = ? AND rawSHA256 LIKE ? AND uid IS NOT NULL
-                """, arguments: [mailbox, uidValidity, IncomingMessage.unfetchedMarker + "%"]))
+            Set(
+                try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT uid FROM message WHERE kind = 'quarantined' AND kind NOT IN ('ticket', 'outgoing')
+                          AND mailbox = ? AND uidValidity = ? AND rawSHA256 LIKE ? AND uid IS NOT NULL
+                        """, arguments: [mailbox, uidValidity, IncomingMessage.unfetchedMarker + "%"]))
         }
     }
 
     /// Replaces the note of a quarantined message (e.g. why retrying it is refused).
     public func noteQuarantined(rowID: Int64, note: String) throws {
         try writer.write { db in
-            try db.execute(sql: "UPDATE message SET note = ? WHERE id = ? AND kind = 'quarantined'", arguments: [note, rowID])
+            try db.execute(
+                sql: "UPDATE message SET note = ? WHERE id = ? AND kind = 'quarantined'", arguments: [note, rowID])
         }
     }
 
@@ -155,23 +173,26 @@ public final class SurelDatabase: @unchecked Sendable {
     /// Records that every UID through `uid` had its server-side action (under this UIDVALIDITY; never backwards).
     public func markServerActionsDone(mailbox: String, uidValidity: Int64, through uid: Int64) throws {
         try writer.write { db in
-            try db.execute(sql: """
-                UPDATE mailboxCursor SET actionedUID = max(actionedUID, ?) WHERE mailbox = ? AND uidValidity = ?
-                """, arguments: [uid, mailbox, uidValidity])
+            try db.execute(
+                sql: """
+                    UPDATE mailboxCursor SET actionedUID = max(actionedUID, ?) WHERE mailbox = ? AND uidValidity = ?
+                    """, arguments: [uid, mailbox, uidValidity])
         }
     }
 
     /// The cursor only moves forward under one UIDVALIDITY; a new UIDVALIDITY starts it again. One statement:
     /// it runs once per message. (In an UPDATE, SQLite evaluates every expression against the old row.)
     private func advance(_ c: CursorAdvance, _ db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO mailboxCursor(mailbox, uidValidity, lastUID, updatedAt) VALUES (?, ?, ?, ?)
-            ON CONFLICT(mailbox) DO UPDATE SET
-              lastUID = CASE WHEN uidValidity = excluded.uidValidity THEN max(lastUID, excluded.lastUID)
-                             ELSE excluded.lastUID END,
-              actionedUID = CASE WHEN uidValidity = excluded.uidValidity THEN actionedUID ELSE 0 END,
-              uidValidity = excluded.uidValidity, updatedAt = excluded.updatedAt
-            """).execute(arguments: [c.mailbox, c.uidValidity, c.uid, StoredDate.value(c.at)])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO mailboxCursor(mailbox, uidValidity, lastUID, updatedAt) VALUES (?, ?, ?, ?)
+                ON CONFLICT(mailbox) DO UPDATE SET
+                  lastUID = CASE WHEN uidValidity = excluded.uidValidity THEN max(lastUID, excluded.lastUID)
+                                 ELSE excluded.lastUID END,
+                  actionedUID = CASE WHEN uidValidity = excluded.uidValidity THEN actionedUID ELSE 0 END,
+                  uidValidity = excluded.uidValidity, updatedAt = excluded.updatedAt
+                """
+        ).execute(arguments: [c.mailbox, c.uidValidity, c.uid, StoredDate.value(c.at)])
     }
 
     /// The same mail delivered twice (its sender's server retried after a lost reply, or a Cc to an alias that
@@ -183,11 +204,15 @@ public final class SurelDatabase: @unchecked Sendable {
     private func storedCopy(of m: IncomingMessage, _ db: Database) throws -> (rowID: Int64, sameBytes: Bool)? {
         if let row = try storedRow(sha256: m.rawSHA256, db) { return (row, true) }
         guard let id = m.messageID, let from = m.fromEmail, let sent = m.sentAt, let body = m.bodySHA256,
-              m.kind != .quarantined else { return nil }
-        return try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT id FROM message WHERE messageID = ? AND kind NOT IN ('outgoing', 'quarantined')
-              AND fromEmail = ? AND subject = ? AND sentAt = ? AND bodySHA256 = ? LIMIT 1
-            """), arguments: [id, from, m.subject, StoredDate.value(sent), body]).map { ($0, false) }
+            m.kind != .quarantined
+        else { return nil }
+        return try Int64.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT id FROM message WHERE messageID = ? AND kind NOT IN ('outgoing', 'quarantined')
+                      AND fromEmail = ? AND subject = ? AND sentAt = ? AND bodySHA256 = ? LIMIT 1
+                    """), arguments: [id, from, m.subject, StoredDate.value(sent), body]
+        ).map { ($0, false) }
     }
 
     private func isStored(sha256: String, _ db: Database) throws -> Bool {
@@ -195,29 +220,38 @@ public final class SurelDatabase: @unchecked Sendable {
     }
 
     private func storedRow(sha256: String, _ db: Database) throws -> Int64? {
-        try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT id FROM message WHERE rawSHA256 = ? AND kind != 'outgoing' LIMIT 1
-            """), arguments: [sha256])
+        try Int64.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT id FROM message WHERE rawSHA256 = ? AND kind != 'outgoing' LIMIT 1
+                    """), arguments: [sha256])
     }
 
     private func applyTicketIntent(_ intent: TicketIntent, message m: IncomingMessage, _ db: Database)
-        throws -> (Int64, IngestOutcome) {
+        throws -> (Int64, IngestOutcome)
+    {
         if var t = try findThread(intent, db) {
             // A unit's mail about a ticket escalated to it is that ticket's (Layer 2) answer, however late.
             let unit = intent.layer2Units[intent.senderEmail.lowercased()]
             let unitAnswer = t.escalatedTo != nil && unit != nil
             // A late follow-up already opened a ticket continuing this one: the thread goes on there (else every
             // later mail carrying the old tag or reference would open yet another ticket and acknowledgement).
-            while !unitAnswer, let next = try Ticket.fetchOne(db.cachedStatement(sql: """
-                SELECT * FROM ticket WHERE previousTicketID = ? ORDER BY id DESC LIMIT 1
-                """), arguments: [t.id]) {
+            while !unitAnswer,
+                let next = try Ticket.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT * FROM ticket WHERE previousTicketID = ? ORDER BY id DESC LIMIT 1
+                            """), arguments: [t.id])
+            {
                 t = next
             }
-            let withinReopen = unitAnswer || t.status != .closed
+            let withinReopen =
+                unitAnswer || t.status != .closed
                 || (t.closedAt.map { m.receivedAt.timeIntervalSince($0) <= intent.reopenWindow } ?? true)
             if withinReopen {
                 if let unit {
-                    try Self.recordLayer2Answer(&t, unit: unit, from: intent.senderEmail, text: m.text, at: m.receivedAt, db)
+                    try Self.recordLayer2Answer(
+                        &t, unit: unit, from: intent.senderEmail, text: m.text, at: m.receivedAt, db)
                 }
                 let reopened = t.status == .closed || t.status == .answered
                 if reopened { t.status = .open; t.closedAt = nil }
@@ -242,14 +276,17 @@ public final class SurelDatabase: @unchecked Sendable {
     /// status or acknowledging anything. Found by strong evidence only: our tag in the subject, or the Message-ID
     /// it answers or returns; never by subject and sender.
     private func attachToTicket(_ m: IncomingMessage, _ db: Database) throws -> Int64? {
-        let ticket = m.kind == .bounce
+        let ticket =
+            m.kind == .bounce
             ? try m.bounce?.originalMessageID.flatMap { try ticketOfMessage($0, db) }
-            : try ticketByStrongEvidence(tag: TicketNumber.find(inSubject: m.subject),
-                                         references: m.references + m.inReplyTo.filter { !m.references.contains($0) }, db)
+            : try ticketByStrongEvidence(
+                tag: TicketNumber.find(inSubject: m.subject),
+                references: m.references + m.inReplyTo.filter { !m.references.contains($0) }, db)
         guard let ticket, let id = ticket.id else { return nil }
         let detail: String
         if m.kind == .bounce, let b = m.bounce {
-            detail = "bounce: \(b.recipient ?? "?") \(b.status ?? "") \(b.diagnostic ?? "")".trimmingCharacters(in: .whitespaces)
+            detail = "bounce: \(b.recipient ?? "?") \(b.status ?? "") \(b.diagnostic ?? "")".trimmingCharacters(
+                in: .whitespaces)
         } else {
             detail = "auto-reply from \(m.fromEmail ?? "?"): \(m.note ?? m.subject)"
         }
@@ -268,29 +305,40 @@ public final class SurelDatabase: @unchecked Sendable {
     }
 
     private func ticketOfMessage(_ messageID: String, _ db: Database) throws -> Ticket? {
-        guard let tid = try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT ticketID FROM message WHERE messageID = ? AND ticketID IS NOT NULL ORDER BY id DESC LIMIT 1
-            """), arguments: [messageID]) else { return nil }
+        guard
+            let tid = try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT ticketID FROM message WHERE messageID = ? AND ticketID IS NOT NULL ORDER BY id DESC LIMIT 1
+                        """), arguments: [messageID])
+        else { return nil }
         return try Ticket.fetchOne(db, key: tid)
     }
 
     /// Threading, strongest evidence first: our ticket tag in the subject, then In-Reply-To/References naming any
     /// message of a ticket (incoming or sent by us), then the same normalized subject from the same sender recently.
     private func findThread(_ intent: TicketIntent, _ db: Database) throws -> Ticket? {
-        if let t = try ticketByStrongEvidence(tag: intent.ticketNumberInSubject, references: intent.referencedMessageIDs, db) {
+        if let t = try ticketByStrongEvidence(
+            tag: intent.ticketNumberInSubject, references: intent.referencedMessageIDs, db)
+        {
             return t
         }
         if !intent.normalizedSubject.isEmpty {
             let since = intent.threadTime.addingTimeInterval(-intent.subjectWindow)
             let until = intent.threadTime.addingTimeInterval(intent.subjectWindow)
-            return try Ticket.fetchOne(db.cachedStatement(sql: """
-                SELECT ticket.* FROM ticket
-                WHERE senderEmail = ? AND normalizedSubject = ?
-                  AND EXISTS (SELECT 1 FROM message m WHERE m.ticketID = ticket.id
-                              AND m.threadTime BETWEEN ? AND ?)
-                ORDER BY id DESC LIMIT 1
-                """), arguments: [intent.senderEmail, intent.normalizedSubject, StoredDate.value(since),
-                                   StoredDate.value(until)])
+            return try Ticket.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT ticket.* FROM ticket
+                        WHERE senderEmail = ? AND normalizedSubject = ?
+                          AND EXISTS (SELECT 1 FROM message m WHERE m.ticketID = ticket.id
+                                      AND m.threadTime BETWEEN ? AND ?)
+                        ORDER BY id DESC LIMIT 1
+                        """),
+                arguments: [
+                    intent.senderEmail, intent.normalizedSubject, StoredDate.value(since),
+                    StoredDate.value(until),
+                ])
         }
         return nil
     }
@@ -304,12 +352,17 @@ public final class SurelDatabase: @unchecked Sendable {
         // of the recipients hold it bare).
         guard let make = intent.acknowledge, let record = make(ticket), record.recipients.count == 1 else { return }
         let address = record.recipients[0]
-        let recent = try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM outbox WHERE recipients IN (?, ?) AND purpose IN ('acknowledgement', 'receipt')
-              AND createdAt > ?
-            """, arguments: [OutboxItem.encodeRecipients([address]), address, now.addingTimeInterval(-3600)]) ?? 0
+        let recent =
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM outbox WHERE recipients IN (?, ?) AND purpose IN ('acknowledgement', 'receipt')
+                      AND createdAt > ?
+                    """, arguments: [OutboxItem.encodeRecipients([address]), address, now.addingTimeInterval(-3600)])
+            ?? 0
         if recent >= intent.automaticMailsPerHour {
-            try event(ticket.id!, "auto-mail-suppressed", "\(recent) automatic mails to \(address) in the last hour", now, db)
+            try event(
+                ticket.id!, "auto-mail-suppressed", "\(recent) automatic mails to \(address) in the last hour", now, db)
             return
         }
         try Self.enqueue(record, at: now, db)
@@ -317,23 +370,29 @@ public final class SurelDatabase: @unchecked Sendable {
 
     /// A ticket continuing `previous` (a follow-up after the reopen window) stays confidential when that one was:
     /// a complainant's late reply quotes the complaint, and its own words may not look like one.
-    private func openTicket(_ i: TicketIntent, _ m: IncomingMessage, previous: Ticket?, _ db: Database) throws -> Ticket {
+    private func openTicket(_ i: TicketIntent, _ m: IncomingMessage, previous: Ticket?, _ db: Database) throws -> Ticket
+    {
         let year = i.year
-        let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT last FROM ticketCounter WHERE year = ?"),
-                                    arguments: [year]) ?? 0
-        try db.cachedStatement(sql: """
-            INSERT INTO ticketCounter(year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last
-            """).execute(arguments: [year, last + 1])
+        let last =
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT last FROM ticketCounter WHERE year = ?"),
+                arguments: [year]) ?? 0
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO ticketCounter(year, last) VALUES (?, ?) ON CONFLICT(year) DO UPDATE SET last = excluded.last
+                """
+        ).execute(arguments: [year, last + 1])
         let c = i.classify()
-        var t = Ticket(id: nil, year: year, sequence: last + 1, status: .new, category: c.category,
-                       confidence: c.confidence, classificationNote: c.explanation,
-                       confidential: i.confidentialCategories.contains(c.category) || previous?.confidential == true,
-                       subject: m.subject, normalizedSubject: i.normalizedSubject, senderName: m.fromName,
-                       senderEmail: i.senderEmail, senderClass: i.senderProfile.senderClass,
-                       region: i.senderProfile.region?.name, province: i.senderProfile.region?.province,
-                       timeZone: i.senderProfile.region?.timeZone.rawValue, previousTicketID: previous?.id,
-                       createdAt: m.receivedAt, updatedAt: m.receivedAt, closedAt: nil,
-                       needsReview: c.confidence < i.reviewThreshold)
+        var t = Ticket(
+            id: nil, year: year, sequence: last + 1, status: .new, category: c.category,
+            confidence: c.confidence, classificationNote: c.explanation,
+            confidential: i.confidentialCategories.contains(c.category) || previous?.confidential == true,
+            subject: m.subject, normalizedSubject: i.normalizedSubject, senderName: m.fromName,
+            senderEmail: i.senderEmail, senderClass: i.senderProfile.senderClass,
+            region: i.senderProfile.region?.name, province: i.senderProfile.region?.province,
+            timeZone: i.senderProfile.region?.timeZone.rawValue, previousTicketID: previous?.id,
+            createdAt: m.receivedAt, updatedAt: m.receivedAt, closedAt: nil,
+            needsReview: c.confidence < i.reviewThreshold)
         try t.insert(db)
         return t
     }

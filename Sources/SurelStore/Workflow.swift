@@ -20,9 +20,11 @@ extension SurelDatabase {
     /// Applies `action` to the ticket `number`; `mail` (given the ticket before the change) makes the mail to queue.
     /// `answer` is the text given (kept for the BAK); `bak` the document made on close.
     @discardableResult
-    public func act(_ action: TicketAction, on number: TicketNumber, actor: String, note: String? = nil,
-                    answer: String? = nil, bak: (number: String, pdf: Data)? = nil, at now: Date = Date(),
-                    mail: ((Ticket) throws -> OutgoingRecord?)? = nil) throws -> Ticket {
+    public func act(
+        _ action: TicketAction, on number: TicketNumber, actor: String, note: String? = nil,
+        answer: String? = nil, bak: (number: String, pdf: Data)? = nil, at now: Date = Date(),
+        mail: ((Ticket) throws -> OutgoingRecord?)? = nil
+    ) throws -> Ticket {
         try writer.write { db in
             guard var t = try Ticket.fetchOne(db, number: number) else { throw StoreError.noSuchTicket(number) }
             let before = t
@@ -37,7 +39,8 @@ extension SurelDatabase {
                 t.escalatedAt = now
                 t.layer2AnsweredAt = nil
                 detail = "escalated to \(unit)"
-                try db.execute(sql: "INSERT INTO escalation(ticketID, unit, at) VALUES (?, ?, ?)", arguments: [t.id!, unit, now])
+                try db.execute(
+                    sql: "INSERT INTO escalation(ticketID, unit, at) VALUES (?, ?, ?)", arguments: [t.id!, unit, now])
             case .layer2Answer:
                 guard let unit = t.escalatedTo else { throw WorkflowError.notEscalated(number) }
                 if t.layer2AnsweredAt == nil { t.layer2AnsweredAt = now }
@@ -57,12 +60,14 @@ extension SurelDatabase {
             if let answer {
                 let source: String
                 if case .layer2Answer = action { source = "layer2" } else { source = "agent" }
-                try db.execute(sql: "INSERT INTO ticketAnswer(ticketID, at, actor, source, text) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [t.id!, now, actor, source, answer])
+                try db.execute(
+                    sql: "INSERT INTO ticketAnswer(ticketID, at, actor, source, text) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [t.id!, now, actor, source, answer])
             }
             if let bak {
-                try db.execute(sql: "INSERT INTO bak(ticketID, number, pdf, createdAt) VALUES (?, ?, ?, ?)",
-                               arguments: [t.id!, bak.number, bak.pdf, now])
+                try db.execute(
+                    sql: "INSERT INTO bak(ticketID, number, pdf, createdAt) VALUES (?, ?, ?, ?)",
+                    arguments: [t.id!, bak.number, bak.pdf, now])
             }
             if let mail, let record = try mail(before) { try Self.enqueue(record, at: now, db) }
             return t
@@ -71,24 +76,29 @@ extension SurelDatabase {
 
     /// The first answer to the unit's latest escalation of the ticket (its Layer 2 response score counts to it).
     static func markEscalationAnswered(ticketID: Int64, unit: String, at now: Date, _ db: Database) throws {
-        try db.execute(sql: """
-            UPDATE escalation SET answeredAt = ? WHERE id = (
-              SELECT id FROM escalation WHERE ticketID = ? AND unit = ? AND answeredAt IS NULL ORDER BY id DESC LIMIT 1)
-            """, arguments: [now, ticketID, unit])
+        try db.execute(
+            sql: """
+                UPDATE escalation SET answeredAt = ? WHERE id = (
+                  SELECT id FROM escalation WHERE ticketID = ? AND unit = ? AND answeredAt IS NULL ORDER BY id DESC LIMIT 1)
+                """, arguments: [now, ticketID, unit])
     }
 
     /// A unit's mail joined a ticket escalated to it: the unit's answer; its time, once, scores that unit's
     /// escalation (and the ticket's current one when it is that unit's).
-    static func recordLayer2Answer(_ t: inout Ticket, unit: String, from sender: String, text: String, at now: Date,
-                                   _ db: Database) throws {
+    static func recordLayer2Answer(
+        _ t: inout Ticket, unit: String, from sender: String, text: String, at now: Date,
+        _ db: Database
+    ) throws {
         // Escalated at some time: the agent may have sent the citizen an interim answer meanwhile (status answered).
         guard t.escalatedTo != nil else { return }
         try markEscalationAnswered(ticketID: t.id!, unit: unit, at: now, db)
-        try db.execute(sql: "INSERT INTO ticketAnswer(ticketID, at, actor, source, text) VALUES (?, ?, ?, 'layer2', ?)",
-                       arguments: [t.id!, now, sender, text])
+        try db.execute(
+            sql: "INSERT INTO ticketAnswer(ticketID, at, actor, source, text) VALUES (?, ?, ?, 'layer2', ?)",
+            arguments: [t.id!, now, sender, text])
         if t.layer2AnsweredAt == nil, t.escalatedTo == unit { t.layer2AnsweredAt = now }
-        var e = TicketEvent(id: nil, ticketID: t.id!, at: now, kind: "layer2-answer",
-                            detail: "answer of \(unit) by mail from \(sender)")
+        var e = TicketEvent(
+            id: nil, ticketID: t.id!, at: now, kind: "layer2-answer",
+            detail: "answer of \(unit) by mail from \(sender)")
         try e.insert(db)
     }
 }
@@ -113,21 +123,27 @@ public struct TicketAnswer: Sendable {
 extension SurelDatabase {
     public func answers(ticketID: Int64) throws -> [TicketAnswer] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT at, actor, source, text FROM ticketAnswer WHERE ticketID = ? ORDER BY id",
-                             arguments: [ticketID]).map { TicketAnswer(at: $0["at"], actor: $0["actor"], source: $0["source"], text: $0["text"]) }
+            try Row.fetchAll(
+                db, sql: "SELECT at, actor, source, text FROM ticketAnswer WHERE ticketID = ? ORDER BY id",
+                arguments: [ticketID]
+            ).map { TicketAnswer(at: $0["at"], actor: $0["actor"], source: $0["source"], text: $0["text"]) }
         }
     }
 
     /// The ticket's latest BAK: its number and PDF.
     /// How many BAKs the ticket has (one per closing; a reopened ticket closed again gets another).
     public func bakCount(ticketID: Int64) throws -> Int {
-        try writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM bak WHERE ticketID = ?", arguments: [ticketID]) ?? 0 }
+        try writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM bak WHERE ticketID = ?", arguments: [ticketID]) ?? 0
+        }
     }
 
     public func bak(ticketID: Int64) throws -> (number: String, pdf: Data)? {
         try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT number, pdf FROM bak WHERE ticketID = ? ORDER BY id DESC LIMIT 1",
-                             arguments: [ticketID]).map { ($0["number"], $0["pdf"]) }
+            try Row.fetchOne(
+                db, sql: "SELECT number, pdf FROM bak WHERE ticketID = ? ORDER BY id DESC LIMIT 1",
+                arguments: [ticketID]
+            ).map { ($0["number"], $0["pdf"]) }
         }
     }
 }

@@ -75,7 +75,8 @@ struct DuplicateJSON: ExplicitNullsEncodable {
 
     init(_ e: DuplicateEntry) {
         let d = e.duplicate, t = e.ticket
-        id = d.id!; received_at = Format.iso(d.receivedAt); mailbox = d.mailbox; uid_validity = d.uidValidity; uid = d.uid
+        id = d.id!; received_at = Format.iso(d.receivedAt); mailbox = d.mailbox; uid_validity = d.uidValidity;
+        uid = d.uid
         same_bytes = d.sameBytes; raw_sha256 = d.rawSHA256; matched_message = d.matchedMessageRowID
         ticket = t.map { "\($0.number)" }
     }
@@ -109,9 +110,12 @@ struct MessageJSON: ExplicitNullsEncodable {
         references = m.references.split(separator: " ").map(String.init)
         bounce_recipient = m.bounceRecipient; bounce_status = m.bounceStatus; bounce_diagnostic = m.bounceDiagnostic
         bounce_original_message_id = m.bounceOriginalMessageID
-        attachments = atts.isEmpty ? nil : atts.map {
-            AttachmentJSON(filename: $0.filename, content_type: $0.contentType, size: $0.size, sha256: $0.sha256)
-        }
+        attachments =
+            atts.isEmpty
+            ? nil
+            : atts.map {
+                AttachmentJSON(filename: $0.filename, content_type: $0.contentType, size: $0.size, sha256: $0.sha256)
+            }
     }
 }
 

@@ -13,9 +13,11 @@ struct Surel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "surel",
         abstract: "The e-mail channel of the DJPK Contact Center: mailbox to tickets.",
-        subcommands: [Run.self, CheckConfig.self, Tickets.self, Messages.self, Quarantine.self, Review.self,
-                      Outbox.self, SLACommand.self, BAK.self, Templates.self, Lists.self, SuppressionCommand.self,
-                      BlastCommand.self, Classify.self])
+        subcommands: [
+            Run.self, CheckConfig.self, Tickets.self, Messages.self, Quarantine.self, Review.self,
+            Outbox.self, SLACommand.self, BAK.self, Templates.self, Lists.self, SuppressionCommand.self,
+            BlastCommand.self, Classify.self,
+        ])
 
     static func main() {
         do {
@@ -23,7 +25,8 @@ struct Surel: ParsableCommand {
             try command.run()
         } catch {
             guard let e = SurelError(error) else { exit(withError: error) }
-            FileHandle.standardError.write(Data(("surel: " + TerminalText.escaped(e.message, keepNewlines: true) + "\n").utf8))
+            FileHandle.standardError.write(
+                Data(("surel: " + TerminalText.escaped(e.message, keepNewlines: true) + "\n").utf8))
             Foundation.exit(e.exitCode)
         }
     }
@@ -53,8 +56,9 @@ struct ActorOption: ParsableArguments {
 
     static func actor(named name: String?, _ desk: HelpDesk) -> Actor {
         let env = ProcessInfo.processInfo.environment
-        return desk.actor(named: name ?? desk.config.agentName ?? env["SUDO_USER"] ?? env["USER"] ?? env["LOGNAME"]
-                          ?? "uid-\(getuid())")
+        return desk.actor(
+            named: name ?? desk.config.agentName ?? env["SUDO_USER"] ?? env["USER"] ?? env["LOGNAME"]
+                ?? "uid-\(getuid())")
     }
 }
 
@@ -68,7 +72,9 @@ extension MessageKind: ExpressibleByArgument {}
 
 /// A file named on the command line, or a clear error.
 func readFile(_ path: String) throws -> Data {
-    guard let data = FileManager.default.contents(atPath: path) else { throw SurelError(.notFound, "cannot read \(path)") }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw SurelError(.notFound, "cannot read \(path)")
+    }
     return data
 }
 
@@ -77,6 +83,9 @@ func readText(_ path: String) throws -> String { String(decoding: try readFile(p
 /// A file to attach, named to the recipients by its last path component (the path is the sender's own).
 func attachment(fromFile path: String) throws -> OutgoingAttachment {
     let name = (path as NSString).lastPathComponent
-    return OutgoingAttachment(filename: name, contentType: name.lowercased().hasSuffix(".pdf") ? "application/pdf"
-                              : "application/octet-stream", data: try readFile(path))
+    return OutgoingAttachment(
+        filename: name,
+        contentType: name.lowercased().hasSuffix(".pdf")
+            ? "application/pdf"
+            : "application/octet-stream", data: try readFile(path))
 }

@@ -4,13 +4,17 @@ import SurelCore
 
 final class TokenizerAndModelTests: XCTestCase {
     func testClassTokensAbbreviationsAndQuotesCut() {
-        let w = Tokenizer.words("Yth. Bpk, mhn info surat S-26/PK/PK.5/2025 dan 900.1.2/123/BPKAD/2025 utk 2025 lihat https://x.go.id atau a@b.go.id")
+        let w = Tokenizer.words(
+            "Yth. Bpk, mhn info surat S-26/PK/PK.5/2025 dan 900.1.2/123/BPKAD/2025 utk 2025 lihat https://x.go.id atau a@b.go.id"
+        )
         XCTAssertEqual(w.filter { $0 == "__nomorsurat__" }.count, 2, "\(w)")
         XCTAssertTrue(w.contains("__tahun__"))
         XCTAssertTrue(w.contains("__url__"))
         XCTAssertTrue(w.contains("__email__"))
         XCTAssertTrue(w.contains("mohon") && w.contains("untuk") && w.contains("bapak"), "\(w)")
-        let own = Tokenizer.ownText("Mohon info penyaluran DAU bulan Maret untuk kabupaten kami.\n\nPada Sen, 3 Feb 2025 menulis:\n> pertanyaan tentang BOS")
+        let own = Tokenizer.ownText(
+            "Mohon info penyaluran DAU bulan Maret untuk kabupaten kami.\n\nPada Sen, 3 Feb 2025 menulis:\n> pertanyaan tentang BOS"
+        )
         XCTAssertFalse(own.contains("BOS"))
         XCTAssertTrue(own.contains("DAU"))
     }
@@ -21,7 +25,8 @@ final class TokenizerAndModelTests: XCTestCase {
         let cases = [
             own, own + "\n\nPada Sen, 3 Feb 2025 Budi menulis:\n> pertanyaan lama",
             own + "\r\nON Mon, Feb 3, 2025 at 9:00 Budi WROTE:\r\n> old", own + "\n> kutipan",
-            own + "\n-- \nBudi\nBPKAD", own + "\n---- Original Message ----\nFrom: x", own + "\n" + String(repeating: "_", count: 12),
+            own + "\n-- \nBudi\nBPKAD", own + "\n---- Original Message ----\nFrom: x",
+            own + "\n" + String(repeating: "_", count: 12),
             own + "\nSent from my iPhone", own + "\nDIKIRIM DARI Yahoo Mail", own + "\nDisclaimer: rahasia",
             own + "\nThis email is confidential", own + "\nEmail ini bersifat rahasia", own + "\nCatatan : penting",
             own + "\r-- \rBudi", own + "\nſent from my phone", own + " — \nPada Sen Budi menulis:\n> x",
@@ -62,11 +67,15 @@ final class TokenizerAndModelTests: XCTestCase {
                 + "lihat https://djpk.kemenkeu.go.id/dau atau hubungi bpkad@blitarkab.go.id. Čeština ÉCOLE naïve 2025 "
                 + "sangatpanjangsekalikatanya $$$ GRATIS!!\n\nPada Sen, 3 Feb 2025 Budi menulis:\n> kutipan lama",
             senderEmail: "bpkad@blitarkab.go.id",
-            headers: [("From", "BPKAD <bpkad@blitarkab.go.id>"), ("Content-Type", "text/plain; charset=utf-8"),
-                      ("X-Mailer", "Thunderbird 115"), ("Message-ID", "<a1@blitarkab.go.id>")],
+            headers: [
+                ("From", "BPKAD <bpkad@blitarkab.go.id>"), ("Content-Type", "text/plain; charset=utf-8"),
+                ("X-Mailer", "Thunderbird 115"), ("Message-ID", "<a1@blitarkab.go.id>"),
+            ],
             attachmentNames: ["Surat_Permohonan DAU.pdf"], html: "<p><font color=red>Promo</font></p>")
-        for (named, plain) in [(Tokenizer.features(input, keepingNames: true), Tokenizer.features(input)),
-                               (Tokenizer.spamFeatures(input, keepingNames: true), Tokenizer.spamFeatures(input))] {
+        for (named, plain) in [
+            (Tokenizer.features(input, keepingNames: true), Tokenizer.features(input)),
+            (Tokenizer.spamFeatures(input, keepingNames: true), Tokenizer.spamFeatures(input)),
+        ] {
             XCTAssertEqual(named.hashes, plain.hashes)
             XCTAssertGreaterThan(named.hashes.count, 20)
             for h in named.hashes {
@@ -75,15 +84,19 @@ final class TokenizerAndModelTests: XCTestCase {
             }
         }
         let names = Set(Tokenizer.features(input, keepingNames: true).names!.values)
-        for expected in ["s:penyaluran", "s:dau", "penyaluran_dau", "__nomorsurat__", "__url__", "__email__",
-                         "a:surat", "a:permohonan", "c:pemda", "čeština", "école", "naïve", "__tahun__"] {
+        for expected in [
+            "s:penyaluran", "s:dau", "penyaluran_dau", "__nomorsurat__", "__url__", "__email__",
+            "a:surat", "a:permohonan", "c:pemda", "čeština", "école", "naïve", "__tahun__",
+        ] {
             XCTAssertTrue(names.contains(expected), "\(expected) not in \(names.sorted())")
         }
         XCTAssertFalse(names.contains("kutipan"), "quoted text is cut")
         XCTAssertFalse(names.contains("mohon") || names.contains("s:mohon"), "stopwords are left out")
         let spam = Set(Tokenizer.spamFeatures(input, keepingNames: true).names!.values)
-        for expected in ["$$$", "gratis!!", "s:dau", "url:djpk", "email:blitarkab.go.id", "skip:s20", "mailer:thunderbird",
-                         "tag:font", "attr:color=red", "att:pdf", "dau bulan"] {
+        for expected in [
+            "$$$", "gratis!!", "s:dau", "url:djpk", "email:blitarkab.go.id", "skip:s20", "mailer:thunderbird",
+            "tag:font", "attr:color=red", "att:pdf", "dau bulan",
+        ] {
             XCTAssertTrue(spam.contains(expected), "\(expected) not in \(spam.sorted())")
         }
     }
@@ -91,26 +104,36 @@ final class TokenizerAndModelTests: XCTestCase {
     /// A stored model comes back the same: same scores, and it still names the words that decided.
     func testModelsSurviveTheirStoredForm() throws {
         var nb = NaiveBayesModel()
-        for _ in 0..<3 { nb.learn(["penyaluran", "dau", "gaji"], as: "dau"); nb.learn(["dana", "bos", "sekolah"], as: "bos") }
+        for _ in 0..<3 {
+            nb.learn(["penyaluran", "dau", "gaji"], as: "dau"); nb.learn(["dana", "bos", "sekolah"], as: "bos")
+        }
         let nb2 = try JSONDecoder().decode(NaiveBayesModel.self, from: try JSONEncoder().encode(nb))
-        let a = try XCTUnwrap(nb.classify(["gaji", "dau", "sekolah"])), b = try XCTUnwrap(nb2.classify(["gaji", "dau", "sekolah"]))
+        let a = try XCTUnwrap(nb.classify(["gaji", "dau", "sekolah"])),
+            b = try XCTUnwrap(nb2.classify(["gaji", "dau", "sekolah"]))
         XCTAssertEqual(a.label, "dau")
         XCTAssertEqual(b.label, a.label)
         XCTAssertEqual(b.confidence, a.confidence, accuracy: 1e-12)
         XCTAssertEqual(Set(b.strongest), ["gaji", "dau"])
-        let spam = SpamModel.trained(on: [(["bonus", "klik", "slot"], true), (["bonus", "slot", "gacor"], true),
-                                          (["dau", "penyaluran", "klik"], false), (["dana", "desa", "penyaluran"], false)])
+        let spam = SpamModel.trained(on: [
+            (["bonus", "klik", "slot"], true), (["bonus", "slot", "gacor"], true),
+            (["dau", "penyaluran", "klik"], false), (["dana", "desa", "penyaluran"], false),
+        ])
         let spam2 = try JSONDecoder().decode(SpamModel.self, from: try JSONEncoder().encode(spam))
         let s1 = spam.score(["slot", "bonus", "desa"]), s2 = spam2.score(["slot", "bonus", "desa"])
         XCTAssertEqual(s2.probability, s1.probability, accuracy: 1e-12)
         XCTAssertEqual(Set(s2.clues.map(\.token)), Set(s1.clues.map(\.token)))
         XCTAssertTrue(s2.clues.map(\.token).contains("slot"))
-        XCTAssertThrowsError(try JSONDecoder().decode(SpamModel.self, from: Data(#"{"spamDocuments":1,"hamDocuments":1,"intercept":0,"tokens":"AAEC","vocabulary":""}"#.utf8)))
+        XCTAssertThrowsError(
+            try JSONDecoder().decode(
+                SpamModel.self,
+                from: Data(#"{"spamDocuments":1,"hamDocuments":1,"intercept":0,"tokens":"AAEC","vocabulary":""}"#.utf8))
+        )
     }
 
     func testEvaluationMetrics() {
-        let e = Evaluation(pairs: [("dau", "dau", 0.9), ("dau", "spam", 0.9), ("spam", "spam", 0.5), ("dbh", "dbh", 0.99)],
-                           threshold: 0.8)
+        let e = Evaluation(
+            pairs: [("dau", "dau", 0.9), ("dau", "spam", 0.9), ("spam", "spam", 0.5), ("dbh", "dbh", 0.99)],
+            threshold: 0.8)
         XCTAssertEqual(e.accuracy, 0.75)
         XCTAssertEqual(e.ham_as_spam, 1)
         XCTAssertEqual(e.spam_recall, 1)
@@ -131,7 +154,8 @@ final class TaxonomyTests: XCTestCase {
     }
 
     func testACategoryIsAddedByDataAndBadLinesAreNamed() throws {
-        let t = try Taxonomy(tsv: "inpres-1-2025\tInpres 1/2025\tDTU\tno\tEfisiensi belanja\npengaduan\tPengaduan\t-\tyes\n")
+        let t = try Taxonomy(
+            tsv: "inpres-1-2025\tInpres 1/2025\tDTU\tno\tEfisiensi belanja\npengaduan\tPengaduan\t-\tyes\n")
         XCTAssertEqual(t.slugs, ["inpres-1-2025", "pengaduan"])
         XCTAssertThrowsError(try Taxonomy(tsv: "# comment\nok\tOK\t-\tno\nBad Slug\tX\t-\tno\n")) { error in
             XCTAssertEqual((error as? Taxonomy.Problem)?.line, 3)
@@ -151,8 +175,12 @@ final class SpamModelTests: XCTestCase {
     }
 
     func testScoresHaveAnHonestMiddleAndOnlineLearningMovesThem() {
-        let spam: [Set<String>] = [["gacor", "slot", "bonus"], ["slot", "maxwin", "depo"], ["bonus", "klik", "gacor"]]
-        let ham: [Set<String>] = [["penyaluran", "dau", "mohon"], ["dana", "desa", "mohon"], ["dbh", "alokasi", "mohon"]]
+        let spam: [Set<String>] = [
+            ["gacor", "slot", "bonus"], ["slot", "maxwin", "depo"], ["bonus", "klik", "gacor"],
+        ]
+        let ham: [Set<String>] = [
+            ["penyaluran", "dau", "mohon"], ["dana", "desa", "mohon"], ["dbh", "alokasi", "mohon"],
+        ]
         var m = SpamModel.trained(on: spam.map { ($0, true) } + ham.map { ($0, false) })
         XCTAssertGreaterThan(m.score(["slot", "gacor"]).probability, 0.7)
         XCTAssertLessThan(m.score(["penyaluran", "dana"]).probability, 0.3)
@@ -169,7 +197,8 @@ final class SpamModelTests: XCTestCase {
         XCTAssertLessThanOrEqual(m.score(released).probability, 0.1)
         // Training is reproducible: the same data gives the same model.
         let again = SpamModel.trained(on: spam.map { ($0, true) } + ham.map { ($0, false) })
-        XCTAssertEqual(again.score(["slot", "dau"]).probability,
-                       SpamModel.trained(on: spam.map { ($0, true) } + ham.map { ($0, false) }).score(["slot", "dau"]).probability)
+        XCTAssertEqual(
+            again.score(["slot", "dau"]).probability,
+            SpamModel.trained(on: spam.map { ($0, true) } + ham.map { ($0, false) }).score(["slot", "dau"]).probability)
     }
 }

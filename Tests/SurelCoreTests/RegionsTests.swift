@@ -53,7 +53,7 @@ final class RegionsTests: XCTestCase {
         XCTAssertEqual(merauke.region?.province, "Papua Selatan")
         XCTAssertEqual(merauke.region?.timeZone, .wit)
 
-        XCTAssertEqual(profile("x@pontianak.go.id").region?.timeZone, .wib)   // Kalimantan Barat
+        XCTAssertEqual(profile("x@pontianak.go.id").region?.timeZone, .wib)  // Kalimantan Barat
         XCTAssertEqual(profile("x@badungkab.go.id").region?.timeZone, .wita)  // Bali
         XCTAssertEqual(IndonesianTimeZone.wib.utcOffsetHours, 7)
         XCTAssertEqual(IndonesianTimeZone.wita.foundationTimeZone.secondsFromGMT(), 8 * 3600)
@@ -119,24 +119,30 @@ final class RegionsTests: XCTestCase {
     // MARK: - Other classes
 
     func testMinistriesAndAgencies() {
-        for email in ["callcenter.djpk@kemenkeu.go.id", "a@djpk.kemenkeu.go.id", "a@kemendagri.go.id",
-                      "a@bappenas.go.id", "a@bpk.go.id", "a@bpkp.go.id", "a@kemkes.go.id", "a@lkpp.go.id",
-                      "a@mil.id", "a@tniad.mil.id", "a@setkab.go.id", "a@kedirikab.bps.go.id",
-                      "a@jatim.bpk.go.id", "a@kanwil.djpb.kemenkeu.go.id"] {
+        for email in [
+            "callcenter.djpk@kemenkeu.go.id", "a@djpk.kemenkeu.go.id", "a@kemendagri.go.id",
+            "a@bappenas.go.id", "a@bpk.go.id", "a@bpkp.go.id", "a@kemkes.go.id", "a@lkpp.go.id",
+            "a@mil.id", "a@tniad.mil.id", "a@setkab.go.id", "a@kedirikab.bps.go.id",
+            "a@jatim.bpk.go.id", "a@kanwil.djpb.kemenkeu.go.id",
+        ] {
             XCTAssertEqual(profile(email), SenderProfile(senderClass: .kl, region: nil), email)
         }
     }
 
     func testAcademia() {
-        for email in ["dosen@ugm.ac.id", "mhs@mail.ugm.ac.id", "guru@sman1kediri.sch.id",
-                      "a@mit.edu", "a@unimelb.edu.au", "a@ox.ac.uk"] {
+        for email in [
+            "dosen@ugm.ac.id", "mhs@mail.ugm.ac.id", "guru@sman1kediri.sch.id",
+            "a@mit.edu", "a@unimelb.edu.au", "a@ox.ac.uk",
+        ] {
             XCTAssertEqual(profile(email), SenderProfile(senderClass: .akademisi, region: nil), email)
         }
     }
 
     func testOthers() {
-        for email in ["bpkad.kedirikab@gmail.com", "a@yahoo.co.id", "a@pt-contoh.co.id",
-                      "a@kediri.go.id.example.com", "a@example.id", "a@kedirikab.com"] {
+        for email in [
+            "bpkad.kedirikab@gmail.com", "a@yahoo.co.id", "a@pt-contoh.co.id",
+            "a@kediri.go.id.example.com", "a@example.id", "a@kedirikab.com",
+        ] {
             XCTAssertEqual(profile(email), .unknown, email)
         }
     }
@@ -151,9 +157,11 @@ final class RegionsTests: XCTestCase {
     }
 
     func testMalformedInput() {
-        for email in ["", " ", "@", "kedirikab.go.id", "bpkad@", "@kedirikab.go.id", "a@b",
-                      "a@kedirikab..go.id", "a@.go.id", "<>", "Name <bpkad@kedirikab.go.id",
-                      "a@ke diri.go.id", "a@kédiri.go.id", "a@@", "\u{0}@\u{0}"] {
+        for email in [
+            "", " ", "@", "kedirikab.go.id", "bpkad@", "@kedirikab.go.id", "a@b",
+            "a@kedirikab..go.id", "a@.go.id", "<>", "Name <bpkad@kedirikab.go.id",
+            "a@ke diri.go.id", "a@kédiri.go.id", "a@@", "\u{0}@\u{0}",
+        ] {
             XCTAssertEqual(profile(email), .unknown, "\(email.debugDescription)")
         }
         XCTAssertEqual(profile("a@go.id").senderClass, .kl)
@@ -184,8 +192,9 @@ final class RegionsTests: XCTestCase {
 
     func testRegionsNameKnownProvinceAndShareItsTimeZone() {
         let provinces = Set(SenderDirectory.provinces)
-        let zoneOf = Dictionary(uniqueKeysWithValues: SenderDirectory.regions.filter(\.isProvince)
-            .map { ($0.province, $0.timeZone) })
+        let zoneOf = Dictionary(
+            uniqueKeysWithValues: SenderDirectory.regions.filter(\.isProvince)
+                .map { ($0.province, $0.timeZone) })
         for region in SenderDirectory.regions {
             XCTAssertTrue(provinces.contains(region.province), region.name)
             XCTAssertEqual(region.timeZone, zoneOf[region.province], region.name)
@@ -198,20 +207,27 @@ final class RegionsTests: XCTestCase {
 
     func testProvinceTimeZones() {
         let expected: [IndonesianTimeZone: Set<String>] = [
-            .wib: ["Aceh", "Sumatera Utara", "Sumatera Barat", "Riau", "Kepulauan Riau", "Jambi",
-                   "Sumatera Selatan", "Kepulauan Bangka Belitung", "Bengkulu", "Lampung", "DKI Jakarta",
-                   "Jawa Barat", "Jawa Tengah", "Daerah Istimewa Yogyakarta", "Jawa Timur", "Banten",
-                   "Kalimantan Barat", "Kalimantan Tengah"],
-            .wita: ["Bali", "Nusa Tenggara Barat", "Nusa Tenggara Timur", "Kalimantan Selatan",
-                    "Kalimantan Timur", "Kalimantan Utara", "Sulawesi Utara", "Sulawesi Tengah",
-                    "Sulawesi Selatan", "Sulawesi Tenggara", "Gorontalo", "Sulawesi Barat"],
-            .wit: ["Maluku", "Maluku Utara", "Papua", "Papua Barat", "Papua Selatan", "Papua Tengah",
-                   "Papua Pegunungan", "Papua Barat Daya"],
+            .wib: [
+                "Aceh", "Sumatera Utara", "Sumatera Barat", "Riau", "Kepulauan Riau", "Jambi",
+                "Sumatera Selatan", "Kepulauan Bangka Belitung", "Bengkulu", "Lampung", "DKI Jakarta",
+                "Jawa Barat", "Jawa Tengah", "Daerah Istimewa Yogyakarta", "Jawa Timur", "Banten",
+                "Kalimantan Barat", "Kalimantan Tengah",
+            ],
+            .wita: [
+                "Bali", "Nusa Tenggara Barat", "Nusa Tenggara Timur", "Kalimantan Selatan",
+                "Kalimantan Timur", "Kalimantan Utara", "Sulawesi Utara", "Sulawesi Tengah",
+                "Sulawesi Selatan", "Sulawesi Tenggara", "Gorontalo", "Sulawesi Barat",
+            ],
+            .wit: [
+                "Maluku", "Maluku Utara", "Papua", "Papua Barat", "Papua Selatan", "Papua Tengah",
+                "Papua Pegunungan", "Papua Barat Daya",
+            ],
         ]
         XCTAssertEqual(expected.values.map(\.count).reduce(0, +), 38)
         for region in SenderDirectory.regions where region.isProvince {
-            XCTAssertTrue(expected[region.timeZone]?.contains(region.province) == true,
-                          "\(region.province) should not be \(region.timeZone.rawValue)")
+            XCTAssertTrue(
+                expected[region.timeZone]?.contains(region.province) == true,
+                "\(region.province) should not be \(region.timeZone.rawValue)")
         }
     }
 
@@ -230,8 +246,9 @@ final class RegionsTests: XCTestCase {
         for region in SenderDirectory.regions {
             let stem = SenderDirectory.primaryStem(of: region) ?? ""
             XCTAssertFalse(stem.isEmpty)
-            XCTAssertTrue(stem.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "." },
-                          stem)
+            XCTAssertTrue(
+                stem.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "." },
+                stem)
         }
     }
 

@@ -6,28 +6,34 @@ final class SHA256Tests: XCTestCase {
     // Expected values computed with coreutils `sha256sum`.
 
     func testEmpty() {
-        XCTAssertEqual(SHA256.hex(Data()),
-                       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(
+            SHA256.hex(Data()),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 
     func testABC() {
-        XCTAssertEqual(SHA256.hex(Data("abc".utf8)),
-                       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        XCTAssertEqual(SHA256.hex("abc"),
-                       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(
+            SHA256.hex(Data("abc".utf8)),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(
+            SHA256.hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
     func testNIST448Bit() {
         let m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
-        XCTAssertEqual(SHA256.hex(Data(m.utf8)),
-                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(
+            SHA256.hex(Data(m.utf8)),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
     func testNIST896Bit() {
-        let m = "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
+        let m =
+            "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
             + "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu"
-        XCTAssertEqual(SHA256.hex(Data(m.utf8)),
-                       "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1")
+        XCTAssertEqual(
+            SHA256.hex(Data(m.utf8)),
+            "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1")
     }
 
     func testOneMillionA() {
@@ -54,8 +60,9 @@ final class SHA256Tests: XCTestCase {
             128: "24da1b81d0b16df6428eee73c69fcb2a93c76bc6df706f0c6670fe6bfe800464",
         ]
         for (length, hex) in expected {
-            XCTAssertEqual(SHA256.hex(Data(repeating: UInt8(ascii: "x"), count: length)), hex,
-                           "length \(length)")
+            XCTAssertEqual(
+                SHA256.hex(Data(repeating: UInt8(ascii: "x"), count: length)), hex,
+                "length \(length)")
         }
     }
 

@@ -14,30 +14,36 @@ final class WorkingCalendarTests: XCTestCase {
 
     func testAcrossAWeekend() throws {
         // Friday 7 Feb 2025, 16:00 WIB: one hour left that day, eight more on Monday.
-        XCTAssertEqual(try cal.deadline(received: date("2025-02-07T16:00:00+07:00"), workingDays: 1),
-                       date("2025-02-10T16:00:00+07:00"))
-        XCTAssertEqual(try cal.deadline(received: date("2025-02-07T16:00:00+07:00"), workingDays: 3),
-                       date("2025-02-12T16:00:00+07:00"))
+        XCTAssertEqual(
+            try cal.deadline(received: date("2025-02-07T16:00:00+07:00"), workingDays: 1),
+            date("2025-02-10T16:00:00+07:00"))
+        XCTAssertEqual(
+            try cal.deadline(received: date("2025-02-07T16:00:00+07:00"), workingDays: 3),
+            date("2025-02-12T16:00:00+07:00"))
     }
 
     func testAcrossLebaranHolidaysAndCollectiveLeave() throws {
         // Thursday 27 Mar 2025: Nyepi leave on the 28th, Idulfitri 31 Mar-1 Apr, leave 2-4 and 7 Apr.
-        XCTAssertEqual(try cal.deadline(received: date("2025-03-27T10:00:00+07:00"), workingDays: 1),
-                       date("2025-04-08T10:00:00+07:00"))
+        XCTAssertEqual(
+            try cal.deadline(received: date("2025-03-27T10:00:00+07:00"), workingDays: 1),
+            date("2025-04-08T10:00:00+07:00"))
         XCTAssertFalse(try cal.isWorkingDay(date("2025-04-07T09:00:00+07:00")))
         XCTAssertTrue(try cal.isWorkingDay(date("2025-04-08T09:00:00+07:00")))
         // A national holiday alone (Isra Mikraj, Monday 27 Jan 2025) and the leave day after it.
-        XCTAssertEqual(try cal.deadline(received: date("2025-01-24T12:00:00+07:00"), workingDays: 1),
-                       date("2025-01-30T12:00:00+07:00"))
+        XCTAssertEqual(
+            try cal.deadline(received: date("2025-01-24T12:00:00+07:00"), workingDays: 1),
+            date("2025-01-30T12:00:00+07:00"))
     }
 
     func testMailAtNightInWITStartsAtTheNextOpening() throws {
         // 22:30 WIT on Tuesday 4 Feb 2025 is 20:30 WIB: counting starts Wednesday 08:00 WIB.
-        XCTAssertEqual(try cal.deadline(received: date("2025-02-04T22:30:00+09:00"), workingDays: 1),
-                       date("2025-02-05T17:00:00+07:00"))
+        XCTAssertEqual(
+            try cal.deadline(received: date("2025-02-04T22:30:00+09:00"), workingDays: 1),
+            date("2025-02-05T17:00:00+07:00"))
         // 06:00 WIT on Wednesday is 04:00 WIB, still before opening: same deadline.
-        XCTAssertEqual(try cal.deadline(received: date("2025-02-05T06:00:00+09:00"), workingDays: 1),
-                       date("2025-02-05T17:00:00+07:00"))
+        XCTAssertEqual(
+            try cal.deadline(received: date("2025-02-05T06:00:00+09:00"), workingDays: 1),
+            date("2025-02-05T17:00:00+07:00"))
     }
 
     func testAYearOutsideTheCalendarIsAnError() {

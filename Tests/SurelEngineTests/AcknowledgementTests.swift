@@ -7,7 +7,8 @@ import XCTest
 
 final class AcknowledgementTests: XCTestCase {
     func mail(from: String, id: String, subject: String, body: String, extra: String = "") -> Data {
-        var headers = "From: \(from)\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: \(subject)\nMessage-ID: <\(id)>\n"
+        var headers =
+            "From: \(from)\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: \(subject)\nMessage-ID: <\(id)>\n"
             + "Date: Wed, 25 Nov 2026 10:00:00 +0700\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8"
         if !extra.isEmpty { headers += "\n" + extra }
         return Data((headers.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n\r\n" + body + "\r\n").utf8)
@@ -26,13 +27,16 @@ final class AcknowledgementTests: XCTestCase {
         try TestEnv.requirePostfix()
         let dir = try TestEnv.scratch(self)
         let user = TestEnv.freshUser("ack-cc")
-        let config = try TestEnv.writeConfig(dir: dir, user: user, extra: """
+        let config = try TestEnv.writeConfig(
+            dir: dir, user: user,
+            extra: """
 
-            \(TestEnv.smtpSection())
+                \(TestEnv.smtpSection())
 
-            [outbox]
-            automatic_per_hour = 3
-            """).path
+                [outbox]
+                automatic_per_hour = 3
+                """
+        ).path
         let citizen = TestEnv.freshUser("warga") + "@kedirikab.go.id"
         // An autoresponder that answers every mail with a fresh one (no Auto-Submitted, new subject, no references):
         // each opens a ticket, and only the cap stops the acknowledgements.
@@ -45,29 +49,44 @@ final class AcknowledgementTests: XCTestCase {
         let nullSender = TestEnv.freshUser("sistem") + "@kabupaten.example.test"
         let lister = TestEnv.freshUser("milis") + "@lists.example.test"
         var mails = [
-            mail(from: "Budi Santoso <\(citizen)>", id: "ack1@kedirikab.go.id", subject: "Jadwal penyaluran DAU tahap II",
-                 body: "Mohon informasi jadwal penyaluran DAU tahap II untuk Kabupaten Kediri dan syarat salurnya."),
-            mail(from: "Portal <\(machine)>", id: "m1@portal.example.test", subject: "Pemberitahuan akun",
-                 body: "Akun Anda telah dibuat. Pesan ini dikirim otomatis."),
-            mail(from: "Milis <\(lister)>", id: "l1@lists.example.test", subject: "Buletin keuangan daerah",
-                 body: "Buletin bulanan tentang pengelolaan keuangan daerah.", extra: "List-Id: <buletin.lists.example.test>"),
+            mail(
+                from: "Budi Santoso <\(citizen)>", id: "ack1@kedirikab.go.id",
+                subject: "Jadwal penyaluran DAU tahap II",
+                body: "Mohon informasi jadwal penyaluran DAU tahap II untuk Kabupaten Kediri dan syarat salurnya."),
+            mail(
+                from: "Portal <\(machine)>", id: "m1@portal.example.test", subject: "Pemberitahuan akun",
+                body: "Akun Anda telah dibuat. Pesan ini dikirim otomatis."),
+            mail(
+                from: "Milis <\(lister)>", id: "l1@lists.example.test", subject: "Buletin keuangan daerah",
+                body: "Buletin bulanan tentang pengelolaan keuangan daerah.",
+                extra: "List-Id: <buletin.lists.example.test>"),
         ]
-        mails.append(mail(from: "Helpdesk Kabupaten <\(looped)>", id: "loop1@kabupaten.example.test",
-                          subject: "Tiket baru: Jadwal penyaluran DAU", body: "Tiket Anda sedang kami proses.",
-                          extra: "X-Loop: helpdesk@kabupaten.example.test"))
-        mails.append(mail(from: "Sistem Informasi <\(nullSender)>", id: "null1@kabupaten.example.test",
-                          subject: "Laporan harian SIPD", body: "Laporan harian terlampir.", extra: "Return-Path: <>"))
+        mails.append(
+            mail(
+                from: "Helpdesk Kabupaten <\(looped)>", id: "loop1@kabupaten.example.test",
+                subject: "Tiket baru: Jadwal penyaluran DAU", body: "Tiket Anda sedang kami proses.",
+                extra: "X-Loop: helpdesk@kabupaten.example.test"))
+        mails.append(
+            mail(
+                from: "Sistem Informasi <\(nullSender)>", id: "null1@kabupaten.example.test",
+                subject: "Laporan harian SIPD", body: "Laporan harian terlampir.", extra: "Return-Path: <>"))
         for i in 1...5 {
-            mails.append(mail(from: "Info Desa <\(busy)>", id: "busy\(i)@gmail.com", subject: "Info dana desa nomor \(i)",
-                              body: "Pesan ke-\(i) tentang penyaluran dana desa tahap \(i) di desa kami."))
+            mails.append(
+                mail(
+                    from: "Info Desa <\(busy)>", id: "busy\(i)@gmail.com", subject: "Info dana desa nomor \(i)",
+                    body: "Pesan ke-\(i) tentang penyaluran dana desa tahap \(i) di desa kami."))
         }
         // An out-of-office reply and a bounce open no ticket, so they get nothing.
-        mails.append(mail(from: "Pegawai <\(vacation)>", id: "ooo1@kemenkeu.go.id", subject: "Automatic reply: Undangan rapat",
-                          body: "Saya sedang cuti sampai 1 Desember.", extra: "Auto-Submitted: auto-replied"))
-        mails.append(mail(from: "Mail Delivery System <\(bounced)>", id: "dsn1@mx.example.test",
-                          subject: "Undelivered Mail Returned to Sender",
-                          body: "This is the mail system.\n\n<nobody@example.test>: host said: 550 5.1.1 User unknown",
-                          extra: "Return-Path: <>"))
+        mails.append(
+            mail(
+                from: "Pegawai <\(vacation)>", id: "ooo1@kemenkeu.go.id", subject: "Automatic reply: Undangan rapat",
+                body: "Saya sedang cuti sampai 1 Desember.", extra: "Auto-Submitted: auto-replied"))
+        mails.append(
+            mail(
+                from: "Mail Delivery System <\(bounced)>", id: "dsn1@mx.example.test",
+                subject: "Undelivered Mail Returned to Sender",
+                body: "This is the mail system.\n\n<nobody@example.test>: host said: 550 5.1.1 User unknown",
+                extra: "Return-Path: <>"))
         try TestEnv.fillMaildir(user: user, messages: mails)
         let run = try TestEnv.runSurel(["run", "--once", "--config", config])
         XCTAssertEqual(run.status, 0, run.err)
@@ -99,11 +118,14 @@ final class AcknowledgementTests: XCTestCase {
         // The citizen replies to the acknowledgement (their client keeps In-Reply-To/References): same ticket, and
         // no second acknowledgement for a follow-up.
         let ackID = try XCTUnwrap(ack.messageID)
-        try TestEnv.fillMaildir(user: user, messages: [
-            mail(from: "Budi Santoso <\(citizen)>", id: "ack2@kedirikab.go.id", subject: "Re: " + ack.subject,
-                 body: "Terima kasih. Kami lampirkan juga surat permohonan.",
-                 extra: "In-Reply-To: <\(ackID)>\nReferences: <ack1@kedirikab.go.id> <\(ackID)>"),
-        ])
+        try TestEnv.fillMaildir(
+            user: user,
+            messages: [
+                mail(
+                    from: "Budi Santoso <\(citizen)>", id: "ack2@kedirikab.go.id", subject: "Re: " + ack.subject,
+                    body: "Terima kasih. Kami lampirkan juga surat permohonan.",
+                    extra: "In-Reply-To: <\(ackID)>\nReferences: <ack1@kedirikab.go.id> <\(ackID)>")
+            ])
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
         let show = try TestEnv.runSurel(["tickets", "show", number, "--json", "--config", config])
         XCTAssertEqual(show.status, 0, show.err)

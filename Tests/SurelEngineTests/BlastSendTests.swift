@@ -12,25 +12,33 @@ final class BlastSendTests: XCTestCase {
     func prepare(_ n: Int, rate: String?, connections: Int = 1) throws -> (String, Int, [String]) {
         try TestEnv.requirePostfix()
         let dir = try TestEnv.scratch(self)
-        let config = try TestEnv.writeConfig(dir: dir, user: "blast-send", extra: """
+        let config = try TestEnv.writeConfig(
+            dir: dir, user: "blast-send",
+            extra: """
 
-            \(TestEnv.smtpSection())
+                \(TestEnv.smtpSection())
 
-            [blast]
-            connections = \(connections)
-            \(rate.map { "rate = \"\($0)\"" } ?? "")
-            """).path
+                [blast]
+                connections = \(connections)
+                \(rate.map { "rate = \"\($0)\"" } ?? "")
+                """
+        ).path
         let tag = TestEnv.freshUser("pemda")
         let addresses = (1...n).map { "\(tag)-\($0)@example.test" }
         let csv = dir.appendingPathComponent("list.csv")
-        try ("email,name,nomor\n" + addresses.enumerated().map { "\($1),Kepala Daerah \($0 + 1),\($0 + 1)" }.joined(separator: "\n") + "\n")
+        try
+            ("email,name,nomor\n"
+            + addresses.enumerated().map { "\($1),Kepala Daerah \($0 + 1),\($0 + 1)" }.joined(separator: "\n") + "\n")
             .write(to: csv, atomically: true, encoding: .utf8)
         XCTAssertEqual(try TestEnv.runSurel(["lists", "import", "l", csv.path, "--config", config]).status, 0)
         let template = dir.appendingPathComponent("t.txt")
         try "Yth. {{name}},\nNomor urut Anda {{nomor}}.\n".write(to: template, atomically: true, encoding: .utf8)
-        let create = try TestEnv.runSurel(["blast", "create", "--list", "l", "--subject", "Pengumuman untuk {{name}}",
-                                           "--template", template.path, "--json", "--config", config])
-        let id = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(create.out.utf8)) as? [String: Any])?["id"] as? Int)
+        let create = try TestEnv.runSurel([
+            "blast", "create", "--list", "l", "--subject", "Pengumuman untuk {{name}}",
+            "--template", template.path, "--json", "--config", config,
+        ])
+        let id = try XCTUnwrap(
+            (try JSONSerialization.jsonObject(with: Data(create.out.utf8)) as? [String: Any])?["id"] as? Int)
         return (config, id, addresses)
     }
 
@@ -99,7 +107,8 @@ final class BlastSendTests: XCTestCase {
         let send = try sendInBackground(config, id)
         defer { send.waitUntilExit() }
         usleep(800_000)
-        let command = [TestEnv.surelBinary.path, "blast", "status", String(id), "--config", config].joined(separator: " ")
+        let command = [TestEnv.surelBinary.path, "blast", "status", String(id), "--config", config].joined(
+            separator: " ")
         let tty = Process()
         tty.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         tty.arguments = ["-qec", command, "/dev/null"]
@@ -139,7 +148,8 @@ final class BlastSendTests: XCTestCase {
         let dbPath = (config as NSString).deletingLastPathComponent + "/store/surel.sqlite"
         let db = try SurelDatabase(path: dbPath)
         let times = try db.writer.read { db in
-            try Date.fetchAll(db, sql: "SELECT sentAt FROM blastRecipient WHERE blastID = ? ORDER BY sentAt", arguments: [id])
+            try Date.fetchAll(
+                db, sql: "SELECT sentAt FROM blastRecipient WHERE blastID = ? ORDER BY sentAt", arguments: [id])
         }.suffix(40 - sentBefore)
         XCTAssertGreaterThanOrEqual(times.count, 10, "enough sends after the pause to measure the pace")
         let span = try XCTUnwrap(times.last).timeIntervalSince(try XCTUnwrap(times.first))
@@ -155,20 +165,23 @@ final class BlastSendTests: XCTestCase {
         let dir = (config as NSString).deletingLastPathComponent
         let db = try SurelDatabase(path: dir + "/store/surel.sqlite")
         // Two more recipients in the same blast, at the domains the test Postfix refuses.
-        let busy = TestEnv.freshUser("sibuk") + "@tempfail.surel.test", gone = TestEnv.freshUser("tiada") + "@permfail.surel.test"
+        let busy = TestEnv.freshUser("sibuk") + "@tempfail.surel.test",
+            gone = TestEnv.freshUser("tiada") + "@permfail.surel.test"
         try db.writer.write { db in
             for email in [busy, gone] {
-                try db.execute(sql: """
-                    INSERT INTO blastRecipient(blastID, email, name, fields, state, attempts, possiblyDuplicated)
-                    VALUES (?, ?, 'Uji', '{}', 'pending', 0, 0)
-                    """, arguments: [id, email])
+                try db.execute(
+                    sql: """
+                        INSERT INTO blastRecipient(blastID, email, name, fields, state, attempts, possiblyDuplicated)
+                        VALUES (?, ?, 'Uji', '{}', 'pending', 0, 0)
+                        """, arguments: [id, email])
             }
         }
         let surelConfig = try SurelConfig.load(path: config)
         var clock = Date()
         let smtp = try XCTUnwrap(surelConfig.smtp)
-        let sender = try BlastSender(database: db, config: surelConfig, makeSender: { CurlSMTPSender(endpoint: smtp.endpoint) },
-                                     logger: Logger(label: "test"), now: { clock })
+        let sender = try BlastSender(
+            database: db, config: surelConfig, makeSender: { CurlSMTPSender(endpoint: smtp.endpoint) },
+            logger: Logger(label: "test"), now: { clock })
         var report = try sender.run(Int64(id))
         XCTAssertEqual(report.sent, 2)
         XCTAssertEqual(report.failed, 1)
@@ -192,7 +205,8 @@ final class BlastSendTests: XCTestCase {
         XCTAssertEqual(report.ended, "done")
         let r = try XCTUnwrap(try db.blastRecipients(Int64(id), email: busy).first)
         XCTAssertEqual(r.state, "failed")
-        XCTAssertTrue(r.lastError?.hasPrefix("gave up:") == true && r.lastError?.contains("450") == true, r.lastError ?? "")
+        XCTAssertTrue(
+            r.lastError?.hasPrefix("gave up:") == true && r.lastError?.contains("450") == true, r.lastError ?? "")
         XCTAssertGreaterThan(r.attempts, 5)
         XCTAssertEqual(try status(config, id)["status"] as? String, "done")
     }
@@ -206,16 +220,19 @@ final class BlastSendTests: XCTestCase {
         let busy = TestEnv.freshUser("sibuk") + "@tempfail.surel.test"
         let threeDaysAgo = Date().addingTimeInterval(-3 * 86400)
         try db.writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO blastRecipient(blastID, email, name, fields, state, attempts, possiblyDuplicated)
-                VALUES (?, ?, 'Uji', '{}', 'pending', 0, 0)
-                """, arguments: [id, busy])
+            try db.execute(
+                sql: """
+                    INSERT INTO blastRecipient(blastID, email, name, fields, state, attempts, possiblyDuplicated)
+                    VALUES (?, ?, 'Uji', '{}', 'pending', 0, 0)
+                    """, arguments: [id, busy])
             try db.execute(sql: "UPDATE blast SET startedAt = ? WHERE id = ?", arguments: [threeDaysAgo, id])
         }
         let c = try SurelConfig.load(path: config)
         let smtp = try XCTUnwrap(c.smtp)
-        let report = try BlastSender(database: db, config: c, makeSender: { CurlSMTPSender(endpoint: smtp.endpoint) },
-                                     logger: Logger(label: "test")).run(Int64(id))
+        let report = try BlastSender(
+            database: db, config: c, makeSender: { CurlSMTPSender(endpoint: smtp.endpoint) },
+            logger: Logger(label: "test")
+        ).run(Int64(id))
         XCTAssertEqual(report.sent, 1)
         XCTAssertEqual(report.deferred, 1, "a first 450 is retried, whenever the blast started")
         XCTAssertEqual(report.failed, 0)
@@ -227,8 +244,11 @@ final class BlastSendTests: XCTestCase {
     func testAnAddressSuppressedAfterCreationIsNotMailed() throws {
         try TestEnv.requireServers()
         let (config, id, addresses) = try prepare(3, rate: nil)
-        XCTAssertEqual(try TestEnv.runSurel(["suppression", "add", addresses[0], "--reason", "keberatan",
-                                             "--config", config]).status, 0)
+        XCTAssertEqual(
+            try TestEnv.runSurel([
+                "suppression", "add", addresses[0], "--reason", "keberatan",
+                "--config", config,
+            ]).status, 0)
         let send = try TestEnv.runSurel(["blast", "send", String(id), "--config", config])
         XCTAssertEqual(send.status, 0, send.err)
         let s = try status(config, id)
@@ -237,7 +257,8 @@ final class BlastSendTests: XCTestCase {
         XCTAssertEqual(s["status"] as? String, "done")
         for a in addresses.dropFirst() { XCTAssertEqual(TestEnv.waitForInbox(a, until: { !$0.isEmpty }).count, 1) }
         XCTAssertEqual(delivered(addresses[0]), 0, "the suppressed address got nothing")
-        XCTAssertTrue(try TestEnv.runSurel(["blast", "status", String(id), "--config", config]).out.contains("ditahan"))
+        XCTAssertTrue(
+            try TestEnv.runSurel(["blast", "status", String(id), "--config", config]).out.contains("ditahan"))
     }
 
     /// A broken template is refused by `blast create`; one stored anyway (by an older version) makes only its own
@@ -249,23 +270,29 @@ final class BlastSendTests: XCTestCase {
         let dir = (config as NSString).deletingLastPathComponent
         let bad = dir + "/rusak.txt"
         try "Yth. {{#jabatan}} tanpa penutup\n".write(toFile: bad, atomically: true, encoding: .utf8)
-        let refused = try TestEnv.runSurel(["blast", "create", "--list", "l", "--subject", "Rusak", "--template", bad,
-                                            "--config", config])
+        let refused = try TestEnv.runSurel([
+            "blast", "create", "--list", "l", "--subject", "Rusak", "--template", bad,
+            "--config", config,
+        ])
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.err.contains("text template"), refused.err)
         let db = try SurelDatabase(path: dir + "/store/surel.sqlite")
         XCTAssertEqual(try db.blasts().count, 1, "nothing was created")
         try db.writer.write { db in
-            try db.execute(sql: "UPDATE blast SET template = 'Yth. {{#jabatan}}', status = 'sending' WHERE id = ?",
-                           arguments: [broken])
+            try db.execute(
+                sql: "UPDATE blast SET template = 'Yth. {{#jabatan}}', status = 'sending' WHERE id = ?",
+                arguments: [broken])
         }
         let good = dir + "/baik.txt"
         try "Yth. {{name}}, pengumuman kedua.\n".write(toFile: good, atomically: true, encoding: .utf8)
-        let create = try TestEnv.runSurel(["blast", "create", "--list", "l", "--subject", "Pengumuman kedua",
-                                           "--template", good, "--json", "--config", config])
-        let id = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(create.out.utf8)) as? [String: Any])?["id"] as? Int)
+        let create = try TestEnv.runSurel([
+            "blast", "create", "--list", "l", "--subject", "Pengumuman kedua",
+            "--template", good, "--json", "--config", config,
+        ])
+        let id = try XCTUnwrap(
+            (try JSONSerialization.jsonObject(with: Data(create.out.utf8)) as? [String: Any])?["id"] as? Int)
         XCTAssertGreaterThan(id, broken)
-        try db.startBlast(Int64(id), at: Date())   // as `blast send` does, stopped before its first mail
+        try db.startBlast(Int64(id), at: Date())  // as `blast send` does, stopped before its first mail
         XCTAssertEqual(try TestEnv.runSurel(["blast", "pause", String(id), "--config", config]).status, 0)
         XCTAssertEqual(try TestEnv.runSurel(["blast", "resume", String(id), "--config", config]).status, 0)
 
@@ -273,7 +300,8 @@ final class BlastSendTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.err)
         XCTAssertEqual(try status(config, id)["status"] as? String, "done", run.out + run.err)
         XCTAssertEqual(try status(config, id)["sent"] as? Int, 2)
-        XCTAssertEqual((run.out + run.err).components(separatedBy: "blast cannot be sent").count - 1, 1, run.out + run.err)
+        XCTAssertEqual(
+            (run.out + run.err).components(separatedBy: "blast cannot be sent").count - 1, 1, run.out + run.err)
         for a in addresses {
             let got = TestEnv.waitForInbox(a, until: { !$0.isEmpty })
             XCTAssertEqual(got.map(\.subject), ["Pengumuman kedua"], a)
@@ -289,13 +317,14 @@ final class BlastSendTests: XCTestCase {
         let db = try SurelDatabase(path: (config as NSString).deletingLastPathComponent + "/store/surel.sqlite")
         let good = try SurelConfig.load(path: config)
         let text = try String(contentsOfFile: config, encoding: .utf8)
-            .replacingOccurrences(of: "127.0.0.1:\(TestEnv.smtpPort)", with: "127.0.0.1:1")   // nothing listens there
+            .replacingOccurrences(of: "127.0.0.1:\(TestEnv.smtpPort)", with: "127.0.0.1:1")  // nothing listens there
         let down = try SurelConfig.parse(text, path: config)
         var clock = Date()
         func sender(_ c: SurelConfig) throws -> BlastSender {
             let smtp = try XCTUnwrap(c.smtp)
-            return try BlastSender(database: db, config: c, makeSender: { CurlSMTPSender(endpoint: smtp.endpoint) },
-                                   logger: Logger(label: "test"), now: { clock })
+            return try BlastSender(
+                database: db, config: c, makeSender: { CurlSMTPSender(endpoint: smtp.endpoint) },
+                logger: Logger(label: "test"), now: { clock })
         }
         let first = try sender(down).run(Int64(id))
         XCTAssertEqual(first.deferred, 3)
@@ -304,7 +333,7 @@ final class BlastSendTests: XCTestCase {
         XCTAssertEqual(failures.components(separatedBy: ",deferred,1,").count - 1, 3, failures)
         XCTAssertTrue(failures.lowercased().contains("connect"), "the connection error is the reason: \(failures)")
 
-        clock = clock.addingTimeInterval(90)   // the first retry is due after a minute
+        clock = clock.addingTimeInterval(90)  // the first retry is due after a minute
         let second = try sender(good).run(Int64(id))
         XCTAssertEqual(second.sent, 3)
         XCTAssertEqual(second.ended, "done")
@@ -314,21 +343,28 @@ final class BlastSendTests: XCTestCase {
     /// A call-center mailbox of its own (the blasts' sender, where bounces and replies come back) and a list "l" of
     /// `people` (address, name). `create` makes a blast "Pengumuman" to the list and returns its JSON.
     func callCenterList(_ people: [(email: String, name: String)])
-        throws -> (config: String, callcenter: String, create: () throws -> [String: Any]) {
+        throws -> (config: String, callcenter: String, create: () throws -> [String: Any])
+    {
         let dir = try TestEnv.scratch(self)
         let callcenter = TestEnv.freshUser("cc") + "@example.test"
-        let config = try TestEnv.writeConfig(dir: dir, user: callcenter, extra: """
+        let config = try TestEnv.writeConfig(
+            dir: dir, user: callcenter,
+            extra: """
 
-            \(TestEnv.smtpSection(from: callcenter))
-            """).path
+                \(TestEnv.smtpSection(from: callcenter))
+                """
+        ).path
         let csv = dir.appendingPathComponent("l.csv")
-        try ("email,name\n" + people.map { "\($0.email),\($0.name)\n" }.joined()).write(to: csv, atomically: true, encoding: .utf8)
+        try ("email,name\n" + people.map { "\($0.email),\($0.name)\n" }.joined()).write(
+            to: csv, atomically: true, encoding: .utf8)
         XCTAssertEqual(try TestEnv.runSurel(["lists", "import", "l", csv.path, "--config", config]).status, 0)
         let template = dir.appendingPathComponent("t.txt")
         try "Pengumuman.\n".write(to: template, atomically: true, encoding: .utf8)
         func create() throws -> [String: Any] {
-            let r = try TestEnv.runSurel(["blast", "create", "--list", "l", "--subject", "Pengumuman", "--template",
-                                          template.path, "--json", "--config", config])
+            let r = try TestEnv.runSurel([
+                "blast", "create", "--list", "l", "--subject", "Pengumuman", "--template",
+                template.path, "--json", "--config", config,
+            ])
             XCTAssertEqual(r.status, 0, r.err)
             return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
         }
@@ -362,7 +398,8 @@ final class BlastSendTests: XCTestCase {
         let s = try status(config, id)
         XCTAssertEqual(s["bounced"] as? Int, 1)
         XCTAssertEqual(s["sent"] as? Int, 1)
-        XCTAssertTrue(try TestEnv.runSurel(["suppression", "list", "--config", config]).out.contains("\(gone)  hard-bounce"))
+        XCTAssertTrue(
+            try TestEnv.runSurel(["suppression", "list", "--config", config]).out.contains("\(gone)  hard-bounce"))
         XCTAssertEqual(try ticketCount(config), 0, "a bounce opens no ticket")
         let failures = try TestEnv.runSurel(["blast", "failures", String(id), "--config", config])
         XCTAssertEqual(failures.status, 0, failures.err)
@@ -444,12 +481,15 @@ final class BlastSendTests: XCTestCase {
         XCTAssertEqual(s["soft_bounced"] as? Int, 1)
         XCTAssertEqual(s["sent"] as? Int, 2, "a soft bounce leaves the recipient sent")
         XCTAssertEqual(s["bounced"] as? Int, 0)
-        XCTAssertFalse(try TestEnv.runSurel(["suppression", "list", "--config", config]).out.contains(full),
-                       "a soft bounce does not suppress the address")
+        XCTAssertFalse(
+            try TestEnv.runSurel(["suppression", "list", "--config", config]).out.contains(full),
+            "a soft bounce does not suppress the address")
         let failures = try TestEnv.runSurel(["blast", "failures", String(id), "--config", config]).out
         XCTAssertTrue(failures.contains("\(full),soft-bounced,1,4.2.2"), failures)
         XCTAssertEqual(try ticketCount(config), 0, "neither the soft bounce nor the out-of-office reply opens a ticket")
-        let autoreplies = try TestEnv.runSurel(["messages", "list", "--kind", "autoreply", "--json", "--config", config]).out
+        let autoreplies = try TestEnv.runSurel([
+            "messages", "list", "--kind", "autoreply", "--json", "--config", config,
+        ]).out
         XCTAssertTrue(autoreplies.contains("\"message_id\" : \"ooo-"), "recorded as an auto-reply: \(autoreplies)")
     }
 
@@ -457,7 +497,8 @@ final class BlastSendTests: XCTestCase {
     /// `berhenti-<blast>` opens no ticket, suppresses the address at once, and the next blast leaves it out.
     func testAnUnsubscribeByMailSuppressesTheSender() throws {
         try TestEnv.requireServers()
-        let leaving = TestEnv.freshUser("keluar") + "@example.test", staying = TestEnv.freshUser("tetap") + "@example.test"
+        let leaving = TestEnv.freshUser("keluar") + "@example.test",
+            staying = TestEnv.freshUser("tetap") + "@example.test"
         let (config, callcenter, create) = try callCenterList([(leaving, "Keluar"), (staying, "Tetap")])
         let id = try XCTUnwrap(try create()["id"] as? Int)
         XCTAssertEqual(try TestEnv.runSurel(["blast", "send", String(id), "--config", config]).status, 0)
@@ -484,7 +525,8 @@ final class BlastSendTests: XCTestCase {
         XCTAssertTrue(suppressed.contains("\(leaving)  unsubscribe"), suppressed)
         XCTAssertFalse(suppressed.contains(staying), suppressed)
         XCTAssertEqual(try ticketCount(config), 0, "no ticket")
-        let recorded = try TestEnv.runSurel(["messages", "list", "--kind", "unsubscribe", "--json", "--config", config]).out
+        let recorded = try TestEnv.runSurel(["messages", "list", "--kind", "unsubscribe", "--json", "--config", config])
+            .out
         XCTAssertTrue(recorded.contains("\"message_id\" : \"unsub-"), recorded)
         XCTAssertEqual(try create()["suppressed"] as? Int, 1, "the next blast leaves the address out")
     }
@@ -506,26 +548,35 @@ final class BlastSendTests: XCTestCase {
     /// Mail delivered to `address` (files in its Maildir: quicker than an IMAP login for hundreds of recipients).
     func delivered(_ address: String) -> Int {
         ["new", "cur"].reduce(0) { n, sub in
-            n + ((try? FileManager.default.contentsOfDirectory(atPath: "\(TestEnv.serversDir)/mail/\(address)/Maildir/\(sub)"))?.count ?? 0)
+            n
+                + ((try? FileManager.default.contentsOfDirectory(
+                    atPath: "\(TestEnv.serversDir)/mail/\(address)/Maildir/\(sub)"))?.count ?? 0)
         }
     }
 
-    func killMidBlast(count: Int, rate: String?, connections: Int, kills: Int, after delay: ClosedRange<UInt32>) throws {
+    func killMidBlast(count: Int, rate: String?, connections: Int, kills: Int, after delay: ClosedRange<UInt32>) throws
+    {
         try TestEnv.requireServers()
         let (config, id, addresses) = try prepare(count, rate: rate, connections: connections)
         XCTAssertEqual(try TestEnv.runSurel(["classify", "train", "--config", config]).status, 0)
-        XCTAssertEqual(try TestEnv.runSurel(["blast", "schedule", String(id), "--at", "2025-01-01T00:00:00Z",
-                                             "--config", config]).status, 0)
+        XCTAssertEqual(
+            try TestEnv.runSurel([
+                "blast", "schedule", String(id), "--at", "2025-01-01T00:00:00Z",
+                "--config", config,
+            ]).status, 0)
         let dir = URL(fileURLWithPath: (config as NSString).deletingLastPathComponent)
         var sentAtKills: [Int] = []
         for round in 0..<kills {
-            let daemon = try DaemonProcess(["run", "--config", config], dir: dir, name: "blast-kill-\(round)", test: self)
+            let daemon = try DaemonProcess(
+                ["run", "--config", config], dir: dir, name: "blast-kill-\(round)", test: self)
             usleep(UInt32.random(in: delay))
             daemon.kill(SIGKILL)
             XCTAssertTrue(daemon.wait(timeout: 10))
             sentAtKills.append(try status(config, id)["sent"] as? Int ?? -1)
         }
-        print("blast kill -9 (\(count), rate \(rate ?? "none"), \(connections) connections): sent after each kill \(sentAtKills)")
+        print(
+            "blast kill -9 (\(count), rate \(rate ?? "none"), \(connections) connections): sent after each kill \(sentAtKills)"
+        )
         XCTAssertTrue(sentAtKills.contains { $0 > 0 && $0 < count }, "a kill landed mid-blast: \(sentAtKills)")
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
         let s = try status(config, id)
@@ -537,8 +588,9 @@ final class BlastSendTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(n, 1, "\(a) got nothing")
             XCTAssertLessThanOrEqual(n, 2, "\(a) got it \(n) times")
         }
-        XCTAssertLessThanOrEqual(twice, s["possibly_duplicated"] as? Int ?? 0,
-                                 "every double delivery is among those marked possibly duplicated")
+        XCTAssertLessThanOrEqual(
+            twice, s["possibly_duplicated"] as? Int ?? 0,
+            "every double delivery is among those marked possibly duplicated")
     }
 
     /// The send lock: one holder per blast, the next one told who holds it; free again once released.
@@ -553,7 +605,8 @@ final class BlastSendTests: XCTestCase {
         XCTAssertNoThrow(try BlastSendLock(storePath: store, blast: 8, holder: "pid 2, run"), "another blast is free")
         XCTAssertNotNil(first)
         first = nil
-        XCTAssertNoThrow(try BlastSendLock(storePath: store, blast: 7, holder: "pid 2, run"), "released with its holder")
+        XCTAssertNoThrow(
+            try BlastSendLock(storePath: store, blast: 7, holder: "pid 2, run"), "released with its holder")
     }
 
     /// `surel blast send` killed with -9 and run again, without any daemon: the recipients it left in flight are
@@ -568,8 +621,9 @@ final class BlastSendTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(under, 3)
         let second = try TestEnv.runSurel(["blast", "send", String(id), "--config", config])
         XCTAssertNotEqual(second.status, 0, "a second sender of the same blast")
-        XCTAssertTrue(second.err.contains("being sent by another surel process (pid \(first.processIdentifier), blast send)"),
-                      second.err)
+        XCTAssertTrue(
+            second.err.contains("being sent by another surel process (pid \(first.processIdentifier), blast send)"),
+            second.err)
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
         let sentAtKill = try status(config, id)["sent"] as? Int ?? -1
@@ -577,10 +631,11 @@ final class BlastSendTests: XCTestCase {
         // A kill between claim and dialogue, for sure (the kill above may land in a pace wait, nothing in flight).
         let db = try SurelDatabase(path: (config as NSString).deletingLastPathComponent + "/store/surel.sqlite")
         try db.writer.write { d in
-            try d.execute(sql: """
-                UPDATE blastRecipient SET state = 'sending', attempts = attempts + 1
-                WHERE id = (SELECT min(id) FROM blastRecipient WHERE blastID = ? AND state = 'pending')
-                """, arguments: [id])
+            try d.execute(
+                sql: """
+                    UPDATE blastRecipient SET state = 'sending', attempts = attempts + 1
+                    WHERE id = (SELECT min(id) FROM blastRecipient WHERE blastID = ? AND state = 'pending')
+                    """, arguments: [id])
         }
         let again = try TestEnv.runSurel(["blast", "send", String(id), "--config", config])
         XCTAssertEqual(again.status, 0, again.err)

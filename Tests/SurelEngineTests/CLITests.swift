@@ -12,17 +12,23 @@ final class CLITests: XCTestCase {
         let dir = try TestEnv.scratch(self)
         let user = TestEnv.freshUser("cli")
         let config = try TestEnv.writeConfig(dir: dir, user: user).path
-        try TestEnv.fillMaildir(user: user, messages: [
-            mail("From: Budi <budi@kedirikab.go.id>\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: Penyaluran DAU\nMessage-ID: <q1@kedirikab.go.id>\nDate: Mon, 03 Feb 2025 09:00:00 +0700",
-                 "Mohon info penyaluran DAU."),
-            mail("From: Budi <budi@kedirikab.go.id>\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: Re: Penyaluran DAU\nMessage-ID: <q2@kedirikab.go.id>\nIn-Reply-To: <q1@kedirikab.go.id>\nDate: Mon, 03 Feb 2025 10:00:00 +0700",
-                 "Tambahan pertanyaan."),
-            // q1 again, as a second relay delivers it: one more Received line, the same mail.
-            mail("Received: from relay2.kemenkeu.go.id by mx; Mon, 03 Feb 2025 09:01:00 +0700\nFrom: Budi <budi@kedirikab.go.id>\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: Penyaluran DAU\nMessage-ID: <q1@kedirikab.go.id>\nDate: Mon, 03 Feb 2025 09:00:00 +0700",
-                 "Mohon info penyaluran DAU."),
-            mail("From: Ani <ani@ugm.ac.id>\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: Automatic reply: Undangan\nMessage-ID: <ar1@ugm.ac.id>\nAuto-Submitted: auto-replied",
-                 "Saya sedang cuti."),
-        ])
+        try TestEnv.fillMaildir(
+            user: user,
+            messages: [
+                mail(
+                    "From: Budi <budi@kedirikab.go.id>\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: Penyaluran DAU\nMessage-ID: <q1@kedirikab.go.id>\nDate: Mon, 03 Feb 2025 09:00:00 +0700",
+                    "Mohon info penyaluran DAU."),
+                mail(
+                    "From: Budi <budi@kedirikab.go.id>\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: Re: Penyaluran DAU\nMessage-ID: <q2@kedirikab.go.id>\nIn-Reply-To: <q1@kedirikab.go.id>\nDate: Mon, 03 Feb 2025 10:00:00 +0700",
+                    "Tambahan pertanyaan."),
+                // q1 again, as a second relay delivers it: one more Received line, the same mail.
+                mail(
+                    "Received: from relay2.kemenkeu.go.id by mx; Mon, 03 Feb 2025 09:01:00 +0700\nFrom: Budi <budi@kedirikab.go.id>\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: Penyaluran DAU\nMessage-ID: <q1@kedirikab.go.id>\nDate: Mon, 03 Feb 2025 09:00:00 +0700",
+                    "Mohon info penyaluran DAU."),
+                mail(
+                    "From: Ani <ani@ugm.ac.id>\nTo: callcenter.djpk@kemenkeu.go.id\nSubject: Automatic reply: Undangan\nMessage-ID: <ar1@ugm.ac.id>\nAuto-Submitted: auto-replied",
+                    "Saya sedang cuti."),
+            ])
         let run = try TestEnv.runSurel(["run", "--once", "--config", config])
         XCTAssertEqual(run.status, 0, run.err)
         XCTAssertTrue(run.out.contains("msg=\"cycle done\""), run.out)
@@ -33,7 +39,9 @@ final class CLITests: XCTestCase {
         let tickets = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
         XCTAssertEqual(tickets.count, 1)
         let t = tickets[0]
-        for key in ["number", "status", "category", "sender_email", "sender_class", "subject", "created_at", "message_ids"] {
+        for key in [
+            "number", "status", "category", "sender_email", "sender_class", "subject", "created_at", "message_ids",
+        ] {
             XCTAssertNotNil(t[key], "tickets list --json lacks \(key)")
         }
         XCTAssertEqual(t["message_ids"] as? [String], ["q1@kedirikab.go.id", "q2@kedirikab.go.id"])

@@ -15,7 +15,8 @@ final class ClassificationTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.err)
         let e = try XCTUnwrap(try json(r.out) as? [String: Any])
         let accuracy = try XCTUnwrap(e["accuracy"] as? Double), macroF1 = try XCTUnwrap(e["macro_f1"] as? Double)
-        let coverage = try XCTUnwrap(e["coverage"] as? Double), precision = try XCTUnwrap(e["auto_precision"] as? Double)
+        let coverage = try XCTUnwrap(e["coverage"] as? Double),
+            precision = try XCTUnwrap(e["auto_precision"] as? Double)
         XCTAssertGreaterThanOrEqual(accuracy, 0.93)
         XCTAssertGreaterThanOrEqual(macroF1, 0.92)
         XCTAssertEqual(e["ham_as_spam"] as? Int, 0, "a consultation was called spam")
@@ -74,24 +75,38 @@ final class ClassificationTests: XCTestCase {
         let dir = try TestEnv.scratch(self)
         let user = TestEnv.freshUser("review")
         // The agent reading here may see the complaint (AccessTests covers those who may not).
-        let config = try TestEnv.writeConfig(dir: dir, user: user, extra: """
+        let config = try TestEnv.writeConfig(
+            dir: dir, user: user,
+            extra: """
 
-            [agent]
-            name = "Pengawas"
+                [agent]
+                name = "Pengawas"
 
-            [access]
-            confidential_readers = ["Pengawas"]
-            """).path
-        let question = "Mohon informasi tata cara pengajuan rekomendasi kegiatan pelatihan pegawai pengelola keuangan daerah untuk tahun depan, apakah ada formulir khusus dan kepada siapa diajukan."
-        let similar = "Mohon info tata cara pengajuan rekomendasi untuk kegiatan pelatihan pegawai pengelola keuangan daerah tahun depan; formulirnya apa dan diajukan kepada siapa."
-        try TestEnv.fillMaildir(user: user, messages: [
-            mail(from: "Rina <rina@bpkad.kedirikab.go.id>", id: "a1@kedirikab.go.id",
-                 subject: "Rekomendasi pelatihan pegawai", body: question),
-            mail(from: "Dewi <dewi.warga@gmail.com>", id: "p1@gmail.com", subject: "Laporan dugaan pungutan liar",
-                 body: "Saya ingin melaporkan dugaan pungutan liar oleh oknum pegawai yang meminta uang pelicin agar pencairan dana desa kami dipercepat. Mohon identitas saya dirahasiakan."),
-            mail(from: "Promo <promo@slot-gacor.test>", id: "s1@slot-gacor.test", subject: "Bonus new member 100%",
-                 body: "Daftar sekarang di situs slot gacor terpercaya, maxwin setiap hari, depo 25rb, klik https://slot-gacor.test/daftar"),
-        ])
+                [access]
+                confidential_readers = ["Pengawas"]
+                """
+        ).path
+        let question =
+            "Mohon informasi tata cara pengajuan rekomendasi kegiatan pelatihan pegawai pengelola keuangan daerah untuk tahun depan, apakah ada formulir khusus dan kepada siapa diajukan."
+        let similar =
+            "Mohon info tata cara pengajuan rekomendasi untuk kegiatan pelatihan pegawai pengelola keuangan daerah tahun depan; formulirnya apa dan diajukan kepada siapa."
+        try TestEnv.fillMaildir(
+            user: user,
+            messages: [
+                mail(
+                    from: "Rina <rina@bpkad.kedirikab.go.id>", id: "a1@kedirikab.go.id",
+                    subject: "Rekomendasi pelatihan pegawai", body: question),
+                mail(
+                    from: "Dewi <dewi.warga@gmail.com>", id: "p1@gmail.com", subject: "Laporan dugaan pungutan liar",
+                    body:
+                        "Saya ingin melaporkan dugaan pungutan liar oleh oknum pegawai yang meminta uang pelicin agar pencairan dana desa kami dipercepat. Mohon identitas saya dirahasiakan."
+                ),
+                mail(
+                    from: "Promo <promo@slot-gacor.test>", id: "s1@slot-gacor.test", subject: "Bonus new member 100%",
+                    body:
+                        "Daftar sekarang di situs slot gacor terpercaya, maxwin setiap hari, depo 25rb, klik https://slot-gacor.test/daftar"
+                ),
+            ])
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
         let first = try tickets(config)
         XCTAssertEqual(first.count, 3)
@@ -110,13 +125,17 @@ final class ClassificationTests: XCTestCase {
         let aNumber = try XCTUnwrap(a["number"] as? String), before = try XCTUnwrap(a["category"] as? String)
         let target = before == "evkeuda" ? "jfakpd" : "evkeuda"
         let similarFile = dir.appendingPathComponent("similar.eml")
-        try mail(from: "Agus <agus@bpkad.blitarkab.go.id>", id: "b1@blitarkab.go.id",
-                 subject: "Pengajuan rekomendasi pelatihan", body: similar).write(to: similarFile)
+        try mail(
+            from: "Agus <agus@bpkad.blitarkab.go.id>", id: "b1@blitarkab.go.id",
+            subject: "Pengajuan rekomendasi pelatihan", body: similar
+        ).write(to: similarFile)
         let explainBefore = try TestEnv.runSurel(["classify", "explain", similarFile.path, "--config", config])
         XCTAssertEqual(explainBefore.status, 0, explainBefore.err)
         XCTAssertTrue(explainBefore.out.contains("Kategori  : \(before)"), explainBefore.out)
 
-        let set = try TestEnv.runSurel(["review", "set", aNumber, target, "--reviewer", "agen.rahma", "--config", config])
+        let set = try TestEnv.runSurel([
+            "review", "set", aNumber, target, "--reviewer", "agen.rahma", "--config", config,
+        ])
         XCTAssertEqual(set.status, 0, set.err)
         XCTAssertTrue(set.out.contains("\(before) -> \(target)"), set.out)
         let bad = try TestEnv.runSurel(["review", "set", aNumber, "no-such-category", "--config", config])
@@ -129,16 +148,21 @@ final class ClassificationTests: XCTestCase {
         XCTAssertEqual(ticket.category, target)
         XCTAssertFalse(ticket.needsReview)
         let reviews = try db.reviews(ticketID: ticket.id!)
-        XCTAssertEqual(reviews.map { [$0.reviewer, $0.fromCategory, $0.toCategory] }, [["agen.rahma", before, target]])
+        XCTAssertEqual(
+            reviews.map { [$0.reviewer, $0.fromCategory, $0.toCategory] }, [["agen.rahma", before, target]])
         XCTAssertLessThan(abs(reviews[0].at.timeIntervalSinceNow), 120)
 
         // The next similar mail, and a follow-up of the corrected ticket.
-        try TestEnv.fillMaildir(user: user, messages: [
-            try Data(contentsOf: similarFile),
-            mail(from: "Rina <rina@bpkad.kedirikab.go.id>", id: "a2@kedirikab.go.id",
-                 subject: "Re: Rekomendasi pelatihan pegawai", body: "Terima kasih, satu pertanyaan lagi tentang slot gacor.",
-                 extra: "In-Reply-To: <a1@kedirikab.go.id>"),
-        ])
+        try TestEnv.fillMaildir(
+            user: user,
+            messages: [
+                try Data(contentsOf: similarFile),
+                mail(
+                    from: "Rina <rina@bpkad.kedirikab.go.id>", id: "a2@kedirikab.go.id",
+                    subject: "Re: Rekomendasi pelatihan pegawai",
+                    body: "Terima kasih, satu pertanyaan lagi tentang slot gacor.",
+                    extra: "In-Reply-To: <a1@kedirikab.go.id>"),
+            ])
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
         let after = try tickets(config)
         XCTAssertEqual(after.count, 4)
@@ -153,19 +177,25 @@ final class ClassificationTests: XCTestCase {
         XCTAssertEqual(try TestEnv.runSurel(["review", "set", spamNumber, "lainnya", "--config", config]).status, 0)
         XCTAssertEqual(try tickets(config, ["--category", "spam"]).count, 0)
         let complaintNumber = try XCTUnwrap(complaint["number"] as? String)
-        let refused = try TestEnv.runSurel(["review", "accept", complaintNumber, "--reviewer", "agen.budi", "--config", config])
+        let refused = try TestEnv.runSurel([
+            "review", "accept", complaintNumber, "--reviewer", "agen.budi", "--config", config,
+        ])
         XCTAssertNotEqual(refused.status, 0, "agen.budi may not read the complaint, so may not review it")
-        let accept = try TestEnv.runSurel(["review", "accept", complaintNumber, "--reviewer", "pengawas", "--config", config])
+        let accept = try TestEnv.runSurel([
+            "review", "accept", complaintNumber, "--reviewer", "pengawas", "--config", config,
+        ])
         XCTAssertEqual(accept.status, 0, accept.err)
         let c = try XCTUnwrap(try db.ticket(number: try XCTUnwrap(TicketNumber(complaintNumber))))
-        XCTAssertEqual(try db.reviews(ticketID: c.id!).map { [$0.fromCategory, $0.toCategory] }, [["pengaduan", "pengaduan"]])
+        XCTAssertEqual(
+            try db.reviews(ticketID: c.id!).map { [$0.fromCategory, $0.toCategory] }, [["pengaduan", "pengaduan"]])
         XCTAssertTrue(c.confidential)
 
         // The queue lists only what still waits.
         let queue = try TestEnv.runSurel(["review", "list", "--json", "--config", config])
         XCTAssertEqual(queue.status, 0, queue.err)
         let waiting = try XCTUnwrap(try json(queue.out) as? [[String: Any]])
-        XCTAssertFalse(waiting.contains { [aNumber, spamNumber, complaintNumber].contains($0["number"] as? String ?? "") })
+        XCTAssertFalse(
+            waiting.contains { [aNumber, spamNumber, complaintNumber].contains($0["number"] as? String ?? "") })
         XCTAssertTrue(waiting.allSatisfy { $0["needs_review"] as? Bool == true })
 
         // A model stored in an older format (before features were hashed) is not used as is: the next start

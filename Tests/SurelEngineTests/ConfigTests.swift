@@ -6,16 +6,17 @@ import SurelClassify
 
 final class ConfigTests: XCTestCase {
     let minimal = """
-    [mailbox]
-    url = "imap://127.0.0.1:10143/INBOX"
-    user = "callcenter"
-    password = "rahasia"
-    tls = "none"
-    """
+        [mailbox]
+        url = "imap://127.0.0.1:10143/INBOX"
+        user = "callcenter"
+        password = "rahasia"
+        tls = "none"
+        """
 
     func problems(_ text: String, env: [String: String] = [:]) -> [ConfigProblem] {
-        do { _ = try SurelConfig.parse(text, environment: env); return [] } catch let e as ConfigError { return e.problems }
-        catch { XCTFail("\(error)"); return [] }
+        do { _ = try SurelConfig.parse(text, environment: env); return [] } catch let e as ConfigError {
+            return e.problems
+        } catch { XCTFail("\(error)"); return [] }
     }
 
     func testDefaults() throws {
@@ -34,18 +35,18 @@ final class ConfigTests: XCTestCase {
 
     func testUnknownKeysAndBadValuesAreNamedWithTheirLine() {
         let text = """
-        [mailbox]
-        url = "imap://127.0.0.1/INBOX"
-        user = "callcenter"
-        password = "x"
-        tls = "maybe"
-        pol_interval = "30s"
-        after_store = "archive"
-        poll_interval = "soon"
+            [mailbox]
+            url = "imap://127.0.0.1/INBOX"
+            user = "callcenter"
+            password = "x"
+            tls = "maybe"
+            pol_interval = "30s"
+            after_store = "archive"
+            poll_interval = "soon"
 
-        [stor]
-        path = "/tmp/x"
-        """
+            [stor]
+            path = "/tmp/x"
+            """
         let p = problems(text)
         XCTAssertEqual(Set(p.compactMap(\.line)), [5, 6, 7, 8, 10], "\(p)")
         XCTAssertTrue(p.contains { $0.line == 6 && $0.message.contains("pol_interval") })
@@ -73,7 +74,9 @@ final class ConfigTests: XCTestCase {
     }
 
     func testDurationsMustBeMoreThanZero() {
-        let text = minimal + "\npoll_interval = \"0s\"\n[outbox]\ngive_up_after = -5\nretry = [\"1m\", \"0s\"]\n[sla]\nreminder_before = \"0s\"\n"
+        let text =
+            minimal
+            + "\npoll_interval = \"0s\"\n[outbox]\ngive_up_after = -5\nretry = [\"1m\", \"0s\"]\n[sla]\nreminder_before = \"0s\"\n"
         let p = problems(text)
         let lines = text.components(separatedBy: "\n")
         func line(_ prefix: String) -> Int { (lines.firstIndex { $0.hasPrefix(prefix) } ?? -1) + 1 }
@@ -86,7 +89,8 @@ final class ConfigTests: XCTestCase {
     /// Every problem in one run of check-config, [access] and [blast] included (they were named only once the
     /// rest was right).
     func testProblemsOfEverySectionAtOnce() {
-        let text = minimal.replacingOccurrences(of: "tls = \"none\"", with: "tls = \"nope\"")
+        let text =
+            minimal.replacingOccurrences(of: "tls = \"none\"", with: "tls = \"nope\"")
             + "\n[access]\nconfidential_readers = \"Sri\"\n[blast]\nrate = \"fast\"\nconnections = 99\n"
         let messages = problems(text).map(\.message)
         for expected in ["tls must be", "confidential_readers must be", "rate must look like", "connections must be"] {
@@ -95,7 +99,8 @@ final class ConfigTests: XCTestCase {
     }
 
     func testAMistypedURLIsNotRepeatedInTheError() {
-        for url in ["https://callcenter:RahasiaSekali@mail.example.go.id/INBOX", "imap:/callcenter:RahasiaSekali@host"] {
+        for url in ["https://callcenter:RahasiaSekali@mail.example.go.id/INBOX", "imap:/callcenter:RahasiaSekali@host"]
+        {
             let p = problems(minimal.replacingOccurrences(of: "imap://127.0.0.1:10143/INBOX", with: url))
             XCTAssertTrue(p.contains { $0.line == 2 }, "\(p)")
             XCTAssertFalse(p.contains { $0.message.contains("RahasiaSekali") }, "\(p)")
@@ -103,12 +108,14 @@ final class ConfigTests: XCTestCase {
     }
 
     func testAfterStoreModesAndSizes() throws {
-        let c = try SurelConfig.parse(minimal + "\nafter_store = \"move:Processed\"\nmax_message_size = \"10MB\"\npoll_interval = \"2m\"",
-                                      environment: [:])
+        let c = try SurelConfig.parse(
+            minimal + "\nafter_store = \"move:Processed\"\nmax_message_size = \"10MB\"\npoll_interval = \"2m\"",
+            environment: [:])
         XCTAssertEqual(c.mailbox.afterStore, .move(folder: "Processed"))
         XCTAssertEqual(c.mailbox.maxMessageSize, 10 * 1024 * 1024)
         XCTAssertEqual(c.mailbox.pollInterval, 120)
-        XCTAssertEqual(try SurelConfig.parse(minimal + "\nafter_store = \"delete\"", environment: [:]).mailbox.afterStore, .delete)
+        XCTAssertEqual(
+            try SurelConfig.parse(minimal + "\nafter_store = \"delete\"", environment: [:]).mailbox.afterStore, .delete)
     }
 
     func testPasswordFileAndSystemdCredentials() throws {
@@ -122,18 +129,25 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(c1.mailbox.endpoint.password, "dari-file")
         // Relative name in $CREDENTIALS_DIRECTORY, and the default credential name "imap".
         let env = ["CREDENTIALS_DIRECTORY": dir.path]
-        XCTAssertEqual(try SurelConfig.parse(noPassword + "\npassword_file = \"imap\"", environment: env).mailbox.endpoint.password, "dari-file")
+        XCTAssertEqual(
+            try SurelConfig.parse(noPassword + "\npassword_file = \"imap\"", environment: env).mailbox.endpoint
+                .password, "dari-file")
         XCTAssertEqual(try SurelConfig.parse(noPassword, environment: env).mailbox.endpoint.password, "dari-file")
         // Neither: a problem naming the section.
         XCTAssertFalse(problems(noPassword).isEmpty)
         // A missing file is named, and its content never appears in messages.
-        XCTAssertTrue(problems(noPassword + "\npassword_file = \"/nonexistent/pw\"").contains { $0.message.contains("/nonexistent/pw") })
+        XCTAssertTrue(
+            problems(noPassword + "\npassword_file = \"/nonexistent/pw\"").contains {
+                $0.message.contains("/nonexistent/pw")
+            })
     }
 
     func testStoreOnlyCommandsDoNotNeedThePassword() throws {
-        let noPassword = minimal.replacingOccurrences(of: "password = \"rahasia\"\n", with: "password_file = \"imap\"\n")
+        let noPassword = minimal.replacingOccurrences(
+            of: "password = \"rahasia\"\n", with: "password_file = \"imap\"\n")
         XCTAssertFalse(problems(noPassword).isEmpty, "the daemon needs it")
-        let c = try SurelConfig.parse(noPassword + "\n[store]\npath = \"/tmp/s.sqlite\"", environment: [:], needsMailbox: false)
+        let c = try SurelConfig.parse(
+            noPassword + "\n[store]\npath = \"/tmp/s.sqlite\"", environment: [:], needsMailbox: false)
         XCTAssertEqual(c.store.path, "/tmp/s.sqlite")
     }
 
@@ -143,7 +157,8 @@ final class ConfigTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         XCTAssertEqual(try SurelConfig.parse(minimal, environment: [:]).taxonomy.slugs.count, 19)
         let good = dir.appendingPathComponent("good.tsv"), bad = dir.appendingPathComponent("bad.tsv")
-        try "inpres\tInpres 1/2025\tDTU\tno\nkeluhan\tKeluhan\t-\tyes\n".write(to: good, atomically: true, encoding: .utf8)
+        try "inpres\tInpres 1/2025\tDTU\tno\nkeluhan\tKeluhan\t-\tyes\n".write(
+            to: good, atomically: true, encoding: .utf8)
         try "inpres\tInpres\tDTU\tsometimes\n".write(to: bad, atomically: true, encoding: .utf8)
         let c = try SurelConfig.parse(minimal + "\n[classify]\ntaxonomy = \"\(good.path)\"", environment: [:])
         XCTAssertEqual(c.taxonomy.slugs, ["inpres", "keluhan"])
@@ -163,49 +178,53 @@ final class ConfigTests: XCTestCase {
         let rules = dir.appendingPathComponent("rules.tsv"), badRules = dir.appendingPathComponent("bad.tsv")
         try "mine\tsubject\tinpres\tdecide:dau\n".write(to: rules, atomically: true, encoding: .utf8)
         try "# comment\nbroken\tsubject\t(unclosed\tdecide:dau\n".write(to: badRules, atomically: true, encoding: .utf8)
-        let c = try SurelConfig.parse(minimal + """
+        let c = try SurelConfig.parse(
+            minimal + """
 
-            [classify]
-            rules = "\(rules.path)"
-            review_threshold = 0.75
-            spam_cutoff = 0.6
-            ham_cutoff = 0.1
-            """, environment: [:]).classify
+                [classify]
+                rules = "\(rules.path)"
+                review_threshold = 0.75
+                spam_cutoff = 0.6
+                ham_cutoff = 0.1
+                """, environment: [:]
+        ).classify
         XCTAssertEqual(c.rules.rules.map(\.name), ["mine"])
         XCTAssertEqual(c.reviewThreshold, 0.75)
         XCTAssertEqual(c.cutoffs, SpamCutoffs(ham: 0.1, spam: 0.6))
-        let p = problems(minimal + """
+        let p = problems(
+            minimal + """
 
-            [classify]
-            rules = "\(badRules.path)"
-            review_threshold = 1.5
-            examples = "/nonexistent"
-            """)
+                [classify]
+                rules = "\(badRules.path)"
+                review_threshold = 1.5
+                examples = "/nonexistent"
+                """)
         XCTAssertTrue(p.contains { $0.line == 7 && $0.message.contains("line 2") }, "\(p)")
         XCTAssertTrue(p.contains { $0.line == 8 && $0.message.contains("0 to 1") }, "\(p)")
         XCTAssertTrue(p.contains { $0.line == 9 && $0.message.contains("labels.tsv") }, "\(p)")
     }
 
     func testSMTPUnitsAndSupervisor() throws {
-        let c = try SurelConfig.parse(minimal + """
+        let c = try SurelConfig.parse(
+            minimal + """
 
-            [smtp]
-            url = "smtp://127.0.0.1:10025"
-            tls = "none"
-            from = "Contact Center DJPK <CallCenter.DJPK@kemenkeu.go.id>"
-            reply_to = "Layanan DJPK <layanan.djpk@kemenkeu.go.id>"
+                [smtp]
+                url = "smtp://127.0.0.1:10025"
+                tls = "none"
+                from = "Contact Center DJPK <CallCenter.DJPK@kemenkeu.go.id>"
+                reply_to = "Layanan DJPK <layanan.djpk@kemenkeu.go.id>"
 
-            [outbox]
-            retry = ["2m", "10m"]
-            retry_every = "3h"
-            give_up_after = "24h"
+                [outbox]
+                retry = ["2m", "10m"]
+                retry_every = "3h"
+                give_up_after = "24h"
 
-            [units.DTU]
-            email = "dtu@kemenkeu.go.id"
+                [units.DTU]
+                email = "dtu@kemenkeu.go.id"
 
-            [supervisor]
-            email = "spv@kemenkeu.go.id"
-            """, environment: [:])
+                [supervisor]
+                email = "spv@kemenkeu.go.id"
+                """, environment: [:])
         XCTAssertEqual(c.smtp?.endpoint.displayURL, "smtp://127.0.0.1:10025")
         XCTAssertEqual(c.smtp?.endpoint.user, "", "no user: no SMTP AUTH")
         XCTAssertEqual(c.smtp?.from, MailAddress(name: "Contact Center DJPK", email: "callcenter.djpk@kemenkeu.go.id"))
@@ -218,16 +237,17 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(c.supervisor?.email, "spv@kemenkeu.go.id")
         XCTAssertNil(try SurelConfig.parse(minimal, environment: [:]).smtp, "no [smtp]: nothing is sent")
 
-        let p = problems(minimal + """
+        let p = problems(
+            minimal + """
 
-            [smtp]
-            url = "smtp://mail.kemenkeu.go.id"
-            tls = "none"
-            user = "cc"
+                [smtp]
+                url = "smtp://mail.kemenkeu.go.id"
+                tls = "none"
+                user = "cc"
 
-            [units.DPD]
-            mail = "x"
-            """)
+                [units.DPD]
+                mail = "x"
+                """)
         XCTAssertTrue(p.contains { $0.line == 8 && $0.message.contains("loopback") }, "\(p)")
         XCTAssertTrue(p.contains { $0.message.contains("needs password") }, "AUTH without a password: \(p)")
         XCTAssertTrue(p.contains { $0.line == 6 && $0.message.contains("[smtp] from is required") }, "\(p)")

@@ -8,7 +8,7 @@ import SurelEngine
 import SurelMail
 import SurelStore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 final class DaemonProcessTests: XCTestCase {
@@ -37,7 +37,8 @@ final class DaemonProcessTests: XCTestCase {
         // At least 10 kills; a few more (bounded) while none has landed mid-ingest yet and there is still work.
         while round < 25 {
             if round >= 10, afterKill.contains(where: { $0 > 0 && $0 < n }) || afterKill.last == n { break }
-            let daemon = try DaemonProcess(["run", "--config", config.path], dir: dir, name: "kill-\(round)", test: self)
+            let daemon = try DaemonProcess(
+                ["run", "--config", config.path], dir: dir, name: "kill-\(round)", test: self)
             // A debug build needs about half a second to load the classifier before the first message: kill
             // before, during and (rarely) after the ingest.
             usleep(UInt32.random(in: 50_000...1_500_000))
@@ -47,15 +48,18 @@ final class DaemonProcessTests: XCTestCase {
             let stored = try Self.count(dbPath, "SELECT COUNT(*) FROM message")
             afterKill.append(stored)
             // Whatever instant the kill hit, the cursor and the stored messages moved together (UIDs are 1...n).
-            XCTAssertEqual(try Self.count(dbPath, "SELECT COALESCE(MAX(lastUID), 0) FROM mailboxCursor"), stored,
-                           "round \(round): cursor and store disagree after kill -9")
-            XCTAssertEqual(try Self.count(dbPath, "SELECT COALESCE(MAX(uid), 0) FROM message"), stored,
-                           "round \(round): stored UIDs are not 1...count after kill -9")
+            XCTAssertEqual(
+                try Self.count(dbPath, "SELECT COALESCE(MAX(lastUID), 0) FROM mailboxCursor"), stored,
+                "round \(round): cursor and store disagree after kill -9")
+            XCTAssertEqual(
+                try Self.count(dbPath, "SELECT COALESCE(MAX(uid), 0) FROM message"), stored,
+                "round \(round): stored UIDs are not 1...count after kill -9")
             round += 1
         }
         print("kill -9: stored count after each kill: \(afterKill)")
-        XCTAssertTrue(afterKill.contains { $0 > 0 && $0 < n },
-                      "no kill landed mid-ingest (counts after kills: \(afterKill)): the test proved nothing")
+        XCTAssertTrue(
+            afterKill.contains { $0 > 0 && $0 < n },
+            "no kill landed mid-ingest (counts after kills: \(afterKill)): the test proved nothing")
         // Counts never go backwards: what was committed stays committed.
         XCTAssertEqual(afterKill, afterKill.sorted(), "a committed message disappeared after a kill")
 
@@ -64,8 +68,9 @@ final class DaemonProcessTests: XCTestCase {
 
         try assertExactlyOnce(dbPath: dbPath, user: user, messages: messages)
         let withAttachment = messages.indices.filter { $0 % 7 == 0 }.count
-        XCTAssertEqual(try Self.count(dbPath, "SELECT COUNT(DISTINCT messageRowID) FROM attachment"), withAttachment,
-                       "every message with an attachment has its attachment row")
+        XCTAssertEqual(
+            try Self.count(dbPath, "SELECT COUNT(DISTINCT messageRowID) FROM attachment"), withAttachment,
+            "every message with an attachment has its attachment row")
         print("kill -9 test: \(round) kills, \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
 
@@ -91,24 +96,29 @@ final class DaemonProcessTests: XCTestCase {
         let daemon = try DaemonProcess(["run", "--config", config.path], dir: dir, name: "outage", test: self)
         // Mid-cycle: the daemon has started storing (at least ~150 ms after start).
         usleep(150_000)
-        XCTAssertTrue(Self.waitUntil(timeout: 30) { ((try? Self.count(dbPath, "SELECT COUNT(*) FROM message")) ?? 0) > 0 },
-                      "the daemon stored nothing in 30 s: \(daemon.log())")
+        XCTAssertTrue(
+            Self.waitUntil(timeout: 30) { ((try? Self.count(dbPath, "SELECT COUNT(*) FROM message")) ?? 0) > 0 },
+            "the daemon stored nothing in 30 s: \(daemon.log())")
         stopped = true
         let stopBegan = Date()
         try TestEnv.mailservers("stop", "dovecot")
         let stopTook = Date().timeIntervalSince(stopBegan)
         let atStop = try Self.count(dbPath, "SELECT COUNT(*) FROM message")
-        XCTAssertLessThan(atStop, n, "everything was stored before Dovecot stopped (test-mailservers stop took "
-                          + "\(String(format: "%.1f", stopTook)) s): the outage was not mid-cycle")
+        XCTAssertLessThan(
+            atStop, n,
+            "everything was stored before Dovecot stopped (test-mailservers stop took "
+                + "\(String(format: "%.1f", stopTook)) s): the outage was not mid-cycle")
         sleep(2)
         XCTAssertTrue(daemon.isRunning, "the daemon died while Dovecot was down: \(daemon.log())")
         try TestEnv.mailservers("start", "dovecot")
         stopped = false
 
-        XCTAssertTrue(Self.waitUntil(timeout: 60) { ((try? Self.count(dbPath, "SELECT COUNT(*) FROM message")) ?? 0) >= n },
-                      "not all messages stored 60 s after Dovecot came back: \(daemon.log())")
-        XCTAssertTrue(Self.waitUntil(timeout: 30) { daemon.log().contains("mailbox reachable again") },
-                      "no \"mailbox reachable again\" line: \(daemon.log())")
+        XCTAssertTrue(
+            Self.waitUntil(timeout: 60) { ((try? Self.count(dbPath, "SELECT COUNT(*) FROM message")) ?? 0) >= n },
+            "not all messages stored 60 s after Dovecot came back: \(daemon.log())")
+        XCTAssertTrue(
+            Self.waitUntil(timeout: 30) { daemon.log().contains("mailbox reachable again") },
+            "no \"mailbox reachable again\" line: \(daemon.log())")
         XCTAssertTrue(daemon.isRunning, "the daemon is no longer running: \(daemon.log())")
 
         daemon.kill(SIGTERM)
@@ -121,7 +131,9 @@ final class DaemonProcessTests: XCTestCase {
         XCTAssertEqual(unreachable.count, 1, "\"mailbox unreachable\" should be logged once per outage:\n\(log)")
         XCTAssertFalse(log.contains("msg=\"mailbox error\""), "the outage was not recognised as one:\n\(log)")
         XCTAssertFalse(log.contains(TestEnv.password), "the password is in the log")
-        print("outage: stop took \(String(format: "%.1f", stopTook)) s, \(atStop) of \(n) stored when it returned; log:\n\(log)")
+        print(
+            "outage: stop took \(String(format: "%.1f", stopTook)) s, \(atStop) of \(n) stored when it returned; log:\n\(log)"
+        )
         try assertExactlyOnce(dbPath: dbPath, user: user, messages: messages)
     }
 
@@ -132,14 +144,16 @@ final class DaemonProcessTests: XCTestCase {
         let n = 2000
         let user = TestEnv.freshUser("sigterm")
         let tag = UUID().uuidString.prefix(8).lowercased()
-        try TestEnv.fillMaildir(user: user, messages: (0..<n).map { Self.message(i: $0, tag: "term-\(tag)", attachment: $0 % 9 == 0) })
+        try TestEnv.fillMaildir(
+            user: user, messages: (0..<n).map { Self.message(i: $0, tag: "term-\(tag)", attachment: $0 % 9 == 0) })
         let dir = try TestEnv.scratch(self)
         let config = try TestEnv.writeConfig(dir: dir, user: user)
         let dbPath = dir.path + "/store/surel.sqlite"
 
         let daemon = try DaemonProcess(["run", "--config", config.path], dir: dir, name: "sigterm", test: self)
-        XCTAssertTrue(Self.waitUntil(timeout: 30) { ((try? Self.count(dbPath, "SELECT COUNT(*) FROM message")) ?? 0) >= 50 },
-                      "the daemon did not store 50 messages in 30 s: \(daemon.log())")
+        XCTAssertTrue(
+            Self.waitUntil(timeout: 30) { ((try? Self.count(dbPath, "SELECT COUNT(*) FROM message")) ?? 0) >= 50 },
+            "the daemon did not store 50 messages in 30 s: \(daemon.log())")
         daemon.kill(SIGTERM)
         let t0 = Date()
         XCTAssertTrue(daemon.wait(timeout: 5), "no exit 5 s after SIGTERM: \(daemon.log())")
@@ -156,12 +170,14 @@ final class DaemonProcessTests: XCTestCase {
         XCTAssertEqual(lastUID, stored, "cursor and stored messages disagree (UIDs are 1...n)")
         XCTAssertEqual(maxUID, lastUID, "a message above the cursor is stored, or the cursor is beyond the store")
         XCTAssertEqual(try Self.count(dbPath, "SELECT COUNT(DISTINCT uid) FROM message"), stored)
-        XCTAssertEqual(try Self.count(dbPath, "SELECT lastUID - actionedUID FROM mailboxCursor"), 0,
-                       "stored messages left unflagged at a clean stop")
+        XCTAssertEqual(
+            try Self.count(dbPath, "SELECT lastUID - actionedUID FROM mailboxCursor"), 0,
+            "stored messages left unflagged at a clean stop")
         // On the server: exactly the stored messages are flagged.
         XCTAssertEqual(try Self.serverSearch(user: user, "ALL"), Array(1...Int64(n)))
-        XCTAssertEqual(try Self.serverSearch(user: user, "KEYWORD $SurelStored"), Array(1...Int64(max(lastUID, 1))),
-                       "flagged UIDs are not exactly 1...cursor")
+        XCTAssertEqual(
+            try Self.serverSearch(user: user, "KEYWORD $SurelStored"), Array(1...Int64(max(lastUID, 1))),
+            "flagged UIDs are not exactly 1...cursor")
 
         // A restart continues where it stopped, and nothing is stored twice.
         let finish = try TestEnv.runSurel(["run", "--once", "--config", config.path])
@@ -177,14 +193,17 @@ final class DaemonProcessTests: XCTestCase {
     func testSIGHUPIsIgnoredAndLinesCarryTheirJournalPriority() throws {
         try TestEnv.requireServers()
         let user = TestEnv.freshUser("sighup")
-        try TestEnv.fillMaildir(user: user, messages: (0..<3).map { Self.message(i: $0, tag: "hup", attachment: false) })
+        try TestEnv.fillMaildir(
+            user: user, messages: (0..<3).map { Self.message(i: $0, tag: "hup", attachment: false) })
         let dir = try TestEnv.scratch(self)
         let config = try TestEnv.writeConfig(dir: dir, user: user)
         let dbPath = dir.path + "/store/surel.sqlite"
-        let daemon = try DaemonProcess(["run", "--config", config.path], dir: dir, name: "sighup", test: self,
-                                       environment: ["JOURNAL_STREAM": "8:123456"])
-        XCTAssertTrue(Self.waitUntil(timeout: 30) { ((try? Self.count(dbPath, "SELECT COUNT(*) FROM message")) ?? 0) == 3 },
-                      daemon.log())
+        let daemon = try DaemonProcess(
+            ["run", "--config", config.path], dir: dir, name: "sighup", test: self,
+            environment: ["JOURNAL_STREAM": "8:123456"])
+        XCTAssertTrue(
+            Self.waitUntil(timeout: 30) { ((try? Self.count(dbPath, "SELECT COUNT(*) FROM message")) ?? 0) == 3 },
+            daemon.log())
         daemon.kill(SIGHUP)
         XCTAssertTrue(Self.waitUntil(timeout: 5) { daemon.log().contains("SIGHUP ignored") }, daemon.log())
         XCTAssertTrue(daemon.isRunning, "SIGHUP ended the daemon: \(daemon.log())")
@@ -214,8 +233,9 @@ final class DaemonProcessTests: XCTestCase {
         let listener = try NotifyListener(path: socketPath)
         defer { listener.close() }
 
-        let daemon = try DaemonProcess(["run", "--config", config.path], dir: dir, name: "notify", test: self,
-                                       environment: ["NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "2000000"])
+        let daemon = try DaemonProcess(
+            ["run", "--config", config.path], dir: dir, name: "notify", test: self,
+            environment: ["NOTIFY_SOCKET": socketPath, "WATCHDOG_USEC": "2000000"])
         let t0 = Date()
         var got: [(at: TimeInterval, text: String)] = []
         while Date().timeIntervalSince(t0) < 4.5 {
@@ -226,7 +246,8 @@ final class DaemonProcessTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.1 == "READY=1" }, "no READY=1: \(got)")
         XCTAssertTrue(lines.contains { $0.1.hasPrefix("STATUS=") && $0.1.count > 7 }, "no STATUS=: \(got)")
         let watchdogs = lines.filter { $0.1 == "WATCHDOG=1" && $0.0 <= 4.5 }
-        XCTAssertGreaterThanOrEqual(watchdogs.count, 2, "WATCHDOG=1 fewer than twice in 4.5 s with WATCHDOG_USEC=2s: \(got)")
+        XCTAssertGreaterThanOrEqual(
+            watchdogs.count, 2, "WATCHDOG=1 fewer than twice in 4.5 s with WATCHDOG_USEC=2s: \(got)")
         // No gap between pings may reach WATCHDOG_USEC.
         let times = watchdogs.map(\.0)
         for (a, b) in zip(times, times.dropFirst()) {
@@ -247,8 +268,10 @@ final class DaemonProcessTests: XCTestCase {
 
     func testSystemdUnitVerifies() throws {
         let unit = TestEnv.packageRoot.appendingPathComponent("deploy/surel.service")
-        guard let analyze = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"]
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        guard
+            let analyze = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"]
+                .first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else {
             throw XCTSkip("systemd-analyze is not installed")
         }
         guard FileManager.default.fileExists(atPath: unit.path) else {
@@ -260,7 +283,8 @@ final class DaemonProcessTests: XCTestCase {
         var text = try String(contentsOf: unit, encoding: .utf8)
         text = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             guard line.hasPrefix("ExecStart") || line.hasPrefix("ExecReload") || line.hasPrefix("ExecStartPre"),
-                  let eq = line.firstIndex(of: "=") else { return String(line) }
+                let eq = line.firstIndex(of: "=")
+            else { return String(line) }
             let value = line[line.index(after: eq)...]
             let prefixChars = value.prefix { "@-:+!".contains($0) }
             let rest = value.dropFirst(prefixChars.count)
@@ -274,7 +298,8 @@ final class DaemonProcessTests: XCTestCase {
         print("systemd-analyze verify: status \(r.status)\n\(r.output)")
         XCTAssertEqual(r.status, 0, r.output)
         let complaints = r.output.split(separator: "\n").filter { $0.contains("surel.service") }
-        XCTAssertTrue(complaints.isEmpty, "systemd-analyze complains about the unit:\n\(complaints.joined(separator: "\n"))")
+        XCTAssertTrue(
+            complaints.isEmpty, "systemd-analyze complains about the unit:\n\(complaints.joined(separator: "\n"))")
     }
 
     // MARK: 5. check-config
@@ -307,13 +332,15 @@ final class DaemonProcessTests: XCTestCase {
             XCTAssertNotNil(hit, "no \(bad.path):\(line): line for \(word) in:\n\(out)")
             XCTAssertTrue(hit.map { $0.contains(word) } ?? false, "line \(line) should name \(word): \(hit ?? "")")
         }
-        XCTAssertEqual(out.split(separator: "\n").filter { $0.hasPrefix("\(bad.path):") }.count, 3,
-                       "exactly the three problems are reported:\n\(out)")
+        XCTAssertEqual(
+            out.split(separator: "\n").filter { $0.hasPrefix("\(bad.path):") }.count, 3,
+            "exactly the three problems are reported:\n\(out)")
         XCTAssertFalse(out.contains(TestEnv.password), "the password is printed:\n\(out)")
 
         // A valid file with a wrong password: a clear login failure, and the wrong password nowhere.
         let wrongPassword = "Wr0ng-\(UUID().uuidString)"
-        let wrong = try Self.writeConfig(dir: dir, name: "wrong.toml", user: user, passwordLine: "password = \"\(wrongPassword)\"")
+        let wrong = try Self.writeConfig(
+            dir: dir, name: "wrong.toml", user: user, passwordLine: "password = \"\(wrongPassword)\"")
         let w = try TestEnv.runSurel(["check-config", "--config", wrong.path])
         let wout = w.out + w.err
         XCTAssertNotEqual(w.status, 0, wout)
@@ -321,10 +348,12 @@ final class DaemonProcessTests: XCTestCase {
         XCTAssertTrue(wout.localizedCaseInsensitiveContains("login"), "no clear login failure:\n\(wout)")
         XCTAssertTrue(wout.contains("FAILED"), wout)
         XCTAssertFalse(wout.contains(wrongPassword), "the wrong password is printed:\n\(wout)")
-        XCTAssertFalse(wout.contains(String(wrongPassword.dropFirst(6))), "part of the wrong password is printed:\n\(wout)")
+        XCTAssertFalse(
+            wout.contains(String(wrongPassword.dropFirst(6))), "part of the wrong password is printed:\n\(wout)")
 
         // The right password, inline and as password_file.
-        let good = try Self.writeConfig(dir: dir, name: "good.toml", user: user, passwordLine: "password = \"\(TestEnv.password)\"")
+        let good = try Self.writeConfig(
+            dir: dir, name: "good.toml", user: user, passwordLine: "password = \"\(TestEnv.password)\"")
         let g = try TestEnv.runSurel(["check-config", "--config", good.path])
         XCTAssertEqual(g.status, 0, g.out + g.err)
         XCTAssertTrue(g.out.contains("configuration: OK") && g.out.contains("imap: OK"), g.out + g.err)
@@ -332,20 +361,23 @@ final class DaemonProcessTests: XCTestCase {
 
         let pwFile = dir.appendingPathComponent("imap-password")
         try (TestEnv.password + "\n").write(to: pwFile, atomically: true, encoding: .utf8)
-        let viaFile = try Self.writeConfig(dir: dir, name: "file.toml", user: user, passwordLine: "password_file = \"\(pwFile.path)\"")
+        let viaFile = try Self.writeConfig(
+            dir: dir, name: "file.toml", user: user, passwordLine: "password_file = \"\(pwFile.path)\"")
         let f = try TestEnv.runSurel(["check-config", "--config", viaFile.path])
         XCTAssertEqual(f.status, 0, f.out + f.err)
         XCTAssertTrue(f.out.contains("imap: OK"), f.out + f.err)
 
         // A running daemon has the password in no argument.
         for cfg in [good, viaFile] {
-            let daemon = try DaemonProcess(["run", "--config", cfg.path], dir: dir, name: "cmdline-\(cfg.lastPathComponent)", test: self)
+            let daemon = try DaemonProcess(
+                ["run", "--config", cfg.path], dir: dir, name: "cmdline-\(cfg.lastPathComponent)", test: self)
             usleep(300_000)
             XCTAssertTrue(daemon.isRunning, daemon.log())
             let cmdline = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(daemon.pid)/cmdline"))
             let args = cmdline.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
             XCTAssertEqual(args.dropFirst().map { $0 }, ["run", "--config", cfg.path])
-            XCTAssertNil(cmdline.range(of: Data(TestEnv.password.utf8)), "the password is in /proc/\(daemon.pid)/cmdline")
+            XCTAssertNil(
+                cmdline.range(of: Data(TestEnv.password.utf8)), "the password is in /proc/\(daemon.pid)/cmdline")
             daemon.kill(SIGTERM)
             XCTAssertTrue(daemon.wait(timeout: 5))
             XCTAssertEqual(daemon.exitStatus, 0, daemon.log())
@@ -392,7 +424,9 @@ final class DaemonProcessTests: XCTestCase {
         // And the daemon stores mail over IMAPS with the CA file.
         let msgs = (0..<5).map { Self.message(i: $0, tag: "imaps-\(UUID().uuidString.prefix(8))", attachment: false) }
         try TestEnv.fillMaildir(user: user, messages: msgs)
-        let once = try TestEnv.runSurel(["run", "--once", "--config", try config("ca.toml", caFile: TestEnv.caFile).path])
+        let once = try TestEnv.runSurel([
+            "run", "--once", "--config", try config("ca.toml", caFile: TestEnv.caFile).path,
+        ])
         XCTAssertEqual(once.status, 0, once.out + once.err)
         XCTAssertEqual(try Self.count(dir.path + "/store/surel.sqlite", "SELECT COUNT(*) FROM message"), 5)
     }
@@ -400,33 +434,45 @@ final class DaemonProcessTests: XCTestCase {
     // MARK: - assertions
 
     /// Exactly one row per message, one ticket each, nothing pending, cursor at the highest UID, all flagged.
-    func assertExactlyOnce(dbPath: String, user: String, messages: [Data],
-                           file: StaticString = #filePath, line: UInt = #line) throws {
+    func assertExactlyOnce(
+        dbPath: String, user: String, messages: [Data],
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let n = messages.count
-        XCTAssertEqual(try Self.count(dbPath, "SELECT COUNT(*) FROM message"), n, "message rows", file: file, line: line)
+        XCTAssertEqual(
+            try Self.count(dbPath, "SELECT COUNT(*) FROM message"), n, "message rows", file: file, line: line)
         let db = try SurelDatabase(path: dbPath)
         let dupes = try db.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT messageID, COUNT(*) AS n FROM message GROUP BY messageID HAVING COUNT(*) > 1")
-                .map { "\($0["messageID"] as String? ?? "nil") x\($0["n"] as Int)" }
+            try Row.fetchAll(
+                db, sql: "SELECT messageID, COUNT(*) AS n FROM message GROUP BY messageID HAVING COUNT(*) > 1"
+            )
+            .map { "\($0["messageID"] as String? ?? "nil") x\($0["n"] as Int)" }
         }
         XCTAssertEqual(dupes, [], "duplicated messages", file: file, line: line)
         let stored = Set(try db.writer.read { try String.fetchAll($0, sql: "SELECT messageID FROM message") })
         XCTAssertEqual(stored, Set(messages.compactMap(rawMessageID)), "stored Message-IDs", file: file, line: line)
         XCTAssertEqual(try Self.count(dbPath, "SELECT COUNT(*) FROM ticket"), n, "tickets", file: file, line: line)
-        XCTAssertEqual(try Self.count(dbPath, "SELECT COUNT(*) FROM message WHERE kind != 'ticket'"), 0,
-                       "messages stored as something other than a ticket", file: file, line: line)
-        XCTAssertEqual(try Self.count(dbPath, "SELECT lastUID - actionedUID FROM mailboxCursor"), 0,
-                       "server actions left pending", file: file, line: line)
-        XCTAssertEqual(try Self.count(dbPath, "SELECT COUNT(DISTINCT uid) FROM message"), n, "distinct UIDs", file: file, line: line)
+        XCTAssertEqual(
+            try Self.count(dbPath, "SELECT COUNT(*) FROM message WHERE kind != 'ticket'"), 0,
+            "messages stored as something other than a ticket", file: file, line: line)
+        XCTAssertEqual(
+            try Self.count(dbPath, "SELECT lastUID - actionedUID FROM mailboxCursor"), 0,
+            "server actions left pending", file: file, line: line)
+        XCTAssertEqual(
+            try Self.count(dbPath, "SELECT COUNT(DISTINCT uid) FROM message"), n, "distinct UIDs", file: file,
+            line: line)
 
         let all = try Self.serverSearch(user: user, "ALL")
         XCTAssertEqual(all.count, n, "messages on the server", file: file, line: line)
-        XCTAssertEqual(Int64(try Self.count(dbPath, "SELECT lastUID FROM mailboxCursor")), all.last ?? -1,
-                       "cursor lastUID vs highest UID", file: file, line: line)
-        XCTAssertEqual(try Self.serverSearch(user: user, "KEYWORD $SurelStored").count, n,
-                       "messages with $SurelStored on the server", file: file, line: line)
-        XCTAssertEqual(try Self.serverSearch(user: user, "UNKEYWORD $SurelStored"), [],
-                       "messages without $SurelStored on the server", file: file, line: line)
+        XCTAssertEqual(
+            Int64(try Self.count(dbPath, "SELECT lastUID FROM mailboxCursor")), all.last ?? -1,
+            "cursor lastUID vs highest UID", file: file, line: line)
+        XCTAssertEqual(
+            try Self.serverSearch(user: user, "KEYWORD $SurelStored").count, n,
+            "messages with $SurelStored on the server", file: file, line: line)
+        XCTAssertEqual(
+            try Self.serverSearch(user: user, "UNKEYWORD $SurelStored"), [],
+            "messages without $SurelStored on the server", file: file, line: line)
     }
 
     // MARK: - helpers
@@ -434,34 +480,39 @@ final class DaemonProcessTests: XCTestCase {
     /// A small message, distinct per `i` and `tag`; with a small base64 attachment when asked.
     static func message(i: Int, tag: String, attachment: Bool) -> Data {
         let head = """
-        From: Warga \(i) <warga\(i).\(tag)@example.go.id>\r
-        To: callcenter.djpk@kemenkeu.go.id\r
-        Subject: Pertanyaan \(tag) nomor \(i)\r
-        Message-ID: <\(tag)-\(i)@test.surel.invalid>\r
-        Date: Mon, 03 Feb 2025 09:00:00 +0700\r
-        MIME-Version: 1.0\r
+            From: Warga \(i) <warga\(i).\(tag)@example.go.id>\r
+            To: callcenter.djpk@kemenkeu.go.id\r
+            Subject: Pertanyaan \(tag) nomor \(i)\r
+            Message-ID: <\(tag)-\(i)@test.surel.invalid>\r
+            Date: Mon, 03 Feb 2025 09:00:00 +0700\r
+            MIME-Version: 1.0\r
 
-        """
+            """
         guard attachment else {
-            return Data((head + "Content-Type: text/plain; charset=utf-8\r\n\r\nMohon informasi penyaluran DAU (\(tag) \(i)).\r\n").utf8)
+            return Data(
+                (head
+                    + "Content-Type: text/plain; charset=utf-8\r\n\r\nMohon informasi penyaluran DAU (\(tag) \(i)).\r\n")
+                    .utf8)
         }
-        let payload = Data((0..<40).map { "baris \($0) lampiran \(i) \(tag)\n" }.joined().utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
-        return Data((head + """
-        Content-Type: multipart/mixed; boundary="b-\(i)"\r
-        \r
-        --b-\(i)\r
-        Content-Type: text/plain; charset=utf-8\r
-        \r
-        Terlampir dokumen (\(tag) \(i)).\r
-        --b-\(i)\r
-        Content-Type: text/plain; name="lampiran-\(i).txt"\r
-        Content-Disposition: attachment; filename="lampiran-\(i).txt"\r
-        Content-Transfer-Encoding: base64\r
-        \r
-        \(payload)\r
-        --b-\(i)--\r
+        let payload = Data((0..<40).map { "baris \($0) lampiran \(i) \(tag)\n" }.joined().utf8).base64EncodedString(
+            options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        return Data(
+            (head + """
+                Content-Type: multipart/mixed; boundary="b-\(i)"\r
+                \r
+                --b-\(i)\r
+                Content-Type: text/plain; charset=utf-8\r
+                \r
+                Terlampir dokumen (\(tag) \(i)).\r
+                --b-\(i)\r
+                Content-Type: text/plain; name="lampiran-\(i).txt"\r
+                Content-Disposition: attachment; filename="lampiran-\(i).txt"\r
+                Content-Transfer-Encoding: base64\r
+                \r
+                \(payload)\r
+                --b-\(i)--\r
 
-        """).utf8)
+                """).utf8)
     }
 
     /// One integer from the store (0 when the store does not exist yet).
@@ -483,10 +534,16 @@ final class DaemonProcessTests: XCTestCase {
     /// The UIDs of the user's INBOX matching an IMAP SEARCH key, read by curl (a client independent of surel's).
     /// SEARCH answers in one line; a FETCH of thousands of lines exceeds curl's response-header limit.
     static func serverSearch(user: String, _ key: String) throws -> [Int64] {
-        let r = try run("/usr/bin/curl", ["-sS", "--max-time", "60", "--user", "\(user):\(TestEnv.password)",
-                                          "imap://127.0.0.1:\(TestEnv.imapPort)/INBOX", "-X", "UID SEARCH \(key)"],
-                        dir: nil)
-        guard r.status == 0 else { throw NSError(domain: "curl UID SEARCH \(key) failed: \(r.output)", code: Int(r.status)) }
+        let r = try run(
+            "/usr/bin/curl",
+            [
+                "-sS", "--max-time", "60", "--user", "\(user):\(TestEnv.password)",
+                "imap://127.0.0.1:\(TestEnv.imapPort)/INBOX", "-X", "UID SEARCH \(key)",
+            ],
+            dir: nil)
+        guard r.status == 0 else {
+            throw NSError(domain: "curl UID SEARCH \(key) failed: \(r.output)", code: Int(r.status))
+        }
         return r.output.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("* SEARCH") }
             .flatMap { $0.dropFirst(8).split(separator: " ").compactMap { Int64($0) } }.sorted()
     }
@@ -588,10 +645,14 @@ final class NotifyListener {
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { throw NSError(domain: "path too long", code: 0) }
+        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
+            throw NSError(domain: "path too long", code: 0)
+        }
         withUnsafeMutableBytes(of: &addr.sun_path) { buf in for (i, b) in bytes.enumerated() { buf[i] = b } }
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard rc == 0 else { Glibc.close(fd); throw NSError(domain: "bind \(path)", code: Int(errno)) }
     }

@@ -10,64 +10,84 @@ import SurelCore
 
 final class HelpDeskTests: XCTestCase {
     /// Strings only the confidential ticket and the mail about it carry.
-    static let secrets = ["Pungli-Rahasia-Subjek", "pelapor.rahasia@gmail.com", "Isi-Aduan-Rahasia", "Bukti-Rahasia.pdf",
-                          "aduan-rahasia-mid@gmail.com", "Nama Pelapor Rahasia"]
+    static let secrets = [
+        "Pungli-Rahasia-Subjek", "pelapor.rahasia@gmail.com", "Isi-Aduan-Rahasia", "Bukti-Rahasia.pdf",
+        "aduan-rahasia-mid@gmail.com", "Nama Pelapor Rahasia",
+    ]
 
     func makeDesk() throws -> (HelpDesk, SurelDatabase) {
         let dir = try TestEnv.scratch(self)
-        let url = try TestEnv.writeConfig(dir: dir, user: "helpdesk", extra: """
+        let url = try TestEnv.writeConfig(
+            dir: dir, user: "helpdesk",
+            extra: """
 
-            [access]
-            confidential_readers = ["Sri"]
+                [access]
+                confidential_readers = ["Sri"]
 
-            [smtp]
-            url = "smtp://127.0.0.1:\(TestEnv.smtpPort)"
-            from = "Contact Center DJPK <callcenter@djpk.test>"
-            tls = "none"
-            """)
+                [smtp]
+                url = "smtp://127.0.0.1:\(TestEnv.smtpPort)"
+                from = "Contact Center DJPK <callcenter@djpk.test>"
+                tls = "none"
+                """)
         let config = try SurelConfig.load(path: url.path)
         let db = try SurelDatabase(path: config.store.path)
         let t0 = Date().addingTimeInterval(-3600)
-        func incoming(_ id: String, from: String, name: String?, subject: String, text: String, kind: MessageKind = .ticket,
-                      inReplyTo: [String] = [], attachment: String? = nil) -> IncomingMessage {
-            var m = IncomingMessage(kind: kind, messageID: id, rawSHA256: "sha-\(id)", raw: Data("raw \(id) \(text)".utf8),
-                                    mailbox: "INBOX", uidValidity: 1, uid: nil, subject: subject, fromName: name,
-                                    fromEmail: from, sentAt: t0, receivedAt: t0, threadTime: t0, text: text, html: nil,
-                                    inReplyTo: inReplyTo, references: [], note: nil, bounce: nil, isBulk: false,
-                                    attachments: attachment.map { [AttachmentRef(filename: $0, contentType: "application/pdf",
-                                                                                 size: 3, sha256: "abc", isInline: false)] } ?? [])
+        func incoming(
+            _ id: String, from: String, name: String?, subject: String, text: String, kind: MessageKind = .ticket,
+            inReplyTo: [String] = [], attachment: String? = nil
+        ) -> IncomingMessage {
+            var m = IncomingMessage(
+                kind: kind, messageID: id, rawSHA256: "sha-\(id)", raw: Data("raw \(id) \(text)".utf8),
+                mailbox: "INBOX", uidValidity: 1, uid: nil, subject: subject, fromName: name,
+                fromEmail: from, sentAt: t0, receivedAt: t0, threadTime: t0, text: text, html: nil,
+                inReplyTo: inReplyTo, references: [], note: nil, bounce: nil, isBulk: false,
+                attachments: attachment.map {
+                    [
+                        AttachmentRef(
+                            filename: $0, contentType: "application/pdf",
+                            size: 3, sha256: "abc", isInline: false)
+                    ]
+                } ?? [])
             m.bodySHA256 = "body-\(id)"
             return m
         }
         func store(_ m: IncomingMessage, category: String) throws {
-            let intent = TicketIntent(ticketNumberInSubject: nil, referencedMessageIDs: m.inReplyTo,
-                                      normalizedSubject: SubjectNormalizer.normalize(m.subject), senderEmail: m.fromEmail!,
-                                      senderProfile: SenderDirectory.profile(forEmail: m.fromEmail!), receivedAt: t0,
-                                      threadTime: t0, subjectWindow: 86400, reopenWindow: 86400 * 7, year: 2025,
-                                      confidentialCategories: ["pengaduan"], reviewThreshold: 0.99,
-                                      classify: { Classification(category: category, confidence: 0.5, explanation: "uji") })
+            let intent = TicketIntent(
+                ticketNumberInSubject: nil, referencedMessageIDs: m.inReplyTo,
+                normalizedSubject: SubjectNormalizer.normalize(m.subject), senderEmail: m.fromEmail!,
+                senderProfile: SenderDirectory.profile(forEmail: m.fromEmail!), receivedAt: t0,
+                threadTime: t0, subjectWindow: 86400, reopenWindow: 86400 * 7, year: 2025,
+                confidentialCategories: ["pengaduan"], reviewThreshold: 0.99,
+                classify: { Classification(category: category, confidence: 0.5, explanation: "uji") })
             _ = try db.storeIncoming(m, ticket: intent, cursor: nil)
         }
         // The complaint (held for review too) and an ordinary question.
-        let complaint = incoming("aduan-rahasia-mid@gmail.com", from: "pelapor.rahasia@gmail.com", name: "Nama Pelapor Rahasia",
-                                 subject: "Pungli-Rahasia-Subjek", text: "Isi-Aduan-Rahasia", attachment: "Bukti-Rahasia.pdf")
+        let complaint = incoming(
+            "aduan-rahasia-mid@gmail.com", from: "pelapor.rahasia@gmail.com", name: "Nama Pelapor Rahasia",
+            subject: "Pungli-Rahasia-Subjek", text: "Isi-Aduan-Rahasia", attachment: "Bukti-Rahasia.pdf")
         try store(complaint, category: "pengaduan")
-        try store(incoming("dau-1@kedirikab.go.id", from: "bpkad@kedirikab.go.id", name: "BPKAD Kediri",
-                           subject: "Penyaluran DAU", text: "Mohon info DAU"), category: "dau")
+        try store(
+            incoming(
+                "dau-1@kedirikab.go.id", from: "bpkad@kedirikab.go.id", name: "BPKAD Kediri",
+                subject: "Penyaluran DAU", text: "Mohon info DAU"), category: "dau")
         // Its traces outside the ticket: an auto-reply and a bounce about it, a relay's second copy, an
         // acknowledgement that failed with the server naming the address, an escalation.
-        _ = try db.storeIncoming(incoming("ar@gmail.com", from: "pelapor.rahasia@gmail.com", name: nil,
-                                          subject: "Balasan otomatis: Pungli-Rahasia-Subjek", text: "cuti", kind: .autoreply,
-                                          inReplyTo: ["aduan-rahasia-mid@gmail.com"]), ticket: nil, cursor: nil)
+        _ = try db.storeIncoming(
+            incoming(
+                "ar@gmail.com", from: "pelapor.rahasia@gmail.com", name: nil,
+                subject: "Balasan otomatis: Pungli-Rahasia-Subjek", text: "cuti", kind: .autoreply,
+                inReplyTo: ["aduan-rahasia-mid@gmail.com"]), ticket: nil, cursor: nil)
         var copy = complaint
         copy.rawSHA256 = "sha-copy"
         try store(copy, category: "pengaduan")
         let number = TicketNumber(year: 2025, sequence: 1)
         let ticketID = try XCTUnwrap(try db.ticket(number: number)?.id)
-        let ack = try db.enqueue(OutgoingRecord(ticketID: ticketID, purpose: "acknowledgement", messageID: "ack@djpk.test",
-                                                raw: Data("ack".utf8), subject: "[DJPK#2025-000001] Pungli-Rahasia-Subjek",
-                                                text: "Terima kasih", fromName: nil, fromEmail: "callcenter@djpk.test",
-                                                recipients: ["pelapor.rahasia@gmail.com"], inReplyTo: [], references: []))
+        let ack = try db.enqueue(
+            OutgoingRecord(
+                ticketID: ticketID, purpose: "acknowledgement", messageID: "ack@djpk.test",
+                raw: Data("ack".utf8), subject: "[DJPK#2025-000001] Pungli-Rahasia-Subjek",
+                text: "Terima kasih", fromName: nil, fromEmail: "callcenter@djpk.test",
+                recipients: ["pelapor.rahasia@gmail.com"], inReplyTo: [], references: []))
         try db.markFailed(ack.id!, error: "550 <pelapor.rahasia@gmail.com>: no such user")
         _ = try db.act(.escalate(unit: "DTU"), on: number, actor: "Sri", at: t0)
         return (HelpDesk(config: config, database: db), db)
@@ -111,7 +131,9 @@ final class HelpDeskTests: XCTestCase {
         try read("listNames") { _ in try desk.listNames() }
         try read("suppressions") { _ in try desk.suppressions() }
         try read("blasts") { _ in try desk.blasts() }
-        for (name, call) in [("ticket", { _ = try desk.ticket(number, as: andi) }), ("bak", { _ = try desk.bak(number, as: andi) })] {
+        for (name, call) in [
+            ("ticket", { _ = try desk.ticket(number, as: andi) }), ("bak", { _ = try desk.bak(number, as: andi) }),
+        ] {
             checked.insert(name)
             XCTAssertThrowsError(try call(), name) { XCTAssertEqual(($0 as? SurelError)?.kind, .refused, "\($0)") }
         }
@@ -147,7 +169,8 @@ final class HelpDeskTests: XCTestCase {
                 XCTAssertEqual((error as? SurelError)?.exitCode, 3)
             }
         }
-        XCTAssertEqual(try desk.ticket(n, as: desk.actor(named: "Sri")).detail.ticket.status, .escalated, "nothing changed")
+        XCTAssertEqual(
+            try desk.ticket(n, as: desk.actor(named: "Sri")).detail.ticket.status, .escalated, "nothing changed")
     }
 
     /// The public functions under `// MARK: - Reads` in Sources/SurelEngine/HelpDesk/*.swift.
@@ -157,11 +180,15 @@ final class HelpDeskTests: XCTestCase {
         var names: Set<String> = []
         for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".swift") {
             var inReads = false
-            for line in try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8).split(separator: "\n") {
+            for line in try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8).split(
+                separator: "\n")
+            {
                 let l = line.trimmingCharacters(in: .whitespaces)
                 if l.hasPrefix("// MARK:") { inReads = l.hasPrefix("// MARK: - Reads") }
-                if inReads, l.hasPrefix("public func "), let name = l.dropFirst("public func ".count)
-                    .split(whereSeparator: { $0 == "(" || $0 == "<" }).first {
+                if inReads, l.hasPrefix("public func "),
+                    let name = l.dropFirst("public func ".count)
+                        .split(whereSeparator: { $0 == "(" || $0 == "<" }).first
+                {
                     names.insert(String(name))
                 }
             }

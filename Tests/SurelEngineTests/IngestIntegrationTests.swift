@@ -24,9 +24,10 @@ final class IngestIntegrationTests: XCTestCase {
         config.mailbox.endpoint.folder = folder
         let db = try SurelDatabase(path: config.store.path)
         let source = CurlIMAPSource(endpoint: config.mailbox.endpoint)
-        let ingestor = Ingestor(config: config, database: db,
-                                attachments: try AttachmentDirectory(path: config.store.attachments),
-                                source: source, logger: Logger(label: "test"))
+        let ingestor = Ingestor(
+            config: config, database: db,
+            attachments: try AttachmentDirectory(path: config.store.attachments),
+            source: source, logger: Logger(label: "test"))
         return Harness(config: config, database: db, source: source, ingestor: ingestor, dir: dir)
     }
 
@@ -64,7 +65,8 @@ final class IngestIntegrationTests: XCTestCase {
             default:
                 guard let number = ticketOfMessage[mid] else { XCTFail("\(label.file) is in no ticket"); continue }
                 if let expected = ticketOfThread[label.thread] {
-                    XCTAssertEqual(number, expected, "\(label.file) (\(label.kind)) did not join its thread \(label.thread)")
+                    XCTAssertEqual(
+                        number, expected, "\(label.file) (\(label.kind)) did not join its thread \(label.thread)")
                 } else {
                     ticketOfThread[label.thread] = number
                 }
@@ -84,7 +86,8 @@ final class IngestIntegrationTests: XCTestCase {
         let client = CurlIMAPSource(endpoint: h.config.mailbox.endpoint)
         let status = try client.status()
         XCTAssertTrue(try client.flags(uid: 1, uidValidity: status.uidValidity).contains("$SurelStored"))
-        XCTAssertTrue(try client.flags(uid: Int64(labels.count), uidValidity: status.uidValidity).contains("$SurelStored"))
+        XCTAssertTrue(
+            try client.flags(uid: Int64(labels.count), uidValidity: status.uidValidity).contains("$SurelStored"))
 
         // A second cycle changes nothing.
         let before = try h.database.counts()
@@ -128,9 +131,11 @@ final class IngestIntegrationTests: XCTestCase {
         try TestEnv.requireServers()
         let h = try harness(user: TestEnv.freshUser("dupes"))
         let original = sample(i: 1)
-        let relayed = Data("Received: from relay2.kemenkeu.go.id by mx; Mon, 03 Feb 2025 09:01:00 +0700\r\n".utf8) + original
-        let reused = Data(String(decoding: original, as: UTF8.self)
-            .replacingOccurrences(of: "(pertanyaan 1)", with: "dan DBH (surat kedua)").utf8)
+        let relayed =
+            Data("Received: from relay2.kemenkeu.go.id by mx; Mon, 03 Feb 2025 09:01:00 +0700\r\n".utf8) + original
+        let reused = Data(
+            String(decoding: original, as: UTF8.self)
+                .replacingOccurrences(of: "(pertanyaan 1)", with: "dan DBH (surat kedua)").utf8)
         for m in [original, relayed, reused] { try h.source.append(m, to: "INBOX") }
         let report = try h.ingestor.runCycle()
         XCTAssertEqual(report.fetched, 3)
@@ -142,7 +147,8 @@ final class IngestIntegrationTests: XCTestCase {
         let firstRow = try h.database.writer.read { try Int64.fetchOne($0, sql: "SELECT min(id) FROM message") }
         XCTAssertEqual(recorded.map(\.matchedMessageRowID), [firstRow])
         XCTAssertEqual(recorded.first?.sameBytes, false)
-        XCTAssertEqual(recorded.first?.raw.map { String(decoding: $0, as: UTF8.self).hasPrefix("Received: from relay2") }, true)
+        XCTAssertEqual(
+            recorded.first?.raw.map { String(decoding: $0, as: UTF8.self).hasPrefix("Received: from relay2") }, true)
     }
 
     func testAfterStoreMoveAndDelete() throws {
@@ -165,8 +171,11 @@ final class IngestIntegrationTests: XCTestCase {
         try TestEnv.requireServers()
         var raws: [Data] = []
         let spamassassin = try TestEnv.requireCorpus("spamassassin")
-        let folders = [try TestEnv.requireCorpus("mime-torture")]
-            + (try TestEnv.files(in: spamassassin)).filter { $0.hasDirectoryPath || (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true }
+        let folders =
+            [try TestEnv.requireCorpus("mime-torture")]
+            + (try TestEnv.files(in: spamassassin)).filter {
+                $0.hasDirectoryPath || (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true
+            }
         XCTAssertGreaterThan(folders.count, 1, "spamassassin has its folders")
         for dir in folders {
             raws += try TestEnv.files(in: dir).map { try Data(contentsOf: $0) }
@@ -192,10 +201,12 @@ final class IngestIntegrationTests: XCTestCase {
         let user = TestEnv.freshUser("big")
         var h = try harness(user: user)
         h.config.mailbox.maxMessageSize = 4096
-        h.ingestor = Ingestor(config: h.config, database: h.database,
-                              attachments: try AttachmentDirectory(path: h.config.store.attachments),
-                              source: h.source, logger: Logger(label: "test"))
-        let big = Data((String(decoding: sample(i: 1), as: UTF8.self) + String(repeating: "lampiran besar\r\n", count: 2000)).utf8)
+        h.ingestor = Ingestor(
+            config: h.config, database: h.database,
+            attachments: try AttachmentDirectory(path: h.config.store.attachments),
+            source: h.source, logger: Logger(label: "test"))
+        let big = Data(
+            (String(decoding: sample(i: 1), as: UTF8.self) + String(repeating: "lampiran besar\r\n", count: 2000)).utf8)
         try h.source.append(big, to: "INBOX")
         XCTAssertEqual(try h.ingestor.runCycle().newTickets, 1)
         let t = try XCTUnwrap(try h.database.tickets().first)
@@ -214,18 +225,22 @@ final class IngestIntegrationTests: XCTestCase {
         try h.source.append(noFrom, to: "INBOX")
         // And one quarantined by an older version whose parser failed on it: retry files it now.
         let good = sample(i: 5)
-        _ = try h.database.storeIncoming(IncomingMessage(
-            kind: .quarantined, messageID: nil, rawSHA256: "old", raw: good, mailbox: nil, uidValidity: nil, uid: nil,
-            subject: "", fromName: nil, fromEmail: nil, sentAt: nil, receivedAt: Date(), threadTime: Date(), text: "",
-            html: nil, inReplyTo: [], references: [], note: "parser error in an older version", bounce: nil,
-            isBulk: false, attachments: []), ticket: nil, cursor: nil)
+        _ = try h.database.storeIncoming(
+            IncomingMessage(
+                kind: .quarantined, messageID: nil, rawSHA256: "old", raw: good, mailbox: nil, uidValidity: nil,
+                uid: nil,
+                subject: "", fromName: nil, fromEmail: nil, sentAt: nil, receivedAt: Date(), threadTime: Date(),
+                text: "",
+                html: nil, inReplyTo: [], references: [], note: "parser error in an older version", bounce: nil,
+                isBulk: false, attachments: []), ticket: nil, cursor: nil)
         XCTAssertEqual(try h.ingestor.runCycle().quarantined, 1)
         let quarantined = try h.database.messages(kind: .quarantined)
         XCTAssertEqual(quarantined.count, 2)
         XCTAssertTrue(quarantined.contains { $0.note == "no usable From address" })
         let old = try XCTUnwrap(quarantined.first { $0.note?.contains("older") == true })
-        let outcome = try h.ingestor.ingest(raw: try XCTUnwrap(try h.database.message(rowID: old.id!)).raw, uid: nil,
-                                            uidValidity: nil, cursor: nil, replacingQuarantined: old.id!)
+        let outcome = try h.ingestor.ingest(
+            raw: try XCTUnwrap(try h.database.message(rowID: old.id!)).raw, uid: nil,
+            uidValidity: nil, cursor: nil, replacingQuarantined: old.id!)
         guard case .newTicket = outcome else { return XCTFail("retry should open a ticket, got \(outcome)") }
         XCTAssertEqual(try h.database.messages(kind: .quarantined).count, 1)
         XCTAssertEqual(try h.database.message(rowID: old.id!)?.kind, .ticket)
@@ -238,10 +253,11 @@ final class IngestIntegrationTests: XCTestCase {
         try TestEnv.requireServers()
         let user = TestEnv.freshUser("unreadable")
         var h = try harness(user: user, afterStore: "delete")
-        var clock = Date()   // a cycle every 3 minutes (the daemon's backoff would retry within seconds)
-        h.ingestor = Ingestor(config: h.config, database: h.database,
-                              attachments: try AttachmentDirectory(path: h.config.store.attachments), source: h.source,
-                              logger: Logger(label: "test"), now: { clock })
+        var clock = Date()  // a cycle every 3 minutes (the daemon's backoff would retry within seconds)
+        h.ingestor = Ingestor(
+            config: h.config, database: h.database,
+            attachments: try AttachmentDirectory(path: h.config.store.attachments), source: h.source,
+            logger: Logger(label: "test"), now: { clock })
         for i in 1...3 { try h.source.append(sample(i: i), to: "INBOX") }
         let cur = "\(TestEnv.serversDir)/mail/\(user)/Maildir/cur"
         let files = try FileManager.default.contentsOfDirectory(atPath: cur).sorted()
@@ -259,8 +275,9 @@ final class IngestIntegrationTests: XCTestCase {
         XCTAssertEqual(failures, h.ingestor.fetchAttemptsBeforeSkipping - 1, "held up only that long")
         XCTAssertGreaterThanOrEqual(Double(failures) * 180, h.ingestor.fetchFailureSpan)
         XCTAssertEqual(try h.ingestor.runCycle().newTickets, 1, "the mail behind it comes next")
-        XCTAssertEqual(try h.database.tickets().map(\.subject).sorted(),
-                       ["Pertanyaan penyaluran DAU nomor 1", "Pertanyaan penyaluran DAU nomor 3"])
+        XCTAssertEqual(
+            try h.database.tickets().map(\.subject).sorted(),
+            ["Pertanyaan penyaluran DAU nomor 1", "Pertanyaan penyaluran DAU nomor 3"])
         let skipped = try XCTUnwrap(try h.database.messages(kind: .quarantined).first)
         XCTAssertEqual(skipped.uid, 2)
         XCTAssertTrue(skipped.note?.contains("left in the mailbox untouched") == true, skipped.note ?? "")
@@ -280,8 +297,11 @@ final class IngestIntegrationTests: XCTestCase {
         let h = try harness(user: TestEnv.freshUser("arrival"))
         let arrived = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 2 * 86400).rounded(.down))
         let stamp = MailComposer.rfc5322Date(arrived)
-        let mail = Data(("Received: from mx.kemenkeu.go.id by imap.kemenkeu.go.id with LMTP; \(stamp)\r\n"
-                         + "Received: from mail.kedirikab.go.id by mx.kemenkeu.go.id; Mon, 03 Feb 2025 08:59:00 +0700\r\n").utf8)
+        let mail =
+            Data(
+                ("Received: from mx.kemenkeu.go.id by imap.kemenkeu.go.id with LMTP; \(stamp)\r\n"
+                    + "Received: from mail.kedirikab.go.id by mx.kemenkeu.go.id; Mon, 03 Feb 2025 08:59:00 +0700\r\n")
+                    .utf8)
             + sample(i: 41)
         try h.source.append(mail, to: "INBOX")
         try h.source.append(sample(i: 42), to: "INBOX")
@@ -289,8 +309,9 @@ final class IngestIntegrationTests: XCTestCase {
         XCTAssertEqual(try h.ingestor.runCycle().newTickets, 2)
         let tickets = try h.database.tickets()
         XCTAssertEqual(tickets.first { $0.subject.hasSuffix("41") }?.createdAt, arrived, "the topmost Received line")
-        XCTAssertGreaterThanOrEqual(try XCTUnwrap(tickets.first { $0.subject.hasSuffix("42") }?.createdAt), before,
-                                    "no Received line: the fetch time")
+        XCTAssertGreaterThanOrEqual(
+            try XCTUnwrap(tickets.first { $0.subject.hasSuffix("42") }?.createdAt), before,
+            "no Received line: the fetch time")
         let now = Date()
         XCTAssertEqual(Ingestor.arrival(now - 3600, fetched: now), now - 3600)
         XCTAssertEqual(Ingestor.arrival(now - 8 * 86400, fetched: now), now, "older than a week: not believed")
@@ -300,16 +321,17 @@ final class IngestIntegrationTests: XCTestCase {
 
     /// A small consultation mail, distinct per `i`.
     func sample(i: Int) -> Data {
-        Data("""
-        From: Staf BPKAD \(i) <staf\(i)@kedirikab.go.id>\r
-        To: callcenter.djpk@kemenkeu.go.id\r
-        Subject: Pertanyaan penyaluran DAU nomor \(i)\r
-        Message-ID: <sample-\(i)@kedirikab.go.id>\r
-        Date: Mon, 03 Feb 2025 09:00:00 +0700\r
-        Content-Type: text/plain; charset=utf-8\r
-        \r
-        Mohon informasi jadwal penyaluran DAU bulan Februari (pertanyaan \(i)).\r
+        Data(
+            """
+            From: Staf BPKAD \(i) <staf\(i)@kedirikab.go.id>\r
+            To: callcenter.djpk@kemenkeu.go.id\r
+            Subject: Pertanyaan penyaluran DAU nomor \(i)\r
+            Message-ID: <sample-\(i)@kedirikab.go.id>\r
+            Date: Mon, 03 Feb 2025 09:00:00 +0700\r
+            Content-Type: text/plain; charset=utf-8\r
+            \r
+            Mohon informasi jadwal penyaluran DAU bulan Februari (pertanyaan \(i)).\r
 
-        """.utf8)
+            """.utf8)
     }
 }

@@ -5,7 +5,8 @@ import XCTest
 @testable import SurelEngine
 
 final class ListsTests: XCTestCase {
-    let csv = "\u{FEFF}email,name,instansi,region\r\n"
+    let csv =
+        "\u{FEFF}email,name,instansi,region\r\n"
         + "bpkad@kedirikab.go.id,\"Kepala BPKAD, Kab. Kediri\",BPKAD,Kabupaten Kediri\r\n"
         + "bukan-alamat,Salah,X,Y\r\n"
         + "Keuangan@SukoharjoKab.go.id,\"Bidang \"\"Anggaran\"\"\",BPKAD,Kabupaten Sukoharjo\r\n"
@@ -15,8 +16,12 @@ final class ListsTests: XCTestCase {
 
     func testCSVRowsAreValidatedByLine() {
         let r = RecipientImport.parse(csv)
-        XCTAssertEqual(r.members.map(\.email), ["bpkad@kedirikab.go.id", "keuangan@sukoharjokab.go.id",
-                                                "desa@tapanulitengahkab.go.id"])
+        XCTAssertEqual(
+            r.members.map(\.email),
+            [
+                "bpkad@kedirikab.go.id", "keuangan@sukoharjokab.go.id",
+                "desa@tapanulitengahkab.go.id",
+            ])
         XCTAssertEqual(r.members[0].name, "Kepala BPKAD, Kab. Kediri")
         XCTAssertEqual(r.members[1].name, "Bidang \"Anggaran\"")
         XCTAssertEqual(r.members[2].name, "Kepala Desa\nSibabangun")
@@ -25,14 +30,17 @@ final class ListsTests: XCTestCase {
         XCTAssertTrue(r.problems[0].hasPrefix("line 3: not an e-mail address"), r.problems[0])
         XCTAssertTrue(r.problems[1].hasPrefix("line 5: duplicate of line 2"), r.problems[1])
         XCTAssertTrue(r.problems[2].hasPrefix("line 8: 2 columns"), "the quoted line break counts: \(r.problems[2])")
-        XCTAssertEqual(RecipientImport.parse("nama,alamat\nx,y\n").problems, ["line 1: no email column in the header (nama, alamat)"])
+        XCTAssertEqual(
+            RecipientImport.parse("nama,alamat\nx,y\n").problems,
+            ["line 1: no email column in the header (nama, alamat)"])
     }
 
     /// A quoted cell ending in a line break (from a spreadsheet) is the address around it, and is the same address
     /// as the clean one; a line break inside an address is refused (it would reach the To: header).
     func testLineBreaksNeverReachAnAddress() {
-        let r = RecipientImport.parse("email,name\n\"budi@bpkad.go.id\n\",Budi\nbudi@bpkad.go.id,Budi lagi\n"
-                                      + "\"a@b.go.id\nBcc: x@y.com\",X\n\"c@d.go.id\r\",C\n")
+        let r = RecipientImport.parse(
+            "email,name\n\"budi@bpkad.go.id\n\",Budi\nbudi@bpkad.go.id,Budi lagi\n"
+                + "\"a@b.go.id\nBcc: x@y.com\",X\n\"c@d.go.id\r\",C\n")
         XCTAssertEqual(r.members.map(\.email), ["budi@bpkad.go.id", "c@d.go.id"])
         XCTAssertEqual(r.problems.count, 2, "\(r.problems)")
         XCTAssertTrue(r.problems[0].contains("duplicate of line 2"), r.problems[0])
@@ -53,21 +61,30 @@ final class ListsTests: XCTestCase {
         XCTAssertTrue(imported.out.contains("3 alamat baru"), imported.out)
         XCTAssertTrue(imported.out.contains("line 3:") && imported.out.contains("line 5:"), imported.out)
         // Importing again updates, adds nothing.
-        XCTAssertTrue(try TestEnv.runSurel(["lists", "import", "pemda-jatim", file.path, "--config", config]).out
-            .contains("0 alamat baru, 3 diperbarui"))
+        XCTAssertTrue(
+            try TestEnv.runSurel(["lists", "import", "pemda-jatim", file.path, "--config", config]).out
+                .contains("0 alamat baru, 3 diperbarui"))
 
-        XCTAssertEqual(try TestEnv.runSurel(["suppression", "add", "keuangan@sukoharjokab.go.id", "--config", config]).status, 0)
+        XCTAssertEqual(
+            try TestEnv.runSurel(["suppression", "add", "keuangan@sukoharjokab.go.id", "--config", config]).status, 0)
         let show = try TestEnv.runSurel(["lists", "show", "pemda-jatim", "--json", "--config", config])
         XCTAssertEqual(show.status, 0, show.err)
         let members = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(show.out.utf8)) as? [[String: Any]])
         XCTAssertEqual(members.count, 3)
-        XCTAssertEqual(members.first { $0["email"] as? String == "keuangan@sukoharjokab.go.id" }?["suppressed"] as? Bool, true)
+        XCTAssertEqual(
+            members.first { $0["email"] as? String == "keuangan@sukoharjokab.go.id" }?["suppressed"] as? Bool, true)
         XCTAssertEqual((members.first?["fields"] as? [String: String])?["region"], "Kabupaten Kediri")
 
-        XCTAssertEqual(try TestEnv.runSurel(["lists", "remove", "pemda-jatim", "BPKAD@kedirikab.go.id", "--config", config]).status, 0)
-        XCTAssertNotEqual(try TestEnv.runSurel(["lists", "remove", "pemda-jatim", "bpkad@kedirikab.go.id", "--config", config]).status, 0)
+        XCTAssertEqual(
+            try TestEnv.runSurel(["lists", "remove", "pemda-jatim", "BPKAD@kedirikab.go.id", "--config", config])
+                .status, 0)
+        XCTAssertNotEqual(
+            try TestEnv.runSurel(["lists", "remove", "pemda-jatim", "bpkad@kedirikab.go.id", "--config", config])
+                .status, 0)
         let after = try TestEnv.runSurel(["lists", "show", "pemda-jatim", "--config", config])
         XCTAssertFalse(after.out.contains("bpkad@kedirikab.go.id"), after.out)
-        XCTAssertTrue(try TestEnv.runSurel(["suppression", "list", "--config", config]).out.contains("keuangan@sukoharjokab.go.id  manual"))
+        XCTAssertTrue(
+            try TestEnv.runSurel(["suppression", "list", "--config", config]).out.contains(
+                "keuangan@sukoharjokab.go.id  manual"))
     }
 }

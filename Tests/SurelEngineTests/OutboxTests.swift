@@ -14,13 +14,16 @@ final class OutboxTests: XCTestCase {
     var endpoint: SMTPEndpoint { TestEnv.smtpEndpoint }
 
     func queue(_ db: SurelDatabase, to rcpt: String, subject: String, at now: Date = Date()) throws -> (Int64, String) {
-        var mail = OutgoingMail(from: from, to: [MailAddress(name: nil, email: rcpt)], subject: subject,
-                                text: "Isi surat uji: \(subject)")
+        var mail = OutgoingMail(
+            from: from, to: [MailAddress(name: nil, email: rcpt)], subject: subject,
+            text: "Isi surat uji: \(subject)")
         mail.automatic = true
         let (id, raw) = MailComposer.compose(mail, messageIDDomain: "kemenkeu.go.id")
-        let item = try db.enqueue(OutgoingRecord(ticketID: nil, purpose: "test", messageID: id, raw: raw, subject: subject,
-                                                 text: mail.text, fromName: from.name, fromEmail: from.email,
-                                                 recipients: [rcpt], inReplyTo: [], references: []), at: now)
+        let item = try db.enqueue(
+            OutgoingRecord(
+                ticketID: nil, purpose: "test", messageID: id, raw: raw, subject: subject,
+                text: mail.text, fromName: from.name, fromEmail: from.email,
+                recipients: [rcpt], inReplyTo: [], references: []), at: now)
         return (item.id!, id)
     }
 
@@ -36,8 +39,9 @@ final class OutboxTests: XCTestCase {
         let dir = try TestEnv.scratch(self)
         let db = try SurelDatabase(path: dir.path + "/surel.sqlite")
         var clock = Date()
-        let worker = OutboxWorker(database: db, sender: CurlSMTPSender(endpoint: endpoint),
-                                  logger: Logger(label: "test"), now: { clock })
+        let worker = OutboxWorker(
+            database: db, sender: CurlSMTPSender(endpoint: endpoint),
+            logger: Logger(label: "test"), now: { clock })
         let rcpt = TestEnv.freshUser("warga") + "@example.test"
 
         let (first, firstID) = try queue(db, to: rcpt, subject: "Uji satu", at: clock)
@@ -78,7 +82,10 @@ final class OutboxTests: XCTestCase {
             let lines: Lines
             var metadata: Logger.Metadata = [:]
             var logLevel: Logger.Level = .trace
-            subscript(metadataKey key: String) -> Logger.Metadata.Value? { get { nil } set {} }
+            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+                get { nil }
+                set {}
+            }
             func log(event: LogEvent) { lines.add(event.message.description) }
         }
         let lines = Lines()
@@ -86,13 +93,14 @@ final class OutboxTests: XCTestCase {
         let db = try SurelDatabase(inMemory: ())
         var clock = Date()
         var down = endpoint
-        down.port = 1   // nothing listens there
+        down.port = 1  // nothing listens there
         var schedule = RetrySchedule()
         schedule.giveUpAfter = 3600
-        let worker = OutboxWorker(database: db, sender: CurlSMTPSender(endpoint: down), schedule: schedule,
-                                  logger: logger, now: { clock })
+        let worker = OutboxWorker(
+            database: db, sender: CurlSMTPSender(endpoint: down), schedule: schedule,
+            logger: logger, now: { clock })
         _ = try queue(db, to: "warga@example.test", subject: "Tertunda", at: clock)
-        for _ in 0..<3 {   // retried after 1, 5 and 15 minutes
+        for _ in 0..<3 {  // retried after 1, 5 and 15 minutes
             XCTAssertEqual(try worker.sendDue().retried, 1)
             clock = clock.addingTimeInterval(901)
         }
@@ -112,7 +120,8 @@ final class OutboxTests: XCTestCase {
         XCTAssertEqual(s.giveUpNote, "gave up after 90 min")
         let created = Date(timeIntervalSince1970: 0)
         XCTAssertNotNil(s.next(after: 1, created: created, now: created.addingTimeInterval(80 * 60)))
-        XCTAssertNil(s.next(after: 5, created: created, now: created.addingTimeInterval(89 * 60)), "past 90 min: given up")
+        XCTAssertNil(
+            s.next(after: 5, created: created, now: created.addingTimeInterval(89 * 60)), "past 90 min: given up")
     }
 
     /// The test Postfix refuses one domain for now (450) and one for good (550): see scripts/test-mailservers.
@@ -121,8 +130,9 @@ final class OutboxTests: XCTestCase {
         let dir = try TestEnv.scratch(self)
         let db = try SurelDatabase(path: dir.path + "/surel.sqlite")
         var clock = Date()
-        let worker = OutboxWorker(database: db, sender: CurlSMTPSender(endpoint: endpoint), logger: Logger(label: "test"),
-                                  now: { clock })
+        let worker = OutboxWorker(
+            database: db, sender: CurlSMTPSender(endpoint: endpoint), logger: Logger(label: "test"),
+            now: { clock })
         let (busy, _) = try queue(db, to: "warga@tempfail.surel.test", subject: "Kotak sibuk", at: clock)
         XCTAssertEqual(try worker.sendDue(), OutboxReport(retried: 1))
         var row = try XCTUnwrap(try db.outbox().first { $0.id == busy })
@@ -142,7 +152,8 @@ final class OutboxTests: XCTestCase {
         XCTAssertEqual(try worker.sendDue(), OutboxReport(failed: 1))
         let failed = try XCTUnwrap(try db.outbox(status: .failed).first { $0.id == gone })
         XCTAssertTrue(failed.lastError?.hasPrefix("550") == true, "\(failed.lastError ?? "nil")")
-        XCTAssertTrue(failed.lastError?.contains("No such user here") == true, "the server's words: \(failed.lastError ?? "nil")")
+        XCTAssertTrue(
+            failed.lastError?.contains("No such user here") == true, "the server's words: \(failed.lastError ?? "nil")")
         XCTAssertEqual(try worker.sendDue(), OutboxReport(), "a failed mail is not retried by itself")
         XCTAssertTrue(try db.retryOutbox(gone), "an agent can queue it again")
         XCTAssertTrue(try db.outbox(status: .queued).contains { $0.id == gone })
@@ -158,10 +169,12 @@ final class OutboxTests: XCTestCase {
         func worker(_ e: SMTPEndpoint) -> OutboxWorker {
             OutboxWorker(database: db, sender: CurlSMTPSender(endpoint: e), logger: Logger(label: "test"))
         }
-        let smtps = SMTPEndpoint(scheme: "smtps", host: "127.0.0.1", port: TestEnv.smtpsPort, user: "agen-cc",
-                                 password: TestEnv.password, security: .required, caFile: TestEnv.caFile)
-        let starttls = SMTPEndpoint(scheme: "smtp", host: "127.0.0.1", port: TestEnv.smtpPort, user: "",
-                                    password: "", security: .starttls, caFile: TestEnv.caFile)
+        let smtps = SMTPEndpoint(
+            scheme: "smtps", host: "127.0.0.1", port: TestEnv.smtpsPort, user: "agen-cc",
+            password: TestEnv.password, security: .required, caFile: TestEnv.caFile)
+        let starttls = SMTPEndpoint(
+            scheme: "smtp", host: "127.0.0.1", port: TestEnv.smtpPort, user: "",
+            password: "", security: .starttls, caFile: TestEnv.caFile)
         var wrongPassword = smtps
         wrongPassword.password = "bukan-sandi-yang-benar"
         var unknownCA = smtps
@@ -181,7 +194,9 @@ final class OutboxTests: XCTestCase {
         XCTAssertTrue(row.lastError?.contains("login refused") == true, "\(row.lastError ?? "nil")")
         XCTAssertFalse(row.lastError?.contains("bukan-sandi") == true, "no password in the reason")
 
-        try db.writer.write { try $0.execute(sql: "UPDATE outbox SET nextAttemptAt = ? WHERE id = ?", arguments: [past, refused]) }
+        try db.writer.write {
+            try $0.execute(sql: "UPDATE outbox SET nextAttemptAt = ? WHERE id = ?", arguments: [past, refused])
+        }
         XCTAssertEqual(try worker(unknownCA).sendDue(), OutboxReport(retried: 1))
         let tls = try XCTUnwrap(try db.outbox().first { $0.id == refused })
         XCTAssertTrue(tls.lastError?.hasPrefix("TLS") == true, "certificate not verified: \(tls.lastError ?? "nil")")
@@ -206,23 +221,27 @@ final class OutboxTests: XCTestCase {
     func testOnlyOneProcessSendsTheOutbox() throws {
         try TestEnv.requireServers()
         let dir = try TestEnv.scratch(self)
-        let config = try TestEnv.writeConfig(dir: dir, user: TestEnv.freshUser("outboxlock"), extra: """
+        let config = try TestEnv.writeConfig(
+            dir: dir, user: TestEnv.freshUser("outboxlock"),
+            extra: """
 
-            \(TestEnv.smtpSection())
-            """).path
+                \(TestEnv.smtpSection())
+                """
+        ).path
         let store = dir.path + "/store/surel.sqlite"
         let db = try SurelDatabase(path: store)
         let rcpt = TestEnv.freshUser("warga") + "@example.test"
         let (id, messageID) = try queue(db, to: rcpt, subject: "Sedang dikirim")
-        XCTAssertTrue(try db.markSending(id))   // in flight in the process that holds the lock
+        XCTAssertTrue(try db.markSending(id))  // in flight in the process that holds the lock
         var holder: StoreLock? = try StoreLock(storePath: store, name: "outbox", holder: "pid 1, surel run (uji)")
         let beside = try TestEnv.runSurel(["run", "--once", "--config", config])
         XCTAssertEqual(beside.status, 0, beside.err)
         XCTAssertTrue((beside.out + beside.err).contains("outbox not sent by this process"), beside.out + beside.err)
         XCTAssertEqual(try db.outbox().first?.status, .sending, "left to its sender")
         // A long-running sender that found the lock taken (started while a `--once` ran) takes it up once free.
-        let worker = OutboxWorker(database: db, sender: CurlSMTPSender(endpoint: endpoint), lockStorePath: store,
-                                  logger: Logger(label: "test"))
+        let worker = OutboxWorker(
+            database: db, sender: CurlSMTPSender(endpoint: endpoint), lockStorePath: store,
+            logger: Logger(label: "test"))
         XCTAssertEqual(try worker.sendDue().sent, 0)
         XCTAssertEqual(try db.outbox().first?.status, .sending)
         holder = nil
@@ -235,10 +254,13 @@ final class OutboxTests: XCTestCase {
     }
 
     func testTheJournalGetsSMTPRepliesWithoutAddresses() {
-        XCTAssertEqual(OutboxWorker.withoutAddresses("550: RCPT failed: 550 (550 5.1.1 <pelapor@gmail.com>: Recipient address rejected)"),
-                       "550: RCPT failed: 550 (550 5.1.1 <(alamat)>: Recipient address rejected)")
-        XCTAssertEqual(OutboxWorker.withoutAddresses("450 4.2.0 Mailbox busy, try again later"),
-                       "450 4.2.0 Mailbox busy, try again later")
+        XCTAssertEqual(
+            OutboxWorker.withoutAddresses(
+                "550: RCPT failed: 550 (550 5.1.1 <pelapor@gmail.com>: Recipient address rejected)"),
+            "550: RCPT failed: 550 (550 5.1.1 <(alamat)>: Recipient address rejected)")
+        XCTAssertEqual(
+            OutboxWorker.withoutAddresses("450 4.2.0 Mailbox busy, try again later"),
+            "450 4.2.0 Mailbox busy, try again later")
     }
 
     func testRetryScheduleGivesUpAfter48Hours() {

@@ -10,8 +10,10 @@ final class PrefetcherTests: XCTestCase {
     func testNoJobRunsAfterOneFailed() throws {
         struct Refused: Error {}
         // Never connects: no message to fetch, and the jobs do not use the connection.
-        let source = CurlIMAPSource(endpoint: IMAPEndpoint(scheme: "imap", host: "127.0.0.1", port: 1, folder: "INBOX",
-                                                           user: "x", password: "x", security: .none, caFile: nil))
+        let source = CurlIMAPSource(
+            endpoint: IMAPEndpoint(
+                scheme: "imap", host: "127.0.0.1", port: 1, folder: "INBOX",
+                user: "x", password: "x", security: .none, caFile: nil))
         let prefetcher = Prefetcher<Int>(source: source, uids: [], uidValidity: 1) { _, _, _ in 0 }
         defer { prefetcher.cancel() }
         XCTAssertNil(prefetcher.next())
@@ -23,7 +25,7 @@ final class PrefetcherTests: XCTestCase {
                 if fails { throw Refused() }
             }
         }
-        var reported = 0   // by the enqueue after the failure or by waitForJobs, whichever comes first
+        var reported = 0  // by the enqueue after the failure or by waitForJobs, whichever comes first
         for (name, fails) in [("A", true), ("B", false), ("C", false)] {
             do { try prefetcher.enqueue(job(name, fails: fails)) } catch { reported += 1 }
         }

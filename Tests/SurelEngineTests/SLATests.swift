@@ -10,30 +10,39 @@ import XCTest
 final class SLATests: XCTestCase {
     func date(_ s: String) -> Date { ISO8601DateFormatter().date(from: s)! }
 
-    func ticket(created: String, escalated: String? = nil, answered: String? = nil, status: TicketStatus = .new,
-                sequence: Int = 1) -> Ticket {
-        Ticket(id: nil, year: 2025, sequence: sequence, status: status, category: "dau", confidence: 1,
-               classificationNote: "", confidential: false, subject: "Penyaluran DAU", normalizedSubject: "penyaluran dau",
-               senderName: "Budi", senderEmail: "budi@kedirikab.go.id", senderClass: .pemda, region: nil, province: nil,
-               timeZone: nil, previousTicketID: nil, createdAt: date(created), updatedAt: date(created), closedAt: nil,
-               needsReview: false, escalatedTo: escalated == nil ? nil : "DTU",
-               escalatedAt: escalated.map(date), layer2AnsweredAt: answered.map(date))
+    func ticket(
+        created: String, escalated: String? = nil, answered: String? = nil, status: TicketStatus = .new,
+        sequence: Int = 1
+    ) -> Ticket {
+        Ticket(
+            id: nil, year: 2025, sequence: sequence, status: status, category: "dau", confidence: 1,
+            classificationNote: "", confidential: false, subject: "Penyaluran DAU", normalizedSubject: "penyaluran dau",
+            senderName: "Budi", senderEmail: "budi@kedirikab.go.id", senderClass: .pemda, region: nil, province: nil,
+            timeZone: nil, previousTicketID: nil, createdAt: date(created), updatedAt: date(created), closedAt: nil,
+            needsReview: false, escalatedTo: escalated == nil ? nil : "DTU",
+            escalatedAt: escalated.map(date), layer2AnsweredAt: answered.map(date))
     }
 
     func testDeadlinesAndLayer2Scores() throws {
         let sla = SLA()
         // Received Friday 7 Feb 2025 10:00 WIB: 1 working day -> Monday 10:00; escalated -> 3 -> Wednesday 10:00.
         let friday = date("2025-02-07T10:00:00+07:00")
-        XCTAssertEqual(try sla.due(ticket(created: "2025-02-07T10:00:00+07:00"), since: friday), date("2025-02-10T10:00:00+07:00"))
-        XCTAssertEqual(try sla.due(ticket(created: "2025-02-07T10:00:00+07:00", escalated: "2025-02-07T11:00:00+07:00"),
-                                   since: friday), date("2025-02-12T10:00:00+07:00"))
+        XCTAssertEqual(
+            try sla.due(ticket(created: "2025-02-07T10:00:00+07:00"), since: friday), date("2025-02-10T10:00:00+07:00"))
+        XCTAssertEqual(
+            try sla.due(
+                ticket(created: "2025-02-07T10:00:00+07:00", escalated: "2025-02-07T11:00:00+07:00"),
+                since: friday), date("2025-02-12T10:00:00+07:00"))
         // Escalated Friday 24 Jan 2025; Monday 27 Jan (Isra Mikraj) and Tuesday 28 (leave) do not count.
         let h = "2025-01-24T11:00:00+07:00"
-        XCTAssertEqual(try sla.layer2Score(ticket(created: h, escalated: h, answered: "2025-01-24T15:00:00+07:00")), 120)
-        XCTAssertEqual(try sla.layer2Score(ticket(created: h, escalated: h, answered: "2025-01-29T09:00:00+07:00")), 120,
-                       "Wednesday 29 Jan is Imlek too: Thursday 30 is H+1")
+        XCTAssertEqual(
+            try sla.layer2Score(ticket(created: h, escalated: h, answered: "2025-01-24T15:00:00+07:00")), 120)
+        XCTAssertEqual(
+            try sla.layer2Score(ticket(created: h, escalated: h, answered: "2025-01-29T09:00:00+07:00")), 120,
+            "Wednesday 29 Jan is Imlek too: Thursday 30 is H+1")
         XCTAssertEqual(try sla.layer2Days(ticket(created: h, escalated: h, answered: "2025-01-30T09:00:00+07:00")), 1)
-        XCTAssertEqual(try sla.layer2Score(ticket(created: h, escalated: h, answered: "2025-02-03T09:00:00+07:00")), 100)
+        XCTAssertEqual(
+            try sla.layer2Score(ticket(created: h, escalated: h, answered: "2025-02-03T09:00:00+07:00")), 100)
         XCTAssertEqual(try sla.layer2Score(ticket(created: h, escalated: h, answered: "2025-02-06T09:00:00+07:00")), 80)
         XCTAssertNil(try sla.layer2Score(ticket(created: h, escalated: h)))
     }
@@ -42,8 +51,11 @@ final class SLATests: XCTestCase {
         let db = try SurelDatabase(inMemory: ())
         var t = ticket(created: "2025-02-07T10:00:00+07:00")
         var answered = ticket(created: "2025-02-07T10:00:00+07:00", status: .answered, sequence: 2)
-        try db.writer.write { try t.insert($0); try answered.insert($0) }
-        var config = try SurelConfig.parse("""
+        try db.writer.write {
+            try t.insert($0); try answered.insert($0)
+        }
+        var config = try SurelConfig.parse(
+            """
             [mailbox]
             url = "imap://127.0.0.1:10143/INBOX"
             user = "cc"
@@ -59,8 +71,9 @@ final class SLATests: XCTestCase {
             reminder_before = "2h"
             """, environment: [:])
         config.outbox.templates = TestEnv.packageRoot.appendingPathComponent("mail-templates").path
-        let monitor = SLAMonitor(database: db, config: config,
-                                 templates: try MailTemplates(directory: config.outbox.templates!), logger: Logger(label: "t"))
+        let monitor = SLAMonitor(
+            database: db, config: config,
+            templates: try MailTemplates(directory: config.outbox.templates!), logger: Logger(label: "t"))
         // Due Monday 10 Feb 10:00 WIB.
         XCTAssertEqual(try monitor.check(now: date("2025-02-10T07:00:00+07:00")), SLAMonitor.Report())
         XCTAssertEqual(try monitor.check(now: date("2025-02-10T08:30:00+07:00")), SLAMonitor.Report(reminders: 1))
@@ -70,8 +83,9 @@ final class SLATests: XCTestCase {
         XCTAssertEqual(reminders.first?.purpose, "reminder")
         XCTAssertEqual(try monitor.check(now: date("2025-02-10T10:01:00+07:00")), SLAMonitor.Report(breaches: 1))
         XCTAssertEqual(try monitor.check(now: date("2025-02-11T10:01:00+07:00")), SLAMonitor.Report(), "once")
-        XCTAssertEqual(try SLA().entries(db, now: date("2025-02-11T10:01:00+07:00")).entries.map(\.ticket.sequence), [1],
-                       "answered tickets owe nothing")
+        XCTAssertEqual(
+            try SLA().entries(db, now: date("2025-02-11T10:01:00+07:00")).entries.map(\.ticket.sequence), [1],
+            "answered tickets owe nothing")
     }
 
     /// A follow-up that reopens an answered ticket is a new question with its own deadline, not one breached at
@@ -80,8 +94,9 @@ final class SLATests: XCTestCase {
     func testWhatIsOwedAndFromWhen() throws {
         let db = try SurelDatabase(inMemory: ())
         var reopened = ticket(created: "2025-02-03T10:00:00+07:00", status: .open, sequence: 1)
-        var interim = ticket(created: "2025-02-10T10:00:00+07:00", escalated: "2025-02-10T11:00:00+07:00",
-                             status: .answered, sequence: 2)
+        var interim = ticket(
+            created: "2025-02-10T10:00:00+07:00", escalated: "2025-02-10T11:00:00+07:00",
+            status: .answered, sequence: 2)
         var letter = ticket(created: "2025-02-10T10:00:00+07:00", sequence: 3)
         letter.category = "surat-masuk"
         var spam = ticket(created: "2025-02-10T10:00:00+07:00", sequence: 4)
@@ -98,8 +113,9 @@ final class SLATests: XCTestCase {
                 }
             }
             // Answered on the 3rd, then a follow-up on Monday 10 Feb 09:00 reopened it.
-            var e = TicketEvent(id: nil, ticketID: reopened.id!, at: date("2025-02-10T09:00:00+07:00"), kind: "reopened",
-                                detail: "message x")
+            var e = TicketEvent(
+                id: nil, ticketID: reopened.id!, at: date("2025-02-10T09:00:00+07:00"), kind: "reopened",
+                detail: "message x")
             try e.insert(db)
         }
         let (entries, undated) = try SLA().entries(db, now: date("2025-02-10T12:00:00+07:00"))

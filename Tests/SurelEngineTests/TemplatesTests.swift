@@ -11,8 +11,10 @@ final class TemplatesTests: XCTestCase {
             XCTAssertTrue(ok.out.contains(name), "\(name) not checked: \(ok.out)")
         }
         let dir = try TestEnv.scratch(self)
-        for file in try FileManager.default.contentsOfDirectory(atPath: shipped.path) where file.hasSuffix(".mustache") {
-            try FileManager.default.copyItem(at: shipped.appendingPathComponent(file), to: dir.appendingPathComponent(file))
+        for file in try FileManager.default.contentsOfDirectory(atPath: shipped.path) where file.hasSuffix(".mustache")
+        {
+            try FileManager.default.copyItem(
+                at: shipped.appendingPathComponent(file), to: dir.appendingPathComponent(file))
         }
         try FileManager.default.removeItem(at: dir.appendingPathComponent("receipt.mustache"))
         let answer = dir.appendingPathComponent("answer.mustache")

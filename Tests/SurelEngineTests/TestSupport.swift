@@ -5,7 +5,7 @@ import XCTest
 import SurelEngine
 import SurelMail
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 enum TestEnv {
@@ -24,7 +24,8 @@ enum TestEnv {
     /// Skips unless the test servers run; under CI a missing server is a failure, not a skip.
     static func requireServers() throws {
         if !portOpen(imapPort) {
-            let msg = "Dovecot is not running on 127.0.0.1:\(imapPort): run `scripts/test-mailservers start` (make test does)"
+            let msg =
+                "Dovecot is not running on 127.0.0.1:\(imapPort): run `scripts/test-mailservers start` (make test does)"
             if env["CI"] == "true" { XCTFail(msg) }
             throw XCTSkip(msg)
         }
@@ -42,7 +43,8 @@ enum TestEnv {
 
     /// The loopback Postfix: plain SMTP, no AUTH.
     static var smtpEndpoint: SMTPEndpoint {
-        SMTPEndpoint(scheme: "smtp", host: "127.0.0.1", port: smtpPort, user: "", password: "", security: .none, caFile: nil)
+        SMTPEndpoint(
+            scheme: "smtp", host: "127.0.0.1", port: smtpPort, user: "", password: "", security: .none, caFile: nil)
     }
 
     /// A Dovecot user's INBOX, read over IMAP and parsed.
@@ -89,8 +91,9 @@ enum TestEnv {
     }
 
     static func endpoint(user: String, folder: String = "INBOX") -> IMAPEndpoint {
-        IMAPEndpoint(scheme: "imap", host: "127.0.0.1", port: imapPort, folder: folder, user: user,
-                     password: password, security: .none, caFile: nil)
+        IMAPEndpoint(
+            scheme: "imap", host: "127.0.0.1", port: imapPort, folder: folder, user: user,
+            password: password, security: .none, caFile: nil)
     }
 
     /// A scratch directory removed at the end of the test.
@@ -150,23 +153,30 @@ enum TestEnv {
     static func files(in dir: URL, suffix: String? = nil) throws -> [URL] {
         try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)
             .filter { suffix == nil || $0.lastPathComponent.hasSuffix(suffix!) }
-            .filter { !$0.lastPathComponent.hasPrefix(".") && $0.lastPathComponent != "README.md"
-                      && $0.lastPathComponent != "labels.tsv" && $0.lastPathComponent != "cmds" }
+            .filter {
+                !$0.lastPathComponent.hasPrefix(".") && $0.lastPathComponent != "README.md"
+                    && $0.lastPathComponent != "labels.tsv" && $0.lastPathComponent != "cmds"
+            }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 
     /// The `surel` executable built next to the test bundle.
     static var surelBinary: URL {
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [dir.appendingPathComponent("surel"),
-                          dir.deletingLastPathComponent().appendingPathComponent("surel")]
+        let candidates =
+            [
+                dir.appendingPathComponent("surel"),
+                dir.deletingLastPathComponent().appendingPathComponent("surel"),
+            ]
             + (Bundle.main.executableURL.map { [$0.deletingLastPathComponent().appendingPathComponent("surel")] } ?? [])
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }
 
     /// Runs `surel` with arguments; returns exit status and stdout.
     @discardableResult
-    static func runSurel(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+    static func runSurel(_ args: [String], environment: [String: String] = [:]) throws -> (
+        status: Int32, out: String, err: String
+    ) {
         let p = Process()
         p.executableURL = surelBinary
         p.arguments = args
@@ -212,7 +222,8 @@ enum TestEnv {
     /// descriptor above 2 first, so the servers hold none of this process's descriptors either.
     static func mailservers(_ command: String, _ which: String? = nil) throws {
         let script = packageRoot.appendingPathComponent("scripts/test-mailservers").path
-        let closeAndExec = #"for f in /proc/$$/fd/*; do f=${f##*/}; if [ "$f" -gt 2 ]; then eval "exec $f>&-"; fi; done; exec "$0" "$@""#
+        let closeAndExec =
+            #"for f in /proc/$$/fd/*; do f=${f##*/}; if [ "$f" -gt 2 ]; then eval "exec $f>&-"; fi; done; exec "$0" "$@""#
         let args = ["/bin/bash", "-c", closeAndExec, script, command] + (which.map { [$0] } ?? [])
         var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } }
@@ -224,7 +235,8 @@ enum TestEnv {
         let exited = status & 0x7f == 0
         let code = (status >> 8) & 0xff
         if !exited || code != 0 {
-            throw NSError(domain: "test-mailservers \(command) failed", code: Int(exited ? code : 128 + (status & 0x7f)))
+            throw NSError(
+                domain: "test-mailservers \(command) failed", code: Int(exited ? code : 128 + (status & 0x7f)))
         }
     }
 }
@@ -251,7 +263,8 @@ func rawMessageID(_ data: Data) -> String? {
     let text = String(decoding: data.prefix(64 * 1024), as: UTF8.self)
     var inHeader = true
     // Split on Character.isNewline: "\r\n" is one Character, which components(separatedBy: "\n") does not split.
-    var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init).makeIterator()
+    var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        .makeIterator()
     while inHeader, let line = lines.next() {
         if line.trimmingCharacters(in: .whitespaces).isEmpty { inHeader = false; break }
         if line.lowercased().hasPrefix("message-id:") {

@@ -27,31 +27,41 @@ final class WorkflowTests: XCTestCase {
         let citizen = TestEnv.freshUser("warga") + "@bpkad.kedirikab.go.id"
         let unit = TestEnv.freshUser("dtu") + "@kemenkeu.go.id"
         let supervisor = TestEnv.freshUser("kasubbag") + "@kemenkeu.go.id"
-        let config = try TestEnv.writeConfig(dir: dir, user: cc, extra: """
+        let config = try TestEnv.writeConfig(
+            dir: dir, user: cc,
+            extra: """
 
-            \(TestEnv.smtpSection())
+                \(TestEnv.smtpSection())
 
-            [supervisor]
-            email = "\(supervisor)"
+                [supervisor]
+                email = "\(supervisor)"
 
-            [units.DTU]
-            email = "\(unit)"
-            name = "Direktorat Dana Transfer Umum"
+                [units.DTU]
+                email = "\(unit)"
+                name = "Direktorat Dana Transfer Umum"
 
-            [agent]
-            name = "Agen Default"
+                [agent]
+                name = "Agen Default"
 
-            [outbox]
-            ticket_url = "https://cc.djpk.test/tiket/{ticket}"
-            """).path
-        try TestEnv.fillMaildir(user: cc, messages: [raw("""
-            From: Rina Wati <\(citizen)>
-            To: callcenter.djpk@kemenkeu.go.id
-            Subject: Selisih alokasi DAU 2026
-            Message-ID: <wf1@kedirikab.go.id>
-            Date: Wed, 25 Nov 2026 09:00:00 +0700
-            Content-Type: text/plain; charset=utf-8
-            """, "Alokasi DAU kami di rincian berbeda dengan perhitungan kami. Mohon penjelasan dasar perhitungannya.")])
+                [outbox]
+                ticket_url = "https://cc.djpk.test/tiket/{ticket}"
+                """
+        ).path
+        try TestEnv.fillMaildir(
+            user: cc,
+            messages: [
+                raw(
+                    """
+                    From: Rina Wati <\(citizen)>
+                    To: callcenter.djpk@kemenkeu.go.id
+                    Subject: Selisih alokasi DAU 2026
+                    Message-ID: <wf1@kedirikab.go.id>
+                    Date: Wed, 25 Nov 2026 09:00:00 +0700
+                    Content-Type: text/plain; charset=utf-8
+                    """,
+                    "Alokasi DAU kami di rincian berbeda dengan perhitungan kami. Mohon penjelasan dasar perhitungannya."
+                )
+            ])
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
         let list = try TestEnv.runSurel(["tickets", "list", "--json", "--config", config])
         let tickets = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(list.out.utf8)) as? [[String: Any]])
@@ -61,32 +71,42 @@ final class WorkflowTests: XCTestCase {
         let acks = TestEnv.waitForInbox(citizen, until: { !$0.isEmpty })
         let ack = try XCTUnwrap(acks.first)
         XCTAssertTrue(ack.subject.hasPrefix("[DJPK#\(number)]"), ack.subject)
-        try TestEnv.fillMaildir(user: cc, messages: [raw("""
-            From: Rina Wati <\(citizen)>
-            To: callcenter.djpk@kemenkeu.go.id
-            Subject: Re: \(ack.subject)
-            Message-ID: <wf2@kedirikab.go.id>
-            In-Reply-To: <\(try XCTUnwrap(ack.messageID))>
-            Date: Wed, 25 Nov 2026 09:30:00 +0700
-            Content-Type: text/plain; charset=utf-8
-            """, "Sebagai tambahan, selisihnya sekitar Rp2,1 miliar.")])
+        try TestEnv.fillMaildir(
+            user: cc,
+            messages: [
+                raw(
+                    """
+                    From: Rina Wati <\(citizen)>
+                    To: callcenter.djpk@kemenkeu.go.id
+                    Subject: Re: \(ack.subject)
+                    Message-ID: <wf2@kedirikab.go.id>
+                    In-Reply-To: <\(try XCTUnwrap(ack.messageID))>
+                    Date: Wed, 25 Nov 2026 09:30:00 +0700
+                    Content-Type: text/plain; charset=utf-8
+                    """, "Sebagai tambahan, selisihnya sekitar Rp2,1 miliar.")
+            ])
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
-        XCTAssertEqual(try show(number, config)["message_ids"] as? [String], ["wf1@kedirikab.go.id", "wf2@kedirikab.go.id"])
+        XCTAssertEqual(
+            try show(number, config)["message_ids"] as? [String], ["wf1@kedirikab.go.id", "wf2@kedirikab.go.id"])
 
         let bad = try TestEnv.runSurel(["tickets", "escalate", number, "--unit", "DPD", "--config", config])
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.err.contains("DTU"), "names the known units: \(bad.err)")
-        let esc = try TestEnv.runSurel(["tickets", "escalate", number, "--unit", "DTU", "--note", "Mohon cek formula celah fiskal",
-                                        "--as", "Agen Sari", "--config", config])
+        let esc = try TestEnv.runSurel([
+            "tickets", "escalate", number, "--unit", "DTU", "--note", "Mohon cek formula celah fiskal",
+            "--as", "Agen Sari", "--config", config,
+        ])
         XCTAssertEqual(esc.status, 0, esc.err)
-        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)   // sends the notice
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)  // sends the notice
         let notices = TestEnv.waitForInbox(unit, until: { !$0.isEmpty })
         let notice = try XCTUnwrap(notices.first)
         XCTAssertTrue(notice.subject.hasPrefix("[DJPK#\(number)] Eskalasi ke DTU"), notice.subject)
         XCTAssertTrue(notice.text.contains("Mohon penjelasan dasar perhitungannya"), "the question is in the notice")
         XCTAssertTrue(notice.text.contains("Mohon cek formula celah fiskal"), "the note is in the notice")
         XCTAssertTrue(notice.text.contains("https://cc.djpk.test/tiket/\(number)"), "the ticket link is in the notice")
-        XCTAssertTrue(notice.header("Cc")?.contains(supervisor) == true, "the supervisor is copied: \(notice.header("Cc") ?? "-")")
+        XCTAssertTrue(
+            notice.header("Cc")?.contains(supervisor) == true, "the supervisor is copied: \(notice.header("Cc") ?? "-")"
+        )
         let copies = TestEnv.waitForInbox(supervisor, until: { $0.contains { $0.subject == notice.subject } })
         XCTAssertTrue(copies.contains { $0.subject == notice.subject }, "the copy reaches the supervisor")
         var t = try show(number, config)
@@ -95,19 +115,25 @@ final class WorkflowTests: XCTestCase {
 
         // The unit answers by replying to the notice.
         let noticeID = try XCTUnwrap(notice.messageID)
-        try TestEnv.fillMaildir(user: cc, messages: [raw("""
-            From: DTU <\(unit)>
-            To: callcenter.djpk@kemenkeu.go.id
-            Subject: Re: \(notice.subject)
-            Message-ID: <wf-dtu1@kemenkeu.go.id>
-            In-Reply-To: <\(noticeID)>
-            References: <wf1@kedirikab.go.id> <\(noticeID)>
-            Date: Wed, 25 Nov 2026 14:00:00 +0700
-            Content-Type: text/plain; charset=utf-8
-            """, "Selisih berasal dari pemutakhiran data luas wilayah. Rincian terlampir di portal.")])
+        try TestEnv.fillMaildir(
+            user: cc,
+            messages: [
+                raw(
+                    """
+                    From: DTU <\(unit)>
+                    To: callcenter.djpk@kemenkeu.go.id
+                    Subject: Re: \(notice.subject)
+                    Message-ID: <wf-dtu1@kemenkeu.go.id>
+                    In-Reply-To: <\(noticeID)>
+                    References: <wf1@kedirikab.go.id> <\(noticeID)>
+                    Date: Wed, 25 Nov 2026 14:00:00 +0700
+                    Content-Type: text/plain; charset=utf-8
+                    """, "Selisih berasal dari pemutakhiran data luas wilayah. Rincian terlampir di portal.")
+            ])
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
         t = try show(number, config)
-        XCTAssertEqual(t["message_ids"] as? [String], ["wf1@kedirikab.go.id", "wf2@kedirikab.go.id", "wf-dtu1@kemenkeu.go.id"])
+        XCTAssertEqual(
+            t["message_ids"] as? [String], ["wf1@kedirikab.go.id", "wf2@kedirikab.go.id", "wf-dtu1@kemenkeu.go.id"])
         XCTAssertNotNil(t["layer2_answered_at"] as? String, "the unit's mail is recorded as its answer: \(t)")
 
         // The SLA views: the escalated ticket is owed within 3 working days of receipt; the unit scores 120.
@@ -118,14 +144,16 @@ final class WorkflowTests: XCTestCase {
         XCTAssertNotNil(entry["due_at"] as? String)
         XCTAssertEqual(entry["breached"] as? Bool, (entry["remaining_seconds"] as? Int ?? 0) < 0)
         let soon = try TestEnv.runSurel(["sla", "list", "--due-within", "1s", "--json", "--config", config])
-        XCTAssertFalse(soon.out.contains(number) && (entry["remaining_seconds"] as? Int ?? 0) > 1, "--due-within filters")
+        XCTAssertFalse(
+            soon.out.contains(number) && (entry["remaining_seconds"] as? Int ?? 0) > 1, "--due-within filters")
         let scores = try TestEnv.runSurel(["sla", "scores", "--json", "--config", config])
         let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(scores.out.utf8)) as? [[String: Any]])
         XCTAssertEqual(rows.first { $0["number"] as? String == number }?["score"] as? Int, 120)
 
         // The agent answers the citizen (default actor from [agent] name).
         let body = dir.appendingPathComponent("jawaban.txt")
-        try "Selisih alokasi berasal dari pemutakhiran data luas wilayah tahun 2026.".write(to: body, atomically: true, encoding: .utf8)
+        try "Selisih alokasi berasal dari pemutakhiran data luas wilayah tahun 2026.".write(
+            to: body, atomically: true, encoding: .utf8)
         let reply = try TestEnv.runSurel(["tickets", "reply", number, "--body-file", body.path, "--config", config])
         XCTAssertEqual(reply.status, 0, reply.err)
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
@@ -146,11 +174,16 @@ final class WorkflowTests: XCTestCase {
 
         // A second, long answer (it must wrap and continue on a new page), then close: the BAK arrives as a PDF
         // whose text holds the question, the answers and the ticket number.
-        let long = (1...60).map { "Butir \($0): rincian perhitungan alokasi — celah fiskal, kebutuhan fiskal dan kapasitas fiskal daerah." }
-            .joined(separator: "\n")
+        let long = (1...60).map {
+            "Butir \($0): rincian perhitungan alokasi — celah fiskal, kebutuhan fiskal dan kapasitas fiskal daerah."
+        }
+        .joined(separator: "\n")
         try long.write(to: body, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try TestEnv.runSurel(["tickets", "reply", number, "--body-file", body.path, "--as", "Agen Sari",
-                                             "--config", config]).status, 0)
+        XCTAssertEqual(
+            try TestEnv.runSurel([
+                "tickets", "reply", number, "--body-file", body.path, "--as", "Agen Sari",
+                "--config", config,
+            ]).status, 0)
         let close = try TestEnv.runSurel(["tickets", "close", number, "--as", "Agen Sari", "--config", config])
         XCTAssertEqual(close.status, 0, close.err)
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
@@ -163,14 +196,21 @@ final class WorkflowTests: XCTestCase {
         let pdfFile = dir.appendingPathComponent("bak.pdf")
         try pdf.data.write(to: pdfFile)
         let text = try pdfText(pdfFile)
-        for expected in [number, "BERITA ACARA KONSULTASI", "Mohon penjelasan dasar perhitungannya",
-                         "pemutakhiran data luas wilayah tahun 2026", "Butir 60: rincian perhitungan alokasi — celah fiskal",
-                         "Direktorat Dana Transfer Umum", "Agen Sari", "Kantor: BPKAD Kabupaten Kediri", "Saluran: E-mail"] {
-            XCTAssertTrue(text.replacingOccurrences(of: "\n", with: " ").contains(expected), "BAK text lacks \(expected)")
+        for expected in [
+            number, "BERITA ACARA KONSULTASI", "Mohon penjelasan dasar perhitungannya",
+            "pemutakhiran data luas wilayah tahun 2026", "Butir 60: rincian perhitungan alokasi — celah fiskal",
+            "Direktorat Dana Transfer Umum", "Agen Sari", "Kantor: BPKAD Kabupaten Kediri", "Saluran: E-mail",
+        ] {
+            XCTAssertTrue(
+                text.replacingOccurrences(of: "\n", with: " ").contains(expected), "BAK text lacks \(expected)")
         }
-        XCTAssertFalse(text.contains("Rincian terlampir di portal"), "the unit's mail is no part of the citizen's question")
-        XCTAssertGreaterThanOrEqual(text.components(separatedBy: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }.count, 2,
-                                    "the long answer continues on a second page")
+        XCTAssertFalse(
+            text.contains("Rincian terlampir di portal"), "the unit's mail is no part of the citizen's question")
+        XCTAssertGreaterThanOrEqual(
+            text.components(separatedBy: "\u{0C}").filter {
+                !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            }.count, 2,
+            "the long answer continues on a second page")
         XCTAssertEqual(try show(number, config)["status"] as? String, "closed")
         let again = dir.appendingPathComponent("again.pdf")
         let bakShow = try TestEnv.runSurel(["bak", "show", number, "--output", again.path, "--config", config])
@@ -181,20 +221,26 @@ final class WorkflowTests: XCTestCase {
         XCTAssertTrue(twice.err.contains("sudah ditutup"), twice.err)
 
         // The citizen writes again within the reopen window: closed again, the ticket gets a second BAK number.
-        try TestEnv.fillMaildir(user: cc, messages: [raw("""
-            From: Rina Wati <\(citizen)>
-            To: callcenter.djpk@kemenkeu.go.id
-            Subject: Re: \(bakMail.subject)
-            Message-ID: <wf3@kedirikab.go.id>
-            In-Reply-To: <\(try XCTUnwrap(bakMail.messageID))>
-            Date: Wed, 25 Nov 2026 16:00:00 +0700
-            Content-Type: text/plain; charset=utf-8
-            """, "Satu pertanyaan lagi tentang rincian tersebut.")])
+        try TestEnv.fillMaildir(
+            user: cc,
+            messages: [
+                raw(
+                    """
+                    From: Rina Wati <\(citizen)>
+                    To: callcenter.djpk@kemenkeu.go.id
+                    Subject: Re: \(bakMail.subject)
+                    Message-ID: <wf3@kedirikab.go.id>
+                    In-Reply-To: <\(try XCTUnwrap(bakMail.messageID))>
+                    Date: Wed, 25 Nov 2026 16:00:00 +0700
+                    Content-Type: text/plain; charset=utf-8
+                    """, "Satu pertanyaan lagi tentang rincian tersebut.")
+            ])
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
         XCTAssertEqual(try show(number, config)["status"] as? String, "open")
         XCTAssertEqual(try TestEnv.runSurel(["tickets", "close", number, "--config", config]).status, 0)
         let second = dir.appendingPathComponent("second.pdf")
-        XCTAssertEqual(try TestEnv.runSurel(["bak", "show", number, "--output", second.path, "--config", config]).status, 0)
+        XCTAssertEqual(
+            try TestEnv.runSurel(["bak", "show", number, "--output", second.path, "--config", config]).status, 0)
         XCTAssertTrue(try pdfText(second).contains("BAK-\(number)-2"))
     }
 
@@ -204,35 +250,47 @@ final class WorkflowTests: XCTestCase {
         try TestEnv.requirePostfix()
         let dir = try TestEnv.scratch(self)
         let unit = TestEnv.freshUser("itjen") + "@kemenkeu.go.id"
-        let config = try TestEnv.writeConfig(dir: dir, user: TestEnv.freshUser("wf-cc"), extra: """
+        let config = try TestEnv.writeConfig(
+            dir: dir, user: TestEnv.freshUser("wf-cc"),
+            extra: """
 
-            \(TestEnv.smtpSection())
+                \(TestEnv.smtpSection())
 
-            [units.DTU]
-            email = "\(unit)"
+                [units.DTU]
+                email = "\(unit)"
 
-            [access]
-            confidential_readers = ["Sri"]
-            """).path
+                [access]
+                confidential_readers = ["Sri"]
+                """
+        ).path
         let db = try SurelDatabase(path: dir.path + "/store/surel.sqlite")
         let now = Date()
-        func open(_ id: String, from: String, name: String, subject: String, text: String, category: String) throws -> String {
-            let m = IncomingMessage(kind: .ticket, messageID: id, rawSHA256: "sha-\(id)", raw: Data(id.utf8), mailbox: nil,
-                                    uidValidity: nil, uid: nil, subject: subject, fromName: name, fromEmail: from,
-                                    sentAt: now, receivedAt: now, threadTime: now, text: text, html: nil, inReplyTo: [],
-                                    references: [], note: nil, bounce: nil, isBulk: false, attachments: [])
-            let intent = TicketIntent(ticketNumberInSubject: nil, referencedMessageIDs: [], normalizedSubject: subject.lowercased(),
-                                      senderEmail: from, senderProfile: SenderDirectory.profile(forEmail: from), receivedAt: now,
-                                      threadTime: now, subjectWindow: 86400, reopenWindow: 7 * 86400, year: now.yearInJakarta,
-                                      confidentialCategories: ["pengaduan"],
-                                      classify: { Classification(category: category, confidence: 0.99, explanation: "") })
-            guard case .newTicket(let n) = try db.storeIncoming(m, ticket: intent, cursor: nil) else { throw CocoaError(.coderInvalidValue) }
+        func open(_ id: String, from: String, name: String, subject: String, text: String, category: String) throws
+            -> String
+        {
+            let m = IncomingMessage(
+                kind: .ticket, messageID: id, rawSHA256: "sha-\(id)", raw: Data(id.utf8), mailbox: nil,
+                uidValidity: nil, uid: nil, subject: subject, fromName: name, fromEmail: from,
+                sentAt: now, receivedAt: now, threadTime: now, text: text, html: nil, inReplyTo: [],
+                references: [], note: nil, bounce: nil, isBulk: false, attachments: [])
+            let intent = TicketIntent(
+                ticketNumberInSubject: nil, referencedMessageIDs: [], normalizedSubject: subject.lowercased(),
+                senderEmail: from, senderProfile: SenderDirectory.profile(forEmail: from), receivedAt: now,
+                threadTime: now, subjectWindow: 86400, reopenWindow: 7 * 86400, year: now.yearInJakarta,
+                confidentialCategories: ["pengaduan"],
+                classify: { Classification(category: category, confidence: 0.99, explanation: "") })
+            guard case .newTicket(let n) = try db.storeIncoming(m, ticket: intent, cursor: nil) else {
+                throw CocoaError(.coderInvalidValue)
+            }
             return n.description
         }
-        let complaint = try open("p1@gmail.com", from: "pelapor.rahasia@gmail.com", name: "Pelapor Rahasia",
-                                 subject: "Dugaan pungutan liar", text: "Ada pungutan liar dalam pencairan dana desa.",
-                                 category: "pengaduan")
-        let esc = try TestEnv.runSurel(["tickets", "escalate", complaint, "--unit", "DTU", "--as", "Sri", "--config", config])
+        let complaint = try open(
+            "p1@gmail.com", from: "pelapor.rahasia@gmail.com", name: "Pelapor Rahasia",
+            subject: "Dugaan pungutan liar", text: "Ada pungutan liar dalam pencairan dana desa.",
+            category: "pengaduan")
+        let esc = try TestEnv.runSurel([
+            "tickets", "escalate", complaint, "--unit", "DTU", "--as", "Sri", "--config", config,
+        ])
         XCTAssertEqual(esc.status, 0, esc.err)
         XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
         let notice = try XCTUnwrap(TestEnv.waitForInbox(unit, until: { !$0.isEmpty }).first)
@@ -240,14 +298,16 @@ final class WorkflowTests: XCTestCase {
         XCTAssertFalse(notice.text.contains("pelapor.rahasia") || notice.text.contains("Pelapor Rahasia"), notice.text)
         XCTAssertTrue(notice.text.contains("dirahasiakan"), notice.text)
 
-        let spam = try open("s1@x.example", from: "admin@djpk-verifikasi.example", name: "Admin DJPK",
-                            subject: "Verifikasi akun SIKD", text: "Klik tautan ini untuk verifikasi.", category: "spam")
+        let spam = try open(
+            "s1@x.example", from: "admin@djpk-verifikasi.example", name: "Admin DJPK",
+            subject: "Verifikasi akun SIKD", text: "Klik tautan ini untuk verifikasi.", category: "spam")
         let outboxBefore = try db.outbox().count
         let close = try TestEnv.runSurel(["tickets", "close", spam, "--config", config])
         XCTAssertEqual(close.status, 0, close.err)
         XCTAssertEqual(try show(spam, config)["status"] as? String, "closed")
         XCTAssertEqual(try db.outbox().count, outboxBefore, "no BAK mailed")
-        XCTAssertNotEqual(try TestEnv.runSurel(["bak", "show", spam, "--output", dir.path + "/x.pdf", "--config", config]).status, 0)
+        XCTAssertNotEqual(
+            try TestEnv.runSurel(["bak", "show", spam, "--output", dir.path + "/x.pdf", "--config", config]).status, 0)
     }
 
     /// The text of a PDF, by poppler's pdftotext (pages separated by form feeds).

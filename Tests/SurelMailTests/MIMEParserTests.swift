@@ -39,7 +39,7 @@ final class MIMEParserTests: XCTestCase {
         XCTAssertEqual(p.messageID, "abc.123@mail.example.com")
         XCTAssertEqual(p.inReplyTo, ["parent@x"])
         XCTAssertEqual(p.references, ["root@x", "parent@x"])
-        XCTAssertEqual(p.date, Date(timeIntervalSince1970: 1738547264)) // 2025-02-03T01:47:44Z
+        XCTAssertEqual(p.date, Date(timeIntervalSince1970: 1738547264))  // 2025-02-03T01:47:44Z
         XCTAssertEqual(p.header("x-note"), "folded  across lines")
         XCTAssertEqual(p.header("Subject"), p.subject)
         XCTAssertEqual(p.text, "body")
@@ -80,22 +80,28 @@ final class MIMEParserTests: XCTestCase {
 
     func testBase64UTF8Body() throws {
         let body = "Terima kasih — ✓ ñ\nBaris dua"
-        let raw = mail([
-            "From: a@b.c", "Subject: b64",
-            "Content-Type: text/plain; charset=\"utf-8\"",
-            "Content-Transfer-Encoding: base64",
-            "",
-        ] + chunked(Data(body.utf8).base64EncodedString(), 20))
+        let raw = mail(
+            [
+                "From: a@b.c", "Subject: b64",
+                "Content-Type: text/plain; charset=\"utf-8\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+            ] + chunked(Data(body.utf8).base64EncodedString(), 20))
         let p = try MIMEParser.parse(raw)
         XCTAssertEqual(p.text, body)
     }
 
     func testWindows1252BodyAndUnknownCharsetFallback() throws {
-        var raw = Data("From: a@b.c\nContent-Type: text/plain; charset=windows-1252\n\nHarga \u{80}5 \u{93}ok\u{94}".utf8)
-        raw = Data("From: a@b.c\nContent-Type: text/plain; charset=windows-1252\n\nHarga ".utf8) + Data([0x80, 0x35, 0x20, 0x93, 0x6F, 0x6B, 0x94])
+        var raw = Data(
+            "From: a@b.c\nContent-Type: text/plain; charset=windows-1252\n\nHarga \u{80}5 \u{93}ok\u{94}".utf8)
+        raw =
+            Data("From: a@b.c\nContent-Type: text/plain; charset=windows-1252\n\nHarga ".utf8)
+            + Data([0x80, 0x35, 0x20, 0x93, 0x6F, 0x6B, 0x94])
         XCTAssertEqual(try MIMEParser.parse(raw).text, "Harga €5 “ok”")
 
-        let unknown = Data("From: a@b.c\nContent-Type: text/plain; charset=x-no-such-charset\n\nS".utf8) + Data([0xE9, 0x6C, 0x61, 0x6D, 0x61, 0x74])
+        let unknown =
+            Data("From: a@b.c\nContent-Type: text/plain; charset=x-no-such-charset\n\nS".utf8)
+            + Data([0xE9, 0x6C, 0x61, 0x6D, 0x61, 0x74])
         let p = try MIMEParser.parse(unknown)
         XCTAssertEqual(p.text, "Sélamat")
         XCTAssertFalse(p.warnings.isEmpty, "falling back to windows-1252 must be reported")
@@ -105,16 +111,18 @@ final class MIMEParserTests: XCTestCase {
         XCTAssertEqual(q.text, "Sudah diterima — terima kasih")
         XCTAssertTrue(q.warnings.isEmpty)
 
-        let iconvOnly = Data("From: a@b.c\nContent-Type: text/plain; charset=koi8-r\n\n".utf8) + Data([0xF0, 0xD2, 0xC9, 0xD7, 0xC5, 0xD4])
+        let iconvOnly =
+            Data("From: a@b.c\nContent-Type: text/plain; charset=koi8-r\n\n".utf8)
+            + Data([0xF0, 0xD2, 0xC9, 0xD7, 0xC5, 0xD4])
         XCTAssertEqual(try MIMEParser.parse(iconvOnly).text, "Привет")
     }
 
     func testHTMLOnlyBecomesText() throws {
         let html = """
-        <html><head><title>T</title><style>p { color: red }</style><script>alert("x")</script></head>
-        <body><p>Halo&nbsp;Bapak,</p><div>Baris satu<br>Baris dua &amp; &#8364;5 &#x263A; &eacute;</div>
-        <!-- comment --><table><tr><td>A</td><td>B</td></tr></table></body></html>
-        """
+            <html><head><title>T</title><style>p { color: red }</style><script>alert("x")</script></head>
+            <body><p>Halo&nbsp;Bapak,</p><div>Baris satu<br>Baris dua &amp; &#8364;5 &#x263A; &eacute;</div>
+            <!-- comment --><table><tr><td>A</td><td>B</td></tr></table></body></html>
+            """
         let raw = mail([
             "From: a@b.c", "Subject: html",
             "Content-Type: text/html; charset=utf-8",
@@ -204,22 +212,23 @@ final class MIMEParserTests: XCTestCase {
     /// segments (here the en dash E2 80 93 and the em dash E2 80 94).
     func testContinuedNameSplitInsideACharacter() throws {
         func attachmentName(_ disposition: [String]) throws -> String? {
-            let raw = mail([
-                "From: a@b.c", "Subject: att",
-                "Content-Type: multipart/mixed; boundary=MIX",
-                "",
-                "--MIX",
-                "Content-Type: text/plain",
-                "",
-                "Terlampir.",
-                "--MIX",
-                "Content-Type: application/pdf",
-            ] + disposition + [
-                "Content-Transfer-Encoding: base64",
-                "",
-                Data("%PDF".utf8).base64EncodedString(),
-                "--MIX--",
-            ])
+            let raw = mail(
+                [
+                    "From: a@b.c", "Subject: att",
+                    "Content-Type: multipart/mixed; boundary=MIX",
+                    "",
+                    "--MIX",
+                    "Content-Type: text/plain",
+                    "",
+                    "Terlampir.",
+                    "--MIX",
+                    "Content-Type: application/pdf",
+                ] + disposition + [
+                    "Content-Transfer-Encoding: base64",
+                    "",
+                    Data("%PDF".utf8).base64EncodedString(),
+                    "--MIX--",
+                ])
             return try MIMEParser.parse(raw).attachments.first?.filename
         }
         for charset in ["utf-8", "UTF-8", "UTF8"] {
@@ -236,14 +245,17 @@ final class MIMEParserTests: XCTestCase {
         XCTAssertEqual(MIMEParameters.parse(Array("attachment; name1*=iso-8859-1''%E9".utf8)).params["name1"], "é")
         // A segment without `*` is taken as it is, between decoded ones.
         let mixed = try attachmentName([
-            "Content-Disposition: attachment; filename*0*=utf-8''Lampiran%20%C3; filename*1*=%A9; filename*2=.pdf",
+            "Content-Disposition: attachment; filename*0*=utf-8''Lampiran%20%C3; filename*1*=%A9; filename*2=.pdf"
         ])
         XCTAssertEqual(mixed, "Lampiran é.pdf")
         // 文 is CE C4 and 件 BC FE in GBK.
-        let gbk = try attachmentName(["Content-Disposition: attachment; filename*0*=gbk''%CE; filename*1*=%C4%BC%FE.pdf"])
+        let gbk = try attachmentName([
+            "Content-Disposition: attachment; filename*0*=gbk''%CE; filename*1*=%C4%BC%FE.pdf"
+        ])
         XCTAssertEqual(gbk, "文件.pdf")
         // The parameter parser on its own.
-        let p = MIMEParameters.parse(Array("attachment; filename*0*=utf-8''Kediri%20%E2%80; filename*1*=%93%20DAU.pdf".utf8))
+        let p = MIMEParameters.parse(
+            Array("attachment; filename*0*=utf-8''Kediri%20%E2%80; filename*1*=%93%20DAU.pdf".utf8))
         XCTAssertEqual(p.params["filename"], "Kediri – DAU.pdf")
     }
 
@@ -337,9 +349,11 @@ final class MIMEParserTests: XCTestCase {
         XCTAssertEqual(p.contentType, "multipart/report")
         XCTAssertEqual(p.contentTypeParameters["report-type"], "delivery-status")
         XCTAssertEqual(p.deliveryStatuses.count, 2)
-        XCTAssertEqual(p.deliveryStatuses[0], DeliveryStatus(
-            finalRecipient: "nobody@kedirikab.go.id", action: "failed", status: "5.1.1",
-            diagnostic: "550 5.1.1 <nobody@kedirikab.go.id>: Recipient    address rejected: User unknown"))
+        XCTAssertEqual(
+            p.deliveryStatuses[0],
+            DeliveryStatus(
+                finalRecipient: "nobody@kedirikab.go.id", action: "failed", status: "5.1.1",
+                diagnostic: "550 5.1.1 <nobody@kedirikab.go.id>: Recipient    address rejected: User unknown"))
         XCTAssertEqual(p.deliveryStatuses[1].finalRecipient, "slow@x.go.id")
         XCTAssertEqual(p.deliveryStatuses[1].action, "delayed")
         XCTAssertEqual(p.embeddedHeader("Message-ID"), "<ack-123@djpk.kemenkeu.go.id>")
@@ -356,13 +370,16 @@ final class MIMEParserTests: XCTestCase {
             "",
             "--B", "Content-Type: text/plain", "", "failed", "--B",
             "Content-Type: message/delivery-status", "",
-            "Reporting-MTA: dns; x", "", "Final-Recipient: RFC822; <Who@Where.org>", "Action: failed", "Status: 5.0.0 (permanent)", "",
+            "Reporting-MTA: dns; x", "", "Final-Recipient: RFC822; <Who@Where.org>", "Action: failed",
+            "Status: 5.0.0 (permanent)", "",
             "--B", "Content-Type: text/rfc822-headers", "",
             "Message-ID: <orig@djpk>", "Subject: =?utf-8?Q?Balasan_=E2=80=93_tiket?=", "",
             "--B--",
         ])
         let p = try MIMEParser.parse(raw)
-        XCTAssertEqual(p.deliveryStatuses, [DeliveryStatus(finalRecipient: "who@where.org", action: "failed", status: "5.0.0", diagnostic: nil)])
+        XCTAssertEqual(
+            p.deliveryStatuses,
+            [DeliveryStatus(finalRecipient: "who@where.org", action: "failed", status: "5.0.0", diagnostic: nil)])
         XCTAssertEqual(p.embeddedHeader("Message-ID"), "<orig@djpk>")
         XCTAssertEqual(p.embeddedHeader("Subject"), "Balasan – tiket")
     }
@@ -400,12 +417,13 @@ final class MIMEParserTests: XCTestCase {
     }
 
     func testParseHeadersOnly() throws {
-        let raw = mail([
-            "From: a@b.c", "To: d@e.f", "Subject: =?utf-8?B?" + b64("Besar – 40 MB") + "?=",
-            "Message-ID: <big@x>", "References: <r1@x> <r2@x>", "Date: Tue, 4 Feb 2025 10:00:00 +0000",
-            "Content-Type: multipart/mixed; boundary=Z",
-            "", "--Z", "Content-Type: text/plain", "", "never read", "--Z--",
-        ], crlf: true)
+        let raw = mail(
+            [
+                "From: a@b.c", "To: d@e.f", "Subject: =?utf-8?B?" + b64("Besar – 40 MB") + "?=",
+                "Message-ID: <big@x>", "References: <r1@x> <r2@x>", "Date: Tue, 4 Feb 2025 10:00:00 +0000",
+                "Content-Type: multipart/mixed; boundary=Z",
+                "", "--Z", "Content-Type: text/plain", "", "never read", "--Z--",
+            ], crlf: true)
         let p = try MIMEParser.parseHeaders(raw)
         XCTAssertEqual(p.subject, "Besar – 40 MB")
         XCTAssertEqual(p.messageID, "big@x")
@@ -426,7 +444,9 @@ final class MIMEParserTests: XCTestCase {
             Data("Content-Type: multipart/mixed\n\nno boundary".utf8),
             Data("Content-Type: text/plain; charset=\"\nContent-Transfer-Encoding: base64\n\n@@@!!!===".utf8),
             Data("Subject: =?bogus?X?broken?= =?utf-8?B?!!!?=\nFrom: <<<@>>>, \"unterminated\n\nx".utf8),
-            Data("Content-Disposition: attachment; filename*0*=zz''%ZZ; filename*2=a\nContent-Type: application/x; name\n\nx".utf8),
+            Data(
+                "Content-Disposition: attachment; filename*0*=zz''%ZZ; filename*2=a\nContent-Type: application/x; name\n\nx"
+                    .utf8),
             Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &rng) }),
         ]
         for d in samples {
@@ -499,10 +519,14 @@ final class MIMEParserTests: XCTestCase {
                 for bad in ["\u{FFFD}", "Ã©", "Ã¨", "â€", "Ã"] {
                     XCTAssertFalse(p.text.contains(bad), "\(name): text contains \(bad)")
                     XCTAssertFalse(p.subject.contains(bad), "\(name): subject contains \(bad)")
-                    for a in p.attachments { XCTAssertFalse(a.filename?.contains(bad) ?? false, "\(name): attachment name contains \(bad)") }
+                    for a in p.attachments {
+                        XCTAssertFalse(a.filename?.contains(bad) ?? false, "\(name): attachment name contains \(bad)")
+                    }
                 }
             }
         }
-        print("corpus: \(files.count) files, \(bytes) bytes, parsed \(parsed), thrown \(thrown), with warnings \(warned), parse time \(String(format: "%.2f", elapsed)) s")
+        print(
+            "corpus: \(files.count) files, \(bytes) bytes, parsed \(parsed), thrown \(thrown), with warnings \(warned), parse time \(String(format: "%.2f", elapsed)) s"
+        )
     }
 }

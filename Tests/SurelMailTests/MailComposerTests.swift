@@ -10,16 +10,19 @@ final class MailComposerTests: XCTestCase {
         var mail = OutgoingMail(
             from: MailAddress(name: "Contact Center DJPK", email: "callcenter.djpk@kemenkeu.go.id"),
             to: [MailAddress(name: "Bapak Ümit Sánchez, S.E.", email: "umit@bpkad.kedirikab.go.id")],
-            subject: "[DJPK#2025-000123] Re: Pertanyaan penyaluran DAU — tahap I “mendesak” untuk Kabupaten Kediri tahun 2025",
-            text: "Yth. Bapak/Ibu,\n\n" + longLine + "\nBaris dengan = tanda sama dengan\n\nHormat kami,\nContact Center DJPK")
+            subject:
+                "[DJPK#2025-000123] Re: Pertanyaan penyaluran DAU — tahap I “mendesak” untuk Kabupaten Kediri tahun 2025",
+            text: "Yth. Bapak/Ibu,\n\n" + longLine
+                + "\nBaris dengan = tanda sama dengan\n\nHormat kami,\nContact Center DJPK")
         mail.inReplyTo = "q1@kedirikab.go.id"
         mail.references = ["q0@kedirikab.go.id", "q1@kedirikab.go.id"]
         mail.automatic = true
         let pdf = Data((0..<5000).map { UInt8($0 % 251) })
         let name = "Berita Acara Konsultasi – Kabupaten Kediri – DJPK#2025-000123 (final).pdf"
         mail.attachments = [OutgoingAttachment(filename: name, contentType: "application/pdf", data: pdf)]
-        let (id, raw) = MailComposer.compose(mail, messageIDDomain: "kemenkeu.go.id",
-                                             date: Date(timeIntervalSince1970: 1_738_540_800))
+        let (id, raw) = MailComposer.compose(
+            mail, messageIDDomain: "kemenkeu.go.id",
+            date: Date(timeIntervalSince1970: 1_738_540_800))
         XCTAssertTrue(id.hasSuffix("@kemenkeu.go.id"))
 
         let text = String(decoding: raw, as: UTF8.self)
@@ -38,14 +41,16 @@ final class MailComposerTests: XCTestCase {
         XCTAssertEqual(p.inReplyTo, ["q1@kedirikab.go.id"])
         XCTAssertEqual(p.references, ["q0@kedirikab.go.id", "q1@kedirikab.go.id"])
         XCTAssertEqual(p.header("Auto-Submitted"), "auto-replied")
-        XCTAssertEqual(p.text.trimmingCharacters(in: .whitespacesAndNewlines),
-                       mail.text.trimmingCharacters(in: .whitespacesAndNewlines))
+        XCTAssertEqual(
+            p.text.trimmingCharacters(in: .whitespacesAndNewlines),
+            mail.text.trimmingCharacters(in: .whitespacesAndNewlines))
         XCTAssertEqual(p.attachments.count, 1)
         XCTAssertEqual(p.attachments.first?.filename, name)
         XCTAssertEqual(p.attachments.first?.data, pdf)
         XCTAssertEqual(p.date, Date(timeIntervalSince1970: 1_738_540_800))
         XCTAssertEqual(p.header("Date"), "Mon, 03 Feb 2025 07:00:00 +0700")
-        XCTAssertEqual(MailComposer.rfc5322Date(Date(timeIntervalSince1970: 1_767_200_399)), "Wed, 31 Dec 2025 23:59:59 +0700")
+        XCTAssertEqual(
+            MailComposer.rfc5322Date(Date(timeIntervalSince1970: 1_767_200_399)), "Wed, 31 Dec 2025 23:59:59 +0700")
     }
 
     /// Non-ASCII file names of every length come back exactly, wherever the 48-character pieces of their RFC 2231
@@ -56,10 +61,13 @@ final class MailComposerTests: XCTestCase {
         for length in 1...80 {
             // Shifted by the length, so that the piece boundaries fall on every kind of character.
             let name = String((0..<length).map { alphabet[($0 + length) % alphabet.count] })
-            var mail = OutgoingMail(from: MailAddress(name: nil, email: "a@kemenkeu.go.id"),
-                                    to: [MailAddress(name: nil, email: "b@kedirikab.go.id")],
-                                    subject: "Lampiran", text: "Terlampir.")
-            mail.attachments = [OutgoingAttachment(filename: name, contentType: "application/pdf", data: Data("%PDF".utf8))]
+            var mail = OutgoingMail(
+                from: MailAddress(name: nil, email: "a@kemenkeu.go.id"),
+                to: [MailAddress(name: nil, email: "b@kedirikab.go.id")],
+                subject: "Lampiran", text: "Terlampir.")
+            mail.attachments = [
+                OutgoingAttachment(filename: name, contentType: "application/pdf", data: Data("%PDF".utf8))
+            ]
             let raw = MailComposer.compose(mail, messageIDDomain: "kemenkeu.go.id").raw
             let text = String(decoding: raw, as: UTF8.self)
             for line in text.components(separatedBy: "\r\n") {
@@ -75,8 +83,9 @@ final class MailComposerTests: XCTestCase {
     }
 
     func testPlainASCIIStaysReadable() {
-        let m = OutgoingMail(from: MailAddress(name: nil, email: "a@b.go.id"), to: [MailAddress(name: "Budi", email: "c@d.go.id")],
-                             subject: "Penyaluran DAU", text: "Terima kasih.")
+        let m = OutgoingMail(
+            from: MailAddress(name: nil, email: "a@b.go.id"), to: [MailAddress(name: "Budi", email: "c@d.go.id")],
+            subject: "Penyaluran DAU", text: "Terima kasih.")
         let text = String(decoding: MailComposer.compose(m, messageIDDomain: "b.go.id").raw, as: UTF8.self)
         XCTAssertTrue(text.contains("\r\nSubject: Penyaluran DAU\r\n"), text)
         XCTAssertTrue(text.contains("\r\nTo: \"Budi\" <c@d.go.id>\r\n"), text)
@@ -84,12 +93,18 @@ final class MailComposerTests: XCTestCase {
     }
 
     func testHTMLGoesBesideTheTextAsAlternativeAndAttachmentsStayOutside() throws {
-        var mail = OutgoingMail(from: MailAddress(name: nil, email: "a@kemenkeu.go.id"),
-                                to: [MailAddress(name: nil, email: "b@kedirikab.go.id")],
-                                subject: "Undangan webinar", text: "Yth. Bapak/Ibu,\nundangan terlampir.")
-        mail.html = "<p>Yth. <b>Bapak/Ibu</b>,</p>\n<p>undangan terlampir — " + String(repeating: "sangat penting ", count: 12) + "</p>"
-        mail.attachments = [OutgoingAttachment(filename: "undangan.pdf", contentType: "application/pdf",
-                                               data: Data("%PDF-1.4 test".utf8))]
+        var mail = OutgoingMail(
+            from: MailAddress(name: nil, email: "a@kemenkeu.go.id"),
+            to: [MailAddress(name: nil, email: "b@kedirikab.go.id")],
+            subject: "Undangan webinar", text: "Yth. Bapak/Ibu,\nundangan terlampir.")
+        mail.html =
+            "<p>Yth. <b>Bapak/Ibu</b>,</p>\n<p>undangan terlampir — " + String(repeating: "sangat penting ", count: 12)
+            + "</p>"
+        mail.attachments = [
+            OutgoingAttachment(
+                filename: "undangan.pdf", contentType: "application/pdf",
+                data: Data("%PDF-1.4 test".utf8))
+        ]
         let raw = MailComposer.compose(mail, messageIDDomain: "kemenkeu.go.id").raw
         let text = String(decoding: raw, as: UTF8.self)
         for line in text.components(separatedBy: "\r\n") {
@@ -108,7 +123,8 @@ final class MailComposerTests: XCTestCase {
         let lines = qp.components(separatedBy: "\r\n")
         XCTAssertEqual(lines[0], "akhir spasi=20", "a space before a line break is encoded")
         XCTAssertTrue(lines.dropFirst().allSatisfy { $0.count <= 76 }, qp)
-        XCTAssertEqual(lines[1], String(repeating: "=C3=A9", count: 12) + "=C3=", "breaks at 75 columns plus the soft-break '='")
+        XCTAssertEqual(
+            lines[1], String(repeating: "=C3=A9", count: 12) + "=C3=", "breaks at 75 columns plus the soft-break '='")
         XCTAssertTrue(qp.hasSuffix("=0Dx"), "a bare CR is encoded, not sent as a line end: \(qp)")
     }
 }

@@ -58,7 +58,9 @@ final class MultipartSplitterTests: XCTestCase {
             let b = Array(s.utf8)
             return b.withUnsafeBytes { buf in
                 let (fields, body) = HeaderBlock.parse(buf, 0..<buf.count)
-                let names = fields.map { String(decoding: $0.name, as: UTF8.self) + ":" + String(decoding: $0.value, as: UTF8.self) }
+                let names = fields.map {
+                    String(decoding: $0.name, as: UTF8.self) + ":" + String(decoding: $0.value, as: UTF8.self)
+                }
                 return (names.joined(separator: "|"), String(decoding: buf[body], as: UTF8.self))
             }
         }
@@ -140,18 +142,25 @@ final class MultipartSplitterTests: XCTestCase {
         XCTAssertEqual(p.attachments.map(\.filename), ["x.bin", "b.pdf"])
         XCTAssertEqual(p.attachments.first?.data, Data(content.utf8))
         // In base64 the stray line is junk to the lenient decoder, not the end of the part.
-        XCTAssertEqual(p.attachments.last?.data, Data(Self.referenceBase64(Array(("--boundaryZ\n" + Data("PDF".utf8).base64EncodedString() + "\n--boundaryZ").utf8))))
+        XCTAssertEqual(
+            p.attachments.last?.data,
+            Data(
+                Self.referenceBase64(
+                    Array(("--boundaryZ\n" + Data("PDF".utf8).base64EncodedString() + "\n--boundaryZ").utf8))))
     }
 
     func testCRLFMultipartKeepsBinaryExact() throws {
         let pdf = Data((0..<10000).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 5) })
         let lines = [
             "From: a@b.c", "Subject: crlf", "Content-Type: multipart/mixed; boundary=\"=_crlf\"", "",
-            "preamble", "--=_crlf", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: quoted-printable", "",
+            "preamble", "--=_crlf", "Content-Type: text/plain; charset=utf-8",
+            "Content-Transfer-Encoding: quoted-printable", "",
             "baris =C3=A9 satu", "baris dua", "",
             "--=_crlf", "Content-Type: application/pdf", "Content-Disposition: attachment; filename=\"s.pdf\"",
             "Content-Transfer-Encoding: base64", "",
-            pdf.base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]),
+            pdf.base64EncodedString(options: [
+                .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
+            ]),
             "--=_crlf--", "epilogue", "",
         ]
         for crlf in [true, false] {
@@ -219,19 +228,23 @@ final class MultipartSplitterTests: XCTestCase {
     }
 
     func testReportInsideSplitterKeepsDSNAndEmbeddedHeaders() throws {
-        let raw = mail([
-            "From: MAILER-DAEMON@x", "Content-Type: multipart/report; report-type=delivery-status; boundary=R", "",
-            "--R", "", "gagal",
-            "--R", "Content-Type: message/delivery-status", "",
-            "Reporting-MTA: dns; x", "", "Final-Recipient: rfc822; a@b.c", "Action: failed", "Status: 5.1.1",
-            "--R", "Content-Type: message/rfc822", "",
-            "Message-ID: <m@x>", "Subject: asal", "", "isi",
-            "--R--",
-        ], crlf: true)
+        let raw = mail(
+            [
+                "From: MAILER-DAEMON@x", "Content-Type: multipart/report; report-type=delivery-status; boundary=R", "",
+                "--R", "", "gagal",
+                "--R", "Content-Type: message/delivery-status", "",
+                "Reporting-MTA: dns; x", "", "Final-Recipient: rfc822; a@b.c", "Action: failed", "Status: 5.1.1",
+                "--R", "Content-Type: message/rfc822", "",
+                "Message-ID: <m@x>", "Subject: asal", "", "isi",
+                "--R--",
+            ], crlf: true)
         let p = try MIMEParser.parse(raw)
         // The status block is shown after the human-readable part, as mail readers show it.
-        XCTAssertEqual(p.text, "gagal\n\nReporting-MTA: dns; x\n\nFinal-Recipient: rfc822; a@b.c\nAction: failed\nStatus: 5.1.1")
-        XCTAssertEqual(p.deliveryStatuses, [DeliveryStatus(finalRecipient: "a@b.c", action: "failed", status: "5.1.1", diagnostic: nil)])
+        XCTAssertEqual(
+            p.text, "gagal\n\nReporting-MTA: dns; x\n\nFinal-Recipient: rfc822; a@b.c\nAction: failed\nStatus: 5.1.1")
+        XCTAssertEqual(
+            p.deliveryStatuses,
+            [DeliveryStatus(finalRecipient: "a@b.c", action: "failed", status: "5.1.1", diagnostic: nil)])
         XCTAssertEqual(p.embeddedHeader("Message-ID"), "<m@x>")
         XCTAssertEqual(p.attachments.map(\.contentType), ["message/rfc822"])
     }
@@ -243,20 +256,26 @@ final class MultipartSplitterTests: XCTestCase {
         for i in 0..<40 {
             let size = Int.random(in: 20_000...200_000, using: &rng)
             var words = [UInt64](repeating: 0, count: size / 8 + 1)
-            for w in words.indices { words[w] = rng.next() }   // incompressible, like scanned PDFs
+            for w in words.indices { words[w] = rng.next() }  // incompressible, like scanned PDFs
             let pdf = words.withUnsafeBytes { Data($0.prefix(size)) }
-            messages.append(mail([
-                "From: a@b.c", "Subject: \(i)", "MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"_mix_\(i)_\"", "",
-                "--_mix_\(i)_", "Content-Type: text/plain; charset=utf-8", "", "Terlampir surat.", "",
-                "--_mix_\(i)_", "Content-Type: application/pdf; name=\"s\(i).pdf\"", "Content-Transfer-Encoding: base64", "",
-                pdf.base64EncodedString(options: .lineLength76Characters),
-                "--_mix_\(i)_--", "",
-            ]))
+            messages.append(
+                mail([
+                    "From: a@b.c", "Subject: \(i)", "MIME-Version: 1.0",
+                    "Content-Type: multipart/mixed; boundary=\"_mix_\(i)_\"", "",
+                    "--_mix_\(i)_", "Content-Type: text/plain; charset=utf-8", "", "Terlampir surat.", "",
+                    "--_mix_\(i)_", "Content-Type: application/pdf; name=\"s\(i).pdf\"",
+                    "Content-Transfer-Encoding: base64", "",
+                    pdf.base64EncodedString(options: .lineLength76Characters),
+                    "--_mix_\(i)_--", "",
+                ]))
         }
         let bytes = messages.reduce(0) { $0 + $1.count }
         let t0 = Date()
         for m in messages { XCTAssertEqual(try MIMEParser.parse(m).attachments.count, 1) }
         let dt = Date().timeIntervalSince(t0)
-        print(String(format: "parse throughput: %d messages, %.1f MB, %.3f s, %.0f MB/s", messages.count, Double(bytes) / 1e6, dt, Double(bytes) / 1e6 / dt))
+        print(
+            String(
+                format: "parse throughput: %d messages, %.1f MB, %.3f s, %.0f MB/s", messages.count,
+                Double(bytes) / 1e6, dt, Double(bytes) / 1e6 / dt))
     }
 }

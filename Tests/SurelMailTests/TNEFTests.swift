@@ -21,7 +21,8 @@ private func stream(_ attributes: [[UInt8]]) -> [UInt8] {
 
 /// A property list with variable-size values (string8 0x001E, unicode 0x001F, binary 0x0102).
 private func properties(_ props: [(type: Int, tag: Int, value: [UInt8])]) -> [UInt8] {
-    le32(props.count) + props.flatMap { p in le16(p.type) + le16(p.tag) + le32(1) + le32(p.value.count) + padded(p.value) }
+    le32(props.count)
+        + props.flatMap { p in le16(p.type) + le16(p.tag) + le32(1) + le32(p.value.count) + padded(p.value) }
 }
 
 private func utf16(_ s: String) -> [UInt8] { s.utf16.flatMap { le16(Int($0)) } + [0, 0] }
@@ -35,8 +36,12 @@ final class TNEFTests: XCTestCase {
         attribute(2, TNEF.attAttachRendData, [UInt8](repeating: 0, count: 14)),
         attribute(2, TNEF.attAttachTitle, Array("SURATP~1.PDF\0".utf8)),
         attribute(2, TNEF.attAttachData, pdf),
-        attribute(2, TNEF.attAttachment, properties([(0x001F, 0x3707, utf16("Surat Permohonan.pdf")),
-                                                     (0x001E, 0x370E, Array("application/pdf\0".utf8))])),
+        attribute(
+            2, TNEF.attAttachment,
+            properties([
+                (0x001F, 0x3707, utf16("Surat Permohonan.pdf")),
+                (0x001E, 0x370E, Array("application/pdf\0".utf8)),
+            ])),
         attribute(2, TNEF.attAttachRendData, [UInt8](repeating: 0, count: 14)),
         attribute(2, TNEF.attAttachTitle, Array("data.csv\0".utf8)),
         attribute(2, TNEF.attAttachData, Array("kode;nama\n3506;Kab. Kediri\n".utf8)),
@@ -52,10 +57,13 @@ final class TNEFTests: XCTestCase {
     }
 
     func testAWinmailDatInAMailIsKeptAndUnpacked() throws {
-        let raw = ["From: a@kedirikab.go.id", "Subject: Permohonan", "Content-Type: multipart/mixed; boundary=b", "",
-                   "--b", "Content-Type: application/ms-tnef; name=\"winmail.dat\"",
-                   "Content-Transfer-Encoding: base64", "", Data(Self.letter).base64EncodedString(options: .lineLength76Characters),
-                   "--b--", ""].joined(separator: "\r\n")
+        let raw = [
+            "From: a@kedirikab.go.id", "Subject: Permohonan", "Content-Type: multipart/mixed; boundary=b", "",
+            "--b", "Content-Type: application/ms-tnef; name=\"winmail.dat\"",
+            "Content-Transfer-Encoding: base64", "",
+            Data(Self.letter).base64EncodedString(options: .lineLength76Characters),
+            "--b--", "",
+        ].joined(separator: "\r\n")
         let p = try MIMEParser.parse(Data(raw.utf8))
         XCTAssertEqual(p.attachments.map(\.filename), ["winmail.dat", "Surat Permohonan.pdf", "data.csv"])
         XCTAssertEqual([UInt8](p.attachments[0].data), Self.letter)
@@ -64,10 +72,12 @@ final class TNEFTests: XCTestCase {
     }
 
     func testTheTextPartOutlookSendsAlongsideStaysTheText() throws {
-        let raw = ["From: a@kedirikab.go.id", "Content-Type: multipart/mixed; boundary=b", "", "--b",
-                   "Content-Type: text/plain", "", "Teks dari Outlook.", "--b",
-                   "Content-Type: application/octet-stream; name=WINMAIL.DAT", "Content-Transfer-Encoding: base64", "",
-                   Data(Self.letter).base64EncodedString(), "--b--", ""].joined(separator: "\n")
+        let raw = [
+            "From: a@kedirikab.go.id", "Content-Type: multipart/mixed; boundary=b", "", "--b",
+            "Content-Type: text/plain", "", "Teks dari Outlook.", "--b",
+            "Content-Type: application/octet-stream; name=WINMAIL.DAT", "Content-Transfer-Encoding: base64", "",
+            Data(Self.letter).base64EncodedString(), "--b--", "",
+        ].joined(separator: "\n")
         let p = try MIMEParser.parse(Data(raw.utf8))
         XCTAssertEqual(p.text, "Teks dari Outlook.")
         XCTAssertEqual(p.attachments.map(\.filename), ["WINMAIL.DAT", "Surat Permohonan.pdf", "data.csv"])
@@ -86,8 +96,12 @@ final class TNEFTests: XCTestCase {
             attribute(1, TNEF.attBody, Array("Pesan utama\0".utf8)),
             attribute(2, TNEF.attAttachRendData, [UInt8](repeating: 0, count: 14)),
             attribute(2, TNEF.attAttachTitle, Array("Untitled Attachment\0".utf8)),
-            attribute(2, TNEF.attAttachment, properties([(0x001E, 0x3001, Array("Undangan rapat\0".utf8)),
-                                                         (0x000D, 0x3701, [UInt8](repeating: 7, count: 16) + inner)])),
+            attribute(
+                2, TNEF.attAttachment,
+                properties([
+                    (0x001E, 0x3001, Array("Undangan rapat\0".utf8)),
+                    (0x000D, 0x3701, [UInt8](repeating: 7, count: 16) + inner),
+                ])),
         ])
         let c = try XCTUnwrap(TNEF.read(outer))
         XCTAssertEqual(c.attachments.map(\.filename), ["Undangan rapat", "rekap.xlsx"])
@@ -109,13 +123,15 @@ final class TNEFTests: XCTestCase {
 
     /// A body only in RTF (what Outlook sends for rich text), and RTF that Outlook made from HTML.
     func testAnRTFBodyBecomesText() throws {
-        let rtf = "{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Calibri;}}{\\*\\generator Riched20;}\\pard "
+        let rtf =
+            "{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Calibri;}}{\\*\\generator Riched20;}\\pard "
             + "Yth. Contact Center,\\par Mohon info DAU \\'e9 \\u8212?\\par}"
         let stored = le32(rtf.utf8.count + 12) + le32(rtf.utf8.count) + Array("MELA".utf8) + le32(0) + Array(rtf.utf8)
         let s = stream([attribute(1, TNEF.attMsgProps, properties([(0x0102, 0x1009, stored)]))])
         XCTAssertEqual(TNEF.read(s)?.text, "Yth. Contact Center,\nMohon info DAU é \u{2014}")
 
-        let html = "{\\rtf1\\ansi\\fromhtml1 {\\*\\htmltag64 <p>}\\htmlrtf {\\htmlrtf0 Halo\\htmlrtf }\\htmlrtf0 "
+        let html =
+            "{\\rtf1\\ansi\\fromhtml1 {\\*\\htmltag64 <p>}\\htmlrtf {\\htmlrtf0 Halo\\htmlrtf }\\htmlrtf0 "
             + "{\\*\\htmltag72 </p>}\\htmlrtf\\par\\htmlrtf0 {\\*\\htmltag64 <p>}Apa kabar{\\*\\htmltag72 </p>}}"
         XCTAssertEqual(RTFText.text(from: Array(html.utf8)), "Halo\n\nApa kabar")
     }
@@ -132,7 +148,9 @@ final class TNEFTests: XCTestCase {
         var c = try XCTUnwrap(TNEF.read(cut))
         XCTAssertEqual(c.attachments.first?.filename, "Surat Permohonan.pdf")
         XCTAssertFalse(c.warnings.isEmpty)
-        cut = stream([attribute(1, TNEF.attMsgProps, le32(0x7FFF_FFFF) + le16(0x001E) + le16(0x1000) + le32(0x7FFF_FFFF))])
+        cut = stream([
+            attribute(1, TNEF.attMsgProps, le32(0x7FFF_FFFF) + le16(0x001E) + le16(0x1000) + le32(0x7FFF_FFFF))
+        ])
         c = try XCTUnwrap(TNEF.read(cut))
         XCTAssertNil(c.text)
         XCTAssertNil(TNEF.read(Array("not tnef".utf8)))

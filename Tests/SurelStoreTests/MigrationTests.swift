@@ -11,18 +11,22 @@ final class MigrationTests: XCTestCase {
         try Schema.migrator.migrate(db, upTo: "v10-partial-indexes")
         try db.write { d in
             for (mailbox, validity, last) in [("a@h/INBOX", 7, 10), ("b@h/INBOX", 3, 25)] as [(String, Int, Int)] {
-                try d.execute(sql: "INSERT INTO mailboxCursor(mailbox, uidValidity, lastUID, updatedAt) VALUES (?, ?, ?, '2025-02-03')",
-                              arguments: [mailbox, validity, last])
+                try d.execute(
+                    sql:
+                        "INSERT INTO mailboxCursor(mailbox, uidValidity, lastUID, updatedAt) VALUES (?, ?, ?, '2025-02-03')",
+                    arguments: [mailbox, validity, last])
             }
             for uid in [8, 9, 10, 4] {
-                try d.execute(sql: """
-                    INSERT INTO message(kind, rawSHA256, raw, size, subject, receivedAt, threadTime, text, inReplyTo,
-                                        "references", isBulk) VALUES ('ticket', ?, x'00', 1, '', '2025', '2025', '', '', '', 0)
-                    """, arguments: ["sha\(uid)"])
+                try d.execute(
+                    sql: """
+                        INSERT INTO message(kind, rawSHA256, raw, size, subject, receivedAt, threadTime, text, inReplyTo,
+                                            "references", isBulk) VALUES ('ticket', ?, x'00', 1, '', '2025', '2025', '', '', '', 0)
+                        """, arguments: ["sha\(uid)"])
                 // UID 4 of b was left under an older UIDVALIDITY: it names nothing now and holds nothing back.
                 let (mailbox, validity) = uid == 4 ? ("b@h/INBOX", 2) : ("a@h/INBOX", 7)
-                try d.execute(sql: "INSERT INTO pendingServerAction(messageRowID, mailbox, uidValidity, uid) VALUES (?, ?, ?, ?)",
-                              arguments: [d.lastInsertedRowID, mailbox, validity, uid])
+                try d.execute(
+                    sql: "INSERT INTO pendingServerAction(messageRowID, mailbox, uidValidity, uid) VALUES (?, ?, ?, ?)",
+                    arguments: [d.lastInsertedRowID, mailbox, validity, uid])
             }
         }
         try Schema.migrator.migrate(db)
@@ -38,14 +42,16 @@ final class MigrationTests: XCTestCase {
         try Schema.migrator.migrate(db, upTo: "v14-ticket-continuation")
         try db.write { d in
             for (sequence, unit, answered) in [(1, "DTU", "2025-02-04 10:00:00.000"), (2, nil, nil), (3, "DTK", nil)]
-                as [(Int, String?, String?)] {
-                try d.execute(sql: """
-                    INSERT INTO ticket(year, sequence, status, category, confidence, classificationNote, confidential,
-                                       subject, normalizedSubject, senderEmail, senderClass, createdAt, updatedAt,
-                                       escalatedTo, escalatedAt, layer2AnsweredAt)
-                    VALUES (2025, ?, 'escalated', 'dau', 1, '', 0, 's', 's', 'a@b.go.id', 'pemda', '2025-02-03', '2025-02-03',
-                            ?, ?, ?)
-                    """, arguments: [sequence, unit, unit == nil ? nil : "2025-02-03 10:00:00.000", answered])
+                as [(Int, String?, String?)]
+            {
+                try d.execute(
+                    sql: """
+                        INSERT INTO ticket(year, sequence, status, category, confidence, classificationNote, confidential,
+                                           subject, normalizedSubject, senderEmail, senderClass, createdAt, updatedAt,
+                                           escalatedTo, escalatedAt, layer2AnsweredAt)
+                        VALUES (2025, ?, 'escalated', 'dau', 1, '', 0, 's', 's', 'a@b.go.id', 'pemda', '2025-02-03', '2025-02-03',
+                                ?, ?, ?)
+                        """, arguments: [sequence, unit, unit == nil ? nil : "2025-02-03 10:00:00.000", answered])
             }
         }
         try Schema.migrator.migrate(db)

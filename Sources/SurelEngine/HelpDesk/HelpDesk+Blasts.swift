@@ -23,8 +23,10 @@ public struct BlastProgress: Sendable {
     /// Recipients settled one way or another (the progress bar's numerator).
     public var done: Int { sent + failed + bounced + suppressed }
 
-    init(_ b: Blast, counts: [String: Int], marks: (possiblyDuplicated: Int, softBounced: Int), sentLastMinute: Int?,
-         now: Date) {
+    init(
+        _ b: Blast, counts: [String: Int], marks: (possiblyDuplicated: Int, softBounced: Int), sentLastMinute: Int?,
+        now: Date
+    ) {
         blast = b
         sent = counts["sent"] ?? 0; failed = counts["failed"] ?? 0; bounced = counts["bounced"] ?? 0
         pending = counts["pending"] ?? 0; deferred = counts["deferred"] ?? 0; sending = counts["sending"] ?? 0
@@ -60,22 +62,26 @@ extension HelpDesk {
     /// Where each blast stands (no rate: that is for one blast being watched).
     public func blasts() throws -> [BlastProgress] {
         try database.blasts().map { b in
-            BlastProgress(b, counts: try database.blastCounts(b.id), marks: try database.blastMarks(b.id),
-                          sentLastMinute: nil, now: now())
+            BlastProgress(
+                b, counts: try database.blastCounts(b.id), marks: try database.blastMarks(b.id),
+                sentLastMinute: nil, now: now())
         }
     }
 
     /// Where one blast stands, with its rate over the last minute and the estimated finish.
     public func blastProgress(_ id: Int64) throws -> BlastProgress {
         let b = try blast(id), now = now()
-        return BlastProgress(b, counts: try database.blastCounts(id), marks: try database.blastMarks(id),
-                             sentLastMinute: try database.blastSentSince(id, since: now.addingTimeInterval(-60)), now: now)
+        return BlastProgress(
+            b, counts: try database.blastCounts(id), marks: try database.blastMarks(id),
+            sentLastMinute: try database.blastSentSince(id, since: now.addingTimeInterval(-60)), now: now)
     }
 
     /// The recipients a blast did not reach (failed, bounced, still deferred) and those that soft-bounced.
     public func blastFailures(_ id: Int64) throws -> [BlastRecipient] {
         _ = try blast(id)
-        return try database.blastRecipients(id).filter { ["failed", "bounced", "deferred"].contains($0.state) || $0.softBounces > 0 }
+        return try database.blastRecipients(id).filter {
+            ["failed", "bounced", "deferred"].contains($0.state) || $0.softBounces > 0
+        }
     }
 
     /// `blastFailures` as CSV (email, state, attempts, reason); a soft-bounced recipient's state is `soft-bounced`.
@@ -97,10 +103,14 @@ extension HelpDesk {
         let smtp = try smtp()
         let b = try blast(id)
         guard let r = try database.blastRecipients(id, email: recipient, limit: 1).first else {
-            throw SurelError(.notFound, recipient.map { "\($0) is not a recipient of blast \(id)" } ?? "blast \(id) has no recipients")
+            throw SurelError(
+                .notFound,
+                recipient.map { "\($0) is not a recipient of blast \(id)" } ?? "blast \(id) has no recipients")
         }
-        return try BlastMail.compose(b, to: r, attachments: try database.blastMailAttachments(id), smtp: smtp,
-                                     unsubscribeURL: config.blastUnsubscribeURL).raw
+        return try BlastMail.compose(
+            b, to: r, attachments: try database.blastMailAttachments(id), smtp: smtp,
+            unsubscribeURL: config.blastUnsubscribeURL
+        ).raw
     }
 
     // MARK: - Actions
@@ -110,7 +120,8 @@ extension HelpDesk {
     public func importList(_ name: String, csv: String) throws -> (added: Int, updated: Int, problems: [String]) {
         let parsed = RecipientImport.parse(csv)
         guard !parsed.members.isEmpty || parsed.problems.isEmpty else {
-            throw SurelError(.invalid, "no usable row in the CSV:\n" + parsed.problems.map { "  " + $0 }.joined(separator: "\n"))
+            throw SurelError(
+                .invalid, "no usable row in the CSV:\n" + parsed.problems.map { "  " + $0 }.joined(separator: "\n"))
         }
         let r = try database.importMembers(parsed.members, into: name, at: now())
         return (r.added, r.updated, parsed.problems)
@@ -132,15 +143,19 @@ extension HelpDesk {
     }
 
     /// Prepares a blast for a list, minus suppressed addresses; a broken template creates nothing.
-    public func createBlast(list: String, subject: String, text: String, html: String?,
-                            attachments: [OutgoingAttachment], at: Date?)
-        throws -> (id: Int64, recipients: Int, suppressed: Int) {
+    public func createBlast(
+        list: String, subject: String, text: String, html: String?,
+        attachments: [OutgoingAttachment], at: Date?
+    )
+        throws -> (id: Int64, recipients: Int, suppressed: Int)
+    {
         do { _ = try BlastMail.Templates(subject: subject, text: text, html: html) } catch let e as BlastMail.Failure {
             throw SurelError(.invalid, "\(e.message): nothing was created")
         }
-        return try database.createBlast(list: list, subject: subject, template: text, html: html,
-                                        attachments: attachments.map { ($0.filename, $0.contentType, $0.data) }, at: at,
-                                        now: now())
+        return try database.createBlast(
+            list: list, subject: subject, template: text, html: html,
+            attachments: attachments.map { ($0.filename, $0.contentType, $0.data) }, at: at,
+            now: now())
     }
 
     /// Queues the first recipient's mail to a test address; returns the outbox id and the address.
@@ -152,12 +167,15 @@ extension HelpDesk {
             throw SurelError(.conflict, "blast \(id) has no recipients")
         }
         r.email = rcpt.email
-        let mail = try BlastMail.compose(b, to: r, attachments: try database.blastMailAttachments(id), smtp: smtp,
-                                         unsubscribeURL: config.blastUnsubscribeURL)
-        let item = try database.enqueue(OutgoingRecord(ticketID: nil, purpose: "blast-test", messageID: mail.messageID,
-                                                       raw: mail.raw, subject: b.subject, text: "", fromName: smtp.from.name,
-                                                       fromEmail: smtp.from.email, recipients: [rcpt.email],
-                                                       inReplyTo: [], references: []), at: now())
+        let mail = try BlastMail.compose(
+            b, to: r, attachments: try database.blastMailAttachments(id), smtp: smtp,
+            unsubscribeURL: config.blastUnsubscribeURL)
+        let item = try database.enqueue(
+            OutgoingRecord(
+                ticketID: nil, purpose: "blast-test", messageID: mail.messageID,
+                raw: mail.raw, subject: b.subject, text: "", fromName: smtp.from.name,
+                fromEmail: smtp.from.email, recipients: [rcpt.email],
+                inReplyTo: [], references: []), at: now())
         return (item.id!, rcpt.email)
     }
 
@@ -175,14 +193,16 @@ extension HelpDesk {
     }
 
     public func cancelBlast(_ id: Int64) throws {
-        try database.setBlastStatus(id, to: .cancelled, allowedFrom: [.draft, .scheduled, .sending, .paused], now: now())
+        try database.setBlastStatus(
+            id, to: .cancelled, allowedFrom: [.draft, .scheduled, .sending, .paused], now: now())
     }
 
     /// Sends a blast now, in this process, until every recipient is settled (or it is paused or cancelled).
     public func sendBlast(_ id: Int64, logger: Logger) throws -> BlastRunReport {
         let smtp = try smtp()
-        let sender = try BlastSender(database: database, config: config,
-                                     makeSender: { CurlSMTPSender(endpoint: smtp.endpoint) }, logger: logger)
+        let sender = try BlastSender(
+            database: database, config: config,
+            makeSender: { CurlSMTPSender(endpoint: smtp.endpoint) }, logger: logger)
         return try sender.run(id)
     }
 }

@@ -27,7 +27,9 @@ extension HelpDesk {
 
     /// Every recorded duplicate, the same way.
     public func duplicates(as actor: Actor) throws -> Listing<DuplicateEntry> {
-        let all = try database.duplicates().map { DuplicateEntry(duplicate: $0.duplicate, matched: $0.matched, ticket: $0.ticket) }
+        let all = try database.duplicates().map {
+            DuplicateEntry(duplicate: $0.duplicate, matched: $0.matched, ticket: $0.ticket)
+        }
         let footprint = try footprint(for: actor)
         let shown = all.filter { !footprint.touches($0.matched) && !($0.ticket.map { !mayRead($0, actor) } ?? false) }
         return Listing(items: shown, hidden: all.count - shown.count)
@@ -37,7 +39,9 @@ extension HelpDesk {
     /// recipients nor the server's words to an actor who may not read it.
     public func outbox(failedOnly: Bool = false, as actor: Actor) throws -> [OutboxItem] {
         let footprint = try footprint(for: actor)
-        return try database.outbox(status: failedOnly ? .failed : nil).map { policy.redacted($0, footprint, for: actor) }
+        return try database.outbox(status: failedOnly ? .failed : nil).map {
+            policy.redacted($0, footprint, for: actor)
+        }
     }
 
     // MARK: - Actions
@@ -53,8 +57,9 @@ extension HelpDesk {
     public func queueTestMail(to address: String) throws -> (id: Int64, messageID: String, to: String) {
         let smtp = try smtp()
         guard let rcpt = MailAddress.parse(address) else { throw SurelError(.invalid, "not an address: \(address)") }
-        var mail = OutgoingMail(from: smtp.from, to: [rcpt], subject: "Uji kirim surel — Contact Center DJPK",
-                                text: "Ini surel uji dari sistem surel Contact Center DJPK.\nTidak perlu dibalas.")
+        var mail = OutgoingMail(
+            from: smtp.from, to: [rcpt], subject: "Uji kirim surel — Contact Center DJPK",
+            text: "Ini surel uji dari sistem surel Contact Center DJPK.\nTidak perlu dibalas.")
         mail.automatic = true
         let record = mail.record(ticketID: nil, purpose: "test", messageIDDomain: smtp.messageIDDomain)
         let item = try database.enqueue(record, at: now())
@@ -66,10 +71,11 @@ extension HelpDesk {
     public func retryQuarantined(_ id: Int64, force: Bool, logger: Logger) throws -> IngestOutcome {
         let classifiers = ClassifierService(database: database, settings: config.classify, taxonomy: config.taxonomy)
         try classifiers.prepare()
-        let ingestor = Ingestor(config: config, database: database,
-                                attachments: try AttachmentDirectory(path: config.store.attachments),
-                                source: CurlIMAPSource(endpoint: config.mailbox.endpoint),
-                                classifiers: classifiers, logger: logger)
+        let ingestor = Ingestor(
+            config: config, database: database,
+            attachments: try AttachmentDirectory(path: config.store.attachments),
+            source: CurlIMAPSource(endpoint: config.mailbox.endpoint),
+            classifiers: classifiers, logger: logger)
         let outcome = try ingestor.retryQuarantined(rowID: id, force: force)
         if case .recorded(.quarantined) = outcome {
             throw SurelError(.failed, "masih dikarantina: \(try database.message(rowID: id)?.note ?? "")")

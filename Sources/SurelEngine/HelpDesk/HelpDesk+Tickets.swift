@@ -53,13 +53,19 @@ extension HelpDesk {
 
     /// Tickets in number order, a page at a time; confidential ones redacted for an actor who may not read them.
     public func tickets(_ filter: TicketFilter = TicketFilter(), as actor: Actor) throws -> [TicketSummary] {
-        try summaries(try database.tickets(status: filter.status, category: filter.category, limit: filter.limit,
-                                           offset: filter.offset), as: actor)
+        try summaries(
+            try database.tickets(
+                status: filter.status, category: filter.category, limit: filter.limit,
+                offset: filter.offset), as: actor)
     }
 
     /// One ticket with its messages, attachments and history; refused when `actor` may not read it.
-    public func ticket(_ number: TicketNumber, as actor: Actor) throws -> (detail: TicketDetail, previous: TicketNumber?) {
-        guard let d = try database.ticketDetail(number: number) else { throw SurelError(.notFound, "no ticket \(number)") }
+    public func ticket(_ number: TicketNumber, as actor: Actor) throws -> (
+        detail: TicketDetail, previous: TicketNumber?
+    ) {
+        guard let d = try database.ticketDetail(number: number) else {
+            throw SurelError(.notFound, "no ticket \(number)")
+        }
         try require(d.ticket, actor)
         let previous = try database.ticketNumbers(ids: [d.ticket.previousTicketID].compactMap { $0 }).values.first
         return (d, previous)
@@ -73,9 +79,11 @@ extension HelpDesk {
     /// Tickets owed an answer, soonest deadline first (redacted like the list), and how many have no deadline
     /// because the holiday calendar lacks their year.
     public func deadlines(as actor: Actor, dueWithin: TimeInterval? = nil, breachedOnly: Bool = false)
-        throws -> (entries: [SLAEntry], undated: Int) {
+        throws -> (entries: [SLAEntry], undated: Int)
+    {
         let now = now()
-        let (dated, undated) = try SLA(calendar: config.sla.calendar, hours: config.sla.hours).entries(database, now: now)
+        let (dated, undated) = try SLA(calendar: config.sla.calendar, hours: config.sla.hours).entries(
+            database, now: now)
         var entries = dated.map { e -> SLAEntry in
             var e = e
             e.ticket = policy.redacted(e.ticket, for: actor)
@@ -92,13 +100,15 @@ extension HelpDesk {
         let sla = SLA(calendar: config.sla.calendar, hours: config.sla.hours)
         let rows = try database.escalations().map { e in
             let days = try sla.layer2Days(escalated: e.at, answered: e.answeredAt)
-            return Layer2Scores.Row(number: e.number, unit: e.unit, escalatedAt: e.at, answeredAt: e.answeredAt,
-                                    workingDays: days, score: sla.layer2Score(days: days))
+            return Layer2Scores.Row(
+                number: e.number, unit: e.unit, escalatedAt: e.at, answeredAt: e.answeredAt,
+                workingDays: days, score: sla.layer2Score(days: days))
         }
         let units = Set(rows.map(\.unit)).sorted().map { unit -> Layer2Scores.Unit in
             let own = rows.filter { $0.unit == unit }, scores = own.compactMap(\.score)
-            return Layer2Scores.Unit(unit: unit, escalations: own.count, answered: scores.count,
-                                     averageScore: scores.isEmpty ? nil : Double(scores.reduce(0, +)) / Double(scores.count))
+            return Layer2Scores.Unit(
+                unit: unit, escalations: own.count, answered: scores.count,
+                averageScore: scores.isEmpty ? nil : Double(scores.reduce(0, +)) / Double(scores.count))
         }
         return Layer2Scores(rows: rows, units: units)
     }
@@ -117,8 +127,9 @@ extension HelpDesk {
         let ids = try database.incomingMessageIDs(ticketIDs: readable)
         let previous = try database.ticketNumbers(ids: tickets.compactMap(\.previousTicketID))
         return tickets.map { t in
-            TicketSummary(ticket: policy.redacted(t, for: actor), readable: mayRead(t, actor),
-                          messageIDs: ids[t.id!] ?? [], previous: t.previousTicketID.flatMap { previous[$0] })
+            TicketSummary(
+                ticket: policy.redacted(t, for: actor), readable: mayRead(t, actor),
+                messageIDs: ids[t.id!] ?? [], previous: t.previousTicketID.flatMap { previous[$0] })
         }
     }
 
@@ -126,8 +137,10 @@ extension HelpDesk {
 
     /// Answers the citizen (status answered); the mail goes out at the daemon's next round.
     @discardableResult
-    public func reply(_ number: TicketNumber, body: String, attachments: [OutgoingAttachment] = [],
-                      as actor: Actor) throws -> Ticket {
+    public func reply(
+        _ number: TicketNumber, body: String, attachments: [OutgoingAttachment] = [],
+        as actor: Actor
+    ) throws -> Ticket {
         _ = try readableTicket(number, as: actor)
         return try agentActions().reply(number, body: body, attachments: attachments, actor: actor.name)
     }
@@ -155,7 +168,8 @@ extension HelpDesk {
 
     /// Confirms (`category` nil) or corrects a ticket's category; the model learns it at once.
     public func review(_ number: TicketNumber, category: String?, as actor: Actor)
-        throws -> (ticket: Ticket, review: ClassificationReview) {
+        throws -> (ticket: Ticket, review: ClassificationReview)
+    {
         _ = try readableTicket(number, as: actor)
         let service = ClassifierService(database: database, settings: config.classify, taxonomy: config.taxonomy)
         try service.prepare()

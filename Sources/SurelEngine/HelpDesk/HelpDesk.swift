@@ -48,8 +48,9 @@ public final class HelpDesk {
     func smtp() throws -> SurelConfig.SMTP { try config.requireSMTP() }
 
     func agentActions() throws -> AgentActions {
-        AgentActions(config: config, database: database, templates: try config.mailTemplates(), calendar: config.sla.calendar,
-                     now: now)
+        AgentActions(
+            config: config, database: database, templates: try config.mailTemplates(), calendar: config.sla.calendar,
+            now: now)
     }
 
     /// The ticket, when `actor` may read and act on it.

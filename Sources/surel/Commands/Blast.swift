@@ -9,8 +9,10 @@ import SurelStore
 struct BlastCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "blast", abstract: "E-mail blasts to a recipient list.",
-        subcommands: [Create.self, Preview.self, Test.self, Schedule.self, Pause.self, Resume.self, Cancel.self,
-                      Send.self, Status.self, Failures.self, All.self])
+        subcommands: [
+            Create.self, Preview.self, Test.self, Schedule.self, Pause.self, Resume.self, Cancel.self,
+            Send.self, Status.self, Failures.self, All.self,
+        ])
 
     static func time(_ text: String) throws -> Date {
         guard let d = BlastMail.parseTime(text) else {
@@ -20,24 +22,30 @@ struct BlastCommand: ParsableCommand {
     }
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Prepare a blast for a list (minus suppressed addresses).")
+        static let configuration = CommandConfiguration(
+            abstract: "Prepare a blast for a list (minus suppressed addresses).")
         @OptionGroup var options: ConfigOption
         @Option(help: "Recipient list.") var list: String
         @Option(help: "Subject (Mustache: {{name}}, list columns).") var subject: String
         @Option(help: "Text template file (Mustache).") var template: String
-        @Option(help: "HTML template file, sent beside the text as multipart/alternative (values HTML-escaped).") var html: String?
+        @Option(help: "HTML template file, sent beside the text as multipart/alternative (values HTML-escaped).")
+        var html: String?
         @Option(help: "A file to attach to every mail (repeatable).") var attach: [String] = []
         @Option(help: "When to send, e.g. \"2025-02-07 09:00 WIB\".") var at: String?
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
             let when = try at.map(BlastCommand.time)
-            let r = try options.desk().createBlast(list: list, subject: subject, text: try readText(template),
-                                                   html: try html.map(readText), attachments: try attach.map(attachment(fromFile:)),
-                                                   at: when)
-            if json { printJSON(BlastCreatedJSON(id: r.id, recipients: r.recipients, suppressed: r.suppressed)); return }
-            print("blast \(r.id): \(r.recipients) penerima (\(r.suppressed) ditahan)"
-                  + (when.map { ", dijadwalkan \(Format.date($0))" } ?? ", belum dijadwalkan"))
+            let r = try options.desk().createBlast(
+                list: list, subject: subject, text: try readText(template),
+                html: try html.map(readText), attachments: try attach.map(attachment(fromFile:)),
+                at: when)
+            if json {
+                printJSON(BlastCreatedJSON(id: r.id, recipients: r.recipients, suppressed: r.suppressed)); return
+            }
+            print(
+                "blast \(r.id): \(r.recipients) penerima (\(r.suppressed) ditahan)"
+                    + (when.map { ", dijadwalkan \(Format.date($0))" } ?? ", belum dijadwalkan"))
         }
     }
 
@@ -109,7 +117,8 @@ struct BlastCommand: ParsableCommand {
 
     struct Send: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Send a blast now, in the foreground, until every recipient is settled (or it is paused/cancelled).")
+            abstract:
+                "Send a blast now, in the foreground, until every recipient is settled (or it is paused/cancelled).")
         @OptionGroup var options: ConfigOption
         @Argument(help: "Blast id.") var id: Int64
 
@@ -119,8 +128,10 @@ struct BlastCommand: ParsableCommand {
             let start = Date()
             let r = try desk.sendBlast(id, logger: Logger(label: "surel"))
             let secs = Date().timeIntervalSince(start)
-            print(String(format: "blast %lld: %d terkirim, %d ditunda, %d gagal dalam %.1f s (%.0f/s); %@", id, r.sent,
-                         r.deferred, r.failed, secs, Double(r.sent) / max(secs, 0.001), r.ended))
+            print(
+                String(
+                    format: "blast %lld: %d terkirim, %d ditunda, %d gagal dalam %.1f s (%.0f/s); %@", id, r.sent,
+                    r.deferred, r.failed, secs, Double(r.sent) / max(secs, 0.001), r.ended))
         }
     }
 
@@ -133,21 +144,24 @@ struct BlastCommand: ParsableCommand {
             let desk = try options.desk()
             var p = try desk.blastProgress(id)
             if json { printJSON(BlastStatusJSON(p)); return }
-            print("blast \(id) [\(p.blast.status.rawValue)] daftar \(p.blast.listName): terkirim \(p.sent), tertunda \(p.pending), "
-                  + "gagal \(p.failed), terpental \(p.bounced), ditunda \(p.deferred)"
-                  + (p.softBounced > 0 ? ", pentalan sementara \(p.softBounced)" : "")
-                  + (p.suppressed > 0 ? ", ditahan (berhenti berlangganan/terpental) \(p.suppressed)" : "")
-                  + (p.possiblyDuplicated > 0 ? ", mungkin terkirim dua kali \(p.possiblyDuplicated)" : "")
-                  + (p.ratePerSecond > 0 ? String(format: ", %.1f/detik", p.ratePerSecond) : "")
-                  + (p.estimatedFinish.map { ", perkiraan selesai \(Format.iso($0))" } ?? ""))
+            print(
+                "blast \(id) [\(p.blast.status.rawValue)] daftar \(p.blast.listName): terkirim \(p.sent), tertunda \(p.pending), "
+                    + "gagal \(p.failed), terpental \(p.bounced), ditunda \(p.deferred)"
+                    + (p.softBounced > 0 ? ", pentalan sementara \(p.softBounced)" : "")
+                    + (p.suppressed > 0 ? ", ditahan (berhenti berlangganan/terpental) \(p.suppressed)" : "")
+                    + (p.possiblyDuplicated > 0 ? ", mungkin terkirim dua kali \(p.possiblyDuplicated)" : "")
+                    + (p.ratePerSecond > 0 ? String(format: ", %.1f/detik", p.ratePerSecond) : "")
+                    + (p.estimatedFinish.map { ", perkiraan selesai \(Format.iso($0))" } ?? ""))
             // On a terminal, a live progress bar while it sends (Ctrl-C leaves it; the blast goes on).
             guard isatty(STDOUT_FILENO) == 1 else { return }
             while p.blast.status == .sending {
                 let width = 30, filled = p.total == 0 ? 0 : width * p.done / p.total
                 let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
                 // Numbers only, and its carriage return is the point: the standard print, not the escaping one.
-                Swift.print(String(format: "\r[%@] %3d%%  %d/%d  %.1f/detik ", bar, p.total == 0 ? 0 : 100 * p.done / p.total,
-                                   p.done, p.total, p.ratePerSecond), terminator: "")
+                Swift.print(
+                    String(
+                        format: "\r[%@] %3d%%  %d/%d  %.1f/detik ", bar, p.total == 0 ? 0 : 100 * p.done / p.total,
+                        p.done, p.total, p.ratePerSecond), terminator: "")
                 fflush(stdout)
                 sleep(1)
                 p = try desk.blastProgress(id)
@@ -158,7 +172,9 @@ struct BlastCommand: ParsableCommand {
 
     struct Failures: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The recipients a blast did not reach (failed, bounced, still deferred, soft-bounced) as CSV with the reasons.")
+            abstract:
+                "The recipients a blast did not reach (failed, bounced, still deferred, soft-bounced) as CSV with the reasons."
+        )
         @OptionGroup var options: ConfigOption
         @Argument(help: "Blast id.") var id: Int64
 
@@ -175,8 +191,10 @@ struct BlastCommand: ParsableCommand {
             let all = try options.desk().blasts()
             if json { printJSON(all.map(BlastStatusJSON.init)); return }
             for p in all {
-                print("\(p.blast.id)  \(p.blast.status.rawValue)  \(p.blast.listName)  terkirim \(p.sent)/\(p.total)  "
-                      + "tertunda \(p.pending + p.deferred)  gagal \(p.failed)  terpental \(p.bounced)  \(oneLine(p.blast.subject))")
+                print(
+                    "\(p.blast.id)  \(p.blast.status.rawValue)  \(p.blast.listName)  terkirim \(p.sent)/\(p.total)  "
+                        + "tertunda \(p.pending + p.deferred)  gagal \(p.failed)  terpental \(p.bounced)  \(oneLine(p.blast.subject))"
+                )
             }
         }
     }

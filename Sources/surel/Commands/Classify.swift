@@ -15,20 +15,26 @@ struct Classify: ParsableCommand {
 
     /// The deployment's stored model (with `--config`), or the shipped model trained in memory.
     struct ModelSource: ParsableArguments {
-        @Option(name: .long, help: """
-            Use the model stored by this deployment (and its rules, cut-offs and threshold). Without it: the shipped \
-            model, trained in memory on the project's examples.
-            """)
+        @Option(
+            name: .long,
+            help: """
+                Use the model stored by this deployment (and its rules, cut-offs and threshold). Without it: the shipped \
+                model, trained in memory on the project's examples.
+                """)
         var config: String?
         @Option(help: "Train in memory on this labelled folder instead of the shipped examples.") var train: String?
 
-        func classifier() throws -> (classifier: CategoryClassifier, settings: SurelConfig.Classify, trainedOn: String) {
+        func classifier() throws -> (classifier: CategoryClassifier, settings: SurelConfig.Classify, trainedOn: String)
+        {
             if let config {
                 let cfg = try SurelConfig.load(path: config, needsMailbox: false)
-                let service = ClassifierService(database: try SurelDatabase(path: cfg.store.path), settings: cfg.classify,
-                                                taxonomy: cfg.taxonomy)
+                let service = ClassifierService(
+                    database: try SurelDatabase(path: cfg.store.path), settings: cfg.classify,
+                    taxonomy: cfg.taxonomy)
                 let trainedOn = try service.prepare()
-                guard let c = service.classifier as? CategoryClassifier else { throw SurelError(.configuration, "no model") }
+                guard let c = service.classifier as? CategoryClassifier else {
+                    throw SurelError(.configuration, "no model")
+                }
                 return (c, cfg.classify, trainedOn)
             }
             guard let folder = train ?? ShippedData.examplesFolder() else {
@@ -44,7 +50,8 @@ struct Classify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train the classifier and store it (replaces the stored model, agents' corrections included).")
         @OptionGroup var options: ConfigOption
-        @Option(help: "Labelled folder (.eml files and labels.tsv); default: [classify] examples, else the shipped ones.")
+        @Option(
+            help: "Labelled folder (.eml files and labels.tsv); default: [classify] examples, else the shipped ones.")
         var corpus: String?
         @Option(help: "Per-category keywords (slug<TAB>kw, kw, ...); default: keywords.tsv beside the folder, if any.")
         var keywords: String?
@@ -53,12 +60,15 @@ struct Classify: ParsableCommand {
             let config = try options.load(needsMailbox: false)
             guard let folder = corpus ?? config.classify.examples ?? ShippedData.examplesFolder()
             else { throw SurelError(.configuration, "no training folder: pass --corpus DIR") }
-            let service = ClassifierService(database: try SurelDatabase(path: config.store.path), settings: config.classify,
-                                            taxonomy: config.taxonomy)
+            let service = ClassifierService(
+                database: try SurelDatabase(path: config.store.path), settings: config.classify,
+                taxonomy: config.taxonomy)
             let start = Date()
             let models = try service.train(folder: folder, keywordsFile: keywords)
-            print(String(format: "trained on %@ in %.2f s; stored in %@", models.trainedOn,
-                         Date().timeIntervalSince(start), config.store.path))
+            print(
+                String(
+                    format: "trained on %@ in %.2f s; stored in %@", models.trainedOn,
+                    Date().timeIntervalSince(start), config.store.path))
         }
     }
 
@@ -78,21 +88,29 @@ struct Classify: ParsableCommand {
             let pairs = test.map { m -> (expected: String, predicted: String, confidence: Double) in
                 let c = classifier.classify(m.input)
                 if misclassified, c.category != m.category, !json {
-                    print("\(m.file)\t\(m.category) -> \(c.category) \(String(format: "%.3f", c.confidence))\t\(c.explanation)")
+                    print(
+                        "\(m.file)\t\(m.category) -> \(c.category) \(String(format: "%.3f", c.confidence))\t\(c.explanation)"
+                    )
                 }
                 return (m.category, c.category, c.confidence)
             }
             let e = Evaluation(pairs: pairs, threshold: threshold ?? settings.reviewThreshold)
             if json { printJSON(e); return }
-            print(String(format: "messages %d  accuracy %.3f  macro-F1 %.3f  ham-as-spam %d (%.3f)  spam recall %.3f",
-                         e.total, e.accuracy, e.macro_f1, e.ham_as_spam, e.ham_as_spam_rate, e.spam_recall))
-            print(String(format: "threshold %.3f: coverage %.3f  auto-precision %.3f", e.threshold, e.coverage,
-                         e.auto_precision))
+            print(
+                String(
+                    format: "messages %d  accuracy %.3f  macro-F1 %.3f  ham-as-spam %d (%.3f)  spam recall %.3f",
+                    e.total, e.accuracy, e.macro_f1, e.ham_as_spam, e.ham_as_spam_rate, e.spam_recall))
+            print(
+                String(
+                    format: "threshold %.3f: coverage %.3f  auto-precision %.3f", e.threshold, e.coverage,
+                    e.auto_precision))
             for (label, c) in e.per_class.sorted(by: { $0.key < $1.key }) {
                 let wrong = (e.confusion[label] ?? [:]).filter { $0.key != label }.sorted { $0.value > $1.value }
                     .prefix(3).map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                print(label.padding(toLength: 16, withPad: " ", startingAt: 0)
-                      + String(format: " P %.2f  R %.2f  F1 %.2f  n %3d  ", c.precision, c.recall, c.f1, c.support) + wrong)
+                print(
+                    label.padding(toLength: 16, withPad: " ", startingAt: 0)
+                        + String(format: " P %.2f  R %.2f  F1 %.2f  n %3d  ", c.precision, c.recall, c.f1, c.support)
+                        + wrong)
             }
             print("\nconfusion matrix\n" + e.confusionTable())
         }
@@ -108,9 +126,11 @@ struct Classify: ParsableCommand {
         func run() throws {
             let s = try ClassifierSpeed.run(folders: folder, count: count)
             if json { printJSON(s); return }
-            print(String(format: "trained on %d messages in %.2f s; classified %d in %.2f s: %.0f messages/s",
-                         s.train_messages, s.train_seconds, s.classify_messages, s.classify_seconds,
-                         s.messages_per_second))
+            print(
+                String(
+                    format: "trained on %d messages in %.2f s; classified %d in %.2f s: %.0f messages/s",
+                    s.train_messages, s.train_seconds, s.classify_messages, s.classify_seconds,
+                    s.messages_per_second))
         }
     }
 
@@ -126,18 +146,24 @@ struct Classify: ParsableCommand {
             let c = classifier.classify(input)
             let s = classifier.spamVerdict(input)
             print("Kategori  : \(c.category)")
-            print(String(format: "Keyakinan : %.3f (%@, ambang %.2f)", c.confidence,
-                         c.confidence >= settings.reviewThreshold ? "diputuskan otomatis" : "masuk antrean tinjauan",
-                         settings.reviewThreshold))
-            print(String(format: "Spam      : %.3f -> %@ (chi-square %.3f, regresi logistik %.3f; ham < %.2f, spam >= %.2f)",
-                         s.score.probability, s.verdict.rawValue, s.score.chiSquare, s.score.logistic,
-                         settings.cutoffs.ham, settings.cutoffs.spam))
+            print(
+                String(
+                    format: "Keyakinan : %.3f (%@, ambang %.2f)", c.confidence,
+                    c.confidence >= settings.reviewThreshold ? "diputuskan otomatis" : "masuk antrean tinjauan",
+                    settings.reviewThreshold))
+            print(
+                String(
+                    format: "Spam      : %.3f -> %@ (chi-square %.3f, regresi logistik %.3f; ham < %.2f, spam >= %.2f)",
+                    s.score.probability, s.verdict.rawValue, s.score.chiSquare, s.score.logistic,
+                    settings.cutoffs.ham, settings.cutoffs.spam))
             let fired = classifier.rules.fired(input)
             print("Aturan    : " + (fired.isEmpty ? "-" : fired.map(\.name).joined(separator: ", ")))
             print("Alasan    : \(c.explanation)")
             if let ranking = classifier.model.classify(Tokenizer.features(input), excluding: [spamCategory])?.ranking {
-                print("Peringkat : " + ranking.prefix(3).map { String(format: "%@ %.3f", $0.label, $0.probability) }
-                    .joined(separator: ", "))
+                print(
+                    "Peringkat : "
+                        + ranking.prefix(3).map { String(format: "%@ %.3f", $0.label, $0.probability) }
+                        .joined(separator: ", "))
             }
             print("Model     : \(trainedOn)")
         }
@@ -158,18 +184,26 @@ extension Classify {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let e = try SpamEvaluation.run(trainSpam: trainSpam, trainHam: trainHam, testSpam: testSpam,
-                                           testHam: testHam, cutoffs: SpamCutoffs(ham: hamCutoff, spam: spamCutoff))
+            let e = try SpamEvaluation.run(
+                trainSpam: trainSpam, trainHam: trainHam, testSpam: testSpam,
+                testHam: testHam, cutoffs: SpamCutoffs(ham: hamCutoff, spam: spamCutoff))
             if json { printJSON(e); return }
-            print("trained on \(e.train_spam) spam + \(e.train_ham) ham in \(String(format: "%.2f", e.train_seconds)) s; "
-                  + "tested \(e.test_spam) spam + \(e.test_ham) ham in \(String(format: "%.2f", e.classify_seconds)) s")
-            print(String(format: "ham as spam %d (%.2f%%), ham unsure %d; spam recall %.2f%% (%d), spam unsure %d",
-                         e.ham_as_spam, 100 * e.ham_false_positive_rate, e.ham_unsure, 100 * e.spam_recall,
-                         e.spam_as_spam, e.spam_unsure))
-            print(String(format: "unsure counted as spam: ham false positives %.2f%%, spam recall %.2f%%",
-                         100 * e.ham_false_positive_rate_unsure_as_spam, 100 * e.spam_recall_unsure_as_spam))
-            print("score deciles  spam: " + e.spam_by_decile.map(String.init).joined(separator: " ")
-                  + "  ham: " + e.ham_by_decile.map(String.init).joined(separator: " "))
+            print(
+                "trained on \(e.train_spam) spam + \(e.train_ham) ham in \(String(format: "%.2f", e.train_seconds)) s; "
+                    + "tested \(e.test_spam) spam + \(e.test_ham) ham in \(String(format: "%.2f", e.classify_seconds)) s"
+            )
+            print(
+                String(
+                    format: "ham as spam %d (%.2f%%), ham unsure %d; spam recall %.2f%% (%d), spam unsure %d",
+                    e.ham_as_spam, 100 * e.ham_false_positive_rate, e.ham_unsure, 100 * e.spam_recall,
+                    e.spam_as_spam, e.spam_unsure))
+            print(
+                String(
+                    format: "unsure counted as spam: ham false positives %.2f%%, spam recall %.2f%%",
+                    100 * e.ham_false_positive_rate_unsure_as_spam, 100 * e.spam_recall_unsure_as_spam))
+            print(
+                "score deciles  spam: " + e.spam_by_decile.map(String.init).joined(separator: " ")
+                    + "  ham: " + e.ham_by_decile.map(String.init).joined(separator: " "))
         }
     }
 }

@@ -11,7 +11,9 @@ struct Lists: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load a CSV (email, name, any other columns as template variables) into a list; bad rows are named by line.")
+            abstract:
+                "Load a CSV (email, name, any other columns as template variables) into a list; bad rows are named by line."
+        )
         @OptionGroup var options: ConfigOption
         @Argument(help: "List name.") var name: String
         @Argument(help: "CSV file (UTF-8, header row).") var file: String
@@ -32,14 +34,22 @@ struct Lists: ParsableCommand {
         func run() throws {
             let members = try options.desk().members(of: name)
             if json {
-                printJSON(members.map { MemberJSON(email: $0.member.email, name: $0.member.name, fields: $0.member.fields,
-                                                   suppressed: $0.suppressed) })
+                printJSON(
+                    members.map {
+                        MemberJSON(
+                            email: $0.member.email, name: $0.member.name, fields: $0.member.fields,
+                            suppressed: $0.suppressed)
+                    })
                 return
             }
             print("daftar \(name): \(members.count) alamat, \(members.filter(\.suppressed).count) ditahan")
             for (m, suppressed) in members {
-                print([m.email, m.name ?? "", m.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
-                       suppressed ? "(ditahan)" : ""].filter { !$0.isEmpty }.joined(separator: "  "))
+                print(
+                    [
+                        m.email, m.name ?? "",
+                        m.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
+                        suppressed ? "(ditahan)" : "",
+                    ].filter { !$0.isEmpty }.joined(separator: "  "))
             }
         }
     }
@@ -87,7 +97,9 @@ struct SuppressionCommand: ParsableCommand {
         @Argument(help: "Address.") var address: String
         @Option(help: "Why.") var reason = "ditahan manual"
         func run() throws {
-            print(try options.desk().suppress(address, reason: reason) ? "\(address) ditahan" : "\(address) sudah ditahan")
+            print(
+                try options.desk().suppress(address, reason: reason) ? "\(address) ditahan" : "\(address) sudah ditahan"
+            )
         }
     }
 

@@ -7,8 +7,9 @@ import SurelEngine
 import SurelStore
 
 struct Messages: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Messages that opened no ticket.",
-                                                    subcommands: [List.self, Duplicates.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Messages that opened no ticket.",
+        subcommands: [List.self, Duplicates.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List auto-replies, bounces or quarantined messages.")
@@ -25,7 +26,9 @@ struct Messages: ParsableCommand {
 
     struct Duplicates: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Mail not stored because it was already stored (same bytes, or same Message-ID, sender, subject, date and content).")
+            abstract:
+                "Mail not stored because it was already stored (same bytes, or same Message-ID, sender, subject, date and content)."
+        )
         @OptionGroup var options: ConfigOption
         @OptionGroup var who: ActorOption
         @Flag(help: "Print JSON.") var json = false
@@ -37,20 +40,26 @@ struct Messages: ParsableCommand {
             if listed.items.isEmpty { print("Tidak ada pesan ganda.") }
             for e in listed.items {
                 let d = e.duplicate
-                print(["\(d.id!)  \(Format.date(d.receivedAt))  \(d.mailbox ?? "-")#\(d.uid.map(String.init) ?? "-")",
-                       d.sameBytes ? "sama persis dengan" : "isi sama (header lain) dengan",
-                       "pesan \(e.matched.id!)" + (e.ticket.map { " tiket \($0.number)" } ?? "")].joined(separator: "  "))
+                print(
+                    [
+                        "\(d.id!)  \(Format.date(d.receivedAt))  \(d.mailbox ?? "-")#\(d.uid.map(String.init) ?? "-")",
+                        d.sameBytes ? "sama persis dengan" : "isi sama (header lain) dengan",
+                        "pesan \(e.matched.id!)" + (e.ticket.map { " tiket \($0.number)" } ?? ""),
+                    ].joined(separator: "  "))
             }
             if listed.hidden > 0 {
-                print("(\(listed.hidden) pesan ganda terkait tiket rahasia tidak ditampilkan: hanya untuk [access] confidential_readers)")
+                print(
+                    "(\(listed.hidden) pesan ganda terkait tiket rahasia tidak ditampilkan: hanya untuk [access] confidential_readers)"
+                )
             }
         }
     }
 }
 
 struct Quarantine: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Messages that could not be parsed.",
-                                                    subcommands: [List.self, Retry.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Messages that could not be parsed.",
+        subcommands: [List.self, Retry.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List quarantined messages with their reasons.")
@@ -65,7 +74,8 @@ struct Quarantine: ParsableCommand {
 
     struct Retry: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Parse a quarantined message again and file it (one the server never delivered is fetched again).")
+            abstract: "Parse a quarantined message again and file it (one the server never delivered is fetched again)."
+        )
         @OptionGroup var options: ConfigOption
         @Argument(help: "The message id from `surel quarantine list`.") var id: Int64
         @Flag(help: "Parse it again even though the parser crashed on it before (after an update of surel).")
@@ -74,7 +84,8 @@ struct Quarantine: ParsableCommand {
         func run() throws {
             let config = try options.load()
             KeyValueLogHandler.bootstrap(level: config.logLevel)
-            let outcome = try HelpDesk(config: config).retryQuarantined(id, force: force, logger: Logger(label: "surel"))
+            let outcome = try HelpDesk(config: config).retryQuarantined(
+                id, force: force, logger: Logger(label: "surel"))
             print("berhasil: \(outcome)")
         }
     }
@@ -85,14 +96,17 @@ func printMessages(_ listed: Listing<StoredMessage>, json: Bool) {
     if json { printJSON(messages.map { MessageJSON($0, attachments: []) }); return }
     defer {
         if listed.hidden > 0 {
-            print("(\(listed.hidden) pesan terkait tiket rahasia tidak ditampilkan: hanya untuk [access] confidential_readers)")
+            print(
+                "(\(listed.hidden) pesan terkait tiket rahasia tidak ditampilkan: hanya untuk [access] confidential_readers)"
+            )
         }
     }
     if messages.isEmpty { print("Tidak ada pesan."); return }
     for m in messages {
         var line = "\(m.id!)  \(Format.date(m.receivedAt))  \(m.fromEmail ?? "-")  \(oneLine(m.subject))"
         if m.kind == .bounce {
-            line += "  [penerima: \(m.bounceRecipient ?? "?") status: \(m.bounceStatus ?? "?") pesan asal: \(m.bounceOriginalMessageID ?? "?")]"
+            line +=
+                "  [penerima: \(m.bounceRecipient ?? "?") status: \(m.bounceStatus ?? "?") pesan asal: \(m.bounceOriginalMessageID ?? "?")]"
         }
         if let note = m.note { line += "  — \(oneLine(note))" }
         print(line)

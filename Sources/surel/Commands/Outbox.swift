@@ -22,9 +22,13 @@ struct Outbox: ParsableCommand {
             if json { printJSON(items.map(OutboxJSON.init)); return }
             if items.isEmpty { print("Kotak keluar kosong."); return }
             for o in items {
-                print([String(o.id!), o.status.rawValue, o.purpose, o.recipientList.joined(separator: ","), "attempts=\(o.attempts)",
-                       Format.date(o.createdAt), o.lastError.map { "[\($0)]" } ?? "",
-                       o.possiblyDuplicated ? "(mungkin terkirim dua kali)" : ""].filter { !$0.isEmpty }.joined(separator: "  "))
+                print(
+                    [
+                        String(o.id!), o.status.rawValue, o.purpose, o.recipientList.joined(separator: ","),
+                        "attempts=\(o.attempts)",
+                        Format.date(o.createdAt), o.lastError.map { "[\($0)]" } ?? "",
+                        o.possiblyDuplicated ? "(mungkin terkirim dua kali)" : "",
+                    ].filter { !$0.isEmpty }.joined(separator: "  "))
             }
         }
     }
@@ -42,7 +46,8 @@ struct Outbox: ParsableCommand {
 
     struct SendTest: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "send-test", abstract: "Queue a test mail to an address (checks the [smtp] settings end to end).")
+            commandName: "send-test",
+            abstract: "Queue a test mail to an address (checks the [smtp] settings end to end).")
         @OptionGroup var options: ConfigOption
         @Option(help: "Recipient address.") var to: String
 

@@ -27,8 +27,11 @@ struct Review: ParsableCommand {
             if json { printJSON(queue.map { TicketJSON($0.ticket, messageIDs: $0.messageIDs, previous: nil) }); return }
             if queue.isEmpty { print("Antrean tinjauan kosong."); return }
             for t in queue.map(\.ticket) {
-                print([t.number.description, t.category, String(format: "%.2f", t.confidence), t.senderEmail,
-                       oneLine(t.subject), "[\(t.classificationNote)]"].joined(separator: "  "))
+                print(
+                    [
+                        t.number.description, t.category, String(format: "%.2f", t.confidence), t.senderEmail,
+                        oneLine(t.subject), "[\(t.classificationNote)]",
+                    ].joined(separator: "  "))
             }
         }
     }
@@ -54,11 +57,14 @@ struct Review: ParsableCommand {
         func run() throws { try Review.apply(options, ticket: ticket, category: category, reviewer: who) }
     }
 
-    static func apply(_ options: ConfigOption, ticket: TicketNumber, category: String?, reviewer who: ReviewerOption) throws {
+    static func apply(_ options: ConfigOption, ticket: TicketNumber, category: String?, reviewer who: ReviewerOption)
+        throws
+    {
         let desk = try options.desk()
         let (t, r) = try desk.review(ticket, category: category, as: who.actor(desk))
-        print(r.fromCategory == r.toCategory
-              ? "\(t.number): kategori \(r.toCategory) dikonfirmasi oleh \(r.reviewer)"
-              : "\(t.number): kategori \(r.fromCategory) -> \(r.toCategory) oleh \(r.reviewer); model diperbarui")
+        print(
+            r.fromCategory == r.toCategory
+                ? "\(t.number): kategori \(r.toCategory) dikonfirmasi oleh \(r.reviewer)"
+                : "\(t.number): kategori \(r.fromCategory) -> \(r.toCategory) oleh \(r.reviewer); model diperbarui")
     }
 }

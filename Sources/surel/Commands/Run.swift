@@ -9,7 +9,8 @@ import SurelMail
 import SurelStore
 
 struct Run: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Poll the mailbox and turn mail into tickets (the daemon).")
+    static let configuration = CommandConfiguration(
+        abstract: "Poll the mailbox and turn mail into tickets (the daemon).")
     @OptionGroup var options: ConfigOption
     @Flag(help: "Run one full cycle and exit.") var once = false
 
@@ -19,7 +20,8 @@ struct Run: ParsableCommand {
         let stop = StopSignal()
         let hangupLogger = Logger(label: "surel")
         stop.installHandlers(onHangup: {
-            hangupLogger.notice("SIGHUP ignored: the configuration is read at start; restart the service to apply changes")
+            hangupLogger.notice(
+                "SIGHUP ignored: the configuration is read at start; restart the service to apply changes")
         })
         let code = try Daemon(config: config, logger: Logger(label: "surel"), stop: stop).run(once: once)
         if code != 0 { throw ExitCode(code) }
@@ -27,7 +29,8 @@ struct Run: ParsableCommand {
 }
 
 struct CheckConfig: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check-config",
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
         abstract: "Validate the configuration file and try the IMAP login.")
     @OptionGroup var options: ConfigOption
 
@@ -43,7 +46,9 @@ struct CheckConfig: ParsableCommand {
         let source = CurlIMAPSource(endpoint: config.mailbox.endpoint)
         do {
             let s = try source.status()
-            print("imap: OK \(source.displayName) as \(config.mailbox.endpoint.user): UIDVALIDITY \(s.uidValidity), \(s.messages.map(String.init) ?? "?") messages")
+            print(
+                "imap: OK \(source.displayName) as \(config.mailbox.endpoint.user): UIDVALIDITY \(s.uidValidity), \(s.messages.map(String.init) ?? "?") messages"
+            )
         } catch {
             print("imap: FAILED \(source.displayName): \(error)")
             throw ExitCode(3)

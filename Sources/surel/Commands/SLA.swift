@@ -19,21 +19,30 @@ struct SLACommand: ParsableCommand {
 
         func run() throws {
             let within = try dueWithin.map { text -> TimeInterval in
-                guard let d = SurelConfig.duration(text) else { throw ValidationError("--due-within takes a duration like 4h or 2d") }
+                guard let d = SurelConfig.duration(text) else {
+                    throw ValidationError("--due-within takes a duration like 4h or 2d")
+                }
                 return d
             }
             let desk = try options.desk()
             let now = Date()
             let (entries, undated) = try desk.deadlines(as: who.actor(desk), dueWithin: within, breachedOnly: breached)
             if undated > 0 {
-                FileHandle.standardError.write(Data("peringatan: \(undated) tiket tanpa batas waktu: kalender libur belum memuat tahunnya ([sla] calendar)\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "peringatan: \(undated) tiket tanpa batas waktu: kalender libur belum memuat tahunnya ([sla] calendar)\n"
+                            .utf8))
             }
             if json { printJSON(entries.map { SLAJSON($0, now: now) }); return }
             if entries.isEmpty { print("Tidak ada tiket yang menunggu jawaban."); return }
             for e in entries {
-                print([e.ticket.number.description, e.ticket.status.rawValue, e.breached ? "TERLAMBAT" : "belum lewat batas",
-                       "batas " + Format.date(e.due), e.ticket.escalatedTo.map { "eskalasi " + $0 } ?? "",
-                       e.ticket.senderEmail, oneLine(e.ticket.subject)].filter { !$0.isEmpty }.joined(separator: "  "))
+                print(
+                    [
+                        e.ticket.number.description, e.ticket.status.rawValue,
+                        e.breached ? "TERLAMBAT" : "belum lewat batas",
+                        "batas " + Format.date(e.due), e.ticket.escalatedTo.map { "eskalasi " + $0 } ?? "",
+                        e.ticket.senderEmail, oneLine(e.ticket.subject),
+                    ].filter { !$0.isEmpty }.joined(separator: "  "))
             }
         }
     }
@@ -47,18 +56,23 @@ struct SLACommand: ParsableCommand {
         func run() throws {
             let scores = try options.desk().layer2Scores()
             if json {
-                printJSON(scores.rows.map { r in
-                    Layer2ScoreJSON(number: r.number.description, unit: r.unit, escalated_at: Format.iso(r.escalatedAt),
-                                    answered_at: r.answeredAt.map(Format.iso), working_days: r.workingDays, score: r.score)
-                })
+                printJSON(
+                    scores.rows.map { r in
+                        Layer2ScoreJSON(
+                            number: r.number.description, unit: r.unit, escalated_at: Format.iso(r.escalatedAt),
+                            answered_at: r.answeredAt.map(Format.iso), working_days: r.workingDays, score: r.score)
+                    })
                 return
             }
             for r in scores.rows {
-                print("\(r.number)  \(r.unit)  " + (r.score.map { "skor \($0) (H+\(r.workingDays!))" } ?? "belum dijawab"))
+                print(
+                    "\(r.number)  \(r.unit)  " + (r.score.map { "skor \($0) (H+\(r.workingDays!))" } ?? "belum dijawab")
+                )
             }
             for u in scores.units {
-                print("\(u.unit): \(u.escalations) eskalasi, \(u.answered) dijawab, rata-rata skor "
-                      + (u.averageScore.map { String(format: "%.1f", $0) } ?? "-"))
+                print(
+                    "\(u.unit): \(u.escalations) eskalasi, \(u.answered) dijawab, rata-rata skor "
+                        + (u.averageScore.map { String(format: "%.1f", $0) } ?? "-"))
             }
         }
     }

@@ -86,14 +86,18 @@ struct Tickets: ParsableCommand {
 
         func run() throws {
             let desk = try options.desk()
-            let tickets = try desk.tickets(TicketFilter(status: status, category: category, limit: limit, offset: offset),
-                                           as: who.actor(desk))
+            let tickets = try desk.tickets(
+                TicketFilter(status: status, category: category, limit: limit, offset: offset),
+                as: who.actor(desk))
             if json { printJSON(tickets.map(TicketJSON.init)); return }
             if tickets.isEmpty { print("Tidak ada tiket."); return }
             for s in tickets {
                 let t = s.ticket
-                print([t.number.description, t.status.rawValue, t.category, t.senderClass.rawValue, t.senderEmail,
-                       Format.date(t.createdAt), oneLine(t.subject)].joined(separator: "  "))
+                print(
+                    [
+                        t.number.description, t.status.rawValue, t.category, t.senderClass.rawValue, t.senderEmail,
+                        Format.date(t.createdAt), oneLine(t.subject),
+                    ].joined(separator: "  "))
             }
         }
     }
@@ -109,25 +113,31 @@ struct Tickets: ParsableCommand {
             let desk = try options.desk()
             let (d, previous) = try desk.ticket(number, as: who.actor(desk))
             if json {
-                var j = TicketJSON(d.ticket, messageIDs: d.messages.filter { $0.kind == .ticket }.compactMap(\.messageID),
-                                   previous: previous)
+                var j = TicketJSON(
+                    d.ticket, messageIDs: d.messages.filter { $0.kind == .ticket }.compactMap(\.messageID),
+                    previous: previous)
                 j.messages = d.messages.map { MessageJSON($0, attachments: d.attachments[$0.id!] ?? []) }
-                j.events = d.events.map { EventJSON(at: Format.iso($0.at), kind: $0.kind, detail: $0.detail, actor: $0.actor) }
+                j.events = d.events.map {
+                    EventJSON(at: Format.iso($0.at), kind: $0.kind, detail: $0.detail, actor: $0.actor)
+                }
                 printJSON(j)
                 return
             }
             let t = d.ticket
             print("Tiket \(t.number)  [\(t.status.rawValue)]  kategori: \(t.category)")
             print("Subjek : \(oneLine(t.subject))")
-            print("Pengirim: \(oneLine(t.senderName).map { "\($0) " } ?? "")<\(t.senderEmail)>  kelas: \(t.senderClass.rawValue)"
-                  + (t.region.map { "  wilayah: \($0), \(t.province ?? "") (\(t.timeZone ?? ""))" } ?? ""))
+            print(
+                "Pengirim: \(oneLine(t.senderName).map { "\($0) " } ?? "")<\(t.senderEmail)>  kelas: \(t.senderClass.rawValue)"
+                    + (t.region.map { "  wilayah: \($0), \(t.province ?? "") (\(t.timeZone ?? ""))" } ?? ""))
             print("Dibuat : \(Format.date(t.createdAt))")
             if let previous { print("Lanjutan dari tiket \(previous) (sudah ditutup)") }
             for m in d.messages {
                 print("\n--- \(Format.date(m.receivedAt))  \(oneLine(m.fromName) ?? "") <\(m.fromEmail ?? "")>")
                 print("Subjek: \(oneLine(m.subject))")
                 for a in d.attachments[m.id!] ?? [] {
-                    print("Lampiran: \(oneLine(a.filename) ?? "(tanpa nama)")  \(oneLine(a.contentType))  \(a.size) byte  sha256:\(a.sha256.prefix(12))")
+                    print(
+                        "Lampiran: \(oneLine(a.filename) ?? "(tanpa nama)")  \(oneLine(a.contentType))  \(a.size) byte  sha256:\(a.sha256.prefix(12))"
+                    )
                 }
                 if let note = m.note { print("Catatan: \(note)") }
                 print("")
