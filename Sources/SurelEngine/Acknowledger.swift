@@ -86,7 +86,7 @@ public struct Acknowledger: Sendable {
             mail.replyTo = replyTo
             mail.automatic = true
             return mail.record(
-                ticketID: ticket.id, purpose: letter ? "receipt" : "acknowledgement",
+                ticketID: ticket.id, purpose: letter ? .receipt : .acknowledgement,
                 messageIDDomain: messageIDDomain)
         }
     }

@@ -87,7 +87,7 @@ public struct AgentActions {
             ])
         var mail = mailToCitizen(d, text, smtp: smtp)
         mail.attachments = attachments
-        let record = mail.record(ticketID: t.id, purpose: "answer", messageIDDomain: smtp.messageIDDomain, date: now())
+        let record = mail.record(ticketID: t.id, purpose: .answer, messageIDDomain: smtp.messageIDDomain, date: now())
         return try database.act(.answer, on: number, actor: actor, answer: body, at: now()) { _ in record }
     }
 
@@ -132,7 +132,7 @@ public struct AgentActions {
         mail.references = thread(d).references
         mail.inReplyTo = question.first?.messageID
         let record = mail.record(
-            ticketID: t.id, purpose: "escalation", messageIDDomain: smtp.messageIDDomain, date: now())
+            ticketID: t.id, purpose: .escalation, messageIDDomain: smtp.messageIDDomain, date: now())
         return try database.act(.escalate(unit: unit), on: number, actor: actor, note: note, at: now()) { _ in record }
     }
 
@@ -193,7 +193,7 @@ public struct AgentActions {
         let text = try templates.render("bak-mail", values)
         var mail = mailToCitizen(d, text, smtp: smtp)
         mail.attachments = [OutgoingAttachment(filename: bakNumber + ".pdf", contentType: "application/pdf", data: pdf)]
-        let record = mail.record(ticketID: t.id, purpose: "bak", messageIDDomain: smtp.messageIDDomain, date: closedAt)
+        let record = mail.record(ticketID: t.id, purpose: .bak, messageIDDomain: smtp.messageIDDomain, date: closedAt)
         return try database.act(.close, on: number, actor: actor, bak: (bakNumber, pdf), at: closedAt) { _ in record }
     }
 }

@@ -145,15 +145,15 @@ public final class BlastSender {
             switch error {
             case nil:
                 report.sent += 1
-                return BlastSettlement(rowID: r.id, state: "sent", at: at)
+                return BlastSettlement(rowID: r.id, state: .sent, at: at)
             case .permanent?:
                 report.failed += 1
-                return BlastSettlement(rowID: r.id, state: "failed", error: error?.description, at: at)
+                return BlastSettlement(rowID: r.id, state: .failed, error: error?.description, at: at)
             case .transient(let reason)?:
                 let next = schedule.next(after: r.attempts + 1, created: r.firstAttemptAt ?? at, now: at)
                 if next == nil { report.failed += 1 } else { report.deferred += 1 }
                 return BlastSettlement(
-                    rowID: r.id, state: next == nil ? "failed" : "deferred",
+                    rowID: r.id, state: next == nil ? .failed : .deferred,
                     error: next == nil ? "gave up: \(reason)" : reason, next: next, at: at)
             }
         }

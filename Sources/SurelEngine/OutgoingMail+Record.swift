@@ -6,7 +6,7 @@ import SurelStore
 
 extension OutgoingMail {
     /// Composes the mail and makes its outbox record.
-    public func record(ticketID: Int64?, purpose: String, messageIDDomain: String, date: Date = Date())
+    public func record(ticketID: Int64?, purpose: OutboxPurpose, messageIDDomain: String, date: Date = Date())
         -> OutgoingRecord
     {
         let (id, raw) = MailComposer.compose(self, messageIDDomain: messageIDDomain, date: date)

@@ -97,14 +97,14 @@ public final class SLAMonitor {
             let id = e.ticket.id!
             let key = iso.string(from: e.due)
             if e.breached {
-                if try database.recordSLAEvent(ticketID: id, kind: "sla-breach", detail: "deadline \(key)", at: now) {
+                if try database.recordSLAEvent(ticketID: id, kind: .slaBreach, detail: "deadline \(key)", at: now) {
                     report.breaches += 1
                     logger.warning("SLA breached", metadata: ["ticket": "\(e.ticket.number)", "deadline": "\(key)"])
                 }
             } else if e.due.timeIntervalSince(now) <= config.sla.reminderBefore {
                 let mail = try reminder(e, now: now)
                 if try database.recordSLAEvent(
-                    ticketID: id, kind: "sla-reminder", detail: "deadline \(key)", at: now,
+                    ticketID: id, kind: .slaReminder, detail: "deadline \(key)", at: now,
                     mail: mail)
                 {
                     report.reminders += 1
@@ -131,6 +131,6 @@ public final class SLAMonitor {
         let text = try templates.render("sla-reminder", values)
         var mail = OutgoingMail(from: smtp.from, to: [supervisor], subject: text.subject, text: text.body)
         mail.automatic = true
-        return mail.record(ticketID: t.id, purpose: "reminder", messageIDDomain: smtp.messageIDDomain, date: now)
+        return mail.record(ticketID: t.id, purpose: .reminder, messageIDDomain: smtp.messageIDDomain, date: now)
     }
 }

@@ -4,10 +4,13 @@
 // a restart can lose and repeat no one but the few in flight.
 import Foundation
 import GRDB
+import SurelCore
 
-public enum BlastStatus: String, Codable, Sendable { case draft, scheduled, sending, paused, done, cancelled }
+public enum BlastStatus: String, Codable, Sendable, DatabaseValueConvertible {
+    case draft, scheduled, sending, paused, done, cancelled
+}
 
-public struct Blast: Sendable {
+public struct Blast: Sendable, FetchableRecord {
     public var id: Int64
     public var listName: String
     public var subject: String
@@ -18,14 +21,20 @@ public struct Blast: Sendable {
     public var createdAt: Date
     public var startedAt: Date?
     public var finishedAt: Date?
+
+    public init(row: Row) {
+        id = row["id"]; listName = row["listName"]; subject = row["subject"]; template = row["template"]
+        html = row["html"]; status = BlastStatus(rawValue: row["status"]) ?? .draft; scheduledAt = row["scheduledAt"]
+        createdAt = row["createdAt"]; startedAt = row["startedAt"]; finishedAt = row["finishedAt"]
+    }
 }
 
-public struct BlastRecipient: Sendable {
+public struct BlastRecipient: Sendable, FetchableRecord {
     public var id: Int64
     public var email: String
     public var name: String?
     public var fields: [String: String]
-    public var state: String
+    public var state: BlastRecipientState
     public var messageID: String?
     public var attempts: Int
     public var lastError: String?
@@ -35,10 +44,12 @@ public struct BlastRecipient: Sendable {
     /// When its first dialogue started: retries give up counting from here.
     public var firstAttemptAt: Date?
 
-    init(_ r: Row) {
+    public init(row r: Row) {
         id = r["id"]; email = r["email"]; name = r["name"]
         fields = ListMember.fields(r["fields"])
-        state = r["state"]; messageID = r["messageID"]; attempts = r["attempts"]; lastError = r["lastError"]
+        // Every state is written from the enum; an unknown one is never sent again.
+        state = BlastRecipientState(rawValue: r["state"]) ?? .failed
+        messageID = r["messageID"]; attempts = r["attempts"]; lastError = r["lastError"]
         possiblyDuplicated = r["possiblyDuplicated"]; softBounces = r["softBounces"];
         firstAttemptAt = r["firstAttemptAt"]
     }
@@ -95,9 +106,9 @@ extension SurelDatabase {
             try db.execute(
                 sql: """
                     INSERT INTO blastRecipient(blastID, email, name, fields, state, attempts, possiblyDuplicated)
-                    SELECT ?, email, name, fields, 'pending', 0, 0 FROM listMember
+                    SELECT ?, email, name, fields, ?, 0, 0 FROM listMember
                     WHERE listID = ? AND email NOT IN (SELECT email FROM suppression) ORDER BY id
-                    """, arguments: [id, listID])
+                    """, arguments: [id, BlastRecipientState.pending, listID])
             let recipients = db.changesCount
             let all =
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM listMember WHERE listID = ?", arguments: [listID]) ?? 0
@@ -106,21 +117,14 @@ extension SurelDatabase {
         }
     }
 
-    static func blast(_ row: Row) -> Blast {
-        Blast(
-            id: row["id"], listName: row["listName"], subject: row["subject"], template: row["template"],
-            html: row["html"], status: BlastStatus(rawValue: row["status"]) ?? .draft, scheduledAt: row["scheduledAt"],
-            createdAt: row["createdAt"], startedAt: row["startedAt"], finishedAt: row["finishedAt"])
-    }
-
     public func blast(_ id: Int64) throws -> Blast? {
         try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM blast WHERE id = ?", arguments: [id]).map(Self.blast)
+            try Blast.fetchOne(db, sql: "SELECT * FROM blast WHERE id = ?", arguments: [id])
         }
     }
 
     public func blasts() throws -> [Blast] {
-        try writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM blast ORDER BY id").map(Self.blast) }
+        try writer.read { db in try Blast.fetchAll(db, sql: "SELECT * FROM blast ORDER BY id") }
     }
 
     public func blastAttachments(_ id: Int64) throws -> [(filename: String, contentType: String, data: Data)] {
@@ -139,7 +143,7 @@ extension SurelDatabase {
             if let email { sql += " AND email = ?"; args.append(email.lowercased()) }
             sql += " ORDER BY id LIMIT ?"
             args.append(limit)
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(BlastRecipient.init)
+            return try BlastRecipient.fetchAll(db, sql: sql, arguments: StatementArguments(args))
         }
     }
 
@@ -147,8 +151,8 @@ extension SurelDatabase {
     public func blastSentSince(_ id: Int64, since: Date) throws -> Int {
         try writer.read { db in
             try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM blastRecipient WHERE blastID = ? AND state = 'sent' AND sentAt > ?",
-                arguments: [id, since]) ?? 0
+                db, sql: "SELECT count(*) FROM blastRecipient WHERE blastID = ? AND state = ? AND sentAt > ?",
+                arguments: [id, BlastRecipientState.sent, since]) ?? 0
         }
     }
 
@@ -165,14 +169,14 @@ extension SurelDatabase {
         }
     }
 
-    /// Recipients by state, e.g. ["pending": 540, "sent": 10].
-    public func blastCounts(_ id: Int64) throws -> [String: Int] {
+    /// Recipients by state, e.g. [.pending: 540, .sent: 10].
+    public func blastCounts(_ id: Int64) throws -> [BlastRecipientState: Int] {
         try writer.read { db in
-            var out: [String: Int] = [:]
+            var out: [BlastRecipientState: Int] = [:]
             for r in try Row.fetchAll(
                 db, sql: "SELECT state, count(*) AS n FROM blastRecipient WHERE blastID = ? GROUP BY state",
                 arguments: [id])
-            { out[r["state"]] = r["n"] }
+            { out[BlastRecipientState(rawValue: r["state"]) ?? .failed, default: 0] += r["n"] }
             return out
         }
     }
@@ -195,9 +199,8 @@ extension SurelDatabase {
             }
             try db.execute(
                 sql: """
-                    UPDATE blast SET status = ?, scheduledAt = coalesce(?, scheduledAt, CASE WHEN ? = 'scheduled' THEN ? END)
-                    WHERE id = ?
-                    """, arguments: [status.rawValue, scheduled, status.rawValue, now, id])
+                    UPDATE blast SET status = ?, scheduledAt = coalesce(?, scheduledAt, ?) WHERE id = ?
+                    """, arguments: [status, scheduled, status == .scheduled ? now : nil, id])
         }
     }
 }
@@ -211,8 +214,8 @@ extension SurelDatabase {
             try Int64.fetchAll(
                 db,
                 sql: """
-                    SELECT id FROM blast WHERE status = 'sending' OR (status = 'scheduled' AND scheduledAt <= ?) ORDER BY id
-                    """, arguments: [now])
+                    SELECT id FROM blast WHERE status = ? OR (status = ? AND scheduledAt <= ?) ORDER BY id
+                    """, arguments: [BlastStatus.sending, BlastStatus.scheduled, now])
         }
     }
 
@@ -221,9 +224,11 @@ extension SurelDatabase {
         try writer.write { db in
             try db.execute(
                 sql: """
-                    UPDATE blast SET status = 'sending', startedAt = coalesce(startedAt, ?)
-                    WHERE id = ? AND status IN ('draft', 'scheduled', 'sending')
-                    """, arguments: [now, id])
+                    UPDATE blast SET status = ?, startedAt = coalesce(startedAt, ?) WHERE id = ? AND status IN (?, ?, ?)
+                    """,
+                arguments: [
+                    BlastStatus.sending, now, id, BlastStatus.draft, BlastStatus.scheduled, BlastStatus.sending,
+                ])
             guard db.changesCount == 1 else {
                 let s = try String.fetchOne(db, sql: "SELECT status FROM blast WHERE id = ?", arguments: [id])
                 throw s == nil
@@ -240,8 +245,8 @@ extension SurelDatabase {
         try writer.write { db in
             try db.execute(
                 sql: """
-                    UPDATE blastRecipient SET state = 'pending', possiblyDuplicated = 1 WHERE blastID = ? AND state = 'sending'
-                    """, arguments: [id])
+                    UPDATE blastRecipient SET state = ?, possiblyDuplicated = 1 WHERE blastID = ? AND state = ?
+                    """, arguments: [BlastRecipientState.pending, id, BlastRecipientState.sending])
             return db.changesCount
         }
     }
@@ -251,14 +256,13 @@ extension SurelDatabase {
     /// in flight again and again (each time it may receive the mail once more).
     public func nextBlastRecipients(_ id: Int64, now: Date, limit: Int) throws -> [BlastRecipient] {
         try writer.read { db in
-            try Row.fetchAll(
+            try BlastRecipient.fetchAll(
                 db,
                 sql: """
                     SELECT * FROM blastRecipient WHERE blastID = ?
-                      AND (state = 'pending' OR (state = 'deferred' AND nextAttemptAt <= ?))
+                      AND (state = ? OR (state = ? AND nextAttemptAt <= ?))
                     ORDER BY possiblyDuplicated, id LIMIT ?
-                    """, arguments: [id, now, limit]
-            ).map(BlastRecipient.init)
+                    """, arguments: [id, BlastRecipientState.pending, BlastRecipientState.deferred, now, limit])
         }
     }
 
@@ -275,28 +279,33 @@ extension SurelDatabase {
             if let s = settle {
                 try db.cachedStatement(
                     sql: """
-                        UPDATE blastRecipient SET state = ?, lastError = ?, nextAttemptAt = ?,
-                          sentAt = CASE WHEN ? = 'sent' THEN ? ELSE sentAt END WHERE id = ?
+                        UPDATE blastRecipient SET state = ?, lastError = ?, nextAttemptAt = ?, sentAt = coalesce(?, sentAt)
+                        WHERE id = ?
                         """
-                ).execute(arguments: [s.state, s.error, s.next, s.state, s.at, s.rowID])
+                ).execute(arguments: [s.state, s.error, s.next, s.state == .sent ? s.at : nil, s.rowID])
             }
             guard let rowID else { return false }
             // Suppressed since the blast was made (an unsubscribe, a hard bounce, staff): never mailed.
             try db.cachedStatement(
                 sql: """
-                    UPDATE blastRecipient SET state = 'suppressed',
+                    UPDATE blastRecipient SET state = ?,
                       lastError = (SELECT 'suppressed: ' || reason FROM suppression WHERE suppression.email = blastRecipient.email)
-                    WHERE id = ? AND state IN ('pending', 'deferred') AND email IN (SELECT email FROM suppression)
+                    WHERE id = ? AND state IN (?, ?) AND email IN (SELECT email FROM suppression)
                     """
-            ).execute(arguments: [rowID])
+            ).execute(arguments: [
+                BlastRecipientState.suppressed, rowID, BlastRecipientState.pending, BlastRecipientState.deferred,
+            ])
             if db.changesCount == 1 { return false }
             try db.cachedStatement(
                 sql: """
-                    UPDATE blastRecipient SET state = 'sending', attempts = attempts + 1, messageID = ?,
+                    UPDATE blastRecipient SET state = ?, attempts = attempts + 1, messageID = ?,
                       firstAttemptAt = coalesce(firstAttemptAt, ?)
-                    WHERE id = ? AND state IN ('pending', 'deferred')
+                    WHERE id = ? AND state IN (?, ?)
                     """
-            ).execute(arguments: [messageID, now, rowID])
+            ).execute(arguments: [
+                BlastRecipientState.sending, messageID, now, rowID, BlastRecipientState.pending,
+                BlastRecipientState.deferred,
+            ])
             return db.changesCount == 1
         }
     }
@@ -316,12 +325,16 @@ extension SurelDatabase {
                 try Int.fetchOne(
                     db,
                     sql: """
-                        SELECT count(*) FROM blastRecipient WHERE blastID = ? AND state IN ('pending', 'deferred', 'sending')
-                        """, arguments: [id]) ?? 0
+                        SELECT count(*) FROM blastRecipient WHERE blastID = ? AND state IN (?, ?, ?)
+                        """,
+                    arguments: [
+                        id, BlastRecipientState.pending, BlastRecipientState.deferred, BlastRecipientState.sending,
+                    ])
+                ?? 0
             guard open == 0 else { return false }
             try db.execute(
-                sql: "UPDATE blast SET status = 'done', finishedAt = ? WHERE id = ? AND status = 'sending'",
-                arguments: [now, id])
+                sql: "UPDATE blast SET status = ?, finishedAt = ? WHERE id = ? AND status = ?",
+                arguments: [BlastStatus.done, now, id, BlastStatus.sending])
             return db.changesCount == 1
         }
     }
@@ -345,15 +358,15 @@ extension SurelDatabase {
             try rowID == nil
             && b.originalMessageID.map {
                 try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM message WHERE messageID = ? AND kind = 'outgoing' LIMIT 1",
-                    arguments: [$0]) ?? false
+                    db, sql: "SELECT 1 FROM message WHERE messageID = ? AND kind = ? LIMIT 1",
+                    arguments: [$0, MessageKind.outgoing.rawValue]) ?? false
             } ?? false
         if rowID == nil, !namesOtherMail, let rcpt = b.recipient?.lowercased() {
             rowID = try Int64.fetchOne(
                 db,
                 sql: """
-                    SELECT id FROM blastRecipient WHERE email = ? AND state = 'sent' ORDER BY sentAt DESC LIMIT 1
-                    """, arguments: [rcpt])
+                    SELECT id FROM blastRecipient WHERE email = ? AND state = ? ORDER BY sentAt DESC LIMIT 1
+                    """, arguments: [rcpt, BlastRecipientState.sent])
         }
         guard let rowID else { return }
         let soft = b.status?.hasPrefix("4") == true
@@ -365,7 +378,8 @@ extension SurelDatabase {
             return
         }
         try db.execute(
-            sql: "UPDATE blastRecipient SET state = 'bounced', lastError = ? WHERE id = ?", arguments: [reason, rowID])
+            sql: "UPDATE blastRecipient SET state = ?, lastError = ? WHERE id = ?",
+            arguments: [BlastRecipientState.bounced, reason, rowID])
         try db.execute(
             sql: """
                 INSERT OR IGNORE INTO suppression(email, reason, source, createdAt)
@@ -381,11 +395,11 @@ extension String {
 /// How one recipient's SMTP dialogue ended: `sent`, `failed` or `deferred` (with its error and next attempt).
 public struct BlastSettlement: Sendable {
     public var rowID: Int64
-    public var state: String
+    public var state: BlastRecipientState
     public var error: String?
     public var next: Date?
     public var at: Date
-    public init(rowID: Int64, state: String, error: String? = nil, next: Date? = nil, at: Date) {
+    public init(rowID: Int64, state: BlastRecipientState, error: String? = nil, next: Date? = nil, at: Date) {
         self.rowID = rowID; self.state = state; self.error = error; self.next = next; self.at = at
     }
 }
@@ -407,50 +421,4 @@ public final class BlastSendLock {
             }
         }
     }
-}
-
-/// An exclusive flock on `<store>.<name>.lock`, for work only one process may do at a time. The kernel releases
-/// it when its holder ends, however it ends (kill -9 included), so holding it proves that no live process is
-/// doing that work: what a crash left half-done may be taken up again.
-public final class StoreLock {
-    public enum Failure: Error, CustomStringConvertible {
-        /// Another process has it; `holder` is what it wrote of itself.
-        case held(holder: String)
-        case failed(String)
-        public var description: String {
-            switch self {
-            case .held(let who): return "held by another surel process (\(who))"
-            case .failed(let m): return m
-            }
-        }
-    }
-
-    private let fd: Int32
-
-    /// Takes the lock, writing `holder` (who we are) into the file for whoever finds it taken.
-    public init(storePath: String, name: String, holder: String) throws {
-        let path = "\(storePath).\(name).lock"
-        // Readable and writable by whoever may write the store (the daemon's user, staff in its group).
-        var st = stat()
-        let mode = stat(storePath, &st) == 0 ? mode_t(st.st_mode & 0o666) : 0o600
-        var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode)
-        if fd < 0, errno == EACCES { fd = open(path, O_RDONLY | O_CLOEXEC) }  // still lockable, holder not written
-        guard fd >= 0 else { throw Failure.failed("cannot open \(path): \(String(cString: strerror(errno)))") }
-        self.fd = fd
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            let code = errno
-            var buffer = [UInt8](repeating: 0, count: 200)
-            let n = pread(fd, &buffer, buffer.count, 0)
-            close(fd)
-            guard code == EWOULDBLOCK else {
-                throw Failure.failed("cannot lock \(path): \(String(cString: strerror(code)))")
-            }
-            throw Failure.held(holder: n > 0 ? String(decoding: buffer[..<n], as: UTF8.self) : "unknown")
-        }
-        let text = Array(holder.utf8)
-        _ = ftruncate(fd, 0)
-        _ = pwrite(fd, text, text.count, 0)
-    }
-
-    deinit { close(fd) }  // releases the lock
 }

@@ -14,7 +14,7 @@ public struct OutboxItem: Codable, FetchableRecord, MutablePersistableRecord, Se
     public var messageRowID: Int64
     public var ticketID: Int64?
     /// Why it is sent: acknowledgement, receipt, answer, escalation, reminder, bak, test.
-    public var purpose: String
+    public var purpose: OutboxPurpose
     public var envelopeFrom: String
     /// The addresses, as a JSON array (rows queued before it were comma-separated): read it with `recipientList`.
     public var recipients: String
@@ -43,7 +43,7 @@ public struct OutboxItem: Codable, FetchableRecord, MutablePersistableRecord, Se
 /// An outgoing mail ready to queue: composed bytes and what the store needs to know of them.
 public struct OutgoingRecord: Sendable {
     public var ticketID: Int64?
-    public var purpose: String
+    public var purpose: OutboxPurpose
     public var messageID: String
     public var raw: Data
     public var subject: String
@@ -54,7 +54,7 @@ public struct OutgoingRecord: Sendable {
     public var inReplyTo: [String]
     public var references: [String]
     public init(
-        ticketID: Int64?, purpose: String, messageID: String, raw: Data, subject: String, text: String,
+        ticketID: Int64?, purpose: OutboxPurpose, messageID: String, raw: Data, subject: String, text: String,
         fromName: String?, fromEmail: String, recipients: [String], inReplyTo: [String], references: [String]
     ) {
         self.ticketID = ticketID; self.purpose = purpose; self.messageID = messageID; self.raw = raw
@@ -98,8 +98,8 @@ extension SurelDatabase {
         try writer.write { db in
             try db.execute(
                 sql: """
-                    UPDATE outbox SET status = 'queued', possiblyDuplicated = 1 WHERE status = 'sending'
-                    """)
+                    UPDATE outbox SET status = ?, possiblyDuplicated = 1 WHERE status = ?
+                    """, arguments: [OutboxStatus.queued, OutboxStatus.sending])
             return db.changesCount
         }
     }
@@ -123,8 +123,8 @@ extension SurelDatabase {
     public func markSending(_ id: Int64) throws -> Bool {
         try writer.write { db in
             try db.execute(
-                sql: "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'queued'",
-                arguments: [id])
+                sql: "UPDATE outbox SET status = ?, attempts = attempts + 1 WHERE id = ? AND status = ?",
+                arguments: [OutboxStatus.sending, id, OutboxStatus.queued])
             return db.changesCount == 1
         }
     }
@@ -132,8 +132,8 @@ extension SurelDatabase {
     public func markSent(_ id: Int64, at: Date = Date()) throws {
         try writer.write { db in
             try db.execute(
-                sql: "UPDATE outbox SET status = 'sent', sentAt = ?, lastError = NULL WHERE id = ?",
-                arguments: [at, id])
+                sql: "UPDATE outbox SET status = ?, sentAt = ?, lastError = NULL WHERE id = ?",
+                arguments: [OutboxStatus.sent, at, id])
             try db.execute(
                 sql: "UPDATE message SET sentAt = ? WHERE id = (SELECT messageRowID FROM outbox WHERE id = ?)",
                 arguments: [at, id])
@@ -144,8 +144,8 @@ extension SurelDatabase {
     public func markRetry(_ id: Int64, error: String, next: Date) throws {
         try writer.write { db in
             try db.execute(
-                sql: "UPDATE outbox SET status = 'queued', lastError = ?, nextAttemptAt = ? WHERE id = ?",
-                arguments: [error, next, id])
+                sql: "UPDATE outbox SET status = ?, lastError = ?, nextAttemptAt = ? WHERE id = ?",
+                arguments: [OutboxStatus.queued, error, next, id])
         }
     }
 
@@ -153,10 +153,11 @@ extension SurelDatabase {
     public func markFailed(_ id: Int64, error: String, at: Date = Date()) throws {
         try writer.write { db in
             try db.execute(
-                sql: "UPDATE outbox SET status = 'failed', lastError = ? WHERE id = ?", arguments: [error, id])
+                sql: "UPDATE outbox SET status = ?, lastError = ? WHERE id = ?",
+                arguments: [OutboxStatus.failed, error, id])
             if let ticketID = try Int64.fetchOne(db, sql: "SELECT ticketID FROM outbox WHERE id = ?", arguments: [id]) {
                 var e = TicketEvent(
-                    id: nil, ticketID: ticketID, at: at, kind: "mail-failed",
+                    ticketID: ticketID, at: at, kind: .mailFailed,
                     detail: "outbox \(id): \(error)")
                 try e.insert(db)
             }
@@ -176,8 +177,8 @@ extension SurelDatabase {
         try writer.write { db in
             try db.execute(
                 sql: """
-                    UPDATE outbox SET status = 'queued', nextAttemptAt = ? WHERE id = ? AND status IN ('failed', 'queued')
-                    """, arguments: [now, id])
+                    UPDATE outbox SET status = ?, nextAttemptAt = ? WHERE id = ? AND status IN (?, ?)
+                    """, arguments: [OutboxStatus.queued, now, id, OutboxStatus.failed, OutboxStatus.queued])
             return db.changesCount == 1
         }
     }

@@ -164,7 +164,7 @@ extension SurelDatabase {
             t.closedAt = status == .closed ? now : nil
             try t.update(db)
             var e = TicketEvent(
-                id: nil, ticketID: t.id!, at: now, kind: "status",
+                ticketID: t.id!, at: now, kind: .status,
                 detail: "\(from.rawValue) -> \(status.rawValue) by \(actor)")
             try e.insert(db)
         }

@@ -52,7 +52,7 @@ extension SurelDatabase {
                 ticketID: t.id!, at: at, reviewer: reviewer, fromCategory: from, toCategory: to)
             try r.insert(db)
             var e = TicketEvent(
-                id: nil, ticketID: t.id!, at: at, kind: from == to ? "category-accepted" : "category-set",
+                ticketID: t.id!, at: at, kind: from == to ? .categoryAccepted : .categorySet,
                 detail: from == to ? "\(to) by \(reviewer)" : "\(from) -> \(to) by \(reviewer)")
             try e.insert(db)
             if let raw = try Data.fetchOne(

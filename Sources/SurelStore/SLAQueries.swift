@@ -52,17 +52,17 @@ extension SurelDatabase {
     /// Records an SLA event, with the mail it sends if any, in one transaction; false when it was already there.
     @discardableResult
     public func recordSLAEvent(
-        ticketID: Int64, kind: String, detail: String, at now: Date,
+        ticketID: Int64, kind: TicketEvent.Kind, detail: String, at now: Date,
         mail: OutgoingRecord? = nil
     ) throws -> Bool {
         try writer.write { db in
             if try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM ticketEvent WHERE ticketID = ? AND kind = ? AND detail = ? LIMIT 1",
-                arguments: [ticketID, kind, detail]) == true
+                arguments: [ticketID, kind.rawValue, detail]) == true
             {
                 return false
             }
-            var e = TicketEvent(id: nil, ticketID: ticketID, at: now, kind: kind, detail: detail)
+            var e = TicketEvent(ticketID: ticketID, at: now, kind: kind, detail: detail)
             try e.insert(db)
             if let mail { try Self.enqueue(mail, at: now, db) }
             return true

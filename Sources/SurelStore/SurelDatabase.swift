@@ -257,16 +257,16 @@ public final class SurelDatabase: @unchecked Sendable {
                 if reopened { t.status = .open; t.closedAt = nil }
                 t.updatedAt = m.receivedAt
                 try t.update(db)
-                try event(t.id!, reopened ? "reopened" : "followup", "message \(m.messageID ?? "-")", m.receivedAt, db)
+                try event(t.id!, reopened ? .reopened : .followup, "message \(m.messageID ?? "-")", m.receivedAt, db)
                 return (t.id!, .joined(t.number, reopened: reopened))
             }
             let new = try openTicket(intent, m, previous: t, db)
-            try event(new.id!, "created", "continues closed ticket \(t.number)", m.receivedAt, db)
+            try event(new.id!, .created, "continues closed ticket \(t.number)", m.receivedAt, db)
             try acknowledge(new, intent, at: m.receivedAt, db)
             return (new.id!, .newLinked(new.number, previous: t.number))
         }
         let new = try openTicket(intent, m, previous: nil, db)
-        try event(new.id!, "created", "message \(m.messageID ?? "-")", m.receivedAt, db)
+        try event(new.id!, .created, "message \(m.messageID ?? "-")", m.receivedAt, db)
         try acknowledge(new, intent, at: m.receivedAt, db)
         return (new.id!, .newTicket(new.number))
     }
@@ -290,7 +290,7 @@ public final class SurelDatabase: @unchecked Sendable {
         } else {
             detail = "auto-reply from \(m.fromEmail ?? "?"): \(m.note ?? m.subject)"
         }
-        try event(id, m.kind == .bounce ? "bounce" : "autoreply", detail, m.receivedAt, db)
+        try event(id, m.kind == .bounce ? .bounce : .autoreply, detail, m.receivedAt, db)
         return id
     }
 
@@ -362,7 +362,7 @@ public final class SurelDatabase: @unchecked Sendable {
             ?? 0
         if recent >= intent.automaticMailsPerHour {
             try event(
-                ticket.id!, "auto-mail-suppressed", "\(recent) automatic mails to \(address) in the last hour", now, db)
+                ticket.id!, .autoMailSuppressed, "\(recent) automatic mails to \(address) in the last hour", now, db)
             return
         }
         try Self.enqueue(record, at: now, db)
@@ -397,8 +397,9 @@ public final class SurelDatabase: @unchecked Sendable {
         return t
     }
 
-    private func event(_ ticketID: Int64, _ kind: String, _ detail: String, _ at: Date, _ db: Database) throws {
-        var e = TicketEvent(id: nil, ticketID: ticketID, at: at, kind: kind, detail: detail)
+    private func event(_ ticketID: Int64, _ kind: TicketEvent.Kind, _ detail: String, _ at: Date, _ db: Database) throws
+    {
+        var e = TicketEvent(ticketID: ticketID, at: at, kind: kind, detail: detail)
         try e.insert(db)
     }
 }

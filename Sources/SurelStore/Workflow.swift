@@ -55,7 +55,7 @@ extension SurelDatabase {
             if let note, !note.isEmpty { detail += ": \(note)" }
             t.updatedAt = now
             try t.update(db)
-            var e = TicketEvent(id: nil, ticketID: t.id!, at: now, kind: "action", detail: detail, actor: actor)
+            var e = TicketEvent(ticketID: t.id!, at: now, kind: .action, detail: detail, actor: actor)
             try e.insert(db)
             if let answer {
                 let source: String
@@ -97,7 +97,7 @@ extension SurelDatabase {
             arguments: [t.id!, now, sender, text])
         if t.layer2AnsweredAt == nil, t.escalatedTo == unit { t.layer2AnsweredAt = now }
         var e = TicketEvent(
-            id: nil, ticketID: t.id!, at: now, kind: "layer2-answer",
+            ticketID: t.id!, at: now, kind: .layer2Answer,
             detail: "answer of \(unit) by mail from \(sender)")
         try e.insert(db)
     }

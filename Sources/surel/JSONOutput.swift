@@ -177,7 +177,7 @@ struct OutboxJSON: ExplicitNullsEncodable {
     var sent_at: String?
 
     init(_ o: OutboxItem) {
-        id = o.id!; status = o.status.rawValue; purpose = o.purpose; ticket_id = o.ticketID
+        id = o.id!; status = o.status.rawValue; purpose = o.purpose.rawValue; ticket_id = o.ticketID
         recipients = o.recipientList; attempts = o.attempts; next_attempt_at = Format.iso(o.nextAttemptAt)
         last_error = o.lastError; possibly_duplicated = o.possiblyDuplicated; created_at = Format.iso(o.createdAt)
         sent_at = o.sentAt.map(Format.iso)

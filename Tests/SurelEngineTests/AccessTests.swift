@@ -78,7 +78,7 @@ final class AccessTests: XCTestCase {
         let complaintID = try XCTUnwrap(try db.ticket(number: TicketNumber(year: 2025, sequence: 1))?.id)
         let ack = try db.enqueue(
             OutgoingRecord(
-                ticketID: complaintID, purpose: "acknowledgement", messageID: "ack-1@djpk",
+                ticketID: complaintID, purpose: .acknowledgement, messageID: "ack-1@djpk",
                 raw: Data("ack".utf8), subject: "[DJPK#2025-000001] Dugaan pungutan liar",
                 text: "Terima kasih", fromName: nil, fromEmail: "cc@djpk.go.id",
                 recipients: ["pelapor@gmail.com"], inReplyTo: [], references: []))

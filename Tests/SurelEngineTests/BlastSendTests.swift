@@ -204,7 +204,7 @@ final class BlastSendTests: XCTestCase {
         }
         XCTAssertEqual(report.ended, "done")
         let r = try XCTUnwrap(try db.blastRecipients(Int64(id), email: busy).first)
-        XCTAssertEqual(r.state, "failed")
+        XCTAssertEqual(r.state, .failed)
         XCTAssertTrue(
             r.lastError?.hasPrefix("gave up:") == true && r.lastError?.contains("450") == true, r.lastError ?? "")
         XCTAssertGreaterThan(r.attempts, 5)

@@ -84,7 +84,7 @@ final class HelpDeskTests: XCTestCase {
         let ticketID = try XCTUnwrap(try db.ticket(number: number)?.id)
         let ack = try db.enqueue(
             OutgoingRecord(
-                ticketID: ticketID, purpose: "acknowledgement", messageID: "ack@djpk.test",
+                ticketID: ticketID, purpose: .acknowledgement, messageID: "ack@djpk.test",
                 raw: Data("ack".utf8), subject: "[DJPK#2025-000001] Pungli-Rahasia-Subjek",
                 text: "Terima kasih", fromName: nil, fromEmail: "callcenter@djpk.test",
                 recipients: ["pelapor.rahasia@gmail.com"], inReplyTo: [], references: []))

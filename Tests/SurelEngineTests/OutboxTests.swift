@@ -21,7 +21,7 @@ final class OutboxTests: XCTestCase {
         let (id, raw) = MailComposer.compose(mail, messageIDDomain: "kemenkeu.go.id")
         let item = try db.enqueue(
             OutgoingRecord(
-                ticketID: nil, purpose: "test", messageID: id, raw: raw, subject: subject,
+                ticketID: nil, purpose: .test, messageID: id, raw: raw, subject: subject,
                 text: mail.text, fromName: from.name, fromEmail: from.email,
                 recipients: [rcpt], inReplyTo: [], references: []), at: now)
         return (item.id!, id)

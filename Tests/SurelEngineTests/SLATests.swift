@@ -80,7 +80,7 @@ final class SLATests: XCTestCase {
         XCTAssertEqual(try monitor.check(now: date("2025-02-10T09:00:00+07:00")), SLAMonitor.Report(), "once")
         let reminders = try db.outbox()
         XCTAssertEqual(reminders.flatMap(\.recipientList), ["spv@kemenkeu.go.id"])
-        XCTAssertEqual(reminders.first?.purpose, "reminder")
+        XCTAssertEqual(reminders.first?.purpose, .reminder)
         XCTAssertEqual(try monitor.check(now: date("2025-02-10T10:01:00+07:00")), SLAMonitor.Report(breaches: 1))
         XCTAssertEqual(try monitor.check(now: date("2025-02-11T10:01:00+07:00")), SLAMonitor.Report(), "once")
         XCTAssertEqual(

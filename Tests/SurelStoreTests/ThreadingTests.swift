@@ -296,7 +296,7 @@ final class ThreadingTests: XCTestCase {
         let ticket = try XCTUnwrap(try db.ticket(number: n))
         try db.enqueue(
             OutgoingRecord(
-                ticketID: ticket.id, purpose: "answer", messageID: "answer-1@djpk",
+                ticketID: ticket.id, purpose: .answer, messageID: "answer-1@djpk",
                 raw: Data("jawaban".utf8), subject: "Re: \(n.subjectTag) Tanya DAU", text: "Jawaban",
                 fromName: nil, fromEmail: "cc@djpk.go.id", recipients: ["kabid@garutkab.go.id"],
                 inReplyTo: ["t1"], references: ["t1"]))
@@ -327,7 +327,7 @@ final class ThreadingTests: XCTestCase {
         XCTAssertEqual(detail.ticket.status, ticket.status, "no reopening, nothing acknowledged")
         XCTAssertTrue(detail.events.contains { $0.kind == "autoreply" && $0.detail.contains("dinas luar") })
         XCTAssertTrue(detail.events.contains { $0.kind == "bounce" && $0.detail.contains("5.2.2") })
-        XCTAssertEqual(try db.blastRecipients(1).first?.state, "sent")
+        XCTAssertEqual(try db.blastRecipients(1).first?.state, .sent)
         XCTAssertEqual(try db.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM suppression") }, 0)
         // One naming a mail we do not know (a relay rewrote its Message-ID) is matched by the address, as before.
         var rewritten = message(
@@ -337,7 +337,7 @@ final class ThreadingTests: XCTestCase {
             recipient: "kabid@garutkab.go.id", status: "5.1.1", diagnostic: "unknown",
             originalMessageID: "rewritten-by-relay@relay.go.id")
         try db.storeIncoming(rewritten, ticket: nil, cursor: nil)
-        XCTAssertEqual(try db.blastRecipients(1).first?.state, "bounced")
+        XCTAssertEqual(try db.blastRecipients(1).first?.state, .bounced)
         // An auto-reply that names no mail of ours stays on its own.
         XCTAssertEqual(
             try db.storeIncoming(

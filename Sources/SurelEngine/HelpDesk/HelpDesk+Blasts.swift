@@ -24,13 +24,14 @@ public struct BlastProgress: Sendable {
     public var done: Int { sent + failed + bounced + suppressed }
 
     init(
-        _ b: Blast, counts: [String: Int], marks: (possiblyDuplicated: Int, softBounced: Int), sentLastMinute: Int?,
+        _ b: Blast, counts: [BlastRecipientState: Int], marks: (possiblyDuplicated: Int, softBounced: Int),
+        sentLastMinute: Int?,
         now: Date
     ) {
         blast = b
-        sent = counts["sent"] ?? 0; failed = counts["failed"] ?? 0; bounced = counts["bounced"] ?? 0
-        pending = counts["pending"] ?? 0; deferred = counts["deferred"] ?? 0; sending = counts["sending"] ?? 0
-        suppressed = counts["suppressed"] ?? 0
+        sent = counts[.sent] ?? 0; failed = counts[.failed] ?? 0; bounced = counts[.bounced] ?? 0
+        pending = counts[.pending] ?? 0; deferred = counts[.deferred] ?? 0; sending = counts[.sending] ?? 0
+        suppressed = counts[.suppressed] ?? 0
         total = counts.values.reduce(0, +)
         possiblyDuplicated = marks.possiblyDuplicated
         softBounced = marks.softBounced
@@ -80,7 +81,7 @@ extension HelpDesk {
     public func blastFailures(_ id: Int64) throws -> [BlastRecipient] {
         _ = try blast(id)
         return try database.blastRecipients(id).filter {
-            ["failed", "bounced", "deferred"].contains($0.state) || $0.softBounces > 0
+            [.failed, .bounced, .deferred].contains($0.state) || $0.softBounces > 0
         }
     }
 
@@ -92,7 +93,7 @@ extension HelpDesk {
         }
         var out = "email,state,attempts,reason\n"
         for r in try blastFailures(id) {
-            let state = r.state == "sent" ? "soft-bounced" : r.state
+            let state = r.state == .sent ? "soft-bounced" : r.state.rawValue
             out += [r.email, state, String(r.attempts), r.lastError ?? ""].map(field).joined(separator: ",") + "\n"
         }
         return out
@@ -172,7 +173,7 @@ extension HelpDesk {
             unsubscribeURL: config.blastUnsubscribeURL)
         let item = try database.enqueue(
             OutgoingRecord(
-                ticketID: nil, purpose: "blast-test", messageID: mail.messageID,
+                ticketID: nil, purpose: .blastTest, messageID: mail.messageID,
                 raw: mail.raw, subject: b.subject, text: "", fromName: smtp.from.name,
                 fromEmail: smtp.from.email, recipients: [rcpt.email],
                 inReplyTo: [], references: []), at: now())

@@ -61,7 +61,7 @@ extension HelpDesk {
             from: smtp.from, to: [rcpt], subject: "Uji kirim surel — Contact Center DJPK",
             text: "Ini surel uji dari sistem surel Contact Center DJPK.\nTidak perlu dibalas.")
         mail.automatic = true
-        let record = mail.record(ticketID: nil, purpose: "test", messageIDDomain: smtp.messageIDDomain)
+        let record = mail.record(ticketID: nil, purpose: .test, messageIDDomain: smtp.messageIDDomain)
         let item = try database.enqueue(record, at: now())
         return (item.id!, record.messageID, rcpt.email)
     }

@@ -24,7 +24,7 @@ struct Outbox: ParsableCommand {
             for o in items {
                 print(
                     [
-                        String(o.id!), o.status.rawValue, o.purpose, o.recipientList.joined(separator: ","),
+                        String(o.id!), o.status.rawValue, o.purpose.rawValue, o.recipientList.joined(separator: ","),
                         "attempts=\(o.attempts)",
                         Format.date(o.createdAt), o.lastError.map { "[\($0)]" } ?? "",
                         o.possiblyDuplicated ? "(mungkin terkirim dua kali)" : "",
