@@ -137,3 +137,40 @@ public final class ClassifierService: @unchecked Sendable {
         return result
     }
 }
+
+extension ClassifierService {
+    /// The classifier `classify eval` and `classify explain` use: the deployment's stored model with its settings
+    /// (`config` given), else one trained in memory on `trainFolder` or the shipped examples, with default settings.
+    public static func forEvaluation(config: SurelConfig?, trainFolder: String?)
+        throws -> (classifier: CategoryClassifier, settings: SurelConfig.Classify, trainedOn: String)
+    {
+        if let config {
+            let service = ClassifierService(
+                database: try SurelDatabase(path: config.store.path), settings: config.classify,
+                taxonomy: config.taxonomy)
+            let trainedOn = try service.prepare()
+            guard let c = service.classifier as? CategoryClassifier else {
+                throw SurelError(.configuration, "no model in the store")
+            }
+            return (c, config.classify, trainedOn)
+        }
+        guard let folder = trainFolder ?? ShippedData.examplesFolder() else {
+            throw SurelError(.configuration, "shipped examples not found: pass --train DIR or set SUREL_DATA_DIR")
+        }
+        let models = try ClassifierTraining.train(folder: folder)
+        let settings = SurelConfig.Classify()
+        return (models.classifier(settings), settings, models.trainedOn)
+    }
+
+    /// Trains on `folder` (default: `[classify] examples`, else the shipped ones) and stores the model.
+    public static func trainAndStore(config: SurelConfig, folder: String?, keywordsFile: String?) throws
+        -> TrainedModels
+    {
+        guard let folder = folder ?? config.classify.examples ?? ShippedData.examplesFolder() else {
+            throw SurelError(.configuration, "no training folder: pass --corpus DIR")
+        }
+        let service = ClassifierService(
+            database: try SurelDatabase(path: config.store.path), settings: config.classify, taxonomy: config.taxonomy)
+        return try service.train(folder: folder, keywordsFile: keywordsFile)
+    }
+}

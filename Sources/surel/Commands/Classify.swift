@@ -26,23 +26,8 @@ struct Classify: ParsableCommand {
 
         func classifier() throws -> (classifier: CategoryClassifier, settings: SurelConfig.Classify, trainedOn: String)
         {
-            if let config {
-                let cfg = try SurelConfig.load(path: config, needsMailbox: false)
-                let service = ClassifierService(
-                    database: try SurelDatabase(path: cfg.store.path), settings: cfg.classify,
-                    taxonomy: cfg.taxonomy)
-                let trainedOn = try service.prepare()
-                guard let c = service.classifier as? CategoryClassifier else {
-                    throw SurelError(.configuration, "no model")
-                }
-                return (c, cfg.classify, trainedOn)
-            }
-            guard let folder = train ?? ShippedData.examplesFolder() else {
-                throw SurelError(.configuration, "shipped examples not found: pass --train DIR or set SUREL_DATA_DIR")
-            }
-            let models = try ClassifierTraining.train(folder: folder)
-            let settings = SurelConfig.Classify()
-            return (models.classifier(settings), settings, models.trainedOn)
+            try ClassifierService.forEvaluation(
+                config: try config.map { try SurelConfig.load(path: $0, needsMailbox: false) }, trainFolder: train)
         }
     }
 
@@ -58,13 +43,8 @@ struct Classify: ParsableCommand {
 
         func run() throws {
             let config = try options.load(needsMailbox: false)
-            guard let folder = corpus ?? config.classify.examples ?? ShippedData.examplesFolder()
-            else { throw SurelError(.configuration, "no training folder: pass --corpus DIR") }
-            let service = ClassifierService(
-                database: try SurelDatabase(path: config.store.path), settings: config.classify,
-                taxonomy: config.taxonomy)
             let start = Date()
-            let models = try service.train(folder: folder, keywordsFile: keywords)
+            let models = try ClassifierService.trainAndStore(config: config, folder: corpus, keywordsFile: keywords)
             print(
                 String(
                     format: "trained on %@ in %.2f s; stored in %@", models.trainedOn,
