@@ -304,11 +304,7 @@ public final class Ingestor {
             uidValidity: uidValidity, uid: uid, subject: "", fromName: nil, fromEmail: nil,
             sentAt: nil, receivedAt: fetched, threadTime: fetched, text: "", html: nil, inReplyTo: [],
             references: [], note: nil, bounce: nil, isBulk: false, attachments: [])
-        base.bodySHA256 = {
-            var hasher = SHA256()
-            hasher.update(raw.suffix(from: raw.startIndex + MIMEParser.headerBlockEnd(raw)))
-            return SHA256.hexString(hasher.finalize())
-        }()
+        base.bodyOffset = MIMEParser.headerBlockEnd(raw)
         // The store refuses duplicates in its transaction anyway; checking first only saves the parsing.
         if checkDuplicateFirst, (try? database.isStored(sha256: sha)) == true {
             return PreparedMessage(message: base, intent: nil)

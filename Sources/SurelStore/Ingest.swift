@@ -19,9 +19,9 @@ public struct IncomingMessage: Sendable {
     public var kind: MessageKind
     public var messageID: String?
     public var rawSHA256: String
-    /// SHA-256 of the bytes after the header block: a mail is only a duplicate of a stored one with the same
-    /// Message-ID, sender, subject and date when this matches too (nil: never such a duplicate).
-    public var bodySHA256: String?
+    /// Where the header block of `raw` ends: a mail is only a duplicate of a stored one with the same Message-ID,
+    /// sender, subject and date when the bytes from here on match too (nil: never such a duplicate).
+    public var bodyOffset: Int?
     public var raw: Data
     public var mailbox: String?
     public var uidValidity: Int64?
@@ -73,7 +73,7 @@ public struct IncomingMessage: Sendable {
     func record(ticketID: Int64?) -> StoredMessage {
         StoredMessage(
             id: nil, kind: kind, ticketID: ticketID, messageID: messageID, rawSHA256: rawSHA256,
-            bodySHA256: bodySHA256, raw: raw,
+            bodyOffset: bodyOffset, raw: raw,
             size: raw.count, mailbox: mailbox, uidValidity: uidValidity, uid: uid, subject: subject,
             fromName: fromName, fromEmail: fromEmail, sentAt: sentAt, receivedAt: receivedAt, threadTime: threadTime,
             text: text,

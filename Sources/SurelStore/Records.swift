@@ -69,8 +69,8 @@ public struct StoredMessage: Codable, FetchableRecord, MutablePersistableRecord,
     /// RFC Message-ID without angle brackets.
     public var messageID: String?
     public var rawSHA256: String
-    /// SHA-256 of the bytes after the header block (see IncomingMessage); nil for mail stored before it was kept.
-    public var bodySHA256: String?
+    /// Where the header block of `raw` ends (see IncomingMessage); nil for mail stored before it was kept.
+    public var bodyOffset: Int?
     public var raw: Data
     public var size: Int
     public var mailbox: String?
@@ -219,7 +219,7 @@ public struct DuplicateRecord: Codable, FetchableRecord, MutablePersistableRecor
 extension StoredMessage {
     public func encode(to container: inout PersistenceContainer) throws {
         container["id"] = id; container["kind"] = kind; container["ticketID"] = ticketID
-        container["messageID"] = messageID; container["rawSHA256"] = rawSHA256; container["bodySHA256"] = bodySHA256
+        container["messageID"] = messageID; container["rawSHA256"] = rawSHA256; container["bodyOffset"] = bodyOffset
         container["raw"] = raw
         container["size"] = size; container["mailbox"] = mailbox; container["uidValidity"] = uidValidity
         container["uid"] = uid; container["subject"] = subject; container["fromName"] = fromName

@@ -310,10 +310,10 @@ enum Schema {
         }
         m.registerMigration("v16-duplicates") { db in
             // A mail reusing a stored one's Message-ID, sender, subject and date is a duplicate only when its content
-            // matches too (bodySHA256); every duplicate is recorded with the message it matched.
+            // matches too (the bytes from bodyOffset on); every duplicate is recorded with the message it matched.
             try db.execute(
                 sql: """
-                    ALTER TABLE message ADD COLUMN bodySHA256 TEXT;
+                    ALTER TABLE message ADD COLUMN bodyOffset INTEGER;
                     CREATE TABLE duplicate (
                       id INTEGER PRIMARY KEY AUTOINCREMENT,
                       matchedMessageRowID INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,

@@ -195,24 +195,28 @@ public final class SurelDatabase: @unchecked Sendable {
         ).execute(arguments: [c.mailbox, c.uidValidity, c.uid, StoredDate.value(c.at)])
     }
 
-    /// The same mail delivered twice (its sender's server retried after a lost reply, or a Cc to an alias that
-    /// forwards here) differs in its Received lines, not in its Message-ID, sender, subject and date: all four
-    /// must match, so that a mailer that reuses one Message-ID for different mails loses none of them.
-    /// The stored message this one is a copy of: the same raw bytes, or (a relay's second delivery) the same
-    /// Message-ID, sender, subject, date and content after the header block. A mail reusing a Message-ID with
-    /// other content is not a copy.
+    /// The stored message this one is a copy of: the same raw bytes, or the same mail delivered twice (its
+    /// sender's server retried after a lost reply, or a Cc to an alias that forwards here), which differs in its
+    /// Received lines only: the same Message-ID, sender, subject and date, and the same bytes after the header
+    /// block. A mailer that reuses one Message-ID for different mails loses none of them. The bytes are compared
+    /// only for the rare mail whose four fields match a stored one's: nothing is hashed for the others.
     private func storedCopy(of m: IncomingMessage, _ db: Database) throws -> (rowID: Int64, sameBytes: Bool)? {
         if let row = try storedRow(sha256: m.rawSHA256, db) { return (row, true) }
-        guard let id = m.messageID, let from = m.fromEmail, let sent = m.sentAt, let body = m.bodySHA256,
+        guard let id = m.messageID, let from = m.fromEmail, let sent = m.sentAt, let offset = m.bodyOffset,
             m.kind != .quarantined
         else { return nil }
-        return try Int64.fetchOne(
+        let candidates = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT id FROM message WHERE messageID = ? AND kind NOT IN ('outgoing', 'quarantined')
-                      AND fromEmail = ? AND subject = ? AND sentAt = ? AND bodySHA256 = ? LIMIT 1
-                    """), arguments: [id, from, m.subject, StoredDate.value(sent), body]
-        ).map { ($0, false) }
+                    SELECT id, raw, bodyOffset FROM message WHERE messageID = ? AND kind NOT IN ('outgoing', 'quarantined')
+                      AND fromEmail = ? AND subject = ? AND sentAt = ? AND bodyOffset IS NOT NULL
+                    """), arguments: [id, from, m.subject, StoredDate.value(sent)])
+        let body = m.raw.dropFirst(offset)
+        for c in candidates {
+            let raw: Data = c["raw"], start: Int = c["bodyOffset"]
+            if raw.dropFirst(start) == body { return (c["id"], false) }
+        }
+        return nil
     }
 
     private func isStored(sha256: String, _ db: Database) throws -> Bool {

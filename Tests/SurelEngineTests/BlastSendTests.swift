@@ -1,5 +1,7 @@
 // Sending blasts through the real servers (Postfix -> LMTP -> Dovecot): every recipient gets exactly one
 // personalized mail, the configured pace is held, and a pause in the middle loses and repeats no one.
+// Over 600 lines: one scenario per test against the real Postfix and Dovecot, sharing this file's blast and inbox
+// helpers; split, they would only move those helpers into a file of their own.
 import Foundation
 import Logging
 import XCTest

@@ -1,6 +1,8 @@
 // The built `surel` binary as ops will run it, against the real loopback Dovecot: kill -9 mid-ingest, a Dovecot
 // outage mid-cycle, SIGTERM, the sd_notify protocol, `check-config` and IMAPS certificate verification.
 // Every daemon's stdout/stderr goes to files in the test's scratch directory; every daemon is killed in teardown.
+// Over 600 lines: one scenario per test, each driving the real binary, and all sharing this file's process and
+// teardown helpers (every daemon a test starts is killed in its teardown).
 import Foundation
 import GRDB
 import XCTest

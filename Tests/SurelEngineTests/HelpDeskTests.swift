@@ -48,7 +48,7 @@ final class HelpDeskTests: XCTestCase {
                             size: 3, sha256: "abc", isInline: false)
                     ]
                 } ?? [])
-            m.bodySHA256 = "body-\(id)"
+            m.bodyOffset = 0
             return m
         }
         func store(_ m: IncomingMessage, category: String) throws {

@@ -37,7 +37,7 @@ final class RecordColumnsTests: XCTestCase {
             XCTAssertEqual(try json(back), try json(t))
 
             var m = StoredMessage(
-                id: nil, kind: .bounce, ticketID: t.id, messageID: "m@x", rawSHA256: "ab", bodySHA256: "bd",
+                id: nil, kind: .bounce, ticketID: t.id, messageID: "m@x", rawSHA256: "ab", bodyOffset: 2,
                 raw: Data([1, 2, 3]),
                 size: 3, mailbox: "INBOX", uidValidity: 7, uid: 8, subject: "Subj", fromName: "N",
                 fromEmail: "n@x", sentAt: t0, receivedAt: t0.addingTimeInterval(5),

@@ -19,13 +19,15 @@ final class ThreadingTests: XCTestCase {
         body: String = "isi"
     ) -> IncomingMessage {
         counter += 1
+        // Each delivery has a Received line of its own; the content after the header is `body`.
+        let header = "Received: by relay \(counter)\nMessage-ID: <\(id)>"
         var m = IncomingMessage(
-            kind: kind, messageID: id, rawSHA256: "sha-\(id)-\(counter)", raw: Data("raw \(id)".utf8),
+            kind: kind, messageID: id, rawSHA256: "sha-\(id)-\(counter)", raw: Data("\(header)\n\n\(body)".utf8),
             mailbox: "mb", uidValidity: 1, uid: Int64(counter), subject: subject, fromName: nil,
             fromEmail: from, sentAt: at, receivedAt: at, threadTime: at, text: "isi", html: nil,
             inReplyTo: inReplyTo, references: references, note: nil, bounce: nil, isBulk: false,
             attachments: [])
-        m.bodySHA256 = "body-\(body)"
+        m.bodyOffset = header.utf8.count
         return m
     }
 
