@@ -64,7 +64,6 @@ struct ActorOption: ParsableArguments {
 
 extension TicketNumber: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
-    public static var defaultValueDescription: String { "a ticket number, e.g. 2025-000123" }
 }
 
 extension TicketStatus: ExpressibleByArgument {}
