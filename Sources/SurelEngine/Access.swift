@@ -15,14 +15,18 @@ public struct AccessPolicy: Sendable {
         readers = Set(config.confidentialReaders.map { $0.lowercased() })
     }
 
-    public func mayRead(_ t: Ticket, as name: String) -> Bool {
-        !t.confidential || isReader(name)
+    /// Whether `actor` may read and act on `t`.
+    public func mayRead(_ t: Ticket, for actor: Actor) -> Bool {
+        !t.confidential || actor.mayReadConfidential
     }
 
-    /// Throws when `name` may not read or act on `t`.
-    public func require(_ t: Ticket, as name: String) throws {
-        guard mayRead(t, as: name) else { throw Self.refusal(t, name) }
+    /// Throws when `actor` may not read or act on `t`.
+    public func require(_ t: Ticket, for actor: Actor) throws {
+        guard mayRead(t, for: actor) else { throw Self.refusal(t, actor.name) }
     }
+
+    /// The actor of this name with the rights the configuration gives it.
+    public func actor(named name: String) -> Actor { Actor(name: name, mayReadConfidential: isReader(name)) }
 
     static func refusal(_ t: Ticket, _ name: String) -> SurelError {
         SurelError(
@@ -46,7 +50,7 @@ public struct AccessPolicy: Sendable {
 
     /// What a person who may not read `t` sees of it: no sender, no subject, no messages.
     public func redacted(_ t: Ticket, for actor: Actor) -> Ticket {
-        guard t.confidential, !actor.mayReadConfidential else { return t }
+        guard !mayRead(t, for: actor) else { return t }
         var r = t
         r.senderName = nil
         r.senderEmail = "(rahasia)"

@@ -30,7 +30,8 @@ public struct AgentActions {
         guard let d = try database.ticketDetail(number: number) else {
             throw SurelError(.notFound, "no ticket \(number)")
         }
-        try AccessPolicy(config).require(d.ticket, as: actor)
+        let policy = AccessPolicy(config)
+        try policy.require(d.ticket, for: policy.actor(named: actor))
         return d
     }
 

@@ -31,7 +31,9 @@ extension HelpDesk {
             DuplicateEntry(duplicate: $0.duplicate, matched: $0.matched, ticket: $0.ticket)
         }
         let footprint = try footprint(for: actor)
-        let shown = all.filter { !footprint.touches($0.matched) && !($0.ticket.map { !mayRead($0, actor) } ?? false) }
+        let shown = all.filter {
+            !footprint.touches($0.matched) && !($0.ticket.map { !policy.mayRead($0, for: actor) } ?? false)
+        }
         return Listing(items: shown, hidden: all.count - shown.count)
     }
 

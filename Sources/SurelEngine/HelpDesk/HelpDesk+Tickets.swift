@@ -66,7 +66,7 @@ extension HelpDesk {
         guard let d = try database.ticketDetail(number: number) else {
             throw SurelError(.notFound, "no ticket \(number)")
         }
-        try require(d.ticket, actor)
+        try policy.require(d.ticket, for: actor)
         let previous = try database.ticketNumbers(ids: [d.ticket.previousTicketID].compactMap { $0 }).values.first
         return (d, previous)
     }
@@ -123,12 +123,12 @@ extension HelpDesk {
     }
 
     func summaries(_ tickets: [Ticket], as actor: Actor) throws -> [TicketSummary] {
-        let readable = tickets.filter { mayRead($0, actor) }.compactMap(\.id)
+        let readable = tickets.filter { policy.mayRead($0, for: actor) }.compactMap(\.id)
         let ids = try database.incomingMessageIDs(ticketIDs: readable)
         let previous = try database.ticketNumbers(ids: tickets.compactMap(\.previousTicketID))
         return tickets.map { t in
             TicketSummary(
-                ticket: policy.redacted(t, for: actor), readable: mayRead(t, actor),
+                ticket: policy.redacted(t, for: actor), readable: policy.mayRead(t, for: actor),
                 messageIDs: ids[t.id!] ?? [], previous: t.previousTicketID.flatMap { previous[$0] })
         }
     }

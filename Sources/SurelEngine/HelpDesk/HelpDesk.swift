@@ -40,7 +40,7 @@ public final class HelpDesk {
 
     /// The actor of this name with the rights the configuration gives it (`[access] confidential_readers`).
     public func actor(named name: String) -> Actor {
-        Actor(name: name, mayReadConfidential: policy.isReader(name))
+        policy.actor(named: name)
     }
 
     // MARK: - Shared pieces
@@ -56,15 +56,9 @@ public final class HelpDesk {
     /// The ticket, when `actor` may read and act on it.
     func readableTicket(_ number: TicketNumber, as actor: Actor) throws -> Ticket {
         guard let t = try database.ticket(number: number) else { throw SurelError(.notFound, "no ticket \(number)") }
-        try require(t, actor)
+        try policy.require(t, for: actor)
         return t
     }
-
-    func require(_ t: Ticket, _ actor: Actor) throws {
-        guard mayRead(t, actor) else { throw AccessPolicy.refusal(t, actor.name) }
-    }
-
-    func mayRead(_ t: Ticket, _ actor: Actor) -> Bool { !t.confidential || actor.mayReadConfidential }
 
     /// The footprint of confidential tickets an actor must not see; empty for one who may.
     func footprint(for actor: Actor) throws -> ConfidentialFootprint {
