@@ -48,7 +48,9 @@ public struct AccessPolicy: Sendable {
         return r
     }
 
-    /// What a person who may not read `t` sees of it: no sender, no subject, no messages.
+    /// What a person who may not read `t` sees of it: that it exists (number, status, category, dates), not who
+    /// wrote it or from where, what about, or how sure the classifier was. Its sender class and confidence are
+    /// overwritten here (a list shows them as unknown, see TicketSummary).
     public func redacted(_ t: Ticket, for actor: Actor) -> Ticket {
         guard !mayRead(t, for: actor) else { return t }
         var r = t
@@ -58,6 +60,7 @@ public struct AccessPolicy: Sendable {
         r.normalizedSubject = ""
         r.classificationNote = ""
         r.region = nil; r.province = nil; r.timeZone = nil
+        r.senderClass = .lainnya; r.confidence = 0
         return r
     }
 }

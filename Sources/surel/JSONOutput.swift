@@ -24,14 +24,14 @@ struct TicketJSON: ExplicitNullsEncodable {
     var number: String
     var status: String
     var category: String
-    var confidence: Double
+    var confidence: Double?
     /// The rules that fired and the strongest words.
     var classification: String
     var needs_review: Bool
     var confidential: Bool
     var sender_name: String?
     var sender_email: String
-    var sender_class: String
+    var sender_class: String?
     var region: String?
     var province: String?
     var time_zone: String?
@@ -47,7 +47,11 @@ struct TicketJSON: ExplicitNullsEncodable {
     var messages: [MessageJSON]?
     var events: [EventJSON]?
 
-    init(_ s: TicketSummary) { self.init(s.ticket, messageIDs: s.messageIDs, previous: s.previous) }
+    init(_ s: TicketSummary) {
+        self.init(s.ticket, messageIDs: s.messageIDs, previous: s.previous)
+        confidence = s.confidence
+        sender_class = s.senderClass?.rawValue
+    }
 
     init(_ t: Ticket, messageIDs: [String], previous: TicketNumber?) {
         number = t.number.description; status = t.status.rawValue; category = t.category

@@ -89,6 +89,8 @@ final class HelpDeskTests: XCTestCase {
                 text: "Terima kasih", fromName: nil, fromEmail: "callcenter@djpk.test",
                 recipients: ["pelapor.rahasia@gmail.com"], inReplyTo: [], references: []))
         try db.markFailed(ack.id!, error: "550 <pelapor.rahasia@gmail.com>: no such user")
+        // The complainant unsubscribed from an announcement too.
+        _ = try db.suppress("pelapor.rahasia@gmail.com", reason: "berhenti berlangganan", source: "unsubscribe")
         _ = try db.act(.escalate(unit: "DTU"), on: number, actor: "Sri", at: t0)
         return (HelpDesk(config: config, database: db), db)
     }
@@ -129,7 +131,7 @@ final class HelpDeskTests: XCTestCase {
         try read("duplicates") { try desk.duplicates(as: $0).items }
         try read("outbox") { try desk.outbox(as: $0) }
         try read("listNames") { _ in try desk.listNames() }
-        try read("suppressions") { _ in try desk.suppressions() }
+        try read("suppressions") { try desk.suppressions(as: $0).items }
         try read("blasts") { _ in try desk.blasts() }
         for (name, call) in [
             ("ticket", { _ = try desk.ticket(number, as: andi) }), ("bak", { _ = try desk.bak(number, as: andi) }),
@@ -148,6 +150,16 @@ final class HelpDeskTests: XCTestCase {
         XCTAssertEqual(try desk.duplicates(as: andi).hidden, 1)
         XCTAssertEqual(try desk.messages(kind: .autoreply, as: andi).hidden, 1)
         XCTAssertEqual(try desk.tickets(as: andi).count, 2, "the complaint is counted, redacted")
+        XCTAssertEqual(try desk.suppressions(as: andi).hidden, 1)
+        XCTAssertEqual(try desk.suppressions(as: sri).items.map(\.email), ["pelapor.rahasia@gmail.com"])
+        // Who wrote it and how the classifier read it are not shown either; the ordinary ticket keeps both.
+        let complaint = try XCTUnwrap(try desk.tickets(as: andi).first { $0.ticket.number == number })
+        XCTAssertNil(complaint.senderClass)
+        XCTAssertNil(complaint.confidence)
+        XCTAssertEqual(try desk.tickets(as: sri).first { $0.ticket.number == number }?.senderClass, .lainnya)
+        let question = try XCTUnwrap(try desk.tickets(as: andi).first { $0.ticket.number != number })
+        XCTAssertEqual(question.senderClass, .pemda)
+        XCTAssertEqual(question.confidence, 0.5)
 
         XCTAssertEqual(checked, try Self.readsInSources(), "every read of HelpDesk is checked here")
     }

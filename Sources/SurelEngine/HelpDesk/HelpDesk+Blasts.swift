@@ -53,7 +53,14 @@ extension HelpDesk {
         return members.map { ($0, suppressed.contains($0.email)) }
     }
 
-    public func suppressions() throws -> [Suppression] { try database.suppressions() }
+    /// The suppressed addresses, without a confidential ticket's sender for an actor who may not read it (a
+    /// complainant who unsubscribed must not be named there).
+    public func suppressions(as actor: Actor) throws -> Listing<Suppression> {
+        let all = try database.suppressions()
+        let footprint = try footprint(for: actor)
+        let shown = all.filter { !footprint.addresses.contains($0.email.lowercased()) }
+        return Listing(items: shown, hidden: all.count - shown.count)
+    }
 
     public func blast(_ id: Int64) throws -> Blast {
         guard let b = try database.blast(id) else { throw SurelError(.notFound, "no blast \(id)") }

@@ -13,6 +13,11 @@ public struct TicketSummary: Sendable {
     public var messageIDs: [String]
     /// The closed ticket it continues, if any.
     public var previous: TicketNumber?
+
+    /// Its sender class and the classifier's confidence; nil for an actor who may not read it: both tell about
+    /// who wrote (a Pemda, a ministry) and how the mail read.
+    public var senderClass: SenderClass? { readable ? ticket.senderClass : nil }
+    public var confidence: Double? { readable ? ticket.confidence : nil }
 }
 
 public struct TicketFilter: Sendable {

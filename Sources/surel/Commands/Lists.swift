@@ -84,9 +84,17 @@ struct SuppressionCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The suppressed addresses with their reasons.")
         @OptionGroup var options: ConfigOption
+        @OptionGroup var who: ActorOption
         func run() throws {
-            for s in try options.desk().suppressions() {
+            let desk = try options.desk()
+            let listed = try desk.suppressions(as: who.actor(desk))
+            for s in listed.items {
                 print("\(s.email)  \(s.source)  \(Format.date(s.createdAt))  \(s.reason)")
+            }
+            if listed.hidden > 0 {
+                print(
+                    "(\(listed.hidden) alamat terkait tiket rahasia tidak ditampilkan: hanya untuk [access] confidential_readers)"
+                )
             }
         }
     }

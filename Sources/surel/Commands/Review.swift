@@ -24,12 +24,14 @@ struct Review: ParsableCommand {
         func run() throws {
             let desk = try options.desk()
             let queue = try desk.reviewQueue(as: who.actor(desk))
-            if json { printJSON(queue.map { TicketJSON($0.ticket, messageIDs: $0.messageIDs, previous: nil) }); return }
+            if json { printJSON(queue.map(TicketJSON.init)); return }
             if queue.isEmpty { print("Antrean tinjauan kosong."); return }
-            for t in queue.map(\.ticket) {
+            for s in queue {
+                let t = s.ticket
                 print(
                     [
-                        t.number.description, t.category, String(format: "%.2f", t.confidence), t.senderEmail,
+                        t.number.description, t.category, s.confidence.map { String(format: "%.2f", $0) } ?? "-",
+                        t.senderEmail,
                         oneLine(t.subject), "[\(t.classificationNote)]",
                     ].joined(separator: "  "))
             }

@@ -95,7 +95,8 @@ struct Tickets: ParsableCommand {
                 let t = s.ticket
                 print(
                     [
-                        t.number.description, t.status.rawValue, t.category, t.senderClass.rawValue, t.senderEmail,
+                        t.number.description, t.status.rawValue, t.category, s.senderClass?.rawValue ?? "-",
+                        t.senderEmail,
                         Format.date(t.createdAt), oneLine(t.subject),
                     ].joined(separator: "  "))
             }
