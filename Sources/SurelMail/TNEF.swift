@@ -69,7 +69,7 @@ public enum TNEF {
             at = data.upperBound + 2
             switch id {
             case attOemCodepage:
-                if let cp = r.u32(data.lowerBound) { codepage = charsetName(codepage: cp) }
+                if data.count >= 4, let cp = r.u32(data.lowerBound) { codepage = charsetName(codepage: cp) }
             case attBody:
                 plain = decode(bytes[data], codepage: codepage)
             case attAttachRendData:
@@ -102,7 +102,9 @@ public enum TNEF {
             case attMsgProps:
                 let props = properties(r, data)
                 // PR_INTERNET_CPID names the code page of the 8-bit strings, wherever it comes in the list.
-                if let cpid = props.first(where: { $0.tag == 0x3FDE }), let cp = r.u32(cpid.valueRange.lowerBound) {
+                if let cpid = props.first(where: { $0.tag == 0x3FDE }), cpid.valueRange.count >= 4,
+                    let cp = r.u32(cpid.valueRange.lowerBound)
+                {
                     codepage = charsetName(codepage: cp)
                 }
                 for p in props {
@@ -180,7 +182,8 @@ public enum TNEF {
     /// The first value of each property in a property list; stops at the first type whose size is unknown.
     static func properties(_ r: Reader, _ range: Range<Int>) -> [Property] {
         var out: [Property] = []
-        guard let count = r.u32(range.lowerBound) else { return out }
+        // An attribute shorter than its own count field holds no property (and `at` must not pass `end`).
+        guard range.count >= 4, let count = r.u32(range.lowerBound) else { return out }
         var at = range.lowerBound + 4
         let end = range.upperBound
         // Each property takes at least 4 bytes: the count cannot make us loop longer than the bytes allow.

@@ -154,5 +154,16 @@ final class TNEFTests: XCTestCase {
         c = try XCTUnwrap(TNEF.read(cut))
         XCTAssertNil(c.text)
         XCTAssertNil(TNEF.read(Array("not tnef".utf8)))
+        // Attributes shorter than the counts they must start with (the fuzzer's): nothing read, nothing trapped.
+        c = try XCTUnwrap(
+            TNEF.read(
+                stream([
+                    attribute(1, TNEF.attMsgProps, []), attribute(1, TNEF.attMsgProps, [1, 0]),
+                    attribute(1, TNEF.attOemCodepage, [0xE4]),
+                    attribute(2, TNEF.attAttachRendData, []), attribute(2, TNEF.attAttachment, []),
+                    attribute(2, TNEF.attAttachment, [7]),
+                ])))
+        XCTAssertNil(c.text)
+        XCTAssertTrue(c.attachments.isEmpty)
     }
 }
