@@ -276,7 +276,14 @@ public enum MIMEParser {
             walk.warnings.append("winmail.dat is not TNEF: kept as a file")
             return
         }
-        walk.attachments += content.attachments
+        // Its files count against the message's part limit like MIME parts (many winmail.dat parts must not add up
+        // to millions of files).
+        let taken = content.attachments.prefix(max(0, walk.partsLeft))
+        walk.partsLeft -= taken.count
+        if taken.count < content.attachments.count {
+            walk.warnings.append("more than \(maxParts) MIME parts and files: the rest is kept in the raw message only")
+        }
+        walk.attachments += taken
         walk.warnings += content.warnings
         if let text = content.text, !text.isEmpty, !walk.pieces.contains(where: { !$0.isEmpty }) {
             walk.pieces.append(text)

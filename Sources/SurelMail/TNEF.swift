@@ -19,6 +19,9 @@ public enum TNEF {
     static let maxDepth = 4
     /// Decompressed RTF is capped (a 4 KB stream could claim gigabytes).
     static let maxRTF = 16 << 20
+    /// Files taken from one stream, nested messages included; 11 bytes make an attachment attribute, so a large
+    /// hostile stream could otherwise turn into millions of rows. The rest stays in winmail.dat itself.
+    static let maxAttachments = 1_000
 
     /// True when `bytes` starts like a TNEF stream.
     public static func isTNEF(_ bytes: [UInt8]) -> Bool {
@@ -62,7 +65,7 @@ public enum TNEF {
         while at < bytes.count {
             // level (1), id (4), length (4), data, checksum (2)
             guard let id = r.u32(at + 1), let length = r.u32(at + 5), Int(length) <= bytes.count - at - 9 else {
-                content.warnings.append("TNEF terpotong pada byte \(at)")
+                content.warnings.append("TNEF truncated at byte \(at)")
                 break
             }
             let data = (at + 9)..<(at + 9 + Int(length))
@@ -73,6 +76,12 @@ public enum TNEF {
             case attBody:
                 plain = decode(bytes[data], codepage: codepage)
             case attAttachRendData:
+                guard attachments.count < maxAttachments else {
+                    content.warnings.append(
+                        "TNEF: more than \(maxAttachments) attachments; the rest stay in winmail.dat only")
+                    at = bytes.count
+                    break
+                }
                 attachments.append(Attachment())
             case attAttachTitle:
                 if !attachments.isEmpty {
@@ -135,7 +144,7 @@ public enum TNEF {
                         filename: name, contentType: "application/ms-tnef",
                         data: Data(nested), isInline: false))
                 guard depth < maxDepth, let inner = read(nested, depth: depth + 1) else { continue }
-                content.attachments += inner.attachments
+                content.attachments += inner.attachments.prefix(max(0, maxAttachments - content.attachments.count))
                 content.warnings += inner.warnings
                 if let t = inner.text, !t.isEmpty {
                     content.text = [content.text, "---------- Pesan terlampir ----------\n" + t]

@@ -109,6 +109,28 @@ final class TNEFTests: XCTestCase {
         XCTAssertEqual(c.text, "Pesan utama\n\n---------- Pesan terlampir ----------\nIsi pesan terlampir")
     }
 
+    /// A stream of a million empty attachments gives at most `maxAttachments` files, with a warning.
+    func testAttachmentsAreCapped() throws {
+        let one = attribute(2, TNEF.attAttachRendData, []) + attribute(2, TNEF.attAttachData, [])
+        let c = try XCTUnwrap(TNEF.read(stream(Array(repeating: one, count: 5_000))))
+        XCTAssertEqual(c.attachments.count, TNEF.maxAttachments)
+        XCTAssertTrue(c.warnings.contains { $0.contains("more than") }, "\(c.warnings)")
+    }
+
+    /// Many winmail.dat parts cannot add up to more files than a message may have parts.
+    func testTheFilesOfManyWinmailDatCountAgainstThePartLimit() throws {
+        let one = attribute(2, TNEF.attAttachRendData, []) + attribute(2, TNEF.attAttachData, [])
+        let tnef = Data(stream(Array(repeating: one, count: 500))).base64EncodedString()
+        var lines = ["From: a@b.test", "Content-Type: multipart/mixed; boundary=b", ""]
+        for _ in 0..<10 {
+            lines += ["--b", "Content-Type: application/ms-tnef", "Content-Transfer-Encoding: base64", "", tnef]
+        }
+        lines.append("--b--")
+        let p = try MIMEParser.parse(Data(lines.joined(separator: "\n").utf8))
+        XCTAssertLessThanOrEqual(p.attachments.count, MIMEParser.maxParts + 10)
+        XCTAssertTrue(p.warnings.contains { $0.contains("more than \(MIMEParser.maxParts)") }, "\(p.warnings)")
+    }
+
     /// MS-OXRTFCP 3.1.1's example: compressed RTF decompresses to the document.
     func testCompressedRTFFromTheSpecification() throws {
         let compressed: [UInt8] = [
