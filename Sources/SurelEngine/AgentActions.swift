@@ -26,12 +26,11 @@ public struct AgentActions {
     var smtp: SurelConfig.SMTP { get throws { try config.requireSMTP() } }
 
     /// The ticket with its messages, when `actor` may handle it (confidential tickets: see AccessPolicy).
-    func detail(_ number: TicketNumber, actor: String) throws -> TicketDetail {
+    func detail(_ number: TicketNumber, actor: Actor) throws -> TicketDetail {
         guard let d = try database.ticketDetail(number: number) else {
             throw SurelError(.notFound, "no ticket \(number)")
         }
-        let policy = AccessPolicy(config)
-        try policy.require(d.ticket, for: policy.actor(named: actor))
+        try AccessPolicy(config).require(d.ticket, for: actor)
         return d
     }
 
@@ -73,7 +72,7 @@ public struct AgentActions {
 
     /// Answers the citizen: status `answered`, the answer mail queued with it.
     @discardableResult
-    public func reply(_ number: TicketNumber, body: String, attachments: [OutgoingAttachment] = [], actor: String)
+    public func reply(_ number: TicketNumber, body: String, attachments: [OutgoingAttachment] = [], actor: Actor)
         throws -> Ticket
     {
         let d = try detail(number, actor: actor)
@@ -84,18 +83,18 @@ public struct AgentActions {
             [
                 "ticket": number.description, "subject": SubjectNormalizer.stripped(t.subject),
                 "sender_name": Self.salutation(t),
-                "body": body.trimmingCharacters(in: .whitespacesAndNewlines), "agent": actor,
+                "body": body.trimmingCharacters(in: .whitespacesAndNewlines), "agent": actor.name,
             ])
         var mail = mailToCitizen(d, text, smtp: smtp)
         mail.attachments = attachments
         let record = mail.record(ticketID: t.id, purpose: .answer, messageIDDomain: smtp.messageIDDomain, date: now())
-        return try database.act(.answer, on: number, actor: actor, answer: body, at: now()) { _ in record }
+        return try database.act(.answer, on: number, actor: actor.name, answer: body, at: now()) { _ in record }
     }
 
     /// Escalates to a Layer 2 unit: status `escalated`, the notice (with the question and the 3-working-day
     /// deadline) queued to the unit's configured address.
     @discardableResult
-    public func escalate(_ number: TicketNumber, unit: String, note: String?, actor: String) throws -> Ticket {
+    public func escalate(_ number: TicketNumber, unit: String, note: String?, actor: Actor) throws -> Ticket {
         let d = try detail(number, actor: actor)
         let smtp = try smtp
         guard let address = config.units[unit] else {
@@ -116,7 +115,7 @@ public struct AgentActions {
             "category": config.taxonomy.name(of: t.category),
             "received_at": Acknowledger.indonesian(t.createdAt),
             "question": question.map(\.text).joined(separator: "\n\n---\n\n"),
-            "agent": actor,
+            "agent": actor.name,
         ]
         values["deadline"] =
             (try? calendar.deadline(received: t.createdAt, workingDays: 3, hours: config.sla.hours))
@@ -134,7 +133,9 @@ public struct AgentActions {
         mail.inReplyTo = question.first?.messageID
         let record = mail.record(
             ticketID: t.id, purpose: .escalation, messageIDDomain: smtp.messageIDDomain, date: now())
-        return try database.act(.escalate(unit: unit), on: number, actor: actor, note: note, at: now()) { _ in record }
+        return try database.act(.escalate(unit: unit), on: number, actor: actor.name, note: note, at: now()) { _ in
+            record
+        }
     }
 
     /// The sender's office as far as the address tells it: "BPKAD Kabupaten Kediri" for bpkad.kedirikab.go.id,
@@ -150,9 +151,9 @@ public struct AgentActions {
 
     /// Records the unit's answer received outside mail (by phone, in a meeting): the note keeps its text.
     @discardableResult
-    public func layer2Answer(_ number: TicketNumber, body: String, actor: String) throws -> Ticket {
+    public func layer2Answer(_ number: TicketNumber, body: String, actor: Actor) throws -> Ticket {
         _ = try detail(number, actor: actor)
-        return try database.act(.layer2Answer, on: number, actor: actor, answer: body, at: now())
+        return try database.act(.layer2Answer, on: number, actor: actor.name, answer: body, at: now())
     }
 
     /// Categories closed without a BAK: a letter is registered, not consulted on, and spam is counted, not
@@ -163,13 +164,13 @@ public struct AgentActions {
     /// citizen (`bak-mail.mustache`), all in the transaction that closes the ticket. A letter or spam is closed
     /// without one.
     @discardableResult
-    public func close(_ number: TicketNumber, actor: String) throws -> Ticket {
+    public func close(_ number: TicketNumber, actor: Actor) throws -> Ticket {
         let d = try detail(number, actor: actor)
         let t = d.ticket
         guard t.status != .closed else { throw SurelError(.conflict, "tiket \(number) sudah ditutup") }
         if Self.closedWithoutBAK.contains(t.category) {
             return try database.act(
-                .close, on: number, actor: actor, note: "tanpa BAK (\(config.taxonomy.name(of: t.category)))",
+                .close, on: number, actor: actor.name, note: "tanpa BAK (\(config.taxonomy.name(of: t.category)))",
                 at: now())
         }
         let smtp = try smtp
@@ -186,7 +187,7 @@ public struct AgentActions {
             "category": config.taxonomy.name(of: t.category),
             "received_at": Acknowledger.indonesian(t.createdAt),
             "question": citizenMessages(d).map(\.text).joined(separator: "\n\n"),
-            "answers": answers, "agent": actor,
+            "answers": answers, "agent": actor.name,
         ]
         if let unit = t.escalatedTo { values["unit"] = config.units[unit]?.name.map { "\(unit) — \($0)" } ?? unit }
         let document = try templates.render("bak", values)
@@ -195,7 +196,9 @@ public struct AgentActions {
         var mail = mailToCitizen(d, text, smtp: smtp)
         mail.attachments = [OutgoingAttachment(filename: bakNumber + ".pdf", contentType: "application/pdf", data: pdf)]
         let record = mail.record(ticketID: t.id, purpose: .bak, messageIDDomain: smtp.messageIDDomain, date: closedAt)
-        return try database.act(.close, on: number, actor: actor, bak: (bakNumber, pdf), at: closedAt) { _ in record }
+        return try database.act(.close, on: number, actor: actor.name, bak: (bakNumber, pdf), at: closedAt) { _ in
+            record
+        }
     }
 }
 

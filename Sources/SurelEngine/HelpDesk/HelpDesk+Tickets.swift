@@ -146,29 +146,25 @@ extension HelpDesk {
         _ number: TicketNumber, body: String, attachments: [OutgoingAttachment] = [],
         as actor: Actor
     ) throws -> Ticket {
-        _ = try readableTicket(number, as: actor)
-        return try agentActions().reply(number, body: body, attachments: attachments, actor: actor.name)
+        try agentActions().reply(number, body: body, attachments: attachments, actor: actor)
     }
 
     /// Escalates to a Layer 2 unit (status escalated); the notice goes to the unit.
     @discardableResult
     public func escalate(_ number: TicketNumber, unit: String, note: String?, as actor: Actor) throws -> Ticket {
-        _ = try readableTicket(number, as: actor)
-        return try agentActions().escalate(number, unit: unit, note: note, actor: actor.name)
+        try agentActions().escalate(number, unit: unit, note: note, actor: actor)
     }
 
     /// Records the Layer 2 unit's answer received outside mail.
     @discardableResult
     public func layer2Answer(_ number: TicketNumber, body: String, as actor: Actor) throws -> Ticket {
-        _ = try readableTicket(number, as: actor)
-        return try agentActions().layer2Answer(number, body: body, actor: actor.name)
+        try agentActions().layer2Answer(number, body: body, actor: actor)
     }
 
     /// Closes the consultation: the BAK is made, stored and mailed to the citizen.
     @discardableResult
     public func close(_ number: TicketNumber, as actor: Actor) throws -> Ticket {
-        _ = try readableTicket(number, as: actor)
-        return try agentActions().close(number, actor: actor.name)
+        try agentActions().close(number, actor: actor)
     }
 
     /// Confirms (`category` nil) or corrects a ticket's category; the model learns it at once.
