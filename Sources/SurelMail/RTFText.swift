@@ -96,7 +96,7 @@ enum RTFText {
                         switch d {
                         case UInt8(ascii: "*"): starGroup = true
                         case UInt8(ascii: "'"):
-                            if i + 1 < n, let h = hex(b[i]), let l = hex(b[i + 1]) {
+                            if i + 1 < n, let h = Hex.value(b[i]), let l = Hex.value(b[i + 1]) {
                                 i += 2
                                 emit(byte: h << 4 | l)
                             }
@@ -170,14 +170,5 @@ enum RTFText {
         }
 
         func isLetter(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) }
-
-        func hex(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: return c - 0x30
-            case 0x61...0x66: return c - 0x61 + 10
-            case 0x41...0x46: return c - 0x41 + 10
-            default: return nil
-            }
-        }
     }
 }

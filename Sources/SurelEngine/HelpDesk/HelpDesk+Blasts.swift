@@ -108,7 +108,7 @@ extension HelpDesk {
 
     /// The mail of one recipient (default: the first) exactly as it will be sent.
     public func blastPreview(_ id: Int64, recipient: String?) throws -> Data {
-        let smtp = try smtp()
+        let smtp = try config.requireSMTP()
         let b = try blast(id)
         guard let r = try database.blastRecipients(id, email: recipient, limit: 1).first else {
             throw SurelError(
@@ -168,7 +168,7 @@ extension HelpDesk {
 
     /// Queues the first recipient's mail to a test address; returns the outbox id and the address.
     public func queueBlastTest(_ id: Int64, to address: String) throws -> (outboxID: Int64, to: String) {
-        let smtp = try smtp()
+        let smtp = try config.requireSMTP()
         guard let rcpt = MailAddress.parse(address) else { throw SurelError(.invalid, "not an address: \(address)") }
         let b = try blast(id)
         guard var r = try database.blastRecipients(id, limit: 1).first else {
@@ -207,7 +207,7 @@ extension HelpDesk {
 
     /// Sends a blast now, in this process, until every recipient is settled (or it is paused or cancelled).
     public func sendBlast(_ id: Int64, logger: Logger) throws -> BlastRunReport {
-        let smtp = try smtp()
+        let smtp = try config.requireSMTP()
         let sender = try BlastSender(
             database: database, config: config,
             makeSender: { CurlSMTPSender(endpoint: smtp.endpoint) }, logger: logger)

@@ -57,7 +57,7 @@ extension HelpDesk {
 
     /// Queues a test mail to `address` (checks the [smtp] settings end to end).
     public func queueTestMail(to address: String) throws -> (id: Int64, messageID: String, to: String) {
-        let smtp = try smtp()
+        let smtp = try config.requireSMTP()
         guard let rcpt = MailAddress.parse(address) else { throw SurelError(.invalid, "not an address: \(address)") }
         var mail = OutgoingMail(
             from: smtp.from, to: [rcpt], subject: "Uji kirim surel — Contact Center DJPK",

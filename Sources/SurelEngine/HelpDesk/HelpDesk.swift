@@ -45,8 +45,6 @@ public final class HelpDesk {
 
     // MARK: - Shared pieces
 
-    func smtp() throws -> SurelConfig.SMTP { try config.requireSMTP() }
-
     func agentActions() throws -> AgentActions {
         AgentActions(
             config: config, database: database, templates: try config.mailTemplates(), calendar: config.sla.calendar,
