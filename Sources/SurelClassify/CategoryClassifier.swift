@@ -2,23 +2,39 @@
 // spam rules' weights, then the category by the naive Bayes model with the scoring rules' weights. Mail the spam
 // model is unsure of goes to review whatever the category model says, so no letter is filed as spam unseen.
 // Its explanation names the rules that fired and the strongest words.
+// A mail that may be a complaint is held (see ComplaintHold): exposing a whistleblower costs far more than a
+// reader's look at a harmless mail, so the bar is low and the complaint rules hold whatever the category.
 import Foundation
 import SurelCore
+
+/// When a new mail is held as a possible complaint, whatever its category.
+public struct ComplaintHold: Sendable {
+    /// The confidential categories.
+    public var categories: Set<String>
+    /// Held when a confidential category's probability under the category model reaches this, or when one ranks
+    /// first or second; and whenever a `hold` rule fires.
+    public var bar: Double
+    public init(categories: Set<String> = ["pengaduan"], bar: Double = 0.15) {
+        self.categories = categories; self.bar = bar
+    }
+}
 
 public struct CategoryClassifier: Classifier {
     public var rules: RuleSet
     public var model: NaiveBayesModel
     public var spam: SpamModel
     public var cutoffs: SpamCutoffs
+    public var complaints: ComplaintHold
 
     public init(
         rules: RuleSet = .standard, model: NaiveBayesModel, spam: SpamModel = SpamModel(),
-        cutoffs: SpamCutoffs = SpamCutoffs()
+        cutoffs: SpamCutoffs = SpamCutoffs(), complaints: ComplaintHold = ComplaintHold()
     ) {
         self.rules = rules
         self.model = model
         self.spam = spam
         self.cutoffs = cutoffs
+        self.complaints = complaints
     }
 
     public struct SpamDecision: Sendable {
@@ -43,10 +59,32 @@ public struct CategoryClassifier: Classifier {
 
     public func classify(_ input: ClassificationInput) -> Classification {
         let fired = rules.fired(input)
+        let holding = fired.filter { $0.action == .hold }.map(\.name)
+        var c = decide(input, fired)
+        var why: [String] = []
+        if !holding.isEmpty { why.append("rules " + holding.joined(separator: ", ")) }
+        if let ranking = c.ranking {
+            // The model's doubts count only for mail it classified: spam is held by the rules alone.
+            for (rank, r) in ranking.enumerated() where complaints.categories.contains(r.label) {
+                if rank < 2 || r.probability >= complaints.bar {
+                    why.append(String(format: "%@ %.2f (rank %d)", r.label, r.probability, rank + 1))
+                }
+            }
+        } else if complaints.categories.contains(c.classification.category) {
+            why.append(c.classification.category)
+        }
+        if !why.isEmpty { c.classification.hold = why.joined(separator: "; ") }
+        return c.classification
+    }
+
+    /// The category, with the category model's ranking when it was asked.
+    private func decide(_ input: ClassificationInput, _ fired: [Rule])
+        -> (classification: Classification, ranking: [(label: String, probability: Double)]?)
+    {
         let names = fired.map(\.name)
         for rule in fired {
             if case .decide(let slug) = rule.action {
-                return Classification(category: slug, confidence: 1, explanation: "rule \(rule.name)")
+                return (Classification(category: slug, confidence: 1, explanation: "rule \(rule.name)"), nil)
             }
         }
         var why: [String] = []
@@ -59,9 +97,11 @@ public struct CategoryClassifier: Classifier {
                     + words.joined(separator: ", "))
         }
         if s.verdict == .spam {
-            return Classification(
-                category: spamCategory, confidence: s.score.probability,
-                explanation: why.joined(separator: "; "))
+            return (
+                Classification(
+                    category: spamCategory, confidence: s.score.probability, explanation: why.joined(separator: "; ")),
+                nil
+            )
         }
         var bias: [String: Double] = [:]
         for rule in fired {
@@ -71,14 +111,19 @@ public struct CategoryClassifier: Classifier {
         // deployment that trains only categories), its spam class stands.
         let excluded: Set<String> = spam.isTrained ? [spamCategory] : []
         guard let c = model.classify(Tokenizer.features(input), bias: bias, excluding: excluded) else {
-            return Classification(
-                category: unclassifiedCategory, confidence: 0,
-                explanation: (why + ["model not trained"]).joined(separator: "; "))
+            return (
+                Classification(
+                    category: unclassifiedCategory, confidence: 0,
+                    explanation: (why + ["model not trained"]).joined(separator: "; ")), nil
+            )
         }
         if !c.strongest.isEmpty { why.append("words: " + c.strongest.joined(separator: ", ")) }
         // Unsure of spam: never decided without an agent (confidence kept below any sensible threshold).
         let confidence = s.verdict == .unsure ? min(c.confidence, 0.5) : c.confidence
-        return Classification(category: c.label, confidence: confidence, explanation: why.joined(separator: "; "))
+        return (
+            Classification(category: c.label, confidence: confidence, explanation: why.joined(separator: "; ")),
+            c.ranking
+        )
     }
 }
 

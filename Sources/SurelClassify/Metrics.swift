@@ -22,9 +22,16 @@ public struct Evaluation: Sendable, Encodable {
     /// Share decided without review (confidence >= threshold), and the precision of those decisions.
     public var coverage: Double
     public var auto_precision: Double
+    /// Mails held as possible complaints (see ComplaintHold), and their share of the mails of the other categories.
+    public var held: Int
+    public var held_other_rate: Double
+    /// Share of the mails of a confidential category (Pengaduan) held or classified as one: every complaint must be.
+    public var pengaduan_recall_held: Double
 
+    /// `held[i]`: whether mail i was held (none when empty); `confidential`: the confidential categories.
     public init(
-        pairs: [(expected: String, predicted: String, confidence: Double)], threshold: Double, spam: String = "spam"
+        pairs: [(expected: String, predicted: String, confidence: Double)], threshold: Double, spam: String = "spam",
+        held heldFlags: [Bool] = [], confidential: Set<String> = ["pengaduan"]
     ) {
         total = pairs.count
         let correct = pairs.filter { $0.expected == $0.predicted }.count
@@ -56,6 +63,16 @@ public struct Evaluation: Sendable, Encodable {
         coverage = total == 0 ? 0 : Double(decided.count) / Double(total)
         auto_precision =
             decided.isEmpty ? 0 : Double(decided.filter { $0.expected == $0.predicted }.count) / Double(decided.count)
+        let isHeld = pairs.indices.map { $0 < heldFlags.count && heldFlags[$0] }
+        held = isHeld.filter { $0 }.count
+        let others = pairs.indices.filter { !confidential.contains(pairs[$0].expected) }
+        held_other_rate = others.isEmpty ? 0 : Double(others.filter { isHeld[$0] }.count) / Double(others.count)
+        let complaints = pairs.indices.filter { confidential.contains(pairs[$0].expected) }
+        pengaduan_recall_held =
+            complaints.isEmpty
+            ? 0
+            : Double(complaints.filter { isHeld[$0] || confidential.contains(pairs[$0].predicted) }.count)
+                / Double(complaints.count)
     }
 
     /// The confusion matrix as text: one row per expected category, one numbered column per predicted one

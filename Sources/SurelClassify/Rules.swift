@@ -5,15 +5,16 @@
 //   name <TAB> field <TAB> pattern [<TAB> field <TAB> pattern ...] <TAB> action
 // A rule fires when every one of its field/pattern conditions matches.
 // field: subject | body | from | fromname | attachment | header:NAME (case-insensitive name); pattern: a
-// case-insensitive regular expression; action: `decide:SLUG` or `score:SLUG:WEIGHT` (WEIGHT added to the category's
-// log score, or to the spam score's log-odds for `spam`; a negative weight is allowed). `from` is the sender
+// case-insensitive regular expression; action: `decide:SLUG`, `score:SLUG:WEIGHT` (WEIGHT added to the category's
+// log score, or to the spam score's log-odds for `spam`; a negative weight is allowed) or `hold` (the mail may be a
+// complaint: its ticket is held confidential for a reader's look, whatever the category). `from` is the sender
 // address, `fromname` the sender's display name, `attachment` each attachment file name.
 import Foundation
 import SurelCore
 
 public struct Rule: Sendable {
     public enum Field: Sendable, Equatable { case subject, body, from, fromName, attachment, header(String) }
-    public enum Action: Sendable, Equatable { case decide(String), score(String, Double) }
+    public enum Action: Sendable, Equatable { case decide(String), score(String, Double), hold }
     public struct Condition: Sendable {
         public var field: Field
         public var pattern: NSRegularExpression
@@ -140,8 +141,11 @@ public struct RuleSet: Sendable {
                 action = .decide(a[1])
             } else if a.count == 3, a[0] == "score", let w = Double(a[2]) {
                 action = .score(a[1], w)
+            } else if last == "hold" {
+                action = .hold
             } else {
-                throw Problem(line: n, message: "action must be decide:SLUG or score:SLUG:WEIGHT (got \"\(last)\")")
+                throw Problem(
+                    line: n, message: "action must be decide:SLUG, score:SLUG:WEIGHT or hold (got \"\(last)\")")
             }
             out.append(Rule(name: c[0], conditions: conditions, action: action))
         }

@@ -29,8 +29,11 @@ public struct Classification: Sendable, Equatable {
     public var confidence: Double
     /// Human-readable reasons: rules that fired, strongest words.
     public var explanation: String
-    public init(category: String, confidence: Double, explanation: String) {
-        self.category = category; self.confidence = confidence; self.explanation = explanation
+    /// Why the mail may be a complaint: the ticket is then held, confidential until a confidential reader clears
+    /// or confirms it. nil: not held.
+    public var hold: String?
+    public init(category: String, confidence: Double, explanation: String, hold: String? = nil) {
+        self.category = category; self.confidence = confidence; self.explanation = explanation; self.hold = hold
     }
 }
 

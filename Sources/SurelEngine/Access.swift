@@ -10,9 +10,12 @@ import SurelStore
 public struct AccessPolicy: Sendable {
     /// Lowercased names.
     let readers: Set<String>
+    /// The taxonomy's confidential categories: the only categories a redacted ticket shows.
+    let confidentialCategories: Set<String>
 
     public init(_ config: SurelConfig) {
         readers = Set(config.confidentialReaders.map { $0.lowercased() })
+        confidentialCategories = config.taxonomy.confidentialSlugs
     }
 
     /// Whether `actor` may read and act on `t`.
@@ -48,12 +51,16 @@ public struct AccessPolicy: Sendable {
         return r
     }
 
-    /// What a person who may not read `t` sees of it: that it exists (number, status, category, dates), not who
-    /// wrote it or from where, what about, or how sure the classifier was. Its sender class and confidence are
-    /// overwritten here (a list shows them as unknown, see TicketSummary).
+    /// What a person who may not read `t` sees of it: that it exists (number, status, dates, and the category
+    /// when it is Pengaduan), not who wrote it or from where, what about, or how sure the classifier was. Its
+    /// sender class and confidence are overwritten here (a list shows them as unknown, see TicketSummary); the
+    /// category of a held ticket (or of one confidential because it continues a complaint) is its topic, so it
+    /// shows as "(rahasia)".
     public func redacted(_ t: Ticket, for actor: Actor) -> Ticket {
         guard !mayRead(t, for: actor) else { return t }
         var r = t
+        if !confidentialCategories.contains(t.category) { r.category = "(rahasia)" }
+        r.escalatedTo = nil
         r.senderName = nil
         r.senderEmail = "(rahasia)"
         r.subject = "(rahasia)"

@@ -105,16 +105,26 @@ public struct AgentActions {
                     + (known.isEmpty ? "" : "; known: " + known.joined(separator: ", ")))
         }
         let t = d.ticket
+        guard !t.held else {
+            throw SurelError(
+                .conflict,
+                "tiket \(number) ditahan sebagai kemungkinan pengaduan: sebelum eskalasi, petugas yang berwenang "
+                    + "menjadikannya tiket biasa (`surel review clear`) atau menetapkannya sebagai pengaduan "
+                    + "(`surel review confirm`)")
+        }
         let question = citizenMessages(d)
         // A complaint's question goes to the unit, not who made it: the unit may be the one complained about.
         let hidden = t.confidential ? "(dirahasiakan: pengaduan)" : nil
+        let subject = SubjectNormalizer.stripped(t.subject)
         var values: [String: Any] = [
-            "ticket": number.description, "subject": SubjectNormalizer.stripped(t.subject), "unit": unit,
+            "ticket": number.description,
+            "subject": t.confidential ? ComplaintRedaction.scrubbed(subject, of: t) : subject, "unit": unit,
             "unit_name": address.name ?? unit, "sender_name": hidden ?? t.senderName ?? "-",
             "sender_email": hidden ?? t.senderEmail, "origin": hidden ?? Self.origin(t),
             "category": config.taxonomy.name(of: t.category),
             "received_at": Acknowledger.indonesian(t.createdAt),
-            "question": question.map(\.text).joined(separator: "\n\n---\n\n"),
+            "question": question.map { t.confidential ? ComplaintRedaction.anonymized($0.text, of: t) : $0.text }
+                .joined(separator: "\n\n---\n\n"),
             "agent": actor.name,
         ]
         values["deadline"] =
@@ -129,8 +139,12 @@ public struct AgentActions {
         // The SOP routes escalations through the supervisor (Kasubbag): a copy keeps them in the loop, and the
         // unit's reply-all reaches them too.
         if let supervisor = config.supervisor { mail.cc = [supervisor] }
-        mail.references = thread(d).references
-        mail.inReplyTo = question.first?.messageID
+        // The complainant's Message-IDs name their mail server (often their office's domain): a complaint's
+        // notice starts a thread of its own, found again by the ticket tag in the subject.
+        if !t.confidential {
+            mail.references = thread(d).references
+            mail.inReplyTo = question.first?.messageID
+        }
         let record = mail.record(
             ticketID: t.id, purpose: .escalation, messageIDDomain: smtp.messageIDDomain, date: now())
         return try database.act(.escalate(unit: unit), on: number, actor: actor.name, note: note, at: now()) { _ in

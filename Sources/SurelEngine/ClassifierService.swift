@@ -109,7 +109,7 @@ public final class ClassifierService: @unchecked Sendable {
     /// The classifier with the latest loaded model ("unclassified" for everything until one is loaded).
     public var classifier: any Classifier {
         guard let models = lock.withLock({ loaded?.models }) else { return UnclassifiedClassifier() }
-        return models.classifier(settings)
+        return models.classifier(settings, confidential: confidentialCategories)
     }
 
     public var trainedOn: String? { lock.withLock { loaded?.models.trainedOn } }
@@ -159,7 +159,9 @@ extension ClassifierService {
         }
         let models = try ClassifierTraining.train(folder: folder)
         let settings = SurelConfig.Classify()
-        return (models.classifier(settings), settings, models.trainedOn)
+        return (
+            models.classifier(settings, confidential: Taxonomy.standard.confidentialSlugs), settings, models.trainedOn
+        )
     }
 
     /// Trains on `folder` (default: `[classify] examples`, else the shipped ones) and stores the model.

@@ -35,7 +35,7 @@ public struct ClassifierSpeed: Sendable, Codable {
         let clock = ContinuousClock()
         var models: TrainedModels?
         s.train_seconds = seconds(clock.measure { models = ClassifierTraining.train(sample, source: "bench") })
-        let classifier = models!.classifier(SurelConfig.Classify())
+        let classifier = models!.classifier(SurelConfig.Classify(), confidential: Taxonomy.standard.confidentialSlugs)
         var decided = 0
         s.classify_seconds = seconds(
             clock.measure {

@@ -25,9 +25,12 @@ public struct TrainedModels: Sendable, Codable {
         self.categories = categories; self.spam = spam; self.trainedOn = trainedOn
     }
 
-    /// The classifier these models make with a deployment's rules and spam cut-offs.
-    public func classifier(_ settings: SurelConfig.Classify) -> CategoryClassifier {
-        CategoryClassifier(rules: settings.rules, model: categories, spam: spam, cutoffs: settings.cutoffs)
+    /// The classifier these models make with a deployment's rules, spam cut-offs and complaint bar;
+    /// `confidential`: the taxonomy's confidential categories.
+    public func classifier(_ settings: SurelConfig.Classify, confidential: Set<String>) -> CategoryClassifier {
+        CategoryClassifier(
+            rules: settings.rules, model: categories, spam: spam, cutoffs: settings.cutoffs,
+            complaints: ComplaintHold(categories: confidential, bar: settings.complaintHold))
     }
 
     /// One mail learnt under `category` (an agent's correction or confirmation). A correction outweighs an

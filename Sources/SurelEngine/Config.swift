@@ -90,6 +90,8 @@ public struct SurelConfig: Sendable {
         /// Below this confidence a new ticket goes to the review queue.
         public var reviewThreshold = 0.9
         public var cutoffs = SpamCutoffs()
+        /// `[classify] complaint_hold`: the Pengaduan probability from which a mail of another category is held.
+        public var complaintHold = 0.15
         public init() {}
     }
     /// Where the file was read from, for messages.

@@ -43,7 +43,9 @@ struct ConfigReader {
         "store": ["path", "attachments"],
         "threading": ["subject_window", "reopen_window"],
         "log": ["level"],
-        "classify": ["taxonomy", "rules", "examples", "review_threshold", "spam_cutoff", "ham_cutoff"],
+        "classify": [
+            "taxonomy", "rules", "examples", "review_threshold", "spam_cutoff", "ham_cutoff", "complaint_hold",
+        ],
         "smtp": [
             "url", "user", "password", "password_file", "tls", "insecure", "ca_file", "from", "reply_to",
             "message_id_domain",
@@ -103,6 +105,7 @@ struct ConfigReader {
         if let t = fraction("classify", "review_threshold") { classify.reviewThreshold = t }
         if let c = fraction("classify", "spam_cutoff") { classify.cutoffs.spam = c }
         if let c = fraction("classify", "ham_cutoff") { classify.cutoffs.ham = c }
+        if let c = fraction("classify", "complaint_hold") { classify.complaintHold = c }
         if classify.cutoffs.ham > classify.cutoffs.spam {
             problem(
                 "classify.ham_cutoff",

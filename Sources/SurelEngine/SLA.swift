@@ -120,11 +120,14 @@ public final class SLAMonitor {
         let t = e.ticket
         let minutes = max(0, Int(e.due.timeIntervalSince(now) / 60))
         var values: [String: Any] = [
-            "ticket": t.number.description, "subject": SubjectNormalizer.stripped(t.subject),
+            "ticket": t.number.description,
+            "subject": t.confidential ? "(rahasia)" : SubjectNormalizer.stripped(t.subject),
             "deadline": Acknowledger.indonesian(e.due),
             "remaining": minutes >= 60 ? "\(minutes / 60) jam \(minutes % 60) menit" : "\(minutes) menit",
             "status": t.status.rawValue, "category": config.taxonomy.name(of: t.category),
-            "sender_name": t.senderName ?? "-", "sender_email": t.senderEmail,
+            // A mail is read more widely than the store: a complaint's sender stays out of it.
+            "sender_name": t.confidential ? "(dirahasiakan)" : t.senderName ?? "-",
+            "sender_email": t.confidential ? "(dirahasiakan)" : t.senderEmail,
             "received_at": Acknowledger.indonesian(e.since),
         ]
         if let unit = t.escalatedTo { values["escalated_to"] = unit }

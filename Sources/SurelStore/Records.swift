@@ -45,6 +45,9 @@ public struct Ticket: Codable, FetchableRecord, MutablePersistableRecord, Sendab
     public var closedAt: Date?
     /// Classified below the confidence threshold (or the spam filter was unsure): waits for an agent.
     public var needsReview: Bool
+    /// May be a complaint though classified otherwise: confidential, waiting for a confidential reader to clear it
+    /// (it becomes a normal ticket) or confirm it as a complaint; until then nobody escalates it.
+    public var held = false
     /// The Layer 2 unit it was escalated to, and when; when the unit answered.
     public var escalatedTo: String? = nil
     public var escalatedAt: Date? = nil
@@ -174,7 +177,7 @@ extension Ticket {
         container["timeZone"] = timeZone; container["previousTicketID"] = previousTicketID
         container["createdAt"] = StoredDate.value(createdAt); container["updatedAt"] = StoredDate.value(updatedAt)
         container["closedAt"] = StoredDate.value(closedAt)
-        container["needsReview"] = needsReview; container["escalatedTo"] = escalatedTo
+        container["needsReview"] = needsReview; container["held"] = held; container["escalatedTo"] = escalatedTo
         container["escalatedAt"] = StoredDate.value(escalatedAt)
         container["layer2AnsweredAt"] = StoredDate.value(layer2AnsweredAt)
     }
@@ -186,7 +189,8 @@ extension Ticket {
         senderName = row["senderName"]; senderEmail = row["senderEmail"]; senderClass = row["senderClass"]
         region = row["region"]; province = row["province"]; timeZone = row["timeZone"]
         previousTicketID = row["previousTicketID"]; createdAt = row["createdAt"]; updatedAt = row["updatedAt"]
-        closedAt = row["closedAt"]; needsReview = row["needsReview"]; escalatedTo = row["escalatedTo"]
+        closedAt = row["closedAt"]; needsReview = row["needsReview"]; held = row["held"]
+        escalatedTo = row["escalatedTo"]
         escalatedAt = row["escalatedAt"]; layer2AnsweredAt = row["layer2AnsweredAt"]
     }
 }

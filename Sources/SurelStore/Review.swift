@@ -14,8 +14,17 @@ extension SurelDatabase {
         }
     }
 
+    /// Tickets held as possible complaints, waiting for a confidential reader, oldest first.
+    public func heldQueue() throws -> [Ticket] {
+        try writer.read { db in
+            // `WHERE held` as in the partial index ticket_held.
+            try Ticket.fetchAll(db, sql: "SELECT * FROM ticket WHERE held ORDER BY createdAt, id")
+        }
+    }
+
     /// Records an agent's review in one transaction: the category (unchanged when `category` is nil), the
-    /// confidentiality that follows from it, the ticket leaving the queue, the review row and a ticket event; and
+    /// confidentiality that follows from it, the ticket leaving the queue (and the held queue: a held ticket's
+    /// review clears or confirms it), the review row and a ticket event; and
     /// the model named `modelName` updated by `learn(openingRaw, finalCategory, modelData)` when it returns data
     /// (online learning: the same transaction, so concurrent reviews cannot lose each other's update).
     /// Returns nil when there is no such ticket.
@@ -45,15 +54,21 @@ extension SurelDatabase {
                         """, arguments: [t.id!])
             }
             t.needsReview = false
+            let wasHeld = t.held
+            t.held = false
             if from != to { t.confidence = 1 }
             t.updatedAt = at
             try t.update(db)
             var r = ClassificationReview(
                 ticketID: t.id!, at: at, reviewer: reviewer, fromCategory: from, toCategory: to)
             try r.insert(db)
+            let kind: TicketEvent.Kind =
+                wasHeld
+                ? (confidentialCategories.contains(to) ? .complaintConfirmed : .holdCleared)
+                : (from == to ? .categoryAccepted : .categorySet)
             var e = TicketEvent(
-                ticketID: t.id!, at: at, kind: from == to ? .categoryAccepted : .categorySet,
-                detail: from == to ? "\(to) by \(reviewer)" : "\(from) -> \(to) by \(reviewer)")
+                ticketID: t.id!, at: at, kind: kind,
+                detail: from == to ? "\(to) by \(reviewer)" : "\(from) -> \(to) by \(reviewer)", actor: reviewer)
             try e.insert(db)
             if let raw = try Data.fetchOne(
                 db,

@@ -264,13 +264,11 @@ public final class SurelDatabase: @unchecked Sendable {
                 try event(t.id!, reopened ? .reopened : .followup, "message \(m.messageID ?? "-")", m.receivedAt, db)
                 return (t.id!, .joined(t.number, reopened: reopened))
             }
-            let new = try openTicket(intent, m, previous: t, db)
-            try event(new.id!, .created, "continues closed ticket \(t.number)", m.receivedAt, db)
+            let new = try openTicket(intent, m, previous: t, created: "continues closed ticket \(t.number)", db)
             try acknowledge(new, intent, at: m.receivedAt, db)
             return (new.id!, .newLinked(new.number, previous: t.number))
         }
-        let new = try openTicket(intent, m, previous: nil, db)
-        try event(new.id!, .created, "message \(m.messageID ?? "-")", m.receivedAt, db)
+        let new = try openTicket(intent, m, previous: nil, created: "message \(m.messageID ?? "-")", db)
         try acknowledge(new, intent, at: m.receivedAt, db)
         return (new.id!, .newTicket(new.number))
     }
@@ -373,9 +371,11 @@ public final class SurelDatabase: @unchecked Sendable {
     }
 
     /// A ticket continuing `previous` (a follow-up after the reopen window) stays confidential when that one was:
-    /// a complainant's late reply quotes the complaint, and its own words may not look like one.
-    private func openTicket(_ i: TicketIntent, _ m: IncomingMessage, previous: Ticket?, _ db: Database) throws -> Ticket
-    {
+    /// a complainant's late reply quotes the complaint, and its own words may not look like one. `created`: the
+    /// detail of its `created` event.
+    private func openTicket(
+        _ i: TicketIntent, _ m: IncomingMessage, previous: Ticket?, created: String, _ db: Database
+    ) throws -> Ticket {
         let year = i.year
         let last =
             try Int.fetchOne(
@@ -387,17 +387,24 @@ public final class SurelDatabase: @unchecked Sendable {
                 """
         ).execute(arguments: [year, last + 1])
         let c = i.classify()
+        // Whatever made the classifier think of a complaint (the category itself, its ranking, the rules).
+        let hold = c.hold ?? (i.confidentialCategories.contains(c.category) ? c.category : nil)
+        let held = hold != nil
         var t = Ticket(
             id: nil, year: year, sequence: last + 1, status: .new, category: c.category,
-            confidence: c.confidence, classificationNote: c.explanation,
-            confidential: i.confidentialCategories.contains(c.category) || previous?.confidential == true,
+            confidence: c.confidence,
+            classificationNote: hold.map { c.explanation + "; held: " + $0 } ?? c.explanation,
+            confidential: held || i.confidentialCategories.contains(c.category) || previous?.confidential == true,
             subject: m.subject, normalizedSubject: i.normalizedSubject, senderName: m.fromName,
             senderEmail: i.senderEmail, senderClass: i.senderProfile.senderClass,
             region: i.senderProfile.region?.name, province: i.senderProfile.region?.province,
             timeZone: i.senderProfile.region?.timeZone.rawValue, previousTicketID: previous?.id,
             createdAt: m.receivedAt, updatedAt: m.receivedAt, closedAt: nil,
             needsReview: c.confidence < i.reviewThreshold)
+        t.held = held
         try t.insert(db)
+        try event(t.id!, .created, created, m.receivedAt, db)
+        if let hold { try event(t.id!, .held, hold, m.receivedAt, db) }
         return t
     }
 

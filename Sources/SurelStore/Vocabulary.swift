@@ -40,6 +40,10 @@ extension TicketEvent {
         case layer2Answer = "layer2-answer"
         case categoryAccepted = "category-accepted"
         case categorySet = "category-set"
+        /// Held as a possible complaint at opening (the reason), cleared to a category or confirmed by a reader.
+        case held
+        case holdCleared = "hold-cleared"
+        case complaintConfirmed = "complaint-confirmed"
         case autoreply, bounce
         case autoMailSuppressed = "auto-mail-suppressed"
         case mailFailed = "mail-failed"

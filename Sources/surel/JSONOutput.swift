@@ -29,6 +29,8 @@ struct TicketJSON: ExplicitNullsEncodable {
     var classification: String
     var needs_review: Bool
     var confidential: Bool
+    /// Held as a possible complaint, waiting for a confidential reader; null for one who may not read it.
+    var held: Bool?
     var sender_name: String?
     var sender_email: String
     var sender_class: String?
@@ -51,12 +53,13 @@ struct TicketJSON: ExplicitNullsEncodable {
         self.init(s.ticket, messageIDs: s.messageIDs, previous: s.previous)
         confidence = s.confidence
         sender_class = s.senderClass?.rawValue
+        held = s.readable ? s.ticket.held : nil
     }
 
     init(_ t: Ticket, messageIDs: [String], previous: TicketNumber?) {
         number = t.number.description; status = t.status.rawValue; category = t.category
         confidence = t.confidence; classification = t.classificationNote; needs_review = t.needsReview
-        confidential = t.confidential; sender_name = t.senderName
+        confidential = t.confidential; held = t.held; sender_name = t.senderName
         sender_email = t.senderEmail; sender_class = t.senderClass.rawValue; region = t.region
         province = t.province; time_zone = t.timeZone; subject = t.subject; created_at = Format.iso(t.createdAt)
         updated_at = Format.iso(t.updatedAt); message_ids = messageIDs

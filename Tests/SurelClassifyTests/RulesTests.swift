@@ -69,6 +69,47 @@ final class RulesTests: XCTestCase {
                 input(body: "Kami tidak bisa login ke aplikasi, mohon bantuan verifikasi akun kami")
             ),
             ("gambling", input(body: "Main slot gacor maxwin hari ini"), input(body: "Jadwal penyaluran Dana Desa")),
+            (
+                "complaint-bribery", input(body: "ada pungli saat pencairan, kami diminta uang pelicin"),
+                input(body: "pungutan pajak daerah dan retribusi sesuai Perda")
+            ),
+            (
+                "complaint-gratification", input(body: "pejabat itu meminta gratifikasi berupa mobil"),
+                input(body: "#BanggaMelayani #StopGratifikasi\napakah cenderamata termasuk gratifikasi?")
+            ),
+            (
+                "complaint-rogue-official", input(body: "seorang oknum di dinas meminta bayaran"),
+                input(body: "ada oknumnya? tidak, pertanyaan biasa")
+            ),
+            (
+                "complaint-rogue-official-subject", input(subject: "Laporan pengaduan penyaluran DAK"),
+                input(subject: "Penyaluran DAK Fisik tahap II")
+            ),
+            (
+                "complaint-secrecy", input(body: "Saya mohon identitas saya dirahasiakan."),
+                input(body: "Data rahasia negara tidak kami minta, hanya data APBD.")
+            ),
+            (
+                "complaint-whistleblowing", input(body: "sudah saya laporkan lewat WBS juga"),
+                input(body: "website DJPK tidak bisa dibuka")
+            ),
+            (
+                "complaint-fee", input(body: "ada fee 10% untuk setiap kontrak DAK Fisik"),
+                input(body: "berapa fee narasumber untuk webinar?")
+            ),
+            (
+                "complaint-impostor-money",
+                input(body: "seseorang mengaku pegawai DJPK dan meminta biaya Rp5 juta agar DAK cair"),
+                input(body: "pegawai DJPK menjelaskan jadwal penyaluran DAK")
+            ),
+            (
+                "complaint-report-threat", input(body: "kalau tidak ditanggapi akan saya laporkan ke Ombudsman"),
+                input(body: "laporan realisasi sudah kami kirim ke BPKAD")
+            ),
+            (
+                "complaint-service", input(body: "petugas telepon bersikap kasar dan tidak sopan"),
+                input(body: "petugas sudah menjelaskan dengan baik")
+            ),
         ]
         XCTAssertEqual(Set(cases.map(\.rule)), Set(RuleSet.standard.rules.map(\.name)), "every shipped rule is tested")
         for c in cases {

@@ -30,7 +30,10 @@ final class ClassifyEvalTests: XCTestCase {
         let r = try TestEnv.runSurel(["classify", "eval", "--corpus", dir.path, "--train", dir.path, "--json"])
         XCTAssertEqual(r.status, 0, r.err)
         let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
-        for key in ["accuracy", "macro_f1", "per_class", "ham_as_spam", "spam_recall", "coverage", "auto_precision"] {
+        for key in [
+            "accuracy", "macro_f1", "per_class", "ham_as_spam", "spam_recall", "coverage", "auto_precision", "held",
+            "held_other_rate", "pengaduan_recall_held",
+        ] {
             XCTAssertNotNil(json[key], "eval JSON lacks \(key)")
         }
         XCTAssertEqual(json["accuracy"] as? Double, 1.0)

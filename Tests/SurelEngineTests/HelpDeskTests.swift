@@ -135,6 +135,7 @@ final class HelpDeskTests: XCTestCase {
         try read("blasts") { _ in try desk.blasts() }
         for (name, call) in [
             ("ticket", { _ = try desk.ticket(number, as: andi) }), ("bak", { _ = try desk.bak(number, as: andi) }),
+            ("heldQueue", { _ = try desk.heldQueue(as: andi) }),
         ] {
             checked.insert(name)
             XCTAssertThrowsError(try call(), name) { XCTAssertEqual(($0 as? SurelError)?.kind, .refused, "\($0)") }
@@ -174,6 +175,8 @@ final class HelpDeskTests: XCTestCase {
             ("layer2Answer", { _ = try desk.layer2Answer(n, body: "x", as: andi) }),
             ("close", { _ = try desk.close(n, as: andi) }),
             ("review", { _ = try desk.review(n, category: "dau", as: andi) }),
+            ("clearHeld", { _ = try desk.clearHeld(n, category: "dau", as: andi) }),
+            ("confirmComplaint", { _ = try desk.confirmComplaint(n, as: andi) }),
         ]
         for (name, call) in actions {
             XCTAssertThrowsError(try call(), name) { error in

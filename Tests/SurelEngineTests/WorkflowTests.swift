@@ -288,6 +288,9 @@ final class WorkflowTests: XCTestCase {
             "p1@gmail.com", from: "pelapor.rahasia@gmail.com", name: "Pelapor Rahasia",
             subject: "Dugaan pungutan liar", text: "Ada pungutan liar dalam pencairan dana desa.",
             category: "pengaduan")
+        // Held at opening: a reader confirms it before anyone may escalate it.
+        let confirm = try TestEnv.runSurel(["review", "confirm", complaint, "--reviewer", "Sri", "--config", config])
+        XCTAssertEqual(confirm.status, 0, confirm.err)
         let esc = try TestEnv.runSurel([
             "tickets", "escalate", complaint, "--unit", "DTU", "--as", "Sri", "--config", config,
         ])

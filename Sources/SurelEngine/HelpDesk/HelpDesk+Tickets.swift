@@ -58,10 +58,14 @@ extension HelpDesk {
 
     /// Tickets in number order, a page at a time; confidential ones redacted for an actor who may not read them.
     public func tickets(_ filter: TicketFilter = TicketFilter(), as actor: Actor) throws -> [TicketSummary] {
-        try summaries(
-            try database.tickets(
-                status: filter.status, category: filter.category, limit: filter.limit,
-                offset: filter.offset), as: actor)
+        var tickets = try database.tickets(
+            status: filter.status, category: filter.category, limit: filter.limit, offset: filter.offset)
+        // A held ticket's category is its topic (what the complaint is about): a filter on it must not find it
+        // for someone who may not read it.
+        if filter.category != nil, !actor.mayReadConfidential {
+            tickets.removeAll { $0.confidential && !config.taxonomy.confidentialSlugs.contains($0.category) }
+        }
+        return try summaries(tickets, as: actor)
     }
 
     /// One ticket with its messages, attachments and history; refused when `actor` may not read it.
@@ -79,6 +83,13 @@ extension HelpDesk {
     /// The tickets waiting for a reviewer's look, redacted like the list.
     public func reviewQueue(as actor: Actor) throws -> [TicketSummary] {
         try summaries(try database.reviewQueue(), as: actor)
+    }
+
+    /// The tickets held as possible complaints, oldest first: only a confidential reader may see this queue (to
+    /// anyone else it is refused, not shown empty).
+    public func heldQueue(as actor: Actor) throws -> [TicketSummary] {
+        try requireReader(actor, "the held queue")
+        return try summaries(try database.heldQueue(), as: actor)
     }
 
     /// Tickets owed an answer, soonest deadline first (redacted like the list), and how many have no deadline
@@ -134,7 +145,8 @@ extension HelpDesk {
         return tickets.map { t in
             TicketSummary(
                 ticket: policy.redacted(t, for: actor), readable: policy.mayRead(t, for: actor),
-                messageIDs: ids[t.id!] ?? [], previous: t.previousTicketID.flatMap { previous[$0] })
+                messageIDs: ids[t.id!] ?? [],
+                previous: policy.mayRead(t, for: actor) ? t.previousTicketID.flatMap { previous[$0] } : nil)
         }
     }
 
@@ -167,11 +179,59 @@ extension HelpDesk {
         try agentActions().close(number, actor: actor)
     }
 
-    /// Confirms (`category` nil) or corrects a ticket's category; the model learns it at once.
+    /// Confirms (`category` nil) or corrects a ticket's category; the model learns it at once. On a held ticket
+    /// (which only a confidential reader can reach) it is the reader's decision: cleared to a normal category, or
+    /// confirmed as a complaint — recorded as such in its history.
     public func review(_ number: TicketNumber, category: String?, as actor: Actor)
         throws -> (ticket: Ticket, review: ClassificationReview)
     {
         _ = try readableTicket(number, as: actor)
+        return try classifierReview(number, category: category, as: actor)
+    }
+
+    /// Clears a held ticket: it becomes a normal ticket of `category` (visible to every agent unless it continues
+    /// a confidential one), recorded with who and when; the model learns the mail under that category.
+    public func clearHeld(_ number: TicketNumber, category: String, as actor: Actor) throws -> Ticket {
+        let t = try heldTicket(number, as: actor)
+        guard !config.taxonomy.confidentialSlugs.contains(category) else {
+            throw SurelError(.invalid, "\(category) is confidential: `surel review confirm \(t.number)` confirms it")
+        }
+        return try classifierReview(number, category: category, as: actor).ticket
+    }
+
+    /// Confirms a held ticket as a complaint: category `category` (default: the taxonomy's only confidential
+    /// one), confidential for good, recorded with who and when.
+    public func confirmComplaint(_ number: TicketNumber, category: String? = nil, as actor: Actor) throws -> Ticket {
+        _ = try heldTicket(number, as: actor)
+        let confidential = config.taxonomy.confidentialSlugs.sorted()
+        guard let slug = category ?? (confidential.count == 1 ? confidential[0] : nil),
+            confidential.contains(slug)
+        else {
+            throw SurelError(
+                .invalid, "name the confidential category: \(confidential.joined(separator: ", "))")
+        }
+        return try classifierReview(number, category: slug, as: actor).ticket
+    }
+
+    private func heldTicket(_ number: TicketNumber, as actor: Actor) throws -> Ticket {
+        try requireReader(actor, "a held ticket")
+        let t = try readableTicket(number, as: actor)
+        guard t.held else { throw SurelError(.conflict, "tiket \(number) tidak ditahan") }
+        return t
+    }
+
+    private func requireReader(_ actor: Actor, _ what: String) throws {
+        guard actor.mayReadConfidential else {
+            throw SurelError(
+                .refused,
+                "\(what): hanya petugas yang tercantum di [access] confidential_readers "
+                    + "(bertindak sebagai \(actor.name))")
+        }
+    }
+
+    private func classifierReview(_ number: TicketNumber, category: String?, as actor: Actor)
+        throws -> (ticket: Ticket, review: ClassificationReview)
+    {
         let service = ClassifierService(database: database, settings: config.classify, taxonomy: config.taxonomy)
         try service.prepare()
         return try service.review(number, category: category, reviewer: actor.name)

@@ -65,16 +65,21 @@ struct Classify: ParsableCommand {
         func run() throws {
             let (classifier, settings, _) = try model.classifier()
             let test = try LabelledCorpus.load(corpus)
-            let pairs = test.map { m -> (expected: String, predicted: String, confidence: Double) in
-                let c = classifier.classify(m.input)
-                if misclassified, c.category != m.category, !json {
+            let results = test.map { m in (m, classifier.classify(m.input)) }
+            if misclassified, !json {
+                for (m, c) in results where c.category != m.category {
                     print(
                         "\(m.file)\t\(m.category) -> \(c.category) \(String(format: "%.3f", c.confidence))\t\(c.explanation)"
                     )
                 }
-                return (m.category, c.category, c.confidence)
+                for (m, c) in results where c.hold != nil && !classifier.complaints.categories.contains(m.category) {
+                    print("\(m.file)\t\(m.category) held: \(c.hold!)")
+                }
             }
-            let e = Evaluation(pairs: pairs, threshold: threshold ?? settings.reviewThreshold)
+            let e = Evaluation(
+                pairs: results.map { ($0.0.category, $0.1.category, $0.1.confidence) },
+                threshold: threshold ?? settings.reviewThreshold, held: results.map { $0.1.hold != nil },
+                confidential: classifier.complaints.categories)
             if json { printJSON(e); return }
             print(
                 String(
@@ -84,6 +89,11 @@ struct Classify: ParsableCommand {
                 String(
                     format: "threshold %.3f: coverage %.3f  auto-precision %.3f", e.threshold, e.coverage,
                     e.auto_precision))
+            print(
+                String(
+                    format:
+                        "held as possible complaints %d (%.3f of the other mail)  complaints held or classified %.3f",
+                    e.held, e.held_other_rate, e.pengaduan_recall_held))
             for (label, c) in e.per_class.sorted(by: { $0.key < $1.key }) {
                 let wrong = (e.confusion[label] ?? [:]).filter { $0.key != label }.sorted { $0.value > $1.value }
                     .prefix(3).map { "\($0.key)=\($0.value)" }.joined(separator: " ")
@@ -138,6 +148,7 @@ struct Classify: ParsableCommand {
                     settings.cutoffs.ham, settings.cutoffs.spam))
             let fired = classifier.rules.fired(input)
             print("Aturan    : " + (fired.isEmpty ? "-" : fired.map(\.name).joined(separator: ", ")))
+            print("Ditahan   : " + (c.hold.map { "ya, kemungkinan pengaduan (\($0))" } ?? "tidak"))
             print("Alasan    : \(c.explanation)")
             if let ranking = classifier.model.classify(Tokenizer.features(input), excluding: [spamCategory])?.ranking {
                 print(

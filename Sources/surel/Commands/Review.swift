@@ -1,4 +1,4 @@
-// `surel review`: the review queue of low-confidence classifications.
+// `surel review`: the review queue of low-confidence classifications, and the held queue of possible complaints.
 import ArgumentParser
 import Foundation
 import SurelCore
@@ -6,8 +6,8 @@ import SurelEngine
 
 struct Review: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The review queue: tickets classified with low confidence, to accept or correct.",
-        subcommands: [List.self, Accept.self, SetCategory.self])
+        abstract: "The review queue: tickets classified with low confidence, to accept or correct; held complaints.",
+        subcommands: [List.self, Accept.self, SetCategory.self, Held.self, Clear.self, Confirm.self])
 
     /// `--reviewer NAME` (kept from before `--as` existed elsewhere), else as ActorOption.
     struct ReviewerOption: ParsableArguments {
@@ -57,6 +57,59 @@ struct Review: ParsableCommand {
         @Argument(help: "Category slug.") var category: String
 
         func run() throws { try Review.apply(options, ticket: ticket, category: category, reviewer: who) }
+    }
+
+    struct Held: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the tickets held as possible complaints (confidential readers only).")
+        @OptionGroup var options: ConfigOption
+        @OptionGroup var who: ReviewerOption
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let desk = try options.desk()
+            let queue = try desk.heldQueue(as: who.actor(desk))
+            if json { printJSON(queue.map(TicketJSON.init)); return }
+            if queue.isEmpty { print("Tidak ada tiket yang ditahan."); return }
+            for s in queue {
+                let t = s.ticket
+                print(
+                    [
+                        t.number.description, t.category, Format.date(t.createdAt), t.senderEmail, oneLine(t.subject),
+                        "[\(t.classificationNote)]",
+                    ].joined(separator: "  "))
+            }
+        }
+    }
+
+    struct Clear: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Clear a held ticket: it becomes a normal ticket of CATEGORY, visible to every agent.")
+        @OptionGroup var options: ConfigOption
+        @OptionGroup var who: ReviewerOption
+        @Argument(help: "Ticket number, e.g. 2025-000123.") var ticket: TicketNumber
+        @Argument(help: "Category slug.") var category: String
+
+        func run() throws {
+            let desk = try options.desk()
+            let t = try desk.clearHeld(ticket, category: category, as: who.actor(desk))
+            print("\(t.number): dilepas sebagai \(t.category)" + (t.confidential ? " (tetap rahasia)" : ""))
+        }
+    }
+
+    struct Confirm: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Confirm a held ticket as a complaint (Pengaduan): confidential for good.")
+        @OptionGroup var options: ConfigOption
+        @OptionGroup var who: ReviewerOption
+        @Argument(help: "Ticket number, e.g. 2025-000123.") var ticket: TicketNumber
+        @Option(help: "The confidential category (needed only when the taxonomy has several).") var category: String?
+
+        func run() throws {
+            let desk = try options.desk()
+            let t = try desk.confirmComplaint(ticket, category: category, as: who.actor(desk))
+            print("\(t.number): dikonfirmasi sebagai \(t.category) (rahasia)")
+        }
     }
 
     static func apply(_ options: ConfigOption, ticket: TicketNumber, category: String?, reviewer who: ReviewerOption)

@@ -132,6 +132,11 @@ struct Tickets: ParsableCommand {
                     + (t.region.map { "  wilayah: \($0), \(t.province ?? "") (\(t.timeZone ?? ""))" } ?? ""))
             print("Dibuat : \(Format.date(t.createdAt))")
             if let previous { print("Lanjutan dari tiket \(previous) (sudah ditutup)") }
+            if t.held {
+                print(
+                    "DITAHAN sebagai kemungkinan pengaduan: `surel review clear \(t.number) KATEGORI` atau "
+                        + "`surel review confirm \(t.number)`")
+            }
             for m in d.messages {
                 print("\n--- \(Format.date(m.receivedAt))  \(oneLine(m.fromName) ?? "") <\(m.fromEmail ?? "")>")
                 print("Subjek: \(oneLine(m.subject))")
