@@ -31,21 +31,29 @@ extension SurelDatabase {
     }
 
     /// Every escalation, oldest first, with its ticket's number: the Layer 2 response scores, one per escalation.
-    public func escalations() throws -> [(number: TicketNumber, unit: String, at: Date, answeredAt: Date?)] {
+    public func escalations() throws
+        -> [(number: TicketNumber, unit: String, at: Date, answeredAt: Date?, confidential: Bool)]
+    {
         try Self.escalations(in: writer)
     }
 
     static func escalations(in reader: some DatabaseReader) throws
-        -> [(number: TicketNumber, unit: String, at: Date, answeredAt: Date?)]
+        -> [(number: TicketNumber, unit: String, at: Date, answeredAt: Date?, confidential: Bool)]
     {
         try reader.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT t.year, t.sequence, e.unit, e.at, e.answeredAt FROM escalation e JOIN ticket t ON t.id = e.ticketID
+                    SELECT t.year, t.sequence, e.unit, e.at, e.answeredAt, t.confidential
+                    FROM escalation e JOIN ticket t ON t.id = e.ticketID
                     ORDER BY e.at, e.id
                     """
-            ).map { (TicketNumber(year: $0["year"], sequence: $0["sequence"]), $0["unit"], $0["at"], $0["answeredAt"]) }
+            ).map {
+                (
+                    TicketNumber(year: $0["year"], sequence: $0["sequence"]), $0["unit"], $0["at"], $0["answeredAt"],
+                    $0["confidential"]
+                )
+            }
         }
     }
 

@@ -263,6 +263,8 @@ final class HeldComplaintTests: XCTestCase {
         for s in ["bendahara.held", "Suharti", "Wulandari", "0812", "3456-7890", "Malang", "malangkab"] {
             XCTAssertFalse(text.localizedCaseInsensitiveContains(s), "the escalation notice shows \(s): \(text)")
         }
+        let scores = try andi(["sla", "scores", "--json"])
+        XCTAssertFalse(scores.contains(pemda.number.description), "which unit a complaint concerns: \(scores)")
         XCTAssertFalse(notice.inReplyTo.contains { $0.contains("malangkab") })
         XCTAssertFalse(notice.references.contains { $0.contains("malangkab") })
     }

@@ -126,7 +126,7 @@ final class HelpDeskTests: XCTestCase {
         try read("tickets") { try desk.tickets(as: $0) }
         try read("reviewQueue") { try desk.reviewQueue(as: $0) }
         try read("deadlines") { try desk.deadlines(as: $0).entries }
-        try read("layer2Scores") { _ in try desk.layer2Scores() }
+        try read("layer2Scores") { try desk.layer2Scores(as: $0).rows }
         try read("messages") { a in try MessageKind.allCases.map { try desk.messages(kind: $0, as: a).items } }
         try read("duplicates") { try desk.duplicates(as: $0).items }
         try read("outbox") { try desk.outbox(as: $0) }
@@ -152,6 +152,11 @@ final class HelpDeskTests: XCTestCase {
         XCTAssertEqual(try desk.messages(kind: .autoreply, as: andi).hidden, 1)
         XCTAssertEqual(try desk.tickets(as: andi).count, 2, "the complaint is counted, redacted")
         XCTAssertEqual(try desk.suppressions(as: andi).hidden, 1)
+        // The complaint's escalation counts for its unit, but its row (which unit it concerns) is hidden.
+        XCTAssertEqual(try desk.layer2Scores(as: andi).rows.count, 0)
+        XCTAssertEqual(try desk.layer2Scores(as: andi).hidden, 1)
+        XCTAssertEqual(try desk.layer2Scores(as: andi).units.map(\.escalations), [1])
+        XCTAssertEqual(try desk.layer2Scores(as: sri).rows.map(\.unit), ["DTU"])
         XCTAssertEqual(try desk.suppressions(as: sri).items.map(\.email), ["pelapor.rahasia@gmail.com"])
         // Who wrote it and how the classifier read it are not shown either; the ordinary ticket keeps both.
         let complaint = try XCTUnwrap(try desk.tickets(as: andi).first { $0.ticket.number == number })

@@ -49,8 +49,12 @@ public struct Layer2Scores: Sendable {
         /// The mean score of the answered escalations; nil when none is answered.
         public var averageScore: Double?
     }
+    /// One row per escalation the actor may see: a complaint's row would tell which unit it concerns.
     public var rows: [Row]
+    /// Every escalation counts here, the complaints' too (the monthly report's figures).
     public var units: [Unit]
+    /// Rows left out because the actor may not read their ticket.
+    public var hidden: Int
 }
 
 extension HelpDesk {
@@ -112,21 +116,23 @@ extension HelpDesk {
 
     /// Every escalation's score (a ticket escalated to two units scores for each), and per unit the count and the
     /// average score of those answered. Numbers and units only: nothing of a ticket's content.
-    public func layer2Scores() throws -> Layer2Scores {
+    public func layer2Scores(as actor: Actor) throws -> Layer2Scores {
         let sla = SLA(calendar: config.sla.calendar, hours: config.sla.hours)
-        let rows = try database.escalations().map { e in
+        let escalations = try database.escalations()
+        let rows = try escalations.map { e in
             let days = try sla.layer2Days(escalated: e.at, answered: e.answeredAt)
             return Layer2Scores.Row(
                 number: e.number, unit: e.unit, escalatedAt: e.at, answeredAt: e.answeredAt,
                 workingDays: days, score: sla.layer2Score(days: days))
         }
+        let visible = zip(rows, escalations).filter { !$0.1.confidential || actor.mayReadConfidential }.map(\.0)
         let units = Set(rows.map(\.unit)).sorted().map { unit -> Layer2Scores.Unit in
             let own = rows.filter { $0.unit == unit }, scores = own.compactMap(\.score)
             return Layer2Scores.Unit(
                 unit: unit, escalations: own.count, answered: scores.count,
                 averageScore: scores.isEmpty ? nil : Double(scores.reduce(0, +)) / Double(scores.count))
         }
-        return Layer2Scores(rows: rows, units: units)
+        return Layer2Scores(rows: visible, units: units, hidden: rows.count - visible.count)
     }
 
     /// The BAK PDF of a closed ticket.

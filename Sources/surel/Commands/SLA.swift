@@ -51,10 +51,12 @@ struct SLACommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Layer 2 response score of each escalation (120: day H or H+1, 100: H+2 or H+3, 80: later).")
         @OptionGroup var options: ConfigOption
+        @OptionGroup var who: ActorOption
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let scores = try options.desk().layer2Scores()
+            let desk = try options.desk()
+            let scores = try desk.layer2Scores(as: who.actor(desk))
             if json {
                 printJSON(
                     scores.rows.map { r in
@@ -69,6 +71,7 @@ struct SLACommand: ParsableCommand {
                     "\(r.number)  \(r.unit)  " + (r.score.map { "skor \($0) (H+\(r.workingDays!))" } ?? "belum dijawab")
                 )
             }
+            if scores.hidden > 0 { print("(\(scores.hidden) eskalasi tiket rahasia tidak ditampilkan)") }
             for u in scores.units {
                 print(
                     "\(u.unit): \(u.escalations) eskalasi, \(u.answered) dijawab, rata-rata skor "
