@@ -53,7 +53,7 @@ public struct SLA: Sendable {
 
     /// 120 if the unit answered on day H or H+1, 100 on H+2 or H+3, 80 later; nil while it has not answered.
     public func layer2Score(_ t: Ticket) throws -> Int? {
-        try layer2Score(days: try layer2Days(t))
+        layer2Score(days: try layer2Days(t))
     }
 
     public func layer2Score(days: Int?) -> Int? {

@@ -331,6 +331,26 @@ enum Schema {
                     CREATE INDEX ticket_held ON ticket(createdAt) WHERE held;
                     """)
         }
+        m.registerMigration("v18-console-accounts") { db in
+            // The console's users, their sessions (stored under the SHA-256 of the cookie's id) and the failed
+            // logins counted per account and per client address.
+            try db.execute(
+                sql: """
+                    CREATE TABLE user (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                      role TEXT NOT NULL, confidential BOOLEAN NOT NULL, passwordHash TEXT NOT NULL,
+                      disabled BOOLEAN NOT NULL, createdAt DATETIME NOT NULL, passwordChangedAt DATETIME NOT NULL);
+                    CREATE TABLE webSession (
+                      idHash TEXT PRIMARY KEY NOT NULL,
+                      userID INTEGER NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+                      csrfToken TEXT NOT NULL, createdAt DATETIME NOT NULL, lastSeenAt DATETIME NOT NULL)
+                      WITHOUT ROWID;
+                    CREATE INDEX webSession_on_userID ON webSession(userID);
+                    CREATE TABLE loginFailure (
+                      key TEXT PRIMARY KEY NOT NULL, failures INTEGER NOT NULL, lastAt DATETIME NOT NULL,
+                      lockedUntil DATETIME) WITHOUT ROWID;
+                    """)
+        }
         return m
     }
 }
