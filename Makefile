@@ -2,7 +2,8 @@
 #
 #   make demo     set up this machine (Debian 12 + Swift toolchain, as root), start the loopback
 #                 test Dovecot, build, put samples/mail/*.eml into a fresh demo mailbox, run one
-#                 ingest cycle and show the tickets, auto-replies and bounces it produced
+#                 ingest cycle, show the tickets, auto-replies and bounces it produced, and start the
+#                 web console on it with two demo accounts (address and logins printed)
 #   make test     THE test command (CI's .ci/run calls it): setup, test servers, build, swift test
 #   make build    debug build            make release   release build
 #   make install  release binary, systemd unit, `surel` user, /var/lib/surel, /etc/surel/surel.toml
@@ -34,6 +35,8 @@ DEMO_DIR ?= /tmp/surel-demo
 SAMPLES := $(sort $(wildcard samples/mail/*.eml))
 # How the samples reach the demo mailbox: append (IMAP APPEND with curl) or maildir (files written directly).
 DEMO_UPLOAD ?= append
+# Where the demo's console listens (127.0.0.1).
+DEMO_PORT ?= 8080
 
 # Extra arguments for `swift test` (e.g. TEST_ARGS='--filter SurelMailTests') and scripts/bench-ingest.
 TEST_ARGS ?=
@@ -70,6 +73,8 @@ demo:
 	$(SWIFT) build -c release
 	surel="$$($(SWIFT) build -c release --show-bin-path)/surel"
 	step "fresh demo mailbox and store"
+	# The console of an earlier demo is stopped first.
+	if [[ -f $(DEMO_DIR).console.pid ]]; then kill "$$(cat $(DEMO_DIR).console.pid)" 2>/dev/null || true; sleep 1; fi
 	rm -rf "$(DEMO_DIR)"
 	install -d -m 0700 "$(DEMO_DIR)"
 	# Mailboxes of earlier demos are thrown away; every run gets a new user (the test Dovecot accepts any name).
@@ -123,6 +128,9 @@ demo:
 
 	[log]
 	level = "info"
+
+	[web]
+	listen = "127.0.0.1:$(DEMO_PORT)"
 	EOF
 	echo "config: $(DEMO_DIR)/surel.toml (mailbox user $$user)"
 	export SUREL_CONFIG="$(DEMO_DIR)/surel.toml"
@@ -143,12 +151,28 @@ demo:
 		step "surel tickets show $$first"
 		"$$surel" tickets show "$$first"
 	fi
-	step "done: SUREL_CONFIG=$(DEMO_DIR)/surel.toml $$surel tickets list --json"
+	step "the web console: demo accounts and surel serve"
+	# Passwords are new on every run.
+	agent_pw="agen-$$(head -c 9 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+	super_pw="kasubbag-$$(head -c 9 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+	printf '%s\n' "$$agent_pw" | "$$surel" users add agen --role agent
+	printf '%s\n' "$$super_pw" | "$$surel" users add kasubbag --role supervisor --confidential
+	printf 'agen %s\nkasubbag %s\n' "$$agent_pw" "$$super_pw" >"$(DEMO_DIR)/logins.txt"
+	chmod 0600 "$(DEMO_DIR)/logins.txt"
+	nohup "$$surel" serve >"$(DEMO_DIR)/console.log" 2>&1 &
+	echo $$! >"$(DEMO_DIR).console.pid"
+	for i in $$(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/$(DEMO_PORT)) 2>/dev/null && break; sleep 0.2; done
+	step "done: the console runs at http://127.0.0.1:$(DEMO_PORT)/ (log: $(DEMO_DIR)/console.log)"
+	echo "  agent:      agen / $$agent_pw"
+	echo "  supervisor: kasubbag / $$super_pw (may read complaints)"
+	echo "  stop it:    kill \$$(cat $(DEMO_DIR).console.pid)"
+	echo "  CLI:        SUREL_CONFIG=$(DEMO_DIR)/surel.toml $$surel tickets list --json"
 
 install: release
 	bin="$$($(SWIFT) build -c release --show-bin-path)/surel"
 	install -D -m 0755 "$$bin" "$(DESTDIR)$(BINDIR)/surel"
 	install -D -m 0644 deploy/surel.service "$(DESTDIR)$(UNITDIR)/surel.service"
+	install -D -m 0644 deploy/surel-web.service "$(DESTDIR)$(UNITDIR)/surel-web.service"
 	# The classifier's training data: the daemon trains on it at first start (ShippedData.swift finds it).
 	install -d "$(DESTDIR)$(DATADIR)/classify/examples"
 	install -m 0644 classify/keywords.tsv classify/README.md "$(DESTDIR)$(DATADIR)/classify/"
@@ -183,4 +207,5 @@ bench: release
 
 clean:
 	$(SWIFT) package clean
-	rm -rf "$(DEMO_DIR)"
+	if [[ -f $(DEMO_DIR).console.pid ]]; then kill "$$(cat $(DEMO_DIR).console.pid)" 2>/dev/null || true; fi
+	rm -rf "$(DEMO_DIR)" "$(DEMO_DIR).console.pid"

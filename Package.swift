@@ -1,6 +1,7 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // surel — the e-mail channel of the DJPK Contact Center.
-// Dependencies point one way: surel (CLI) -> SurelEngine -> (SurelMail, SurelStore, SurelClassify, SurelDocuments);
+// Dependencies point one way: surel (CLI) -> SurelWeb (the console) -> SurelEngine -> (SurelMail, SurelStore,
+// SurelClassify, SurelDocuments);
 // SurelStore and SurelClassify -> SurelCore. SurelMail and SurelDocuments stand alone. Each target declares exactly
 // the modules it imports.
 // Only SurelMail imports the C modules CCurl and CMailutils; only SurelCore's SHA256 imports CLibcrypto; only
@@ -23,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // Only its bcrypt (C, no server code) is used here: the console's passwords.
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        // The console's server; its optional traits (swift-configuration, full Foundation) are not needed.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -57,12 +62,32 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]),
+        // The agents' web console: Hummingbird routes and Mustache pages over the HelpDesk; the templates and the
+        // style sheet are compiled into the binary.
+        .target(
+            name: "SurelWeb",
+            dependencies: [
+                "SurelEngine", "SurelStore", "SurelCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            resources: [
+                .embedInCode("Templates/head.mustache"), .embedInCode("Templates/foot.mustache"),
+                .embedInCode("Templates/login.mustache"), .embedInCode("Templates/home.mustache"),
+                .embedInCode("Templates/tickets.mustache"), .embedInCode("Templates/ticket.mustache"),
+                .embedInCode("Templates/review.mustache"), .embedInCode("Templates/error.mustache"),
+                .embedInCode("Static/surel.css"),
+            ]),
         .executableTarget(
             name: "surel",
             dependencies: [
-                "SurelEngine", "SurelCore", "SurelMail", "SurelStore", "SurelClassify",
+                "SurelWeb", "SurelEngine", "SurelCore", "SurelMail", "SurelStore", "SurelClassify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .executableTarget(
             name: "SurelFuzz",
@@ -78,6 +103,14 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(name: "SurelClassifyTests", dependencies: ["SurelClassify", "SurelCore"]),
+        .testTarget(
+            name: "SurelWebTests",
+            dependencies: [
+                "SurelWeb", "SurelEngine", "SurelStore", "SurelCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         .testTarget(
             name: "SurelEngineTests",
             dependencies: [

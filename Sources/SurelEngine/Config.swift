@@ -46,6 +46,18 @@ public struct SurelConfig: Sendable {
     public var blastRate: Double?
     /// SMTP connections a blast uses at once (`[blast] connections`, default 1).
     public var blastConnections = 1
+    /// `[web]`: the console (`surel serve`).
+    public var web = Web()
+    public struct Web: Sendable {
+        /// Address and port the console listens on (`listen = "127.0.0.1:8080"`).
+        public var host = "127.0.0.1"
+        public var port = 8080
+        /// The address people reach the console at (links in mail, survey pages); nil: not published.
+        public var publicURL: String?
+        /// A session unused for this long ends (`session_idle`, default 8 hours: a working day).
+        public var sessionIdle: TimeInterval = 8 * 3600
+        public init() {}
+    }
     /// At most this many blast mails to one recipient domain per minute (`[blast] per_domain = "100/min"`).
     public var blastPerDomainPerMinute: Int?
 

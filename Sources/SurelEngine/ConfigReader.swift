@@ -56,6 +56,7 @@ struct ConfigReader {
         "access": ["confidential_readers"],
         "sla": ["reminder_before", "service_hours", "calendar"],
         "blast": ["unsubscribe_url", "rate", "connections", "per_domain"],
+        "web": ["listen", "public_url", "session_idle"],
         "units": [],  // one sub-table per Layer 2 unit, checked in readUnits
     ]
 
@@ -217,6 +218,25 @@ struct ConfigReader {
                 problem("blast.unsubscribe_url", "unsubscribe_url must be an https:// address")
             }
         }
+        var web = SurelConfig.Web()
+        if let listen = string("web", "listen") {
+            if let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+                (1...65535).contains(port), colon > listen.startIndex
+            {
+                web.host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+                web.port = port
+            } else {
+                problem("web.listen", "listen must be HOST:PORT, e.g. \"127.0.0.1:8080\" (got \"\(listen)\")")
+            }
+        }
+        if let u = string("web", "public_url") {
+            if u.hasPrefix("https://") || u.hasPrefix("http://") {
+                web.publicURL = u.hasSuffix("/") ? String(u.dropLast()) : u
+            } else {
+                problem("web.public_url", "public_url must be an http:// or https:// address")
+            }
+        }
+        if let idle = duration("web", "session_idle") { web.sessionIdle = idle }
         guard let mailbox, problems.isEmpty else { return nil }
         var config = SurelConfig(
             mailbox: mailbox, store: store, threading: threading, logLevel: level, taxonomy: taxonomy,
@@ -233,6 +253,7 @@ struct ConfigReader {
         if let blastConnections { config.blastConnections = blastConnections }
         config.blastPerDomainPerMinute = perDomain
         config.blastUnsubscribeURL = unsubscribeURL
+        config.web = web
         return config
     }
 

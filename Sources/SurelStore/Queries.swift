@@ -142,6 +142,25 @@ extension SurelDatabase {
         try writer.read { db in try StoredMessage.fetchOne(db, key: rowID) }
     }
 
+    /// What waits for someone: tickets by state, held complaints, quarantined mail, outgoing mail that failed.
+    public func attentionCounts() throws -> (
+        new: Int, inReview: Int, held: Int, escalated: Int, quarantined: Int, failedMail: Int
+    ) {
+        try writer.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT count(*) FROM ticket WHERE status = 'new'),
+                           (SELECT count(*) FROM ticket WHERE needsReview = 1),
+                           (SELECT count(*) FROM ticket WHERE held),
+                           (SELECT count(*) FROM ticket WHERE status = 'escalated'),
+                           (SELECT count(*) FROM message WHERE kind = 'quarantined'),
+                           (SELECT count(*) FROM outbox WHERE status = 'failed')
+                    """)!
+            return (row[0], row[1], row[2], row[3], row[4], row[5])
+        }
+    }
+
     public func counts() throws -> [String: Int] {
         try writer.read { db in
             var out: [String: Int] = ["tickets": try Ticket.fetchCount(db)]

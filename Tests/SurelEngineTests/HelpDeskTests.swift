@@ -124,6 +124,7 @@ final class HelpDeskTests: XCTestCase {
             _ = try body(sri)
         }
         try read("tickets") { try desk.tickets(as: $0) }
+        try read("attention") { try desk.attention(as: $0) }
         try read("reviewQueue") { try desk.reviewQueue(as: $0) }
         try read("deadlines") { try desk.deadlines(as: $0).entries }
         try read("layer2Scores") { try desk.layer2Scores(as: $0).rows }

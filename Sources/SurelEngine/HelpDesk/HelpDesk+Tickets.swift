@@ -57,11 +57,42 @@ public struct Layer2Scores: Sendable {
     public var hidden: Int
 }
 
+/// What needs attention, as the console's home page shows it: counts only.
+public struct Attention: Sendable {
+    public var new: Int
+    public var inReview: Int
+    /// Held complaints; nil for an actor who may not read them (their queue is not theirs to see).
+    public var held: Int?
+    public var owedToday: Int
+    public var breached: Int
+    public var escalated: Int
+    public var quarantined: Int
+    public var failedMail: Int
+}
+
 extension HelpDesk {
     // MARK: - Reads
 
+    /// Counts of what waits: new tickets, the review queue, held complaints (readers only), answers owed by the
+    /// end of today (WIB) and breached deadlines, escalations waiting for a unit, quarantined and failed mail.
+    public func attention(as actor: Actor) throws -> Attention {
+        try require(.tickets, actor)
+        let c = try database.attentionCounts()
+        let now = now()
+        var wib = Calendar(identifier: .gregorian)
+        wib.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let endOfDay = wib.date(byAdding: .day, value: 1, to: wib.startOfDay(for: now))!
+        let entries = try deadlines(as: actor).entries
+        return Attention(
+            new: c.new, inReview: c.inReview, held: actor.mayReadConfidential ? c.held : nil,
+            owedToday: entries.filter { !$0.breached && $0.due <= endOfDay }.count,
+            breached: entries.filter(\.breached).count, escalated: c.escalated, quarantined: c.quarantined,
+            failedMail: c.failedMail)
+    }
+
     /// Tickets in number order, a page at a time; confidential ones redacted for an actor who may not read them.
     public func tickets(_ filter: TicketFilter = TicketFilter(), as actor: Actor) throws -> [TicketSummary] {
+        try require(.tickets, actor)
         var tickets = try database.tickets(
             status: filter.status, category: filter.category, limit: filter.limit, offset: filter.offset)
         // A held ticket's category is its topic (what the complaint is about): a filter on it must not find it
@@ -76,6 +107,7 @@ extension HelpDesk {
     public func ticket(_ number: TicketNumber, as actor: Actor) throws -> (
         detail: TicketDetail, previous: TicketNumber?
     ) {
+        try require(.tickets, actor)
         guard let d = try database.ticketDetail(number: number) else {
             throw SurelError(.notFound, "no ticket \(number)")
         }
@@ -86,12 +118,14 @@ extension HelpDesk {
 
     /// The tickets waiting for a reviewer's look, redacted like the list.
     public func reviewQueue(as actor: Actor) throws -> [TicketSummary] {
-        try summaries(try database.reviewQueue(), as: actor)
+        try require(.tickets, actor)
+        return try summaries(try database.reviewQueue(), as: actor)
     }
 
     /// The tickets held as possible complaints, oldest first: only a confidential reader may see this queue (to
     /// anyone else it is refused, not shown empty).
     public func heldQueue(as actor: Actor) throws -> [TicketSummary] {
+        try require(.tickets, actor)
         try requireReader(actor, "the held queue")
         return try summaries(try database.heldQueue(), as: actor)
     }
@@ -101,6 +135,7 @@ extension HelpDesk {
     public func deadlines(as actor: Actor, dueWithin: TimeInterval? = nil, breachedOnly: Bool = false)
         throws -> (entries: [SLAEntry], undated: Int)
     {
+        try require(.tickets, actor)
         let now = now()
         let (dated, undated) = try SLA(calendar: config.sla.calendar, hours: config.sla.hours).entries(
             database, now: now)
@@ -117,6 +152,7 @@ extension HelpDesk {
     /// Every escalation's score (a ticket escalated to two units scores for each), and per unit the count and the
     /// average score of those answered. Numbers and units only: nothing of a ticket's content.
     public func layer2Scores(as actor: Actor) throws -> Layer2Scores {
+        try require(.tickets, actor)
         let sla = SLA(calendar: config.sla.calendar, hours: config.sla.hours)
         let escalations = try database.escalations()
         let rows = try escalations.map { e in
@@ -164,25 +200,29 @@ extension HelpDesk {
         _ number: TicketNumber, body: String, attachments: [OutgoingAttachment] = [],
         as actor: Actor
     ) throws -> Ticket {
-        try agentActions().reply(number, body: body, attachments: attachments, actor: actor)
+        try require(.tickets, actor)
+        return try agentActions().reply(number, body: body, attachments: attachments, actor: actor)
     }
 
     /// Escalates to a Layer 2 unit (status escalated); the notice goes to the unit.
     @discardableResult
     public func escalate(_ number: TicketNumber, unit: String, note: String?, as actor: Actor) throws -> Ticket {
-        try agentActions().escalate(number, unit: unit, note: note, actor: actor)
+        try require(.tickets, actor)
+        return try agentActions().escalate(number, unit: unit, note: note, actor: actor)
     }
 
     /// Records the Layer 2 unit's answer received outside mail.
     @discardableResult
     public func layer2Answer(_ number: TicketNumber, body: String, as actor: Actor) throws -> Ticket {
-        try agentActions().layer2Answer(number, body: body, actor: actor)
+        try require(.tickets, actor)
+        return try agentActions().layer2Answer(number, body: body, actor: actor)
     }
 
     /// Closes the consultation: the BAK is made, stored and mailed to the citizen.
     @discardableResult
     public func close(_ number: TicketNumber, as actor: Actor) throws -> Ticket {
-        try agentActions().close(number, actor: actor)
+        try require(.tickets, actor)
+        return try agentActions().close(number, actor: actor)
     }
 
     /// Confirms (`category` nil) or corrects a ticket's category; the model learns it at once. On a held ticket

@@ -11,9 +11,29 @@ public struct Actor: Sendable, Equatable {
     public var name: String
     /// May read confidential tickets (Pengaduan) and the mail about them.
     public var mayReadConfidential: Bool
-    public init(name: String, mayReadConfidential: Bool) {
-        self.name = name; self.mayReadConfidential = mayReadConfidential
+    /// A console user's role; nil for the command line, whose boundary is the store's file permissions.
+    public var role: UserRole?
+    public init(name: String, mayReadConfidential: Bool, role: UserRole? = nil) {
+        self.name = name; self.mayReadConfidential = mayReadConfidential; self.role = role
     }
+
+    /// Whether this actor's role allows `area`.
+    public func may(_ area: Permission) -> Bool {
+        guard let role else { return true }
+        switch (role, area) {
+        case (.admin, _), (.agent, .tickets), (.supervisor, .tickets), (.supervisor, .supervision),
+            (.blast, .blasts):
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+/// What a role opens: agents work tickets; the supervisor also the knowledge base, SLA board and reports; blast
+/// staff the lists and blasts; admins everything, and operations (quarantine, outgoing mail, users).
+public enum Permission: String, Sendable {
+    case tickets, supervision, blasts, operations
 }
 
 /// What a list shows to an actor, and how many items it left out because they may not see them.
@@ -43,6 +63,19 @@ public final class HelpDesk {
         policy.actor(named: name)
     }
 
+    /// A console user as an actor: its rights are the account's.
+    public func actor(for user: User) -> Actor {
+        Actor(name: user.name, mayReadConfidential: user.confidential, role: user.role)
+    }
+
+    /// Throws unless `actor`'s role allows `area`.
+    func require(_ area: Permission, _ actor: Actor) throws {
+        guard actor.may(area) else {
+            throw SurelError(
+                .refused, "peran \(actor.role?.rawValue ?? "-") tidak mencakup \(area.rawValue) (\(actor.name))")
+        }
+    }
+
     // MARK: - Shared pieces
 
     func agentActions() throws -> AgentActions {
@@ -53,6 +86,7 @@ public final class HelpDesk {
 
     /// The ticket, when `actor` may read and act on it.
     func readableTicket(_ number: TicketNumber, as actor: Actor) throws -> Ticket {
+        try require(.tickets, actor)
         guard let t = try database.ticket(number: number) else { throw SurelError(.notFound, "no ticket \(number)") }
         try policy.require(t, for: actor)
         return t

@@ -6,7 +6,7 @@ import Foundation
 import SurelEngine
 import SurelStore
 
-extension UserRole: @retroactive ExpressibleByArgument {}
+extension UserRole: ExpressibleByArgument {}
 
 struct Users: ParsableCommand {
     static let configuration = CommandConfiguration(

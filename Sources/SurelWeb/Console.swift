@@ -1,0 +1,68 @@
+// The agents' web console: server-rendered Mustache pages over the HelpDesk, which decides who sees and does what.
+// The engine is synchronous (GRDB, bcrypt): its calls run on NIO's thread pool, never on the server's event loops.
+import Foundation
+import Hummingbird
+import Logging
+import NIOPosix
+import SurelEngine
+import SurelStore
+
+/// Shared by every request: its parts are immutable or thread-safe (the store is a GRDB pool).
+public final class Console: @unchecked Sendable {
+    public let config: SurelConfig
+    public let desk: HelpDesk
+    let accounts: Accounts
+    let pages: Pages
+    static let sessionCookie = "surel_session"
+    static let loginCookie = "surel_login"
+
+    public init(config: SurelConfig, database: SurelDatabase) throws {
+        self.config = config
+        desk = HelpDesk(config: config, database: database)
+        accounts = Accounts(database: database)
+        pages = try Pages()
+    }
+
+    /// Cookies carry `Secure` when people reach the console over HTTPS.
+    var secureCookies: Bool { config.web.publicURL?.hasPrefix("https://") == true }
+
+    /// Runs `work` on the thread pool (the store and bcrypt block).
+    func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(work)
+    }
+
+    /// The console's router: public routes (login, static files), then the logged-in ones behind the session and
+    /// CSRF checks.
+    public func router() -> Router<WebContext> {
+        let router = Router(context: WebContext.self)
+        router.add(middleware: SecurityHeaders())
+        router.add(middleware: SessionLoader(console: self))
+        router.get("/static/surel.css") { _, _ in
+            var r = Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.surel_css)))
+            r.headers[.cacheControl] = "max-age=3600"
+            return r
+        }
+        LoginController(console: self).addRoutes(to: router)
+        let inside = router.group().add(middleware: RequireLogin()).add(middleware: CSRFCheck())
+        LoginController(console: self).addLogout(to: inside)
+        TicketPages(console: self).addRoutes(to: inside)
+        return router
+    }
+
+    /// The application listening where `[web] listen` says.
+    public func application(logger: Logger) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(config.web.host, port: config.web.port), serverName: nil),
+            logger: logger)
+    }
+
+    /// Compares two tokens in time independent of where they differ.
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

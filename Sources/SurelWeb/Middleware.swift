@@ -1,0 +1,91 @@
+// The console's middleware, outermost first: security headers on every answer; the session cookie turned into a
+// user; anonymous requests sent to the login page; every state change (POST) checked against the session's CSRF
+// token. Access to each page is then the HelpDesk's decision, from the user's actor.
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SurelEngine
+
+/// Content-Security-Policy without inline script or style, no framing, no sniffing, no referrer outside.
+struct SecurityHeaders: RouterMiddleware {
+    typealias Context = WebContext
+    static let policy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        + "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as HTTPError {
+            response = ErrorPage.response(error.status)
+        }
+        response.headers[.contentSecurityPolicy] = Self.policy
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
+}
+
+/// Finds the session named by the cookie; anonymous requests go on without one.
+struct SessionLoader: RouterMiddleware {
+    typealias Context = WebContext
+    let console: Console
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        var context = context
+        if let id = request.cookies[Console.sessionCookie]?.value {
+            let idle = console.config.web.sessionIdle
+            if let (s, user) = try await console.blocking({ try console.accounts.session(id: id, idle: idle) }) {
+                context.session = WebContext.Session(
+                    id: id, user: user, actor: console.desk.actor(for: user), csrfToken: s.csrfToken)
+            }
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Sends anonymous requests to /login (a GET: with where to come back to).
+struct RequireLogin: RouterMiddleware {
+    typealias Context = WebContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        guard context.session != nil else {
+            if request.method == .get {
+                let back = request.uri.path
+                return .redirect(
+                    to: "/login?next=" + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+                    type: .normal)
+            }
+            throw HTTPError(.unauthorized)
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Only GET and HEAD change nothing; any other method needs the session's CSRF token as the form field `csrf`.
+/// The form is read here and handed on in `FormFields`.
+struct CSRFCheck: RouterMiddleware {
+    typealias Context = WebContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        guard request.method != .get, request.method != .head else { return try await next(request, context) }
+        guard let session = context.session else { throw HTTPError(.unauthorized) }
+        var request = request
+        let form = try await FormFields.read(&request)
+        guard let token = form["csrf"], Console.constantTimeEqual(token, session.csrfToken) else {
+            throw HTTPError(.forbidden)
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,96 @@
+// The console's Mustache templates, compiled into the binary (Templates/*.mustache) and loaded once. `{{x}}`
+// escapes HTML; no template uses the unescaped forms for anything that came from a mail. Every page is the
+// template's body between the `head` and `foot` partials.
+import Foundation
+import Hummingbird
+import Mustache
+import SurelStore
+
+struct Pages: Sendable {
+    let library: MustacheLibrary
+
+    init() throws {
+        var library = MustacheLibrary()
+        let templates: [(String, [UInt8])] = [
+            ("head", PackageResources.head_mustache), ("foot", PackageResources.foot_mustache),
+            ("login", PackageResources.login_mustache), ("home", PackageResources.home_mustache),
+            ("tickets", PackageResources.tickets_mustache), ("ticket", PackageResources.ticket_mustache),
+            ("review", PackageResources.review_mustache), ("error", PackageResources.error_mustache),
+        ]
+        for (name, bytes) in templates {
+            try library.register(String(decoding: bytes, as: UTF8.self), named: name)
+        }
+        self.library = library
+    }
+
+    /// The page `name` rendered with `values` (plus the logged-in user's name, role and CSRF token).
+    func render(
+        _ name: String, _ values: [String: Any], session: WebContext.Session?, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        var values = values
+        if let session {
+            values["user"] = session.user.name
+            values["role"] = Labels.role(session.user.role)
+            values["csrf"] = session.csrfToken
+            values["mayReadConfidential"] = session.actor.mayReadConfidential
+            values["mayTickets"] = session.actor.may(.tickets)
+        }
+        let html = library.render(values, withTemplate: name) ?? "template \(name) missing"
+        return Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}
+
+/// A plain error page for statuses the handlers throw.
+enum ErrorPage {
+    static let pages: Pages? = try? Pages()
+
+    static func response(_ status: HTTPResponse.Status) -> Response {
+        let message: String
+        switch status.code {
+        case 401: message = "Silakan masuk terlebih dahulu."
+        case 403: message = "Anda tidak berhak membuka halaman ini, atau formulir sudah kedaluwarsa."
+        case 404: message = "Halaman tidak ditemukan."
+        case 429: message = "Terlalu banyak percobaan. Coba lagi nanti."
+        default: message = "Terjadi kesalahan."
+        }
+        let values: [String: Any] = ["title": "\(status.code)", "message": message]
+        return pages?.render("error", values, session: nil, status: status)
+            ?? Response(status: status)
+    }
+}
+
+/// Indonesian names of what the store keeps in English.
+enum Labels {
+    static func role(_ role: UserRole) -> String {
+        switch role {
+        case .agent: return "Agen"
+        case .supervisor: return "Supervisor"
+        case .blast: return "Staf blast"
+        case .admin: return "Admin"
+        }
+    }
+
+    static func status(_ s: String) -> String {
+        switch s {
+        case "new": return "Baru"
+        case "open": return "Dibuka"
+        case "escalated": return "Dieskalasi"
+        case "answered": return "Dijawab"
+        case "closed": return "Ditutup"
+        default: return s
+        }
+    }
+
+    static let months = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+
+    /// A date in WIB, as the contact center reads it ("4 Feb 2025 09.05 WIB").
+    static func date(_ d: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: d)
+        return String(
+            format: "%d %@ %d %02d.%02d WIB", c.day!, months[c.month! - 1], c.year!, c.hour!, c.minute!)
+    }
+}

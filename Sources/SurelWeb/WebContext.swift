@@ -1,0 +1,31 @@
+// What a console request carries besides the request: the client's address (for login throttling) and, once the
+// session middleware found a live session, the user, their actor and the session's CSRF token.
+import Foundation
+import Hummingbird
+import SurelEngine
+import SurelStore
+
+public struct WebContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The client's IP address, "-" when unknown (router tests).
+    public let clientAddress: String
+    public var session: Session?
+
+    public struct Session: Sendable {
+        public var id: String
+        public var user: User
+        public var actor: Actor
+        public var csrfToken: String
+    }
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "-"
+    }
+
+    /// The logged-in session; a route behind RequireLogin always has one.
+    func requireSession() throws -> Session {
+        guard let session else { throw HTTPError(.unauthorized) }
+        return session
+    }
+}

@@ -1,0 +1,214 @@
+// The console's routes through Hummingbird's router test client: login (and its throttling), sessions, CSRF,
+// security headers, roles, escaping of what came from mail, and complaints hidden from those not named for them.
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import XCTest
+import SurelCore
+@testable import SurelEngine
+@testable import SurelStore
+@testable import SurelWeb
+
+final class ConsoleRouteTests: XCTestCase {
+    static let secrets = ["Pungli-Rahasia-Subjek", "pelapor.rahasia@gmail.com", "Isi-Aduan-Rahasia", "Pelapor Rahasia"]
+
+    /// A store with users andi (agent), sri (supervisor, confidential reader), bella (blast), a question whose
+    /// sender, subject and body try to run script, and a complaint.
+    func makeConsole() throws -> Console {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("surel-web-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        let configFile = dir.appendingPathComponent("surel.toml")
+        try """
+        [mailbox]
+        url = "imap://127.0.0.1:1/INBOX"
+        user = "x"
+        password = "y"
+        tls = "none"
+
+        [store]
+        path = "\(dir.path)/surel.sqlite"
+        attachments = "\(dir.path)/attachments"
+        """.write(to: configFile, atomically: true, encoding: .utf8)
+        let config = try SurelConfig.load(path: configFile.path, needsMailbox: false)
+        let db = try SurelDatabase(path: config.store.path)
+        let accounts = Accounts(database: db)
+        _ = try accounts.add(name: "andi", role: .agent, confidential: false, password: "kata-sandi-andi")
+        _ = try accounts.add(name: "sri", role: .supervisor, confidential: true, password: "kata-sandi-sri-1")
+        _ = try accounts.add(name: "bella", role: .blast, confidential: false, password: "kata-sandi-bella")
+        let now = Date()
+        func store(_ id: String, from: String, name: String, subject: String, text: String, category: String) throws {
+            let m = IncomingMessage(
+                kind: .ticket, messageID: id, rawSHA256: "sha-\(id)", raw: Data(id.utf8), mailbox: nil,
+                uidValidity: nil, uid: nil, subject: subject, fromName: name, fromEmail: from,
+                sentAt: now, receivedAt: now, threadTime: now, text: text, html: nil, inReplyTo: [],
+                references: [], note: nil, bounce: nil, isBulk: false, attachments: [])
+            let intent = TicketIntent(
+                ticketNumberInSubject: nil, referencedMessageIDs: [], normalizedSubject: subject.lowercased(),
+                senderEmail: from, senderProfile: SenderDirectory.profile(forEmail: from), receivedAt: now,
+                threadTime: now, subjectWindow: 86400, reopenWindow: 7 * 86400, year: 2025,
+                confidentialCategories: ["pengaduan"],
+                classify: { Classification(category: category, confidence: 0.97, explanation: "uji") })
+            try db.storeIncoming(m, ticket: intent, cursor: nil)
+        }
+        try store(
+            "q1@kedirikab.go.id", from: "bpkad@kedirikab.go.id", name: "<img src=x onerror=alert(1)>",
+            subject: "<script>alert('subjek')</script> Jadwal DAU",
+            text: "Mohon info <script>alert('isi')</script> <a href=\"javascript:alert(2)\">klik</a>", category: "dau")
+        try store(
+            "p1@gmail.com", from: "pelapor.rahasia@gmail.com", name: "Pelapor Rahasia",
+            subject: "Pungli-Rahasia-Subjek", text: "Isi-Aduan-Rahasia", category: "pengaduan")
+        return try Console(config: config, database: db)
+    }
+
+    func app(_ console: Console) -> some ApplicationProtocol {
+        Application(router: console.router())
+    }
+
+    /// Logs in through the form; returns the session cookie ("surel_session=...") and the page's CSRF token.
+    func login(_ client: some TestClientProtocol, _ name: String, _ password: String) async throws -> (
+        cookie: String, csrf: String
+    ) {
+        let form = try await client.execute(uri: "/login", method: .get)
+        let token = try XCTUnwrap(Self.field("login_token", in: String(buffer: form.body)))
+        let loginCookie = try XCTUnwrap(Self.cookies(form).first { $0.hasPrefix("surel_login=") })
+        let r = try await client.execute(
+            uri: "/login", method: .post,
+            headers: [.contentType: "application/x-www-form-urlencoded", .cookie: loginCookie],
+            body: ByteBuffer(string: "login_token=\(token)&username=\(name)&password=\(password)&next=%2Ftickets"))
+        XCTAssertEqual(r.status, .seeOther, String(buffer: r.body))
+        XCTAssertEqual(r.headers[.location], "/tickets")
+        let set = try XCTUnwrap(Self.cookies(r).first { $0.hasPrefix("surel_session=") })
+        XCTAssertTrue(set.contains("HttpOnly"), set)
+        XCTAssertTrue(set.contains("SameSite=Strict"), set)
+        let cookie = String(set.split(separator: ";")[0])
+        let home = try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie])
+        let csrf = try XCTUnwrap(Self.field("csrf", in: String(buffer: home.body)))
+        return (cookie, csrf)
+    }
+
+    static func cookies(_ r: TestResponse) -> [String] { r.headers[values: .setCookie] }
+
+    /// The value of the first hidden input named `name`.
+    static func field(_ name: String, in html: String) -> String? {
+        guard let r = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
+        return String(html[r.upperBound...].prefix { $0 != "\"" })
+    }
+
+    func testAnonymousVisitorsAreSentToTheLoginPageAndHeadersAreSet() async throws {
+        let console = try makeConsole()
+        try await app(console).test(.router) { client in
+            for path in ["/", "/tickets", "/review", "/tickets/2025-000001"] {
+                let r = try await client.execute(uri: path, method: .get)
+                XCTAssertEqual(r.status, .seeOther, path)
+                XCTAssertTrue(r.headers[.location]?.hasPrefix("/login?next=") == true, path)
+            }
+            for path in ["/login", "/nope", "/"] {
+                let r = try await client.execute(uri: path, method: .get)
+                let csp = try XCTUnwrap(r.headers[.contentSecurityPolicy], path)
+                XCTAssertTrue(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), csp)
+                XCTAssertFalse(csp.contains("unsafe-inline"))
+                XCTAssertEqual(r.headers[.xContentTypeOptions], "nosniff")
+                XCTAssertEqual(r.headers[HTTPField.Name("Referrer-Policy")!], "same-origin")
+            }
+            let post = try await client.execute(
+                uri: "/logout", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"])
+            XCTAssertEqual(post.status, .unauthorized)
+        }
+    }
+
+    func testLoginFailuresAnswerAlikeAndLockAfterFive() async throws {
+        let console = try makeConsole()
+        try await app(console).test(.router) { client in
+            let form = try await client.execute(uri: "/login", method: .get)
+            let token = try XCTUnwrap(Self.field("login_token", in: String(buffer: form.body)))
+            let cookie = try XCTUnwrap(Self.cookies(form).first { $0.hasPrefix("surel_login=") })
+            func attempt(_ name: String, _ password: String, token: String? = nil) async throws -> TestResponse {
+                try await client.execute(
+                    uri: "/login", method: .post,
+                    headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
+                    body: ByteBuffer(string: "login_token=\(token ?? "")&username=\(name)&password=\(password)"))
+            }
+            let noToken = try await attempt("andi", "kata-sandi-andi", token: "0000")
+            XCTAssertEqual(noToken.status, .forbidden, "a login form without its token is refused")
+            let unknown = try await attempt("nobody", "salah-sekali", token: token)
+            let wrong = try await attempt("andi", "salah-sekali", token: token)
+            XCTAssertEqual(unknown.status, .unauthorized)
+            XCTAssertEqual(wrong.status, .unauthorized)
+            XCTAssertTrue(String(buffer: wrong.body).contains("Nama pengguna atau kata sandi salah."))
+            XCTAssertTrue(String(buffer: unknown.body).contains("Nama pengguna atau kata sandi salah."))
+            for _ in 0..<4 { _ = try await attempt("andi", "salah-lagi", token: token) }
+            let locked = try await attempt("andi", "kata-sandi-andi", token: token)
+            XCTAssertEqual(locked.status, .tooManyRequests, "five failures in a row lock the account")
+            XCTAssertFalse(Self.cookies(locked).contains { $0.hasPrefix("surel_session=") })
+        }
+    }
+
+    func testSessionsCSRFAndLogout() async throws {
+        let console = try makeConsole()
+        try await app(console).test(.router) { client in
+            let andi = try await login(client, "andi", "kata-sandi-andi")
+            let sri = try await login(client, "sri", "kata-sandi-sri-1")
+            let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .cookie: andi.cookie]
+            let none = try await client.execute(uri: "/logout", method: .post, headers: form)
+            XCTAssertEqual(none.status, .forbidden, "a POST without the token is refused")
+            let foreign = try await client.execute(
+                uri: "/logout", method: .post, headers: form, body: ByteBuffer(string: "csrf=\(sri.csrf)"))
+            XCTAssertEqual(foreign.status, .forbidden, "another session's token is refused")
+            let alive = try await client.execute(uri: "/tickets", method: .get, headers: [.cookie: andi.cookie])
+            XCTAssertEqual(alive.status, .ok, "the session is still alive")
+            let out = try await client.execute(
+                uri: "/logout", method: .post, headers: form, body: ByteBuffer(string: "csrf=\(andi.csrf)"))
+            XCTAssertEqual(out.status, .seeOther)
+            let after = try await client.execute(uri: "/tickets", method: .get, headers: [.cookie: andi.cookie])
+            XCTAssertEqual(after.status, .seeOther, "logout ended the session")
+            // A forged cookie is nobody.
+            let forged = try await client.execute(
+                uri: "/tickets", method: .get, headers: [.cookie: "surel_session=" + String(repeating: "a", count: 64)])
+            XCTAssertEqual(forged.status, .seeOther)
+        }
+    }
+
+    func testPagesEscapeMailAndHideComplaintsFromThoseNotNamed() async throws {
+        let console = try makeConsole()
+        try await app(console).test(.router) { client in
+            let andi = try await login(client, "andi", "kata-sandi-andi")
+            var seen = ""
+            for path in ["/", "/tickets", "/review", "/tickets?category=pengaduan", "/tickets/2025-000001"] {
+                let r = try await client.execute(uri: path, method: .get, headers: [.cookie: andi.cookie])
+                XCTAssertEqual(r.status, .ok, path)
+                seen += String(buffer: r.body)
+            }
+            for s in Self.secrets { XCTAssertFalse(seen.contains(s), "andi sees \(s)") }
+            XCTAssertTrue(seen.contains("(rahasia)"), "the complaint is listed as existing")
+            XCTAssertFalse(seen.contains("<script>alert"), "a script from mail is not live")
+            XCTAssertFalse(seen.contains("<img src=x"))
+            XCTAssertFalse(seen.contains("href=\"javascript:"))
+            XCTAssertTrue(seen.contains("&lt;script&gt;alert"), "it is shown as text")
+            XCTAssertFalse(seen.contains("Ditahan</a>"), "no held queue link for andi")
+            let complaint = try await client.execute(
+                uri: "/tickets/2025-000002", method: .get, headers: [.cookie: andi.cookie])
+            XCTAssertEqual(complaint.status, .forbidden)
+            for s in Self.secrets { XCTAssertFalse(String(buffer: complaint.body).contains(s)) }
+            let heldForAndi = try await client.execute(
+                uri: "/review/held", method: .get, headers: [.cookie: andi.cookie])
+            XCTAssertEqual(heldForAndi.status, .forbidden)
+
+            let sri = try await login(client, "sri", "kata-sandi-sri-1")
+            let page = try await client.execute(
+                uri: "/tickets/2025-000002", method: .get, headers: [.cookie: sri.cookie])
+            XCTAssertEqual(page.status, .ok)
+            XCTAssertTrue(String(buffer: page.body).contains("Isi-Aduan-Rahasia"), "the reader sees it")
+            let held = try await client.execute(uri: "/review/held", method: .get, headers: [.cookie: sri.cookie])
+            XCTAssertTrue(String(buffer: held.body).contains("Pungli-Rahasia-Subjek"), "and finds it held")
+
+            // Blast staff do not work tickets.
+            let bella = try await login(client, "bella", "kata-sandi-bella")
+            for path in ["/tickets", "/review", "/tickets/2025-000001"] {
+                let r = try await client.execute(uri: path, method: .get, headers: [.cookie: bella.cookie])
+                XCTAssertEqual(r.status, .forbidden, path)
+            }
+        }
+    }
+}
