@@ -14,6 +14,8 @@ public struct AgentActions {
     let templates: MailTemplates
     let calendar: WorkingCalendar
     let now: () -> Date
+    /// The ticket version the agent acted on (SurelDatabase.ticketVersion); nil: act whatever changed since.
+    var expectedVersion: Int64?
 
     public init(
         config: SurelConfig, database: SurelDatabase, templates: MailTemplates,
@@ -88,7 +90,9 @@ public struct AgentActions {
         var mail = mailToCitizen(d, text, smtp: smtp)
         mail.attachments = attachments
         let record = mail.record(ticketID: t.id, purpose: .answer, messageIDDomain: smtp.messageIDDomain, date: now())
-        return try database.act(.answer, on: number, actor: actor.name, answer: body, at: now()) { _ in record }
+        return try database.act(
+            .answer, on: number, actor: actor.name, answer: body, at: now(), expectedVersion: expectedVersion
+        ) { _ in record }
     }
 
     /// Escalates to a Layer 2 unit: status `escalated`, the notice (with the question and the 3-working-day
@@ -147,7 +151,10 @@ public struct AgentActions {
         }
         let record = mail.record(
             ticketID: t.id, purpose: .escalation, messageIDDomain: smtp.messageIDDomain, date: now())
-        return try database.act(.escalate(unit: unit), on: number, actor: actor.name, note: note, at: now()) { _ in
+        return try database.act(
+            .escalate(unit: unit), on: number, actor: actor.name, note: note, at: now(),
+            expectedVersion: expectedVersion
+        ) { _ in
             record
         }
     }
@@ -167,7 +174,8 @@ public struct AgentActions {
     @discardableResult
     public func layer2Answer(_ number: TicketNumber, body: String, actor: Actor) throws -> Ticket {
         _ = try detail(number, actor: actor)
-        return try database.act(.layer2Answer, on: number, actor: actor.name, answer: body, at: now())
+        return try database.act(
+            .layer2Answer, on: number, actor: actor.name, answer: body, at: now(), expectedVersion: expectedVersion)
     }
 
     /// Categories closed without a BAK: a letter is registered, not consulted on, and spam is counted, not
@@ -185,16 +193,41 @@ public struct AgentActions {
         if Self.closedWithoutBAK.contains(t.category) {
             return try database.act(
                 .close, on: number, actor: actor.name, note: "tanpa BAK (\(config.taxonomy.name(of: t.category)))",
-                at: now())
+                at: now(), expectedVersion: expectedVersion)
         }
         let smtp = try smtp
         let closedAt = now()
+        let (bakNumber, values) = try bakValues(d, closedAt: closedAt, actor: actor)
+        let document = try templates.render("bak", values)
+        let pdf = try PDFWriter.render(BAKText.blocks(document.body), title: document.subject)
+        let text = try templates.render("bak-mail", values)
+        var mail = mailToCitizen(d, text, smtp: smtp)
+        mail.attachments = [OutgoingAttachment(filename: bakNumber + ".pdf", contentType: "application/pdf", data: pdf)]
+        let record = mail.record(ticketID: t.id, purpose: .bak, messageIDDomain: smtp.messageIDDomain, date: closedAt)
+        return try database.act(
+            .close, on: number, actor: actor.name, bak: (bakNumber, pdf), at: closedAt, expectedVersion: expectedVersion
+        ) { _ in record }
+    }
+
+    /// The BAK's text as closing now would make it (the console shows it before the agent confirms); nil for a
+    /// ticket closed without one.
+    public func bakPreview(_ number: TicketNumber, actor: Actor) throws -> (subject: String, body: String)? {
+        let d = try detail(number, actor: actor)
+        guard !Self.closedWithoutBAK.contains(d.ticket.category) else { return nil }
+        return try templates.render("bak", try bakValues(d, closedAt: now(), actor: actor).values)
+    }
+
+    /// The BAK's number and the values of its templates.
+    private func bakValues(_ d: TicketDetail, closedAt: Date, actor: Actor) throws
+        -> (number: String, values: [String: Any])
+    {
+        let t = d.ticket
         // A ticket reopened and closed again gets a BAK of its own: BAK-<ticket>-2, -3 ...
         let earlier = try database.bakCount(ticketID: t.id!)
-        let bakNumber = "BAK-\(number)" + (earlier == 0 ? "" : "-\(earlier + 1)")
+        let bakNumber = "BAK-\(t.number)" + (earlier == 0 ? "" : "-\(earlier + 1)")
         let answers = try database.answers(ticketID: t.id!).filter { $0.source == "agent" }.map(\.text)
         var values: [String: Any] = [
-            "bak_number": bakNumber, "closed_at": Acknowledger.indonesian(closedAt), "ticket": number.description,
+            "bak_number": bakNumber, "closed_at": Acknowledger.indonesian(closedAt), "ticket": t.number.description,
             "subject": SubjectNormalizer.stripped(t.subject),
             "sender_name": Self.salutation(t), "sender_email": t.senderEmail, "origin": Self.origin(t),
             "office": Self.office(t),
@@ -204,15 +237,7 @@ public struct AgentActions {
             "answers": answers, "agent": actor.name,
         ]
         if let unit = t.escalatedTo { values["unit"] = config.units[unit]?.name.map { "\(unit) — \($0)" } ?? unit }
-        let document = try templates.render("bak", values)
-        let pdf = try PDFWriter.render(BAKText.blocks(document.body), title: document.subject)
-        let text = try templates.render("bak-mail", values)
-        var mail = mailToCitizen(d, text, smtp: smtp)
-        mail.attachments = [OutgoingAttachment(filename: bakNumber + ".pdf", contentType: "application/pdf", data: pdf)]
-        let record = mail.record(ticketID: t.id, purpose: .bak, messageIDDomain: smtp.messageIDDomain, date: closedAt)
-        return try database.act(.close, on: number, actor: actor.name, bak: (bakNumber, pdf), at: closedAt) { _ in
-            record
-        }
+        return (bakNumber, values)
     }
 }
 

@@ -23,10 +23,14 @@ extension SurelDatabase {
     public func act(
         _ action: TicketAction, on number: TicketNumber, actor: String, note: String? = nil,
         answer: String? = nil, bak: (number: String, pdf: Data)? = nil, at now: Date = Date(),
-        mail: ((Ticket) throws -> OutgoingRecord?)? = nil
+        expectedVersion: Int64? = nil, mail: ((Ticket) throws -> OutgoingRecord?)? = nil
     ) throws -> Ticket {
         try writer.write { db in
             guard var t = try Ticket.fetchOne(db, number: number) else { throw StoreError.noSuchTicket(number) }
+            // Checked in the transaction that acts: nothing can change the ticket between the check and the act.
+            if let expectedVersion, try Self.version(ticketID: t.id!, db) != expectedVersion {
+                throw WorkflowError.changed(number)
+            }
             let before = t
             var detail = ""
             switch action {
@@ -105,10 +109,29 @@ extension SurelDatabase {
 
 public enum WorkflowError: Error, CustomStringConvertible {
     case notEscalated(TicketNumber)
+    /// The ticket changed since the version the agent saw (someone answered, escalated or closed it, or mail came).
+    case changed(TicketNumber)
     public var description: String {
         switch self {
         case .notEscalated(let n): return "ticket \(n) was not escalated"
+        case .changed(let n):
+            return "tiket \(n) berubah sejak Anda membukanya; tindakan Anda tidak dijalankan, periksa dulu perubahannya"
         }
+    }
+}
+
+extension SurelDatabase {
+    /// A ticket's version: its last history event's id (every change of a ticket writes one: mail joining it,
+    /// an action, a review). An action given the version the agent saw is refused when it moved.
+    public func ticketVersion(_ number: TicketNumber) throws -> Int64? {
+        try writer.read { db in
+            guard let t = try Ticket.fetchOne(db, number: number) else { return nil }
+            return try Self.version(ticketID: t.id!, db)
+        }
+    }
+
+    static func version(ticketID: Int64, _ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT max(id) FROM ticketEvent WHERE ticketID = ?", arguments: [ticketID]) ?? 0
     }
 }
 

@@ -44,6 +44,8 @@ public final class Console: @unchecked Sendable {
             r.headers[.cacheControl] = "max-age=3600"
             return r
         }
+        // Browsers ask for it on every first visit; there is none.
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         LoginController(console: self).addRoutes(to: router)
         let inside = router.group().add(middleware: RequireLogin()).add(middleware: CSRFCheck())
         LoginController(console: self).addLogout(to: inside)

@@ -21,6 +21,10 @@ struct SecurityHeaders: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as HTTPError {
             response = ErrorPage.response(error.status)
+        } catch {
+            // Whatever else failed is logged here and shown as a plain error page (with these headers too).
+            context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            response = ErrorPage.response(.internalServerError)
         }
         response.headers[.contentSecurityPolicy] = Self.policy
         response.headers[.xContentTypeOptions] = "nosniff"

@@ -16,6 +16,7 @@ struct Pages: Sendable {
             ("login", PackageResources.login_mustache), ("home", PackageResources.home_mustache),
             ("tickets", PackageResources.tickets_mustache), ("ticket", PackageResources.ticket_mustache),
             ("review", PackageResources.review_mustache), ("error", PackageResources.error_mustache),
+            ("close", PackageResources.close_mustache),
         ]
         for (name, bytes) in templates {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)

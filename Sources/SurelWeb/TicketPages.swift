@@ -13,9 +13,105 @@ struct TicketPages {
     func addRoutes(to group: RouterGroup<WebContext>) {
         group.get("/") { _, context in try await home(context) }
         group.get("/tickets") { request, context in try await tickets(request, context) }
-        group.get("/tickets/:number") { _, context in try await ticket(context) }
+        group.get("/tickets/:number") { request, context in
+            let done = request.uri.queryParameters.get("done").flatMap(TicketAction.init(rawValue:))?.done
+            return try await ticket(context, done: done)
+        }
         group.get("/review") { _, context in try await review(context, held: false) }
         group.get("/review/held") { _, context in try await review(context, held: true) }
+        group.get("/tickets/:number/close") { _, context in try await closePreview(context) }
+        for action in TicketAction.allCases {
+            group.post("/tickets/:number/\(action.rawValue)") { request, context in
+                try await act(action, request, context)
+            }
+        }
+    }
+
+    /// What an agent does from a ticket's page: each a POST (CSRF-checked by the middleware), answered with a
+    /// redirect to the ticket, or the page again with why it was not done (the typed text kept).
+    enum TicketAction: String, CaseIterable {
+        case answer, escalate, layer2, close, category, accept, clear, confirm
+
+        /// Said on the ticket's page after it was done.
+        var done: String {
+            switch self {
+            case .answer: return "Jawaban disimpan dan masuk antrean surel keluar."
+            case .escalate: return "Tiket dieskalasi; pemberitahuan masuk antrean surel keluar."
+            case .layer2: return "Jawaban unit dicatat."
+            case .close: return "Tiket ditutup; BAK masuk antrean surel keluar."
+            case .category: return "Kategori diubah."
+            case .accept: return "Kategori diterima."
+            case .clear: return "Tiket dilepas sebagai tiket biasa."
+            case .confirm: return "Tiket dikonfirmasi sebagai pengaduan."
+            }
+        }
+    }
+
+    private func act(_ action: TicketAction, _ request: Request, _ context: WebContext) async throws -> Response {
+        let session = try context.requireSession()
+        guard let number = context.parameters.get("number").flatMap(TicketNumber.init) else {
+            throw HTTPError(.notFound)
+        }
+        var request = request
+        let form = try await FormFields.read(&request)
+        let version = form["version"].flatMap { Int64($0) }
+        let text = (form["body"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
+        let desk = console.desk
+        do {
+            try await console.blocking {
+                let actor = session.actor
+                switch action {
+                case .answer:
+                    guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                        throw SurelError(.invalid, "Jawaban masih kosong.")
+                    }
+                    _ = try desk.reply(number, body: text, as: actor, expectedVersion: version)
+                case .escalate:
+                    _ = try desk.escalate(
+                        number, unit: form["unit"] ?? "", note: form["note"], as: actor, expectedVersion: version)
+                case .layer2:
+                    _ = try desk.layer2Answer(number, body: text, as: actor, expectedVersion: version)
+                case .close: _ = try desk.close(number, as: actor, expectedVersion: version)
+                case .category: _ = try desk.review(number, category: form["category"] ?? "", as: actor)
+                case .accept: _ = try desk.review(number, category: nil, as: actor)
+                case .clear: _ = try desk.clearHeld(number, category: form["category"] ?? "", as: actor)
+                case .confirm: _ = try desk.confirmComplaint(number, as: actor)
+                }
+            }
+        } catch {
+            // The engine's refusals, misses and conflicts (a ticket that changed meanwhile) as people read them.
+            guard let e = SurelError(error) else { throw error }
+            switch e.kind {
+            case .refused: throw HTTPError(.forbidden)
+            case .notFound: throw HTTPError(.notFound)
+            default:
+                context.logger.notice(
+                    "ticket action not done",
+                    metadata: ["ticket": "\(number)", "action": "\(action.rawValue)", "user": "\(session.user.name)"])
+                return try await ticket(
+                    context, problem: e.message, draft: action == .answer || action == .layer2 ? text : nil,
+                    status: e.kind == .conflict ? .conflict : .badRequest)
+            }
+        }
+        return .redirect(to: "/tickets/\(number)?done=\(action.rawValue)", type: .normal)
+    }
+
+    private func closePreview(_ context: WebContext) async throws -> Response {
+        let session = try context.requireSession()
+        guard let number = context.parameters.get("number").flatMap(TicketNumber.init) else {
+            throw HTTPError(.notFound)
+        }
+        let (preview, version) = try await ask(context) { actor in
+            (
+                try console.desk.bakPreview(number, as: actor),
+                try console.desk.ticket(number, as: actor).detail.events.last?.id
+            )
+        }
+        let values = Self.present([
+            "title": "Tutup tiket \(number)", "number": number.description, "version": version.map(String.init),
+            "bakSubject": preview?.subject, "bak": preview?.body, "withoutBAK": preview == nil,
+        ])
+        return console.pages.render("close", values, session: session)
     }
 
     /// The desk's answer for the session's actor; its refusals and misses become HTTP errors.
@@ -66,7 +162,7 @@ struct TicketPages {
         let filter = TicketFilter(
             status: status, category: category, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize)
         let found = try await ask(context) { try console.desk.tickets(filter, as: $0) }
-        let rows = found.prefix(Self.pageSize).map(Self.row)
+        let rows = found.prefix(Self.pageSize).map(row)
         var query = ""
         if let status { query += "&status=\(status.rawValue)" }
         if let category {
@@ -87,26 +183,47 @@ struct TicketPages {
     }
 
     /// A ticket as a list row: redacted ones say so.
-    static func row(_ s: TicketSummary) -> [String: Any] {
+    func row(_ s: TicketSummary) -> [String: Any] {
         let t = s.ticket
-        return [
-            "number": t.number.description, "status": Labels.status(t.status.rawValue), "category": t.category,
+        return Self.present([
+            "number": t.number.description, "status": Labels.status(t.status.rawValue),
+            "category": console.config.taxonomy.categories.contains { $0.slug == t.category }
+                ? console.config.taxonomy.name(of: t.category) : t.category,
             "subject": s.readable ? (t.subject.isEmpty ? "(tanpa subjek)" : t.subject) : "(rahasia)",
             "sender": s.readable ? (t.senderName ?? t.senderEmail) : "(rahasia)",
-            "region": s.readable ? (t.region ?? "") : "", "created": Labels.date(t.createdAt),
+            "region": s.readable ? t.region : nil, "created": Labels.date(t.createdAt),
             "readable": s.readable, "confidential": t.confidential, "held": s.readable && t.held,
-            "confidence": s.confidence.map { String(format: "%.2f", $0) } ?? "",
-            "why": s.readable ? t.classificationNote : "",
-        ]
+            "confidence": s.confidence.map { String(format: "%.2f", $0) },
+            "why": s.readable ? t.classificationNote : nil,
+        ])
     }
 
-    private func ticket(_ context: WebContext) async throws -> Response {
+    /// The values that are there: Mustache treats an empty string as present, so absent and empty ones go.
+    static func present(_ values: [String: Any?]) -> [String: Any] {
+        values.compactMapValues { v -> Any? in
+            guard let v else { return nil }
+            if let s = v as? String, s.isEmpty { return nil }
+            return v
+        }
+    }
+
+    /// A ticket's page; `problem`: why an action was not done (with the text the agent typed, kept).
+    private func ticket(
+        _ context: WebContext, done: String? = nil, problem: String? = nil, draft: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let session = try context.requireSession()
         guard let number = context.parameters.get("number").flatMap(TicketNumber.init) else {
             throw HTTPError(.notFound)
         }
         let (detail, previous) = try await ask(context) { try console.desk.ticket(number, as: $0) }
         let t = detail.ticket
+        let categories = console.config.taxonomy.categories.map {
+            ["value": $0.slug, "label": $0.name, "selected": $0.slug == t.category] as [String: Any]
+        }
+        let units = console.config.units.keys.sorted().map { key -> [String: Any] in
+            ["value": key, "label": console.config.units[key]?.name.map { "\(key) — \($0)" } ?? key]
+        }
         let messages: [[String: Any]] = detail.messages.map { m in
             [
                 "hasAttachments": !(detail.attachments[m.id!] ?? []).isEmpty,
@@ -120,18 +237,22 @@ struct TicketPages {
             ]
         }
         let events: [[String: Any]] = detail.events.map {
-            ["at": Labels.date($0.at), "kind": $0.kind, "detail": $0.detail, "actor": $0.actor ?? ""]
+            Self.present(["at": Labels.date($0.at), "kind": $0.kind, "detail": $0.detail, "actor": $0.actor])
         }
-        let values: [String: Any] = [
+        let values: [String: Any] = Self.present([
             "title": "Tiket \(t.number)", "number": t.number.description, "status": Labels.status(t.status.rawValue),
             "category": console.config.taxonomy.name(of: t.category), "why": t.classificationNote,
             "confidence": String(format: "%.2f", t.confidence), "subject": t.subject,
             "sender": [t.senderName, "<\(t.senderEmail)>"].compactMap { $0 }.joined(separator: " "),
             "region": [t.region, t.province, t.timeZone].compactMap { $0 }.joined(separator: ", "),
             "created": Labels.date(t.createdAt), "confidential": t.confidential, "held": t.held,
-            "previous": previous?.description ?? "", "messages": messages, "events": events,
-        ]
-        return console.pages.render("ticket", values, session: session)
+            "previous": previous?.description, "messages": messages, "events": events,
+            "version": detail.events.last?.id.map(String.init), "categories": categories, "units": units,
+            "needsReview": t.needsReview, "open": t.status != .closed, "escalated": t.status == .escalated,
+            "canEscalate": t.status != .closed && !t.held && !units.isEmpty,
+            "done": done, "problem": problem, "draft": draft,
+        ])
+        return console.pages.render("ticket", values, session: session, status: status)
     }
 
     private func review(_ context: WebContext, held: Bool) async throws -> Response {
@@ -139,7 +260,7 @@ struct TicketPages {
         let queue = try await ask(context) {
             held ? try console.desk.heldQueue(as: $0) : try console.desk.reviewQueue(as: $0)
         }
-        let rows = queue.map(Self.row)
+        let rows = queue.map(row)
         return console.pages.render(
             "review",
             [

@@ -137,6 +137,7 @@ final class HelpDeskTests: XCTestCase {
         for (name, call) in [
             ("ticket", { _ = try desk.ticket(number, as: andi) }), ("bak", { _ = try desk.bak(number, as: andi) }),
             ("heldQueue", { _ = try desk.heldQueue(as: andi) }),
+            ("bakPreview", { _ = try desk.bakPreview(number, as: andi) }),
         ] {
             checked.insert(name)
             XCTAssertThrowsError(try call(), name) { XCTAssertEqual(($0 as? SurelError)?.kind, .refused, "\($0)") }

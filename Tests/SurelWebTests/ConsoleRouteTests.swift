@@ -30,6 +30,15 @@ final class ConsoleRouteTests: XCTestCase {
         [store]
         path = "\(dir.path)/surel.sqlite"
         attachments = "\(dir.path)/attachments"
+
+        [smtp]
+        url = "smtp://127.0.0.1:1"
+        tls = "none"
+        from = "callcenter.djpk@kemenkeu.go.id"
+
+        [units.DTU]
+        email = "dtu@kemenkeu.go.id"
+        name = "Direktorat Dana Transfer Umum"
         """.write(to: configFile, atomically: true, encoding: .utf8)
         let config = try SurelConfig.load(path: configFile.path, needsMailbox: false)
         let db = try SurelDatabase(path: config.store.path)
@@ -209,6 +218,84 @@ final class ConsoleRouteTests: XCTestCase {
                 let r = try await client.execute(uri: path, method: .get, headers: [.cookie: bella.cookie])
                 XCTAssertEqual(r.status, .forbidden, path)
             }
+        }
+    }
+
+    /// Answer, a stale answer, category change, escalation and closing from a ticket's page: each recorded under the
+    /// logged-in user; an answer written on a version that changed meanwhile is not sent and keeps its text.
+    func testActionsFromTheTicketPage() async throws {
+        let console = try makeConsole()
+        let db = console.desk.database
+        let number = TicketNumber(year: 2025, sequence: 1)
+        try await app(console).test(.router) { client in
+            let andi = try await login(client, "andi", "kata-sandi-andi")
+            let page = try await client.execute(
+                uri: "/tickets/\(number)", method: .get, headers: [.cookie: andi.cookie])
+            let html = String(buffer: page.body)
+            let version = try XCTUnwrap(Self.field("version", in: html))
+            let csrf = try XCTUnwrap(Self.field("csrf", in: html))
+            func post(_ action: String, _ body: String, cookie: String = andi.cookie) async throws -> TestResponse {
+                try await client.execute(
+                    uri: "/tickets/\(number)/\(action)", method: .post,
+                    headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
+                    body: ByteBuffer(string: body))
+            }
+            let noToken = try await post("answer", "version=\(version)&body=Jawaban")
+            XCTAssertEqual(noToken.status, .forbidden)
+            let answered = try await post(
+                "answer", "csrf=\(csrf)&version=\(version)&body=Jadwal+penyaluran+DAU+Maret+adalah+minggu+ketiga.")
+            XCTAssertEqual(answered.status, .seeOther, String(buffer: answered.body))
+            XCTAssertEqual(answered.headers[.location], "/tickets/\(number)?done=answer")
+            let t = try XCTUnwrap(try db.ticket(number: number))
+            XCTAssertEqual(t.status, .answered)
+            let events = try XCTUnwrap(try db.ticketDetail(number: number)).events
+            XCTAssertEqual(events.last?.actor, "andi", "recorded under the logged-in user")
+            XCTAssertEqual(try db.outbox().filter { $0.purpose == .answer }.count, 1)
+
+            // A colleague's page, opened before that answer, answers again: refused, its text kept.
+            let stale = try await post("answer", "csrf=\(csrf)&version=\(version)&body=Jawaban+kedua+yang+basi")
+            XCTAssertEqual(stale.status, .conflict)
+            let staleHTML = String(buffer: stale.body)
+            XCTAssertTrue(staleHTML.contains("berubah sejak Anda membukanya"), staleHTML)
+            XCTAssertTrue(staleHTML.contains("Jawaban kedua yang basi"), "the typed answer is kept")
+            XCTAssertEqual(try db.outbox().filter { $0.purpose == .answer }.count, 1, "nothing sent blind")
+
+            let changed = try await post("category", "csrf=\(csrf)&category=dbh")
+            XCTAssertEqual(changed.status, .seeOther)
+            XCTAssertEqual(try db.ticket(number: number)?.category, "dbh")
+            XCTAssertEqual(try db.reviews(ticketID: t.id!).last?.reviewer, "andi")
+
+            let fresh = try XCTUnwrap(try db.ticketVersion(number))
+            let escalated = try await post("escalate", "csrf=\(csrf)&version=\(fresh)&unit=DTU&note=Mohon+dibantu")
+            XCTAssertEqual(escalated.status, .seeOther, String(buffer: escalated.body))
+            XCTAssertEqual(try db.ticket(number: number)?.escalatedTo, "DTU")
+
+            let preview = try await client.execute(
+                uri: "/tickets/\(number)/close", method: .get, headers: [.cookie: andi.cookie])
+            XCTAssertTrue(String(buffer: preview.body).contains("BAK-\(number)"), "the BAK is shown before closing")
+            let closeVersion = try XCTUnwrap(Self.field("version", in: String(buffer: preview.body)))
+            let closed = try await post("close", "csrf=\(csrf)&version=\(closeVersion)")
+            XCTAssertEqual(closed.status, .seeOther, String(buffer: closed.body))
+            XCTAssertEqual(try db.ticket(number: number)?.status, .closed)
+            XCTAssertEqual(try db.outbox().filter { $0.purpose == .bak }.count, 1)
+
+            // The held complaint: only a reader decides.
+            let complaint = TicketNumber(year: 2025, sequence: 2)
+            let refused = try await client.execute(
+                uri: "/tickets/\(complaint)/confirm", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: andi.cookie],
+                body: ByteBuffer(string: "csrf=\(csrf)"))
+            XCTAssertEqual(refused.status, .forbidden)
+            let sri = try await login(client, "sri", "kata-sandi-sri-1")
+            let confirmed = try await client.execute(
+                uri: "/tickets/\(complaint)/confirm", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: sri.cookie],
+                body: ByteBuffer(string: "csrf=\(sri.csrf)"))
+            XCTAssertEqual(confirmed.status, .seeOther)
+            let c = try XCTUnwrap(try db.ticket(number: complaint))
+            XCTAssertFalse(c.held)
+            XCTAssertTrue(c.confidential)
+            XCTAssertEqual(try db.ticketDetail(number: complaint)?.events.last?.actor, "sri")
         }
     }
 }

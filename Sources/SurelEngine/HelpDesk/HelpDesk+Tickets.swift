@@ -180,6 +180,12 @@ extension HelpDesk {
         return bak
     }
 
+    /// The BAK closing the ticket now would mail (nil when it closes without one).
+    public func bakPreview(_ number: TicketNumber, as actor: Actor) throws -> (subject: String, body: String)? {
+        try require(.tickets, actor)
+        return try agentActions().bakPreview(number, actor: actor)
+    }
+
     func summaries(_ tickets: [Ticket], as actor: Actor) throws -> [TicketSummary] {
         let readable = tickets.filter { policy.mayRead($0, for: actor) }.compactMap(\.id)
         let ids = try database.incomingMessageIDs(ticketIDs: readable)
@@ -198,31 +204,36 @@ extension HelpDesk {
     @discardableResult
     public func reply(
         _ number: TicketNumber, body: String, attachments: [OutgoingAttachment] = [],
-        as actor: Actor
+        as actor: Actor, expectedVersion: Int64? = nil
     ) throws -> Ticket {
         try require(.tickets, actor)
-        return try agentActions().reply(number, body: body, attachments: attachments, actor: actor)
+        return try agentActions(expecting: expectedVersion).reply(
+            number, body: body, attachments: attachments, actor: actor)
     }
 
     /// Escalates to a Layer 2 unit (status escalated); the notice goes to the unit.
     @discardableResult
-    public func escalate(_ number: TicketNumber, unit: String, note: String?, as actor: Actor) throws -> Ticket {
+    public func escalate(
+        _ number: TicketNumber, unit: String, note: String?, as actor: Actor, expectedVersion: Int64? = nil
+    ) throws -> Ticket {
         try require(.tickets, actor)
-        return try agentActions().escalate(number, unit: unit, note: note, actor: actor)
+        return try agentActions(expecting: expectedVersion).escalate(number, unit: unit, note: note, actor: actor)
     }
 
     /// Records the Layer 2 unit's answer received outside mail.
     @discardableResult
-    public func layer2Answer(_ number: TicketNumber, body: String, as actor: Actor) throws -> Ticket {
+    public func layer2Answer(
+        _ number: TicketNumber, body: String, as actor: Actor, expectedVersion: Int64? = nil
+    ) throws -> Ticket {
         try require(.tickets, actor)
-        return try agentActions().layer2Answer(number, body: body, actor: actor)
+        return try agentActions(expecting: expectedVersion).layer2Answer(number, body: body, actor: actor)
     }
 
     /// Closes the consultation: the BAK is made, stored and mailed to the citizen.
     @discardableResult
-    public func close(_ number: TicketNumber, as actor: Actor) throws -> Ticket {
+    public func close(_ number: TicketNumber, as actor: Actor, expectedVersion: Int64? = nil) throws -> Ticket {
         try require(.tickets, actor)
-        return try agentActions().close(number, actor: actor)
+        return try agentActions(expecting: expectedVersion).close(number, actor: actor)
     }
 
     /// Confirms (`category` nil) or corrects a ticket's category; the model learns it at once. On a held ticket

@@ -78,10 +78,13 @@ public final class HelpDesk {
 
     // MARK: - Shared pieces
 
-    func agentActions() throws -> AgentActions {
-        AgentActions(
+    /// `expecting`: the ticket version the agent saw; the action is refused if the ticket changed since.
+    func agentActions(expecting version: Int64? = nil) throws -> AgentActions {
+        var a = AgentActions(
             config: config, database: database, templates: try config.mailTemplates(), calendar: config.sla.calendar,
             now: now)
+        a.expectedVersion = version
+        return a
     }
 
     /// The ticket, when `actor` may read and act on it.
