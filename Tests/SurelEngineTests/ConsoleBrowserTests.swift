@@ -1,0 +1,147 @@
+// Issue 16 line 5 through every real part: mail in the loopback Dovecot, `surel run` and `surel serve` as processes,
+// Postfix delivering what surel sends, and the console driven in headless Chromium (Tests/Browser/console.py, one
+// phase per step): an agent logs in, corrects a category from the review queue and answers, and the citizen's
+// mailbox gets the answer; the agent escalates, the unit's reply comes back by mail and shows in the thread; the
+// agent closes after seeing the BAK, and the citizen gets it. A mail carrying script shows it as text and runs none.
+import Foundation
+import XCTest
+import SurelCore
+@testable import SurelStore
+
+final class ConsoleBrowserTests: XCTestCase {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Browser/console.py")
+
+    func requireBrowser() throws {
+        for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver"] where !FileManager.default.fileExists(atPath: tool) {
+            let msg = "\(tool) missing: scripts/setup-system installs it"
+            if TestEnv.env["CI"] == "true" { XCTFail(msg) }
+            throw XCTSkip(msg)
+        }
+    }
+
+    func testAnAgentWorksATicketInTheBrowser() throws {
+        try TestEnv.requirePostfix()
+        try requireBrowser()
+        let dir = try TestEnv.scratch(self)
+        let cc = TestEnv.freshUser("web-cc")
+        let citizen = TestEnv.freshUser("warga") + "@bpkad.kedirikab.go.id"
+        let unit = TestEnv.freshUser("web-dtu") + "@kemenkeu.go.id"
+        let port = 18_000 + Int(getpid() % 2000)
+        let config = try TestEnv.writeConfig(
+            dir: dir, user: cc,
+            extra: """
+
+                \(TestEnv.smtpSection())
+
+                [units.DTU]
+                email = "\(unit)"
+                name = "Direktorat Dana Transfer Umum"
+
+                [web]
+                listen = "127.0.0.1:\(port)"
+                """
+        ).path
+        func mail(_ from: String, _ id: String, _ subject: String, _ body: String, extra: String = "") -> Data {
+            Data(
+                """
+                From: \(from)\r
+                To: callcenter.djpk@kemenkeu.go.id\r
+                Subject: \(subject)\r
+                Message-ID: <\(id)>\r
+                Date: Tue, 04 Feb 2025 09:00:00 +0700\r
+                Content-Type: text/plain; charset=utf-8\(extra)\r
+                \r
+                \(body)\r
+
+                """.utf8)
+        }
+        try TestEnv.fillMaildir(
+            user: cc,
+            messages: [
+                mail(
+                    "Rina <\(citizen)>", "web1@kedirikab.go.id", "Alokasi DAU kami",
+                    "Mohon penjelasan perhitungan alokasi DAU kabupaten kami tahun ini."),
+                mail(
+                    "\"<img src=x onerror=window.__xss=1>\" <\(TestEnv.freshUser("x"))@gmail.com>", "web2@gmail.com",
+                    "<script>window.__xss=2</script> Pertanyaan",
+                    "Isi <script>window.__xss=3</script> <a href=\"javascript:window.__xss=4\">tautan</a>"),
+            ])
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+        let password = dir.appendingPathComponent("agen.pw")
+        try "kata-sandi-agen-1\n".write(to: password, atomically: true, encoding: .utf8)
+        XCTAssertEqual(
+            try TestEnv.runSurel([
+                "users", "add", "agen", "--role", "agent", "--password-file", password.path, "--config", config,
+            ]).status, 0)
+        let server = Process()
+        server.executableURL = TestEnv.surelBinary
+        server.arguments = ["serve", "--config", config]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        XCTAssertTrue(TestEnv.poll({ TestEnv.portOpen(port) }, until: { $0 }), "the console listens")
+
+        let db = try SurelDatabase(path: dir.path + "/store/surel.sqlite")
+        let question = try XCTUnwrap(try db.tickets(status: nil, category: nil).first { $0.senderEmail == citizen })
+        let number = question.number.description
+        // The question waits in the review queue (its category is corrected there).
+        try db.writer.write {
+            try $0.execute(sql: "UPDATE ticket SET needsReview = 1 WHERE id = ?", arguments: [question.id!])
+        }
+        let target = question.category == "dbh" ? "dau" : "dbh"
+        func browser(_ phase: String, ticket: String? = nil, _ extra: [String] = []) throws {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments =
+                [
+                    "python3", Self.script.path, "--base", "http://127.0.0.1:\(port)", "--user", "agen",
+                    "--password-file", password.path, "--phase", phase, "--ticket", ticket ?? number, "--shots",
+                    dir.path,
+                ] + extra
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0, "browser phase \(phase): \(message)")
+        }
+
+        let answer = "Alokasi DAU dihitung dari celah fiskal dan alokasi dasar; rinciannya ada di portal DJPK."
+        try browser("answer", ["--category", target, "--text", answer])
+        XCTAssertEqual(try db.ticket(number: question.number)?.category, target)
+        XCTAssertEqual(try db.reviews(ticketID: question.id!).last?.reviewer, "agen")
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+        let gotAnswer = TestEnv.waitForInbox(citizen) { $0.contains { $0.text.contains("celah fiskal") } }
+        XCTAssertTrue(gotAnswer.contains { $0.text.contains("celah fiskal") }, "the answer reached the citizen")
+
+        try browser("escalate", ["--unit", "DTU", "--text", "Mohon rincian perhitungan"])
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+        let notice = try XCTUnwrap(TestEnv.waitForInbox(unit) { !$0.isEmpty }.first, "the unit got the notice")
+        let reply = "Rincian perhitungan DAU kabupaten tersebut kami lampirkan dalam jawaban ini."
+        try TestEnv.fillMaildir(
+            user: cc,
+            messages: [
+                mail(
+                    "DTU <\(unit)>", "dtu-reply@kemenkeu.go.id", "Re: " + notice.subject, reply,
+                    extra: "\r\nIn-Reply-To: <\(notice.messageID ?? "")>")
+            ])
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+        try browser("thread", ["--text", reply])
+
+        try browser("close")
+        XCTAssertEqual(try db.ticket(number: question.number)?.status, .closed)
+        XCTAssertEqual(try TestEnv.runSurel(["run", "--once", "--config", config]).status, 0)
+        let bak = TestEnv.waitForInbox(citizen) {
+            $0.contains { $0.attachments.contains { $0.filename?.hasPrefix("BAK-") == true } }
+        }
+        XCTAssertTrue(
+            bak.contains { $0.attachments.contains { $0.filename == "BAK-\(number).pdf" } },
+            "the BAK reached the citizen")
+
+        let xss = try XCTUnwrap(try db.tickets(status: nil, category: nil).first { $0.subject.contains("<script>") })
+        try browser("xss", ticket: xss.number.description)
+    }
+}
