@@ -20,6 +20,7 @@ struct TicketPages {
         group.get("/review") { _, context in try await review(context, held: false) }
         group.get("/review/held") { _, context in try await review(context, held: true) }
         group.get("/tickets/:number/close") { _, context in try await closePreview(context) }
+        group.get("/tickets/:number/attachments/:id") { _, context in try await attachment(context) }
         for action in TicketAction.allCases {
             group.post("/tickets/:number/\(action.rawValue)") { request, context in
                 try await act(action, request, context)
@@ -94,6 +95,38 @@ struct TicketPages {
             }
         }
         return .redirect(to: "/tickets/\(number)?done=\(action.rawValue)", type: .normal)
+    }
+
+    /// An attachment, always as a download of opaque bytes under a name that cannot be a path or break the header:
+    /// a browser must never render what a mail brought inside the console's origin.
+    private func attachment(_ context: WebContext) async throws -> Response {
+        guard let number = context.parameters.get("number").flatMap(TicketNumber.init),
+            let id = context.parameters.get("id").flatMap({ Int64($0) })
+        else { throw HTTPError(.notFound) }
+        let a = try await ask(context) { try console.desk.attachment(number, id: id, as: $0) }
+        let name = Self.safeFilename(a.filename)
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "lampiran"
+        let ascii = String(
+            name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0 != "\"" ? Character($0) : "_" })
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/octet-stream",
+                .contentDisposition: "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: a.data)))
+    }
+
+    /// The sender's file name without folders, control characters or quotes, at most 120 characters.
+    static func safeFilename(_ name: String?) -> String {
+        let last = (name ?? "").split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        let clean = String(
+            last.unicodeScalars.filter {
+                $0.value >= 0x20 && $0.value != 0x7F && !"\"<>|:*?".unicodeScalars.contains($0)
+            }
+            .map(Character.init)
+        ).trimmingCharacters(in: CharacterSet(charactersIn: ". "))
+        return clean.isEmpty ? "lampiran" : String(clean.prefix(120))
     }
 
     private func closePreview(_ context: WebContext) async throws -> Response {
@@ -231,7 +264,10 @@ struct TicketPages {
                 "subject": m.subject, "received": Labels.date(m.receivedAt), "kind": m.kind.rawValue,
                 "text": m.text,
                 "attachments": (detail.attachments[m.id!] ?? []).map {
-                    ["name": $0.filename ?? "(tanpa nama)", "type": $0.contentType, "size": $0.size]
+                    [
+                        "name": $0.filename ?? "(tanpa nama)", "type": $0.contentType, "size": $0.size,
+                        "link": "/tickets/\(t.number)/attachments/\($0.id!)",
+                    ]
                 },
                 "outgoing": m.kind == .outgoing,
             ]

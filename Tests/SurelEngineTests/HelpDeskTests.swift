@@ -138,6 +138,7 @@ final class HelpDeskTests: XCTestCase {
             ("ticket", { _ = try desk.ticket(number, as: andi) }), ("bak", { _ = try desk.bak(number, as: andi) }),
             ("heldQueue", { _ = try desk.heldQueue(as: andi) }),
             ("bakPreview", { _ = try desk.bakPreview(number, as: andi) }),
+            ("attachment", { _ = try desk.attachment(number, id: 1, as: andi) }),
         ] {
             checked.insert(name)
             XCTAssertThrowsError(try call(), name) { XCTAssertEqual(($0 as? SurelError)?.kind, .refused, "\($0)") }

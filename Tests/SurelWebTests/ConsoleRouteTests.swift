@@ -11,7 +11,9 @@ import SurelCore
 @testable import SurelWeb
 
 final class ConsoleRouteTests: XCTestCase {
-    static let secrets = ["Pungli-Rahasia-Subjek", "pelapor.rahasia@gmail.com", "Isi-Aduan-Rahasia", "Pelapor Rahasia"]
+    static let secrets = [
+        "Pungli-Rahasia-Subjek", "pelapor.rahasia@gmail.com", "Isi-Aduan-Rahasia", "Pelapor Rahasia", "Bukti-Rahasia",
+    ]
 
     /// A store with users andi (agent), sri (supervisor, confidential reader), bella (blast), a question whose
     /// sender, subject and body try to run script, and a complaint.
@@ -47,12 +49,24 @@ final class ConsoleRouteTests: XCTestCase {
         _ = try accounts.add(name: "sri", role: .supervisor, confidential: true, password: "kata-sandi-sri-1")
         _ = try accounts.add(name: "bella", role: .blast, confidential: false, password: "kata-sandi-bella")
         let now = Date()
-        func store(_ id: String, from: String, name: String, subject: String, text: String, category: String) throws {
+        let files = try AttachmentDirectory(path: config.store.attachments)
+        func store(
+            _ id: String, from: String, name: String, subject: String, text: String, category: String,
+            attachment: (name: String, data: Data)? = nil
+        ) throws {
+            let refs = try attachment.map {
+                [
+                    AttachmentRef(
+                        filename: $0.name, contentType: "text/html", size: $0.data.count,
+                        sha256: try files.save($0.data),
+                        isInline: false)
+                ]
+            }
             let m = IncomingMessage(
                 kind: .ticket, messageID: id, rawSHA256: "sha-\(id)", raw: Data(id.utf8), mailbox: nil,
                 uidValidity: nil, uid: nil, subject: subject, fromName: name, fromEmail: from,
                 sentAt: now, receivedAt: now, threadTime: now, text: text, html: nil, inReplyTo: [],
-                references: [], note: nil, bounce: nil, isBulk: false, attachments: [])
+                references: [], note: nil, bounce: nil, isBulk: false, attachments: refs ?? [])
             let intent = TicketIntent(
                 ticketNumberInSubject: nil, referencedMessageIDs: [], normalizedSubject: subject.lowercased(),
                 senderEmail: from, senderProfile: SenderDirectory.profile(forEmail: from), receivedAt: now,
@@ -64,10 +78,12 @@ final class ConsoleRouteTests: XCTestCase {
         try store(
             "q1@kedirikab.go.id", from: "bpkad@kedirikab.go.id", name: "<img src=x onerror=alert(1)>",
             subject: "<script>alert('subjek')</script> Jadwal DAU",
-            text: "Mohon info <script>alert('isi')</script> <a href=\"javascript:alert(2)\">klik</a>", category: "dau")
+            text: "Mohon info <script>alert('isi')</script> <a href=\"javascript:alert(2)\">klik</a>", category: "dau",
+            attachment: ("../../etc/\"passwd<script>.html", Data("<script>alert('lampiran')</script>".utf8)))
         try store(
             "p1@gmail.com", from: "pelapor.rahasia@gmail.com", name: "Pelapor Rahasia",
-            subject: "Pungli-Rahasia-Subjek", text: "Isi-Aduan-Rahasia", category: "pengaduan")
+            subject: "Pungli-Rahasia-Subjek", text: "Isi-Aduan-Rahasia", category: "pengaduan",
+            attachment: ("Bukti-Rahasia.pdf", Data("%PDF-1.4 Bukti-Rahasia".utf8)))
         return try Console(config: config, database: db)
     }
 
@@ -296,6 +312,114 @@ final class ConsoleRouteTests: XCTestCase {
             XCTAssertFalse(c.held)
             XCTAssertTrue(c.confidential)
             XCTAssertEqual(try db.ticketDetail(number: complaint)?.events.last?.actor, "sri")
+        }
+    }
+
+    /// Attachments download as opaque bytes under a harmless name, only for those who may read the ticket.
+    func testAttachmentsDownloadOnlyForReadersAndNeverRender() async throws {
+        let console = try makeConsole()
+        let db = console.desk.database
+        let ids = try await db.writer.read { try Int64.fetchAll($0, sql: "SELECT id FROM attachment ORDER BY id") }
+        XCTAssertEqual(ids.count, 2)
+        try await app(console).test(.router) { client in
+            let andi = try await login(client, "andi", "kata-sandi-andi")
+            let r = try await client.execute(
+                uri: "/tickets/2025-000001/attachments/\(ids[0])", method: .get, headers: [.cookie: andi.cookie])
+            XCTAssertEqual(r.status, .ok)
+            XCTAssertEqual(r.headers[.contentType], "application/octet-stream")
+            let disposition = try XCTUnwrap(r.headers[.contentDisposition])
+            XCTAssertTrue(disposition.hasPrefix("attachment; filename=\""), disposition)
+            XCTAssertFalse(disposition.contains("/") || disposition.contains("<"), disposition)
+            XCTAssertEqual(String(buffer: r.body), "<script>alert('lampiran')</script>", "the bytes as sent")
+            // Another ticket's attachment through this ticket's address, and the complaint's: refused.
+            let wrongTicket = try await client.execute(
+                uri: "/tickets/2025-000001/attachments/\(ids[1])", method: .get, headers: [.cookie: andi.cookie])
+            XCTAssertEqual(wrongTicket.status, .notFound)
+            let complaint = try await client.execute(
+                uri: "/tickets/2025-000002/attachments/\(ids[1])", method: .get, headers: [.cookie: andi.cookie])
+            XCTAssertEqual(complaint.status, .forbidden)
+            XCTAssertFalse(String(buffer: complaint.body).contains("Bukti-Rahasia"))
+            let sri = try await login(client, "sri", "kata-sandi-sri-1")
+            let forSri = try await client.execute(
+                uri: "/tickets/2025-000002/attachments/\(ids[1])", method: .get, headers: [.cookie: sri.cookie])
+            XCTAssertEqual(forSri.status, .ok)
+        }
+        XCTAssertEqual(TicketPages.safeFilename("../../etc/\"passwd<script>.html"), "passwdscript.html")
+        XCTAssertEqual(TicketPages.safeFilename(nil), "lampiran")
+        XCTAssertEqual(TicketPages.safeFilename("a\r\nSet-Cookie: x.pdf"), "aSet-Cookie x.pdf")
+    }
+
+    /// Every page and link reachable from / for a user without the confidential right: none shows a complaint.
+    func testCrawlingEverythingReachableShowsNoComplaint() async throws {
+        let console = try makeConsole()
+        try await app(console).test(.router) { client in
+            let andi = try await login(client, "andi", "kata-sandi-andi")
+            var queue = ["/"], seen: Set<String> = [], pages = 0
+            while let path = queue.popLast() {
+                guard seen.insert(path).inserted else { continue }
+                let r = try await client.execute(uri: path, method: .get, headers: [.cookie: andi.cookie])
+                pages += 1
+                let body = String(buffer: r.body)
+                for secret in Self.secrets { XCTAssertFalse(body.contains(secret), "\(path) shows \(secret)") }
+                // Links on this site (not logout, a POST); attachments and pages alike.
+                var rest = body[...]
+                while let r = rest.range(of: "href=\"") {
+                    let link = String(rest[r.upperBound...].prefix { $0 != "\"" })
+                    rest = rest[r.upperBound...]
+                    let path = link.replacingOccurrences(of: "&amp;", with: "&")
+                    if path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/static/") { queue.append(path) }
+                }
+            }
+            XCTAssertGreaterThanOrEqual(pages, 8, "the crawl reached the pages: \(seen.sorted())")
+            XCTAssertTrue(seen.contains("/tickets/2025-000001"))
+            XCTAssertTrue(seen.contains { $0.contains("/attachments/") })
+        }
+    }
+
+    /// Each role (and no login) against each page: allowed or refused as the roles say.
+    func testRoleByRouteMatrix() async throws {
+        let console = try makeConsole()
+        let accounts = Accounts(database: console.desk.database)
+        _ = try accounts.add(name: "adi", role: .admin, confidential: false, password: "kata-sandi-admin")
+        _ = try accounts.add(name: "sari", role: .supervisor, confidential: false, password: "kata-sandi-sari")
+        let routes = [
+            "/", "/tickets", "/tickets/2025-000001", "/tickets/2025-000002", "/review", "/review/held",
+            "/tickets/2025-000001/close",
+        ]
+        // Expected status per user (nil: not logged in), route by route.
+        let expected: [(String?, String, [HTTPResponse.Status])] = [
+            (nil, "", [.seeOther, .seeOther, .seeOther, .seeOther, .seeOther, .seeOther, .seeOther]),
+            ("andi", "kata-sandi-andi", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok]),
+            ("sari", "kata-sandi-sari", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok]),
+            ("sri", "kata-sandi-sri-1", [.ok, .ok, .ok, .ok, .ok, .ok, .ok]),
+            (
+                "bella", "kata-sandi-bella",
+                [.ok, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden]
+            ),
+            ("adi", "kata-sandi-admin", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok]),
+        ]
+        try await app(console).test(.router) { client in
+            for (user, password, statuses) in expected {
+                var cookie = "", csrf = ""
+                if let user {
+                    let session = try await login(client, user, password)
+                    cookie = session.cookie
+                    csrf = session.csrf
+                }
+                for (route, status) in zip(routes, statuses) {
+                    let r = try await client.execute(
+                        uri: route, method: .get, headers: cookie.isEmpty ? [:] : [.cookie: cookie])
+                    XCTAssertEqual(r.status, status, "\(user ?? "anonymous") GET \(route)")
+                }
+                // A state change: only roles that work tickets.
+                let post = try await client.execute(
+                    uri: "/tickets/2025-000001/category", method: .post,
+                    headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
+                    body: ByteBuffer(string: "csrf=\(csrf)&category=dau"))
+                let allowed: HTTPResponse.Status =
+                    user == nil ? .unauthorized : user == "bella" ? .forbidden : .seeOther
+                XCTAssertEqual(post.status, allowed, "\(user ?? "anonymous") POST category")
+            }
         }
     }
 }

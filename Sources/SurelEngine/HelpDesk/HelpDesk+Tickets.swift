@@ -180,6 +180,22 @@ extension HelpDesk {
         return bak
     }
 
+    /// An attachment of one of the ticket's mails, for an actor who may read the ticket: its name as the sender
+    /// gave it (display only) and its bytes.
+    public func attachment(_ number: TicketNumber, id: Int64, as actor: Actor) throws -> (
+        filename: String?, contentType: String, data: Data
+    ) {
+        let (detail, _) = try ticket(number, as: actor)
+        guard let a = detail.attachments.values.joined().first(where: { $0.id == id }) else {
+            throw SurelError(.notFound, "no attachment \(id) in ticket \(number)")
+        }
+        let path = try AttachmentDirectory(path: config.store.attachments).location(sha256: a.sha256)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SurelError(.notFound, "the file of attachment \(id) is missing from the attachment directory")
+        }
+        return (a.filename, a.contentType, data)
+    }
+
     /// The BAK closing the ticket now would mail (nil when it closes without one).
     public func bakPreview(_ number: TicketNumber, as actor: Actor) throws -> (subject: String, body: String)? {
         try require(.tickets, actor)
