@@ -12,17 +12,37 @@ public struct TicketDetail: Sendable {
 
 extension SurelDatabase {
     /// Tickets in number order; who may read the confidential ones is AccessPolicy's business.
+    /// `search`: words every found ticket has in its number, subject, sender or mail text (the last may be the
+    /// start of a word); `withoutConfidential`: leave confidential tickets out (a search for someone who may not
+    /// read them: even a redacted hit would tell that a complaint holds those words).
     public func tickets(
-        status: TicketStatus? = nil, category: String? = nil, limit: Int? = nil,
-        offset: Int = 0
+        status: TicketStatus? = nil, category: String? = nil, search: String? = nil,
+        withoutConfidential: Bool = false, limit: Int? = nil, offset: Int = 0
     ) throws -> [Ticket] {
         try writer.read { db in
             var q = Ticket.order(Column("year"), Column("sequence"))
             if let status { q = q.filter(Column("status") == status.rawValue) }
             if let category { q = q.filter(Column("category") == category) }
+            if withoutConfidential { q = q.filter(Column("confidential") == false) }
+            if let search {
+                guard let match = Self.ftsQuery(search) else { return [] }
+                q = q.filter(
+                    sql: "id IN (SELECT rowid FROM ticketSearch WHERE ticketSearch MATCH ?)", arguments: [match])
+            }
             if let limit { q = q.limit(limit, offset: offset) } else if offset > 0 { q = q.limit(-1, offset: offset) }
             return try q.fetchAll(db)
         }
+    }
+
+    /// What a person typed as an FTS5 query: each word a quoted string (no operator or column filter can be
+    /// smuggled in), all of them required, the last also as a prefix. nil when nothing searchable is left.
+    static func ftsQuery(_ text: String) -> String? {
+        let words = text.split(whereSeparator: { $0.isWhitespace }).map { $0.replacingOccurrences(of: "\"", with: "") }
+            .filter { !$0.isEmpty }.prefix(12)
+        guard !words.isEmpty else { return nil }
+        var parts = words.map { "\"\($0)\"" }
+        parts[parts.count - 1] += " *"
+        return parts.joined(separator: " ")
     }
 
     public func ticket(number: TicketNumber) throws -> Ticket? {

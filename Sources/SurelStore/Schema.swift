@@ -351,6 +351,35 @@ enum Schema {
                       lockedUntil DATETIME) WITHOUT ROWID;
                     """)
         }
+        m.registerMigration("v19-ticket-search") { db in
+            // Full-text search over each ticket's number, subject, sender and the text of its incoming mail. Kept
+            // in step by triggers, so that every way a ticket or its mail is stored feeds it; existing tickets
+            // are indexed here once.
+            try db.execute(
+                sql: """
+                    CREATE VIRTUAL TABLE ticketSearch USING fts5(
+                      number, subject, sender, text, tokenize = 'unicode61 remove_diacritics 2');
+                    CREATE TRIGGER ticketSearch_ticket AFTER INSERT ON ticket BEGIN
+                      INSERT INTO ticketSearch(rowid, number, subject, sender, text) VALUES (
+                        new.id, printf('%d-%06d', new.year, new.sequence), new.subject,
+                        coalesce(new.senderName, '') || ' ' || new.senderEmail, '');
+                    END;
+                    CREATE TRIGGER ticketSearch_message AFTER INSERT ON message
+                      WHEN new.ticketID IS NOT NULL AND new.kind = 'ticket' BEGIN
+                      UPDATE ticketSearch SET text = text || char(10) || coalesce(new.text, '')
+                        WHERE rowid = new.ticketID;
+                    END;
+                    CREATE TRIGGER ticketSearch_delete AFTER DELETE ON ticket BEGIN
+                      DELETE FROM ticketSearch WHERE rowid = old.id;
+                    END;
+                    INSERT INTO ticketSearch(rowid, number, subject, sender, text)
+                      SELECT t.id, printf('%d-%06d', t.year, t.sequence), t.subject,
+                             coalesce(t.senderName, '') || ' ' || t.senderEmail,
+                             coalesce((SELECT group_concat(m.text, char(10)) FROM message m
+                                       WHERE m.ticketID = t.id AND m.kind = 'ticket'), '')
+                      FROM ticket t;
+                    """)
+        }
         return m
     }
 }

@@ -191,9 +191,13 @@ struct TicketPages {
         let q = request.uri.queryParameters
         let status = q.get("status").flatMap { TicketStatus(rawValue: $0) }
         let category = q.get("category").flatMap { $0.isEmpty ? nil : $0 }
+        let search = q.get("q").flatMap {
+            $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : String($0.prefix(200))
+        }
         let page = max(1, q.get("page").flatMap { Int($0) } ?? 1)
         let filter = TicketFilter(
-            status: status, category: category, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize)
+            status: status, category: category, search: search, limit: Self.pageSize + 1,
+            offset: (page - 1) * Self.pageSize)
         let found = try await ask(context) { try console.desk.tickets(filter, as: $0) }
         let rows = found.prefix(Self.pageSize).map(row)
         var query = ""
@@ -201,8 +205,9 @@ struct TicketPages {
         if let category {
             query += "&category=" + (category.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         }
+        if let search { query += "&q=" + (search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
         var values: [String: Any] = [
-            "title": "Tiket", "rows": Array(rows), "empty": rows.isEmpty,
+            "title": "Tiket", "rows": Array(rows), "empty": rows.isEmpty, "q": search ?? "",
             "statuses": TicketStatus.allCases.map {
                 ["value": $0.rawValue, "label": Labels.status($0.rawValue), "selected": $0 == status]
             },

@@ -48,6 +48,40 @@ final class ThreadingTests: XCTestCase {
             cursor: CursorAdvance(mailbox: "mb", uidValidity: 1, uid: m.uid!, at: m.receivedAt))
     }
 
+    /// Full-text search (table ticketSearch, fed by triggers): a ticket is found by its number, a subject word, its
+    /// sender, a word of any of its incoming mails (follow-ups too) and the start of a word; what people type cannot
+    /// break the query; confidential tickets can be left out.
+    func testFullTextSearchFindsTicketsByNumberSubjectSenderAndText() throws {
+        var a = message(id: "s1", from: "rina@sukoharjokab.go.id", subject: "Penyaluran DAU tahap tiga", at: t0)
+        a.text = "Dana belum masuk ke rekening kas umum daerah."
+        try store(a)
+        var b = message(id: "s2", from: "budi@garutkab.go.id", subject: "Perda pajak daerah", at: t0)
+        b.text = "Mohon evaluasi rancangan perda."
+        try store(b)
+        var follow = message(
+            id: "s3", from: "rina@sukoharjokab.go.id", subject: "Re: x", at: t0 + 60, inReplyTo: ["s1"])
+        follow.text = "Tambahan: bendahara menanyakan rekomendasi dinas teknis."
+        try store(follow)
+        var complaint = message(id: "s4", from: "warga@gmail.com", subject: "Laporan", at: t0)
+        complaint.text = "Ada pungutan di kantor desa."
+        try store(complaint, category: "pengaduan")
+        func found(_ q: String, withoutConfidential: Bool = false) throws -> [Int] {
+            try db.tickets(search: q, withoutConfidential: withoutConfidential).map(\.sequence)
+        }
+        XCTAssertEqual(try found("rekening kas"), [1])
+        XCTAssertEqual(try found("rekomendasi"), [1], "a follow-up's words find its ticket")
+        XCTAssertEqual(try found("perda"), [2])
+        XCTAssertEqual(try found("garutkab"), [2], "by sender")
+        XCTAssertEqual(try found("2025-000002"), [2], "by number")
+        XCTAssertEqual(try found("bendaha"), [1], "the last word as a prefix")
+        XCTAssertEqual(try found("DAERAH"), [1, 2])
+        XCTAssertEqual(try found("pungutan"), [3])
+        XCTAssertEqual(try found("pungutan", withoutConfidential: true), [])
+        for hostile in ["\"", "subject:dau OR", "dau AND NOT", "* ( ) ^", "NEAR(a b)", "   "] {
+            XCTAssertNoThrow(try found(hostile), hostile)
+        }
+    }
+
     func testNumbersCountUpPerYear() throws {
         XCTAssertEqual(
             try store(message(id: "a", subject: "Satu", at: t0)), .newTicket(TicketNumber(year: 2025, sequence: 1)))

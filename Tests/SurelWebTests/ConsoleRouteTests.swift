@@ -216,6 +216,14 @@ final class ConsoleRouteTests: XCTestCase {
                 uri: "/tickets/2025-000002", method: .get, headers: [.cookie: andi.cookie])
             XCTAssertEqual(complaint.status, .forbidden)
             for s in Self.secrets { XCTAssertFalse(String(buffer: complaint.body).contains(s)) }
+            // Searching a complaint's words finds nothing for andi: a redacted hit would tell what it says.
+            let search = try await client.execute(
+                uri: "/tickets?q=Isi-Aduan-Rahasia", method: .get, headers: [.cookie: andi.cookie])
+            XCTAssertTrue(String(buffer: search.body).contains("Tidak ada tiket."))
+            XCTAssertFalse(String(buffer: search.body).contains("2025-000002"))
+            let searchDAU = try await client.execute(
+                uri: "/tickets?q=Jadwal+DAU", method: .get, headers: [.cookie: andi.cookie])
+            XCTAssertTrue(String(buffer: searchDAU.body).contains("2025-000001"))
             let heldForAndi = try await client.execute(
                 uri: "/review/held", method: .get, headers: [.cookie: andi.cookie])
             XCTAssertEqual(heldForAndi.status, .forbidden)
@@ -225,6 +233,9 @@ final class ConsoleRouteTests: XCTestCase {
                 uri: "/tickets/2025-000002", method: .get, headers: [.cookie: sri.cookie])
             XCTAssertEqual(page.status, .ok)
             XCTAssertTrue(String(buffer: page.body).contains("Isi-Aduan-Rahasia"), "the reader sees it")
+            let found = try await client.execute(
+                uri: "/tickets?q=Isi-Aduan-Rahasia", method: .get, headers: [.cookie: sri.cookie])
+            XCTAssertTrue(String(buffer: found.body).contains("2025-000002"), "the reader finds it")
             let held = try await client.execute(uri: "/review/held", method: .get, headers: [.cookie: sri.cookie])
             XCTAssertTrue(String(buffer: held.body).contains("Pungli-Rahasia-Subjek"), "and finds it held")
 

@@ -23,11 +23,17 @@ public struct TicketSummary: Sendable {
 public struct TicketFilter: Sendable {
     public var status: TicketStatus?
     public var category: String?
+    /// Words to find in a ticket's number, subject, sender or mail text (full-text search).
+    public var search: String?
     /// A page: at most `limit` tickets after the first `offset` (in number order).
     public var limit: Int?
     public var offset: Int
-    public init(status: TicketStatus? = nil, category: String? = nil, limit: Int? = nil, offset: Int = 0) {
-        self.status = status; self.category = category; self.limit = limit; self.offset = offset
+    public init(
+        status: TicketStatus? = nil, category: String? = nil, search: String? = nil, limit: Int? = nil,
+        offset: Int = 0
+    ) {
+        self.status = status; self.category = category; self.search = search; self.limit = limit
+        self.offset = offset
     }
 }
 
@@ -94,7 +100,9 @@ extension HelpDesk {
     public func tickets(_ filter: TicketFilter = TicketFilter(), as actor: Actor) throws -> [TicketSummary] {
         try require(.tickets, actor)
         var tickets = try database.tickets(
-            status: filter.status, category: filter.category, limit: filter.limit, offset: filter.offset)
+            status: filter.status, category: filter.category, search: filter.search,
+            withoutConfidential: filter.search != nil && !actor.mayReadConfidential, limit: filter.limit,
+            offset: filter.offset)
         // A held ticket's category is its topic (what the complaint is about): a filter on it must not find it
         // for someone who may not read it.
         if filter.category != nil, !actor.mayReadConfidential {
