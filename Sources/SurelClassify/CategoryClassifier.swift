@@ -118,6 +118,9 @@ public struct CategoryClassifier: Classifier {
             )
         }
         if !c.strongest.isEmpty { why.append("words: " + c.strongest.joined(separator: ", ")) }
+        if c.ranking.count > 1 {
+            why.append(String(format: "next: %@ %.2f", c.ranking[1].label, c.ranking[1].probability))
+        }
         // Unsure of spam: never decided without an agent (confidence kept below any sensible threshold).
         let confidence = s.verdict == .unsure ? min(c.confidence, 0.5) : c.confidence
         return (

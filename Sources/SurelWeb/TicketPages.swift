@@ -254,7 +254,10 @@ struct TicketPages {
         guard let number = context.parameters.get("number").flatMap(TicketNumber.init) else {
             throw HTTPError(.notFound)
         }
-        let (detail, previous) = try await ask(context) { try console.desk.ticket(number, as: $0) }
+        let (detail, previous, deadline) = try await ask(context) { actor in
+            let (d, p) = try console.desk.ticket(number, as: actor)
+            return (d, p, try console.desk.deadline(of: number, as: actor))
+        }
         let t = detail.ticket
         let categories = console.config.taxonomy.categories.map {
             ["value": $0.slug, "label": $0.name, "selected": $0.slug == t.category] as [String: Any]
@@ -292,6 +295,7 @@ struct TicketPages {
             "needsReview": t.needsReview, "open": t.status != .closed, "escalated": t.status == .escalated,
             "canEscalate": t.status != .closed && !t.held && !units.isEmpty,
             "done": done, "problem": problem, "draft": draft,
+            "due": deadline.map { Labels.date($0.due) }, "breached": deadline?.breached == true,
         ])
         return console.pages.render("ticket", values, session: session, status: status)
     }

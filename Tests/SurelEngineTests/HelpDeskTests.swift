@@ -139,6 +139,7 @@ final class HelpDeskTests: XCTestCase {
             ("heldQueue", { _ = try desk.heldQueue(as: andi) }),
             ("bakPreview", { _ = try desk.bakPreview(number, as: andi) }),
             ("attachment", { _ = try desk.attachment(number, id: 1, as: andi) }),
+            ("deadline", { _ = try desk.deadline(of: number, as: andi) }),
         ] {
             checked.insert(name)
             XCTAssertThrowsError(try call(), name) { XCTAssertEqual(($0 as? SurelError)?.kind, .refused, "\($0)") }

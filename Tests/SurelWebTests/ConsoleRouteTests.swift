@@ -259,6 +259,7 @@ final class ConsoleRouteTests: XCTestCase {
             let page = try await client.execute(
                 uri: "/tickets/\(number)", method: .get, headers: [.cookie: andi.cookie])
             let html = String(buffer: page.body)
+            XCTAssertTrue(html.contains("Batas jawab"), "the answer deadline is on the page")
             let version = try XCTUnwrap(Self.field("version", in: html))
             let csrf = try XCTUnwrap(Self.field("csrf", in: html))
             func post(_ action: String, _ body: String, cookie: String = andi.cookie) async throws -> TestResponse {

@@ -125,9 +125,27 @@ extension HelpDesk {
     }
 
     /// The tickets waiting for a reviewer's look, redacted like the list.
+    /// The review queue, soonest answer deadline first (tickets without one last, oldest first).
     public func reviewQueue(as actor: Actor) throws -> [TicketSummary] {
         try require(.tickets, actor)
-        return try summaries(try database.reviewQueue(), as: actor)
+        let due = try deadlinesByTicket()
+        let queue = try database.reviewQueue().enumerated().sorted { a, b in
+            let x = due[a.element.id!] ?? .distantFuture, y = due[b.element.id!] ?? .distantFuture
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
+        return try summaries(queue, as: actor)
+    }
+
+    /// The answer deadline of a ticket still owed one (nil when answered, closed, or its year has no calendar).
+    public func deadline(of number: TicketNumber, as actor: Actor) throws -> SLAEntry? {
+        let t = try readableTicket(number, as: actor)
+        return try SLA(calendar: config.sla.calendar, hours: config.sla.hours).entries(database, now: now()).entries
+            .first { $0.ticket.id == t.id }
+    }
+
+    func deadlinesByTicket() throws -> [Int64: Date] {
+        let entries = try SLA(calendar: config.sla.calendar, hours: config.sla.hours).entries(database, now: now())
+        return Dictionary(entries.entries.map { ($0.ticket.id!, $0.due) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The tickets held as possible complaints, oldest first: only a confidential reader may see this queue (to
