@@ -56,6 +56,9 @@ public struct SurelConfig: Sendable {
         public var publicURL: String?
         /// A session unused for this long ends (`session_idle`, default 8 hours: a working day).
         public var sessionIdle: TimeInterval = 8 * 3600
+        /// PEM files of the certificate chain and its key: the console speaks HTTPS itself (`tls_cert`, `tls_key`).
+        public var tlsCertificate: String?
+        public var tlsKey: String?
         public init() {}
     }
     /// At most this many blast mails to one recipient domain per minute (`[blast] per_domain = "100/min"`).

@@ -56,7 +56,7 @@ struct ConfigReader {
         "access": ["confidential_readers"],
         "sla": ["reminder_before", "service_hours", "calendar"],
         "blast": ["unsubscribe_url", "rate", "connections", "per_domain"],
-        "web": ["listen", "public_url", "session_idle"],
+        "web": ["listen", "public_url", "session_idle", "tls_cert", "tls_key"],
         "units": [],  // one sub-table per Layer 2 unit, checked in readUnits
     ]
 
@@ -237,6 +237,18 @@ struct ConfigReader {
             }
         }
         if let idle = duration("web", "session_idle") { web.sessionIdle = idle }
+        web.tlsCertificate = string("web", "tls_cert")
+        web.tlsKey = string("web", "tls_key")
+        if (web.tlsCertificate == nil) != (web.tlsKey == nil) {
+            problem(
+                web.tlsCertificate == nil ? "web.tls_key" : "web.tls_cert",
+                "tls_cert and tls_key go together: the certificate chain and its private key (PEM files)")
+        }
+        for (key, file) in [("web.tls_cert", web.tlsCertificate), ("web.tls_key", web.tlsKey)] {
+            if let file, !FileManager.default.isReadableFile(atPath: file) {
+                problem(key, "cannot read \(file)")
+            }
+        }
         guard let mailbox, problems.isEmpty else { return nil }
         var config = SurelConfig(
             mailbox: mailbox, store: store, threading: threading, logLevel: level, taxonomy: taxonomy,

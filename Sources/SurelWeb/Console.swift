@@ -2,8 +2,11 @@
 // The engine is synchronous (GRDB, bcrypt): its calls run on NIO's thread pool, never on the server's event loops.
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOPosix
+import NIOSSL
 import SurelEngine
 import SurelStore
 
@@ -23,8 +26,10 @@ public final class Console: @unchecked Sendable {
         pages = try Pages()
     }
 
-    /// Cookies carry `Secure` when people reach the console over HTTPS.
-    var secureCookies: Bool { config.web.publicURL?.hasPrefix("https://") == true }
+    /// Cookies carry `Secure` when people reach the console over HTTPS (its own, or a proxy's).
+    var secureCookies: Bool {
+        config.web.publicURL?.hasPrefix("https://") == true || config.web.tlsCertificate != nil
+    }
 
     /// Runs `work` on the thread pool (the store and bcrypt block).
     func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
@@ -53,10 +58,19 @@ public final class Console: @unchecked Sendable {
         return router
     }
 
-    /// The application listening where `[web] listen` says.
-    public func application(logger: Logger) -> some ApplicationProtocol {
-        Application(
-            router: router(),
+    /// The application listening where `[web] listen` says; over TLS 1.2 or later when `tls_cert`/`tls_key` name
+    /// the certificate chain and key.
+    public func application(logger: Logger) throws -> some ApplicationProtocol {
+        var server: HTTPServerBuilder = .http1()
+        if let certificate = config.web.tlsCertificate, let key = config.web.tlsKey {
+            var tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            tls.minimumTLSVersion = .tlsv12
+            server = try .tls(.http1(), tlsConfiguration: tls)
+        }
+        return Application(
+            router: router(), server: server,
             configuration: .init(address: .hostname(config.web.host, port: config.web.port), serverName: nil),
             logger: logger)
     }

@@ -19,11 +19,16 @@ struct Serve: ParsableCommand {
         let console = try Console(config: config, database: try SurelDatabase(path: config.store.path))
         let users = try console.desk.database.users().count
         logger.info(
-            "console listening", metadata: ["address": "\(config.web.host):\(config.web.port)", "users": "\(users)"])
+            "console listening",
+            metadata: [
+                "address": "\(config.web.host):\(config.web.port)", "tls": "\(config.web.tlsCertificate != nil)",
+                "users": "\(users)",
+            ])
+        let app = try console.application(logger: logger)
         let done = DispatchSemaphore(value: 0)
         let failure = LockedError()
         Task {
-            do { try await console.application(logger: logger).runService() } catch { failure.set(error) }
+            do { try await app.runService() } catch { failure.set(error) }
             done.signal()
         }
         done.wait()
