@@ -32,9 +32,12 @@ public struct SLA: Sendable {
 
     /// Tickets still owed an answer, with their deadlines, soonest first; and those whose deadline the holiday
     /// calendar cannot tell (its year is missing), which must not hold up the others.
-    public func entries(_ db: SurelDatabase, now: Date) throws -> (entries: [SLAEntry], undated: [Ticket]) {
+    /// `ticketID`: only that ticket.
+    public func entries(_ db: SurelDatabase, now: Date, ticketID: Int64? = nil) throws -> (
+        entries: [SLAEntry], undated: [Ticket]
+    ) {
         var entries: [SLAEntry] = [], undated: [Ticket] = []
-        for (t, since) in try db.ticketsAwaitingAnswer() {
+        for (t, since) in try db.ticketsAwaitingAnswer(ticketID: ticketID) {
             guard let d = try? due(t, since: since) else { undated.append(t); continue }
             entries.append(SLAEntry(ticket: t, since: since, due: d, breached: now > d))
         }

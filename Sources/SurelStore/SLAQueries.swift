@@ -9,7 +9,8 @@ extension SurelDatabase {
     /// the follow-up that last reopened it (a new question has its own deadline). Owed: new, open and escalated
     /// tickets, and escalated ones the agent answered in the meantime while the unit has not yet; not spam (counted,
     /// not answered) nor letters (registered, not answered: DOMAIN.md).
-    public func ticketsAwaitingAnswer() throws -> [(ticket: Ticket, since: Date)] {
+    /// `ticketID`: only that ticket (a ticket page's deadline), when it is owed an answer.
+    public func ticketsAwaitingAnswer(ticketID: Int64? = nil) throws -> [(ticket: Ticket, since: Date)] {
         try writer.read { db in
             try Row.fetchAll(
                 db,
@@ -20,8 +21,9 @@ extension SurelDatabase {
                     WHERE (status IN ('new', 'open', 'escalated')
                            OR (status = 'answered' AND escalatedAt IS NOT NULL AND layer2AnsweredAt IS NULL))
                       AND category NOT IN ('spam', 'surat-masuk')
+                      AND (?1 IS NULL OR id = ?1)
                     ORDER BY createdAt, id
-                    """
+                    """, arguments: [ticketID]
             ).map { row in
                 let t = try Ticket(row: row)
                 let reopened: Date? = row["reopenedAt"]

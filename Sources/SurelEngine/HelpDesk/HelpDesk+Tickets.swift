@@ -139,8 +139,9 @@ extension HelpDesk {
     /// The answer deadline of a ticket still owed one (nil when answered, closed, or its year has no calendar).
     public func deadline(of number: TicketNumber, as actor: Actor) throws -> SLAEntry? {
         let t = try readableTicket(number, as: actor)
-        return try SLA(calendar: config.sla.calendar, hours: config.sla.hours).entries(database, now: now()).entries
-            .first { $0.ticket.id == t.id }
+        return try SLA(calendar: config.sla.calendar, hours: config.sla.hours).entries(
+            database, now: now(), ticketID: t.id
+        ).entries.first
     }
 
     func deadlinesByTicket() throws -> [Int64: Date] {
