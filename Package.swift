@@ -84,7 +84,7 @@ let package = Package(
                 .embedInCode("Templates/tickets.mustache"), .embedInCode("Templates/ticket.mustache"),
                 .embedInCode("Templates/review.mustache"), .embedInCode("Templates/error.mustache"),
                 .embedInCode("Templates/close.mustache"),
-                .embedInCode("Static/surel.css"),
+                .embedInCode("Static/surel.css"), .embedInCode("Static/surel.js"),
             ]),
         .executableTarget(
             name: "surel",

@@ -34,7 +34,7 @@ public struct AccessPolicy: Sendable {
     static func refusal(_ t: Ticket, _ name: String) -> SurelError {
         SurelError(
             .refused,
-            "tiket \(t.number) bersifat rahasia (\(t.category)): hanya petugas yang tercantum "
+            "tiket \(t.number) bersifat rahasia: hanya petugas yang tercantum "
                 + "di [access] confidential_readers yang dapat membuka dan menanganinya (bertindak sebagai \(name))")
     }
 

@@ -49,6 +49,13 @@ public final class Console: @unchecked Sendable {
             r.headers[.cacheControl] = "max-age=3600"
             return r
         }
+        router.get("/static/surel.js") { _, _ in
+            var r = Response(
+                status: .ok, headers: [.contentType: "text/javascript; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.surel_js)))
+            r.headers[.cacheControl] = "max-age=3600"
+            return r
+        }
         // Browsers ask for it on every first visit; there is none.
         router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         LoginController(console: self).addRoutes(to: router)

@@ -20,6 +20,7 @@ struct TicketPages {
         group.get("/review") { _, context in try await review(context, held: false) }
         group.get("/review/held") { _, context in try await review(context, held: true) }
         group.get("/tickets/:number/close") { _, context in try await closePreview(context) }
+        group.post("/review/bulk") { request, context in try await bulkReview(request, context) }
         group.get("/tickets/:number/attachments/:id") { _, context in try await attachment(context) }
         for action in TicketAction.allCases {
             group.post("/tickets/:number/\(action.rawValue)") { request, context in
@@ -127,6 +128,36 @@ struct TicketPages {
             .map(Character.init)
         ).trimmingCharacters(in: CharacterSet(charactersIn: ". "))
         return clean.isEmpty ? "lampiran" : String(clean.prefix(120))
+    }
+
+    /// Several tickets of the review queue at once: accept their categories, set one category, or call them spam.
+    /// Each is its own review (and its own refusal when the user may not review it); the queue comes back with
+    /// how many were done and which were not.
+    private func bulkReview(_ request: Request, _ context: WebContext) async throws -> Response {
+        let session = try context.requireSession()
+        var request = request
+        let form = try await FormFields.read(&request)
+        let numbers = form.all("ticket").compactMap(TicketNumber.init).prefix(200)
+        let category: String?
+        switch form["action"] {
+        case "accept": category = nil
+        case "spam": category = "spam"
+        case "category": category = form["category"] ?? ""
+        default: throw HTTPError(.badRequest)
+        }
+        let desk = console.desk
+        let failed = try await console.blocking { () -> [String] in
+            numbers.compactMap { n in
+                do {
+                    _ = try desk.review(n, category: category, as: session.actor)
+                    return nil
+                } catch {
+                    return "\(n): \(SurelError(error)?.message ?? "\(error)")"
+                }
+            }
+        }
+        return try await review(
+            context, held: false, done: "\(numbers.count - failed.count) tiket ditinjau.", failed: failed)
     }
 
     private func closePreview(_ context: WebContext) async throws -> Response {
@@ -300,17 +331,31 @@ struct TicketPages {
         return console.pages.render("ticket", values, session: session, status: status)
     }
 
-    private func review(_ context: WebContext, held: Bool) async throws -> Response {
+    private func review(_ context: WebContext, held: Bool, done: String? = nil, failed: [String] = [])
+        async throws -> Response
+    {
         let session = try context.requireSession()
-        let queue = try await ask(context) {
-            held ? try console.desk.heldQueue(as: $0) : try console.desk.reviewQueue(as: $0)
+        let (queue, due) = try await ask(context) { actor in
+            (
+                held ? try console.desk.heldQueue(as: actor) : try console.desk.reviewQueue(as: actor),
+                try console.desk.deadlines(as: actor).entries
+            )
         }
-        let rows = queue.map(row)
+        let dueByTicket = Dictionary(due.map { ($0.ticket.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        let rows = queue.map { s -> [String: Any] in
+            var r = row(s)
+            if let d = dueByTicket[s.ticket.id!] {
+                r["due"] = Labels.date(d.due)
+                r["breached"] = d.breached
+            }
+            return r
+        }
         return console.pages.render(
             "review",
-            [
+            Self.present([
                 "title": held ? "Kemungkinan pengaduan (ditahan)" : "Antrean tinjauan", "rows": rows,
-                "empty": rows.isEmpty, "held": held,
-            ], session: session)
+                "empty": rows.isEmpty, "held": held, "done": done, "failed": failed.isEmpty ? nil : failed,
+                "categories": console.config.taxonomy.categories.map { ["value": $0.slug, "label": $0.name] },
+            ]), session: session)
     }
 }

@@ -434,4 +434,35 @@ final class ConsoleRouteTests: XCTestCase {
             }
         }
     }
+
+    /// Bulk review: the selected tickets accepted or recategorized, each on its own; a complaint among them is
+    /// refused without a word about it.
+    func testBulkReviewFromTheQueue() async throws {
+        let console = try makeConsole()
+        let db = console.desk.database
+        try await db.writer.write { try $0.execute(sql: "UPDATE ticket SET needsReview = 1") }
+        try await app(console).test(.router) { client in
+            let andi = try await login(client, "andi", "kata-sandi-andi")
+            let queue = try await client.execute(uri: "/review", method: .get, headers: [.cookie: andi.cookie])
+            let html = String(buffer: queue.body)
+            XCTAssertTrue(html.contains("<script src=\"/static/surel.js\"></script>"), "the shortcuts' script")
+            XCTAssertTrue(html.contains("value=\"2025-000001\" form=\"bulk\""), "a checkbox per readable ticket")
+            XCTAssertFalse(html.contains("value=\"2025-000002\" form=\"bulk\""), "none for the complaint")
+            let r = try await client.execute(
+                uri: "/review/bulk", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: andi.cookie],
+                body: ByteBuffer(
+                    string: "csrf=\(andi.csrf)&ticket=2025-000001&ticket=2025-000002&action=category&category=dbh"))
+            XCTAssertEqual(r.status, .ok)
+            let body = String(buffer: r.body)
+            XCTAssertTrue(body.contains("1 tiket ditinjau."), body)
+            XCTAssertTrue(body.contains("Tidak dapat ditinjau: 2025-000002"), body)
+            for secret in Self.secrets { XCTAssertFalse(body.contains(secret)) }
+            XCTAssertFalse(body.contains("(pengaduan)"))
+            XCTAssertEqual(try db.ticket(number: TicketNumber(year: 2025, sequence: 1))?.category, "dbh")
+            XCTAssertEqual(try db.ticket(number: TicketNumber(year: 2025, sequence: 2))?.category, "pengaduan")
+            let js = try await client.execute(uri: "/static/surel.js", method: .get)
+            XCTAssertEqual(js.headers[.contentType], "text/javascript; charset=utf-8")
+        }
+    }
 }
