@@ -185,6 +185,11 @@ public final class Daemon {
                 "poll_interval": "\(config.mailbox.pollInterval)",
             ])
         notifier.ready(status: "polling \(source.displayName)")
+        // The heartbeat the console reads; failing to write it must not stop the mail.
+        func heartbeat(_ write: () throws -> Void) {
+            do { try write() } catch { logger.warning("status not recorded", metadata: ["error": "\(error)"]) }
+        }
+        heartbeat { try database.recordDaemonStart() }
         var backoff = Backoff()
         var outageSince: Date?
         var exitCode: Int32 = 0
@@ -206,6 +211,7 @@ public final class Daemon {
                     outageSince = nil
                 }
                 backoff.reset()
+                heartbeat { try database.recordPoll() }
                 if report.fetched > 0 || report.vanished > 0 {
                     logger.info("cycle done", metadata: Self.metadata(report))
                 }
@@ -228,6 +234,7 @@ public final class Daemon {
                 if outageSince == nil {
                     outageSince = Date()
                     logger.error("mailbox unreachable, retrying with backoff", metadata: ["error": "\(e)"])
+                    heartbeat { try database.recordDaemonError("mailbox unreachable: \(e)") }
                     notifier.status("mailbox unreachable: \(e)")
                 }
                 sendOutbox()  // an IMAP outage does not stop the mail that waits
@@ -239,6 +246,7 @@ public final class Daemon {
                 // again rather than crash-loop.
                 let what = error is IMAPError ? "mailbox error" : "store error"
                 logger.error("\(what)", metadata: ["error": "\(error)"])
+                heartbeat { try database.recordDaemonError("\(what): \(error)") }
                 notifier.status("\(what): \(error)")
                 if once { exitCode = 1; break }
                 idle(max(config.mailbox.pollInterval, backoff.nextDelay()))

@@ -380,6 +380,16 @@ enum Schema {
                       FROM ticket t;
                     """)
         }
+        m.registerMigration("v20-daemon-status") { db in
+            // The daemon's heartbeat: when it last polled the mailbox successfully and its last error, so that the
+            // console (a separate process) can tell whether mail is coming in.
+            try db.execute(
+                sql: """
+                    CREATE TABLE daemonStatus (
+                      id INTEGER PRIMARY KEY CHECK (id = 1), startedAt DATETIME, lastPollAt DATETIME,
+                      lastErrorAt DATETIME, lastError TEXT);
+                    """)
+        }
         return m
     }
 }

@@ -214,7 +214,16 @@ struct TicketPages {
                 ["label": "Kemungkinan pengaduan (ditahan)", "count": held, "link": "/review/held", "alert": held > 0],
                 at: 2)
         }
-        return console.pages.render("home", ["title": "Beranda", "cards": cards], session: session)
+        // Mail is coming in when the daemon polled within a few of its intervals; otherwise say so plainly.
+        let d = a.daemon
+        let late = d.lastPollAt.map { Date().timeIntervalSince($0) > max(600, 3 * console.config.mailbox.pollInterval) }
+        let failing = d.lastErrorAt.map { e in d.lastPollAt.map { e > $0 } ?? true } ?? false
+        let health = Self.present([
+            "lastPoll": d.lastPollAt.map(Labels.date), "never": d.lastPollAt == nil, "late": late ?? true,
+            "lastError": failing ? d.lastError : nil, "lastErrorAt": failing ? d.lastErrorAt.map(Labels.date) : nil,
+        ])
+        return console.pages.render(
+            "home", ["title": "Beranda", "cards": cards, "health": health], session: session)
     }
 
     private func tickets(_ request: Request, _ context: WebContext) async throws -> Response {

@@ -212,6 +212,7 @@ final class ConsoleRouteTests: XCTestCase {
             XCTAssertFalse(seen.contains("href=\"javascript:"))
             XCTAssertTrue(seen.contains("&lt;script&gt;alert"), "it is shown as text")
             XCTAssertFalse(seen.contains("Ditahan</a>"), "no held queue link for andi")
+            XCTAssertTrue(seen.contains("Daemon belum pernah memeriksa kotak surat"), "the daemon's health")
             let complaint = try await client.execute(
                 uri: "/tickets/2025-000002", method: .get, headers: [.cookie: andi.cookie])
             XCTAssertEqual(complaint.status, .forbidden)

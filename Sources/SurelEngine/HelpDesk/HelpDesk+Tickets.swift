@@ -74,6 +74,8 @@ public struct Attention: Sendable {
     public var escalated: Int
     public var quarantined: Int
     public var failedMail: Int
+    /// The daemon's heartbeat: its last successful poll and its last error.
+    public var daemon: DaemonStatus
 }
 
 extension HelpDesk {
@@ -93,7 +95,7 @@ extension HelpDesk {
             new: c.new, inReview: c.inReview, held: actor.mayReadConfidential ? c.held : nil,
             owedToday: entries.filter { !$0.breached && $0.due <= endOfDay }.count,
             breached: entries.filter(\.breached).count, escalated: c.escalated, quarantined: c.quarantined,
-            failedMail: c.failedMail)
+            failedMail: c.failedMail, daemon: try database.daemonStatus())
     }
 
     /// Tickets in number order, a page at a time; confidential ones redacted for an actor who may not read them.
