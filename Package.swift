@@ -83,7 +83,7 @@ let package = Package(
                 .embedInCode("Templates/login.mustache"), .embedInCode("Templates/home.mustache"),
                 .embedInCode("Templates/tickets.mustache"), .embedInCode("Templates/ticket.mustache"),
                 .embedInCode("Templates/review.mustache"), .embedInCode("Templates/error.mustache"),
-                .embedInCode("Templates/close.mustache"),
+                .embedInCode("Templates/close.mustache"), .embedInCode("Templates/ops.mustache"),
                 .embedInCode("Static/surel.css"), .embedInCode("Static/surel.js"),
             ]),
         .executableTarget(

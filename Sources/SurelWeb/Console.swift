@@ -62,6 +62,7 @@ public final class Console: @unchecked Sendable {
         let inside = router.group().add(middleware: RequireLogin()).add(middleware: CSRFCheck())
         LoginController(console: self).addLogout(to: inside)
         TicketPages(console: self).addRoutes(to: inside)
+        OpsPages(console: self).addRoutes(to: inside)
         return router
     }
 

@@ -16,7 +16,7 @@ struct Pages: Sendable {
             ("login", PackageResources.login_mustache), ("home", PackageResources.home_mustache),
             ("tickets", PackageResources.tickets_mustache), ("ticket", PackageResources.ticket_mustache),
             ("review", PackageResources.review_mustache), ("error", PackageResources.error_mustache),
-            ("close", PackageResources.close_mustache),
+            ("close", PackageResources.close_mustache), ("ops", PackageResources.ops_mustache),
         ]
         for (name, bytes) in templates {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
@@ -35,6 +35,7 @@ struct Pages: Sendable {
             values["csrf"] = session.csrfToken
             values["mayReadConfidential"] = session.actor.mayReadConfidential
             values["mayTickets"] = session.actor.may(.tickets)
+            values["mayOperate"] = session.actor.may(.operations)
         }
         let html = library.render(values, withTemplate: name) ?? "template \(name) missing"
         return Response(

@@ -84,6 +84,15 @@ final class ConsoleRouteTests: XCTestCase {
             "p1@gmail.com", from: "pelapor.rahasia@gmail.com", name: "Pelapor Rahasia",
             subject: "Pungli-Rahasia-Subjek", text: "Isi-Aduan-Rahasia", category: "pengaduan",
             attachment: ("Bukti-Rahasia.pdf", Data("%PDF-1.4 Bukti-Rahasia".utf8)))
+        // A mail the parser refused, from the complainant (hidden from those not named) and from someone else.
+        for (id, from) in [("q-ops@x", "rusak@kedirikab.go.id"), ("q-secret@x", "pelapor.rahasia@gmail.com")] {
+            let q = IncomingMessage(
+                kind: .quarantined, messageID: id, rawSHA256: "sha-\(id)", raw: Data("RAW-\(id)".utf8), mailbox: nil,
+                uidValidity: nil, uid: nil, subject: "Rusak", fromName: nil, fromEmail: from, sentAt: now,
+                receivedAt: now, threadTime: now, text: "", html: nil, inReplyTo: [], references: [],
+                note: "header tidak dapat dibaca", bounce: nil, isBulk: false, attachments: [])
+            try db.storeIncoming(q, ticket: nil, cursor: nil)
+        }
         return try Console(config: config, database: db)
     }
 
@@ -397,19 +406,19 @@ final class ConsoleRouteTests: XCTestCase {
         _ = try accounts.add(name: "sari", role: .supervisor, confidential: false, password: "kata-sandi-sari")
         let routes = [
             "/", "/tickets", "/tickets/2025-000001", "/tickets/2025-000002", "/review", "/review/held",
-            "/tickets/2025-000001/close",
+            "/tickets/2025-000001/close", "/ops",
         ]
         // Expected status per user (nil: not logged in), route by route.
         let expected: [(String?, String, [HTTPResponse.Status])] = [
-            (nil, "", [.seeOther, .seeOther, .seeOther, .seeOther, .seeOther, .seeOther, .seeOther]),
-            ("andi", "kata-sandi-andi", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok]),
-            ("sari", "kata-sandi-sari", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok]),
-            ("sri", "kata-sandi-sri-1", [.ok, .ok, .ok, .ok, .ok, .ok, .ok]),
+            (nil, "", [.seeOther, .seeOther, .seeOther, .seeOther, .seeOther, .seeOther, .seeOther, .seeOther]),
+            ("andi", "kata-sandi-andi", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden]),
+            ("sari", "kata-sandi-sari", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden]),
+            ("sri", "kata-sandi-sri-1", [.ok, .ok, .ok, .ok, .ok, .ok, .ok, .forbidden]),
             (
                 "bella", "kata-sandi-bella",
-                [.ok, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden]
+                [.ok, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden]
             ),
-            ("adi", "kata-sandi-admin", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok]),
+            ("adi", "kata-sandi-admin", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .ok]),
         ]
         try await app(console).test(.router) { client in
             for (user, password, statuses) in expected {
@@ -464,6 +473,38 @@ final class ConsoleRouteTests: XCTestCase {
             XCTAssertEqual(try db.ticket(number: TicketNumber(year: 2025, sequence: 2))?.category, "pengaduan")
             let js = try await client.execute(uri: "/static/surel.js", method: .get)
             XCTAssertEqual(js.headers[.contentType], "text/javascript; charset=utf-8")
+        }
+    }
+
+    /// Operations (admin): quarantined mail with its reason and raw bytes, outgoing mail, users; what touches a
+    /// complaint stays hidden from an admin without the confidential right.
+    func testOperationsPageForAdmins() async throws {
+        let console = try makeConsole()
+        _ = try Accounts(database: console.desk.database).add(
+            name: "adi", role: .admin, confidential: false, password: "kata-sandi-admin")
+        let ids = try await console.desk.database.writer.read {
+            try Int64.fetchAll($0, sql: "SELECT id FROM message WHERE kind = 'quarantined' ORDER BY id")
+        }
+        try await app(console).test(.router) { client in
+            let adi = try await login(client, "adi", "kata-sandi-admin")
+            let page = try await client.execute(uri: "/ops", method: .get, headers: [.cookie: adi.cookie])
+            XCTAssertEqual(page.status, .ok)
+            let html = String(buffer: page.body)
+            XCTAssertTrue(html.contains("rusak@kedirikab.go.id") && html.contains("header tidak dapat dibaca"), html)
+            XCTAssertTrue(html.contains("1 pesan terkait tiket rahasia tidak ditampilkan"))
+            for secret in Self.secrets { XCTAssertFalse(html.contains(secret), "ops shows \(secret)") }
+            XCTAssertTrue(html.contains("andi") && html.contains("Staf blast"), "the users")
+            let raw = try await client.execute(
+                uri: "/ops/quarantine/\(ids[0])/raw", method: .get, headers: [.cookie: adi.cookie])
+            XCTAssertEqual(String(buffer: raw.body), "RAW-q-ops@x")
+            XCTAssertEqual(raw.headers[.contentType], "application/octet-stream")
+            let secretRaw = try await client.execute(
+                uri: "/ops/quarantine/\(ids[1])/raw", method: .get, headers: [.cookie: adi.cookie])
+            XCTAssertEqual(secretRaw.status, .notFound)
+            let andi = try await login(client, "andi", "kata-sandi-andi")
+            let refused = try await client.execute(
+                uri: "/ops/quarantine/\(ids[0])/raw", method: .get, headers: [.cookie: andi.cookie])
+            XCTAssertEqual(refused.status, .forbidden)
         }
     }
 }

@@ -19,6 +19,7 @@ extension HelpDesk {
 
     /// Messages of one kind, without those of or about a confidential ticket for an actor who may not read it.
     public func messages(kind: MessageKind, as actor: Actor) throws -> Listing<StoredMessage> {
+        try require(.operations, actor)
         let all = try database.messages(kind: kind)
         let footprint = try footprint(for: actor)
         let shown = all.filter { !footprint.touches($0) }
@@ -27,6 +28,7 @@ extension HelpDesk {
 
     /// Every recorded duplicate, the same way.
     public func duplicates(as actor: Actor) throws -> Listing<DuplicateEntry> {
+        try require(.operations, actor)
         let all = try database.duplicates().map {
             DuplicateEntry(duplicate: $0.duplicate, matched: $0.matched, ticket: $0.ticket)
         }
@@ -40,16 +42,30 @@ extension HelpDesk {
     /// Outgoing mail, oldest first: mail about a confidential ticket (or to its sender) shows neither its
     /// recipients nor the server's words to an actor who may not read it.
     public func outbox(failedOnly: Bool = false, as actor: Actor) throws -> [OutboxItem] {
+        try require(.operations, actor)
         let footprint = try footprint(for: actor)
         return try database.outbox(status: failedOnly ? .failed : nil).map {
             policy.redacted($0, footprint, for: actor)
         }
     }
 
+    /// A quarantined message's bytes as they came (ops look at what the parser refused), unless it is one of or
+    /// about a confidential ticket the actor may not read.
+    public func quarantinedRaw(_ id: Int64, as actor: Actor) throws -> Data {
+        // The listing leaves the bytes out (it would read every quarantined mail whole); this one is read alone.
+        guard try messages(kind: .quarantined, as: actor).items.contains(where: { $0.id == id }),
+            let m = try database.message(rowID: id)
+        else {
+            throw SurelError(.notFound, "no quarantined message \(id)")
+        }
+        return m.raw
+    }
+
     // MARK: - Actions
 
     /// Queues a failed or waiting mail to be sent at the daemon's next round.
-    public func retryOutbox(_ id: Int64) throws {
+    public func retryOutbox(_ id: Int64, as actor: Actor) throws {
+        try require(.operations, actor)
         guard try database.retryOutbox(id, now: now()) else {
             throw SurelError(.notFound, "no failed or waiting mail with id \(id)")
         }
@@ -70,7 +86,8 @@ extension HelpDesk {
 
     /// Parses a quarantined message again and files it (one the server never delivered is fetched again).
     /// Throws `.failed` with the reason when it is still quarantined.
-    public func retryQuarantined(_ id: Int64, force: Bool, logger: Logger) throws -> IngestOutcome {
+    public func retryQuarantined(_ id: Int64, force: Bool, logger: Logger, as actor: Actor) throws -> IngestOutcome {
+        try require(.operations, actor)
         let classifiers = ClassifierService(database: database, settings: config.classify, taxonomy: config.taxonomy)
         try classifiers.prepare()
         let ingestor = Ingestor(

@@ -77,6 +77,7 @@ struct Quarantine: ParsableCommand {
             abstract: "Parse a quarantined message again and file it (one the server never delivered is fetched again)."
         )
         @OptionGroup var options: ConfigOption
+        @OptionGroup var who: ActorOption
         @Argument(help: "The message id from `surel quarantine list`.") var id: Int64
         @Flag(help: "Parse it again even though the parser crashed on it before (after an update of surel).")
         var force = false
@@ -84,8 +85,9 @@ struct Quarantine: ParsableCommand {
         func run() throws {
             let config = try options.load()
             KeyValueLogHandler.bootstrap(level: config.logLevel)
-            let outcome = try HelpDesk(config: config).retryQuarantined(
-                id, force: force, logger: Logger(label: "surel"))
+            let desk = HelpDesk(config: config, database: try SurelDatabase(path: config.store.path))
+            let outcome = try desk.retryQuarantined(
+                id, force: force, logger: Logger(label: "surel"), as: who.actor(desk))
             print("berhasil: \(outcome)")
         }
     }

@@ -36,10 +36,12 @@ struct Outbox: ParsableCommand {
     struct Retry: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Queue a failed or waiting mail to be sent now.")
         @OptionGroup var options: ConfigOption
+        @OptionGroup var who: ActorOption
         @Argument(help: "The id from `surel outbox list`.") var id: Int64
 
         func run() throws {
-            try options.desk().retryOutbox(id)
+            let desk = try options.desk()
+            try desk.retryOutbox(id, as: who.actor(desk))
             print("surat \(id) diantrekan ulang; daemon mengirimnya pada putaran berikutnya")
         }
     }
