@@ -42,19 +42,16 @@ public final class Console: @unchecked Sendable {
         let router = Router(context: WebContext.self)
         router.add(middleware: SecurityHeaders())
         router.add(middleware: SessionLoader(console: self))
-        router.get("/static/surel.css") { _, _ in
-            var r = Response(
-                status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.surel_css)))
-            r.headers[.cacheControl] = "max-age=3600"
-            return r
-        }
-        router.get("/static/surel.js") { _, _ in
-            var r = Response(
-                status: .ok, headers: [.contentType: "text/javascript; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.surel_js)))
-            r.headers[.cacheControl] = "max-age=3600"
-            return r
+        // The style sheet and the review queue's script, cached for an hour (SecurityHeaders keeps no-store off).
+        for (path, type, bytes) in [
+            ("/static/surel.css", "text/css", PackageResources.surel_css),
+            ("/static/surel.js", "text/javascript", PackageResources.surel_js),
+        ] {
+            router.get(RouterPath(path)) { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: "\(type); charset=utf-8", .cacheControl: "max-age=3600"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            }
         }
         // Browsers ask for it on every first visit; there is none.
         router.get("/favicon.ico") { _, _ in Response(status: .noContent) }

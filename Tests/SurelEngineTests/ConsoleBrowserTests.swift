@@ -74,14 +74,8 @@ final class ConsoleBrowserTests: XCTestCase {
             try TestEnv.runSurel([
                 "users", "add", "agen", "--role", "agent", "--password-file", password.path, "--config", config,
             ]).status, 0)
-        let server = Process()
-        server.executableURL = TestEnv.surelBinary
-        server.arguments = ["serve", "--config", config]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let server = try TestEnv.startConsole(config: config, port: port)
         defer { server.terminate(); server.waitUntilExit() }
-        XCTAssertTrue(TestEnv.poll({ TestEnv.portOpen(port) }, until: { $0 }), "the console listens")
 
         let db = try SurelDatabase(path: dir.path + "/store/surel.sqlite")
         let question = try XCTUnwrap(try db.tickets(status: nil, category: nil).first { $0.senderEmail == citizen })

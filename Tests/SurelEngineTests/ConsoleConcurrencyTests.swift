@@ -27,15 +27,8 @@ final class ConsoleConcurrencyTests: XCTestCase {
             ]).status, 0)
 
         let serverLog = dir.appendingPathComponent("serve.log")
-        FileManager.default.createFile(atPath: serverLog.path, contents: nil)
-        let server = Process()
-        server.executableURL = TestEnv.surelBinary
-        server.arguments = ["serve", "--config", config]
-        server.standardOutput = try FileHandle(forWritingTo: serverLog)
-        server.standardError = server.standardOutput
-        try server.run()
+        let server = try TestEnv.startConsole(config: config, port: port, log: serverLog)
         defer { server.terminate(); server.waitUntilExit() }
-        XCTAssertTrue(TestEnv.poll({ TestEnv.portOpen(port) }, until: { $0 }), "the console listens")
 
         let stop = dir.appendingPathComponent("stop")
         let load = Process()

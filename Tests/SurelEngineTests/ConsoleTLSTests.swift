@@ -31,14 +31,8 @@ final class ConsoleTLSTests: XCTestCase {
                 tls_key = "\(TestEnv.serversDir)/server.key"
                 """
         ).path
-        let server = Process()
-        server.executableURL = TestEnv.surelBinary
-        server.arguments = ["serve", "--config", config]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let server = try TestEnv.startConsole(config: config, port: port)
         defer { server.terminate(); server.waitUntilExit() }
-        XCTAssertTrue(TestEnv.poll({ TestEnv.portOpen(port) }, until: { $0 }), "the console listens")
 
         let https = try curl([
             "--cacert", TestEnv.caFile, "-D", "-", "-o", "/dev/null", "https://localhost:\(port)/login",

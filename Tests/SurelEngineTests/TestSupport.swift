@@ -70,6 +70,25 @@ enum TestEnv {
         return dir
     }
 
+    /// `surel serve` on `config`, once it listens on `port`; its output goes to `log` (else nowhere). The caller
+    /// terminates it (a defer).
+    static func startConsole(config: String, port: Int, log: URL? = nil) throws -> Process {
+        let server = Process()
+        server.executableURL = surelBinary
+        server.arguments = ["serve", "--config", config]
+        if let log {
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            server.standardOutput = try FileHandle(forWritingTo: log)
+            server.standardError = server.standardOutput
+        } else {
+            server.standardOutput = FileHandle.nullDevice
+            server.standardError = FileHandle.nullDevice
+        }
+        try server.run()
+        XCTAssertTrue(poll({ portOpen(port) }, until: { $0 }), "the console listens on \(port)")
+        return server
+    }
+
     static func portOpen(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
