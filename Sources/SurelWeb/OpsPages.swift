@@ -67,7 +67,8 @@ struct OpsPages {
         return console.pages.render(
             "ops",
             TicketPages.present([
-                "title": "Operasi", "quarantined": q, "noQuarantine": q.isEmpty, "hidden": quarantined.hidden,
+                "title": "Operasi", "quarantined": q, "noQuarantine": q.isEmpty,
+                "hidden": quarantined.hidden > 0 ? quarantined.hidden : nil,
                 "outbox": o, "noOutbox": o.isEmpty, "users": u, "done": done, "problem": problem,
             ]), session: session)
     }
