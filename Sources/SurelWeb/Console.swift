@@ -80,6 +80,16 @@ public final class Console: @unchecked Sendable {
             logger: logger)
     }
 
+    /// The HTTP answer to the desk's refusal (403) or miss (404); nil for its other errors, which each page
+    /// answers its own way.
+    static func httpError(_ e: SurelError) -> HTTPError? {
+        switch e.kind {
+        case .refused: return HTTPError(.forbidden)
+        case .notFound: return HTTPError(.notFound)
+        default: return nil
+        }
+    }
+
     /// Compares two tokens in time independent of where they differ.
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)

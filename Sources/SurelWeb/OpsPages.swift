@@ -27,11 +27,7 @@ struct OpsPages {
             return try await console.blocking { try work(actor) }
         } catch {
             guard let e = SurelError(error) else { throw error }
-            switch e.kind {
-            case .refused: throw HTTPError(.forbidden)
-            case .notFound: throw HTTPError(.notFound)
-            default: throw HTTPError(.conflict, message: e.message)
-            }
+            throw Console.httpError(e) ?? HTTPError(.conflict, message: e.message)
         }
     }
 

@@ -83,17 +83,13 @@ struct TicketPages {
         } catch {
             // The engine's refusals, misses and conflicts (a ticket that changed meanwhile) as people read them.
             guard let e = SurelError(error) else { throw error }
-            switch e.kind {
-            case .refused: throw HTTPError(.forbidden)
-            case .notFound: throw HTTPError(.notFound)
-            default:
-                context.logger.notice(
-                    "ticket action not done",
-                    metadata: ["ticket": "\(number)", "action": "\(action.rawValue)", "user": "\(session.user.name)"])
-                return try await ticket(
-                    context, problem: e.message, draft: action == .answer || action == .layer2 ? text : nil,
-                    status: e.kind == .conflict ? .conflict : .badRequest)
-            }
+            if let answer = Console.httpError(e) { throw answer }
+            context.logger.notice(
+                "ticket action not done",
+                metadata: ["ticket": "\(number)", "action": "\(action.rawValue)", "user": "\(session.user.name)"])
+            return try await ticket(
+                context, problem: e.message, draft: action == .answer || action == .layer2 ? text : nil,
+                status: e.kind == .conflict ? .conflict : .badRequest)
         }
         return .redirect(to: "/tickets/\(number)?done=\(action.rawValue)", type: .normal)
     }
@@ -186,11 +182,7 @@ struct TicketPages {
         do {
             return try await console.blocking { try work(actor) }
         } catch let e as SurelError {
-            switch e.kind {
-            case .refused: throw HTTPError(.forbidden)
-            case .notFound: throw HTTPError(.notFound)
-            default: throw e
-            }
+            throw Console.httpError(e) ?? e
         }
     }
 
@@ -344,18 +336,14 @@ struct TicketPages {
         async throws -> Response
     {
         let session = try context.requireSession()
-        let (queue, due) = try await ask(context) { actor in
-            (
-                held ? try console.desk.heldQueue(as: actor) : try console.desk.reviewQueue(as: actor),
-                try console.desk.deadlines(as: actor).entries
-            )
+        let queue = try await ask(context) { actor in
+            held ? try console.desk.heldQueue(as: actor) : try console.desk.reviewQueue(as: actor)
         }
-        let dueByTicket = Dictionary(due.map { ($0.ticket.id!, $0) }, uniquingKeysWith: { a, _ in a })
         let rows = queue.map { s -> [String: Any] in
             var r = row(s)
-            if let d = dueByTicket[s.ticket.id!] {
-                r["due"] = Labels.date(d.due)
-                r["breached"] = d.breached
+            if let due = s.due {
+                r["due"] = Labels.date(due)
+                r["breached"] = s.breached
             }
             return r
         }

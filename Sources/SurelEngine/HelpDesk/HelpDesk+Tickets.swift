@@ -13,6 +13,9 @@ public struct TicketSummary: Sendable {
     public var messageIDs: [String]
     /// The closed ticket it continues, if any.
     public var previous: TicketNumber?
+    /// Its answer deadline and whether it passed (the review and held queues fill them; dates only).
+    public var due: Date? = nil
+    public var breached = false
 
     /// Its sender class and the classifier's confidence; nil for an actor who may not read it: both tell about
     /// who wrote (a Pemda, a ministry) and how the mail read.
@@ -132,10 +135,10 @@ extension HelpDesk {
         try require(.tickets, actor)
         let due = try deadlinesByTicket()
         let queue = try database.reviewQueue().enumerated().sorted { a, b in
-            let x = due[a.element.id!] ?? .distantFuture, y = due[b.element.id!] ?? .distantFuture
+            let x = due[a.element.id!]?.due ?? .distantFuture, y = due[b.element.id!]?.due ?? .distantFuture
             return x != y ? x < y : a.offset < b.offset
         }.map(\.element)
-        return try summaries(queue, as: actor)
+        return try summaries(queue, as: actor, deadlines: due)
     }
 
     /// The answer deadline of a ticket still owed one (nil when answered, closed, or its year has no calendar).
@@ -146,9 +149,9 @@ extension HelpDesk {
         ).entries.first
     }
 
-    func deadlinesByTicket() throws -> [Int64: Date] {
+    func deadlinesByTicket() throws -> [Int64: SLAEntry] {
         let entries = try SLA(calendar: config.sla.calendar, hours: config.sla.hours).entries(database, now: now())
-        return Dictionary(entries.entries.map { ($0.ticket.id!, $0.due) }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(entries.entries.map { ($0.ticket.id!, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The tickets held as possible complaints, oldest first: only a confidential reader may see this queue (to
@@ -156,7 +159,7 @@ extension HelpDesk {
     public func heldQueue(as actor: Actor) throws -> [TicketSummary] {
         try require(.tickets, actor)
         try requireReader(actor, "the held queue")
-        return try summaries(try database.heldQueue(), as: actor)
+        return try summaries(try database.heldQueue(), as: actor, deadlines: try deadlinesByTicket())
     }
 
     /// Tickets owed an answer, soonest deadline first (redacted like the list), and how many have no deadline
@@ -231,7 +234,8 @@ extension HelpDesk {
         return try agentActions().bakPreview(number, actor: actor)
     }
 
-    func summaries(_ tickets: [Ticket], as actor: Actor) throws -> [TicketSummary] {
+    /// `deadlines`: by ticket id, to show with each (the queues' lists).
+    func summaries(_ tickets: [Ticket], as actor: Actor, deadlines: [Int64: SLAEntry] = [:]) throws -> [TicketSummary] {
         let readable = tickets.filter { policy.mayRead($0, for: actor) }.compactMap(\.id)
         let ids = try database.incomingMessageIDs(ticketIDs: readable)
         let previous = try database.ticketNumbers(ids: tickets.compactMap(\.previousTicketID))
@@ -239,7 +243,8 @@ extension HelpDesk {
             TicketSummary(
                 ticket: policy.redacted(t, for: actor), readable: policy.mayRead(t, for: actor),
                 messageIDs: ids[t.id!] ?? [],
-                previous: policy.mayRead(t, for: actor) ? t.previousTicketID.flatMap { previous[$0] } : nil)
+                previous: policy.mayRead(t, for: actor) ? t.previousTicketID.flatMap { previous[$0] } : nil,
+                due: deadlines[t.id!]?.due, breached: deadlines[t.id!]?.breached ?? false)
         }
     }
 
