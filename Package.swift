@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "SurelWeb",
             dependencies: [
-                "SurelEngine", "SurelStore", "SurelCore",
+                "SurelEngine", "SurelStore", "SurelCore", "SurelMail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -84,6 +84,8 @@ let package = Package(
                 .embedInCode("Templates/tickets.mustache"), .embedInCode("Templates/ticket.mustache"),
                 .embedInCode("Templates/review.mustache"), .embedInCode("Templates/error.mustache"),
                 .embedInCode("Templates/close.mustache"), .embedInCode("Templates/ops.mustache"),
+                .embedInCode("Templates/kb.mustache"), .embedInCode("Templates/kbentry.mustache"),
+                .embedInCode("Templates/sla.mustache"),
                 .embedInCode("Static/surel.css"), .embedInCode("Static/surel.js"),
             ]),
         .executableTarget(

@@ -10,26 +10,83 @@ public struct TicketDetail: Sendable {
     public var events: [TicketEvent]
 }
 
+/// Which tickets a list shows, and in which order; every condition given must hold.
+public struct TicketQuery: Sendable {
+    public var status: TicketStatus?
+    public var category: String?
+    public var senderClass: SenderClass?
+    /// WIB, WITA or WIT; `TicketQuery.unplaced` for tickets whose region was not recognised.
+    public var timeZone: String?
+    /// Part of the region's or the province's name.
+    public var region: String?
+    /// A Layer 2 unit the ticket was escalated to (at any time).
+    public var unit: String?
+    /// Received from `from` and before `to`.
+    public var from: Date?
+    public var to: Date?
+    /// Words every found ticket has in its number, subject, sender or mail text (the last may be the start of a
+    /// word).
+    public var search: String?
+    /// Only these tickets (row ids).
+    public var ids: [Int64]?
+    /// Leave confidential tickets out.
+    public var withoutConfidential = false
+    public var newestFirst = false
+    public var limit: Int?
+    public var offset = 0
+    public static let unplaced = "none"
+    public init() {}
+}
+
 extension SurelDatabase {
     /// Tickets in number order; who may read the confidential ones is AccessPolicy's business.
-    /// `search`: words every found ticket has in its number, subject, sender or mail text (the last may be the
-    /// start of a word); `withoutConfidential`: leave confidential tickets out (a search for someone who may not
-    /// read them: even a redacted hit would tell that a complaint holds those words).
+    /// `withoutConfidential`: leave confidential tickets out (a search for someone who may not read them: even a
+    /// redacted hit would tell that a complaint holds those words).
     public func tickets(
         status: TicketStatus? = nil, category: String? = nil, search: String? = nil,
         withoutConfidential: Bool = false, limit: Int? = nil, offset: Int = 0
     ) throws -> [Ticket] {
+        var q = TicketQuery()
+        q.status = status; q.category = category; q.search = search; q.withoutConfidential = withoutConfidential
+        q.limit = limit; q.offset = offset
+        return try tickets(q)
+    }
+
+    public func tickets(_ query: TicketQuery) throws -> [Ticket] {
         try writer.read { db in
-            var q = Ticket.order(Column("year"), Column("sequence"))
-            if let status { q = q.filter(Column("status") == status.rawValue) }
-            if let category { q = q.filter(Column("category") == category) }
-            if withoutConfidential { q = q.filter(Column("confidential") == false) }
-            if let search {
+            var q =
+                query.newestFirst
+                ? Ticket.order(Column("year").desc, Column("sequence").desc)
+                : Ticket.order(Column("year"), Column("sequence"))
+            if let status = query.status { q = q.filter(Column("status") == status.rawValue) }
+            if let category = query.category { q = q.filter(Column("category") == category) }
+            if let c = query.senderClass { q = q.filter(Column("senderClass") == c.rawValue) }
+            if let tz = query.timeZone {
+                q = q.filter(tz == TicketQuery.unplaced ? Column("timeZone") == nil : Column("timeZone") == tz)
+            }
+            if let region = query.region {
+                let like =
+                    "%" + region.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "")
+                    + "%"
+                q = q.filter(sql: "(region LIKE ? OR province LIKE ?)", arguments: [like, like])
+            }
+            if let unit = query.unit {
+                q = q.filter(sql: "id IN (SELECT ticketID FROM escalation WHERE unit = ?)", arguments: [unit])
+            }
+            if let from = query.from { q = q.filter(Column("createdAt") >= from) }
+            if let to = query.to { q = q.filter(Column("createdAt") < to) }
+            if let ids = query.ids { q = q.filter(ids.contains(Column("id"))) }
+            if query.withoutConfidential { q = q.filter(Column("confidential") == false) }
+            if let search = query.search {
                 guard let match = Self.ftsQuery(search) else { return [] }
                 q = q.filter(
                     sql: "id IN (SELECT rowid FROM ticketSearch WHERE ticketSearch MATCH ?)", arguments: [match])
             }
-            if let limit { q = q.limit(limit, offset: offset) } else if offset > 0 { q = q.limit(-1, offset: offset) }
+            if let limit = query.limit {
+                q = q.limit(limit, offset: query.offset)
+            } else if query.offset > 0 {
+                q = q.limit(-1, offset: query.offset)
+            }
             return try q.fetchAll(db)
         }
     }

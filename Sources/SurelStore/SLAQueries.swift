@@ -78,4 +78,18 @@ extension SurelDatabase {
             return true
         }
     }
+
+    /// The breaches the SLA monitor recorded between `from` and `to`, oldest first, with their tickets.
+    public func slaBreaches(from: Date, to: Date) throws -> [(ticket: Ticket, at: Date)] {
+        try writer.read { db in
+            // `kind = 'sla-breach'` as in the partial index ticketEvent_breach.
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.at AS breachedAt, ticket.* FROM ticketEvent e JOIN ticket ON ticket.id = e.ticketID
+                    WHERE e.kind = 'sla-breach' AND e.at >= ? AND e.at < ? ORDER BY e.at, e.id
+                    """, arguments: [from, to]
+            ).map { (try Ticket(row: $0), $0["breachedAt"]) }
+        }
+    }
 }

@@ -390,6 +390,20 @@ enum Schema {
                       lastErrorAt DATETIME, lastError TEXT);
                     """)
         }
+        m.registerMigration("v21-knowledge-base") { db in
+            // The breaches the SLA board lists by month. The SOP's basis for answers: texts per category that agents start an answer from, kept by
+            // supervisors; an entry made from a unit's answer remembers the ticket it came from.
+            try db.execute(
+                sql: """
+                    CREATE TABLE knowledgeEntry (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT, category TEXT NOT NULL, title TEXT NOT NULL,
+                      body TEXT NOT NULL, sourceTicketID INTEGER REFERENCES ticket(id) ON DELETE SET NULL,
+                      createdBy TEXT NOT NULL, createdAt DATETIME NOT NULL, updatedBy TEXT NOT NULL,
+                      updatedAt DATETIME NOT NULL, retired BOOLEAN NOT NULL DEFAULT 0);
+                    CREATE INDEX knowledgeEntry_on_category ON knowledgeEntry(category, title);
+                    CREATE INDEX ticketEvent_breach ON ticketEvent(at) WHERE kind = 'sla-breach';
+                    """)
+        }
         return m
     }
 }

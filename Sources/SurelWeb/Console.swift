@@ -16,6 +16,7 @@ public final class Console: @unchecked Sendable {
     public let desk: HelpDesk
     let accounts: Accounts
     let pages: Pages
+    let presence = Presence()
     static let sessionCookie = "surel_session"
     static let loginCookie = "surel_login"
 
@@ -59,6 +60,8 @@ public final class Console: @unchecked Sendable {
         let inside = router.group().add(middleware: RequireLogin()).add(middleware: CSRFCheck())
         LoginController(console: self).addLogout(to: inside)
         TicketPages(console: self).addRoutes(to: inside)
+        KnowledgePages(console: self).addRoutes(to: inside)
+        SupervisionPages(console: self, tickets: TicketPages(console: self)).addRoutes(to: inside)
         OpsPages(console: self).addRoutes(to: inside)
         return router
     }

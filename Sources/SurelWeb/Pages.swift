@@ -4,6 +4,7 @@
 import Foundation
 import Hummingbird
 import Mustache
+import SurelCore
 import SurelStore
 
 struct Pages: Sendable {
@@ -17,6 +18,8 @@ struct Pages: Sendable {
             ("tickets", PackageResources.tickets_mustache), ("ticket", PackageResources.ticket_mustache),
             ("review", PackageResources.review_mustache), ("error", PackageResources.error_mustache),
             ("close", PackageResources.close_mustache), ("ops", PackageResources.ops_mustache),
+            ("kb", PackageResources.kb_mustache), ("kbentry", PackageResources.kbentry_mustache),
+            ("sla", PackageResources.sla_mustache),
         ]
         for (name, bytes) in templates {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
@@ -36,6 +39,7 @@ struct Pages: Sendable {
             values["mayReadConfidential"] = session.actor.mayReadConfidential
             values["mayTickets"] = session.actor.may(.tickets)
             values["mayOperate"] = session.actor.may(.operations)
+            values["maySupervise"] = values["maySupervise"] ?? session.actor.may(.supervision)
         }
         let html = library.render(values, withTemplate: name) ?? "template \(name) missing"
         return Response(
@@ -83,6 +87,47 @@ enum Labels {
         case "closed": return "Ditutup"
         default: return s
         }
+    }
+
+    /// "2025-02" as "Februari 2025".
+    static func month(_ yyyyMM: String) -> String {
+        let parts = yyyyMM.split(separator: "-")
+        guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else {
+            return yyyyMM
+        }
+        return "\(fullMonths[m - 1]) \(y)"
+    }
+
+    static let fullMonths = [
+        "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+        "November", "Desember",
+    ]
+
+    /// A time left (or, negative, overdue) as people say it: "2 hari 3 jam", "lewat 5 jam".
+    static func duration(_ seconds: TimeInterval) -> String {
+        let s = Int(abs(seconds))
+        let days = s / 86_400, hours = s % 86_400 / 3600, minutes = s % 3600 / 60
+        let text =
+            days > 0 ? "\(days) hari \(hours) jam" : hours > 0 ? "\(hours) jam \(minutes) menit" : "\(minutes) menit"
+        return seconds < 0 ? "lewat \(text)" : text
+    }
+
+    static func senderClass(_ c: SenderClass) -> String {
+        switch c {
+        case .pemda: return "Pemda"
+        case .kl: return "Kementerian/Lembaga"
+        case .akademisi: return "Akademisi"
+        case .lainnya: return "Lainnya"
+        }
+    }
+
+    /// A date from a form ("2025-02-04") as the start of that day in WIB.
+    static func day(_ text: String) -> Date? {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, (2000...2200).contains(parts[0]) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
     }
 
     static let months = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]

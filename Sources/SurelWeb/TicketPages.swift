@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import SurelCore
 import SurelEngine
+import SurelMail
 import SurelStore
 
 struct TicketPages {
@@ -14,9 +15,11 @@ struct TicketPages {
         group.get("/") { _, context in try await home(context) }
         group.get("/tickets") { request, context in try await tickets(request, context) }
         group.get("/tickets/:number") { request, context in
-            let done = request.uri.queryParameters.get("done").flatMap(TicketAction.init(rawValue:))?.done
-            return try await ticket(context, done: done)
+            let q = request.uri.queryParameters
+            let done = q.get("done").flatMap(TicketAction.init(rawValue:))?.done
+            return try await ticket(context, done: done, fromEntry: q.get("kb").flatMap { Int64($0) })
         }
+        group.post("/tickets/:number/presence") { request, context in try await presence(request, context) }
         group.get("/review") { _, context in try await review(context, held: false) }
         group.get("/review/held") { _, context in try await review(context, held: true) }
         group.get("/tickets/:number/close") { _, context in try await closePreview(context) }
@@ -67,7 +70,9 @@ struct TicketPages {
                     guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                         throw SurelError(.invalid, "Jawaban masih kosong.")
                     }
-                    _ = try desk.reply(number, body: text, as: actor, expectedVersion: version)
+                    _ = try desk.reply(
+                        number, body: text, attachments: try Self.attachments(form), as: actor,
+                        expectedVersion: version)
                 case .escalate:
                     _ = try desk.escalate(
                         number, unit: form["unit"] ?? "", note: form["note"], as: actor, expectedVersion: version)
@@ -92,6 +97,51 @@ struct TicketPages {
                 status: e.kind == .conflict ? .conflict : .badRequest)
         }
         return .redirect(to: "/tickets/\(number)?done=\(action.rawValue)", type: .normal)
+    }
+
+    static let maxAttachments = 10
+
+    /// The files chosen for an answer, under safe names and plain media types.
+    static func attachments(_ form: FormFields) throws -> [OutgoingAttachment] {
+        let files = form.files["files"] ?? []
+        guard files.count <= maxAttachments else {
+            throw SurelError(.invalid, "Paling banyak \(maxAttachments) lampiran per jawaban.")
+        }
+        return files.map { f in
+            let type = f.contentType.lowercased()
+            let plain = type.range(of: "^[a-z0-9.+-]+/[a-z0-9.+-]+$", options: .regularExpression) != nil
+            return OutgoingAttachment(
+                filename: safeFilename(f.filename), contentType: plain ? type : "application/octet-stream",
+                data: f.data)
+        }
+    }
+
+    /// A ticket page's report that its user has it open (`answering`: is typing an answer): answers, as JSON, who
+    /// else has it open and whether the ticket changed since the version the page shows.
+    private func presence(_ request: Request, _ context: WebContext) async throws -> Response {
+        let session = try context.requireSession()
+        guard let number = context.parameters.get("number").flatMap(TicketNumber.init) else {
+            throw HTTPError(.notFound)
+        }
+        var request = request
+        let form = try await FormFields.read(&request)
+        let current = try await ask(context) { try console.desk.ticketVersion(number, as: $0) }
+        let others = console.presence.report(
+            ticket: number.description, user: session.user.name, answering: form["answering"] == "1")
+        struct Answer: Encodable {
+            struct Other: Encodable {
+                var name: String
+                var answering: Bool
+            }
+            var others: [Other]
+            var changed: Bool
+        }
+        let answer = Answer(
+            others: others.map { .init(name: $0.name, answering: $0.answering) },
+            changed: form["version"].flatMap { Int64($0) }.map { $0 != current } ?? false)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(answer))))
     }
 
     /// An attachment, always as a download of opaque bytes under a name that cannot be a path or break the header:
@@ -195,12 +245,22 @@ struct TicketPages {
         var cards: [[String: Any]] = [
             ["label": "Tiket baru", "count": a.new, "link": "/tickets?status=new"],
             ["label": "Menunggu tinjauan", "count": a.inReview, "link": "/review"],
-            ["label": "Harus dijawab hari ini", "count": a.owedToday],
-            ["label": "Melewati SLA", "count": a.breached, "alert": a.breached > 0],
+            ["label": "Harus dijawab hari ini", "count": a.owedToday, "link": "/tickets?owed=today"],
+            ["label": "Melewati SLA", "count": a.breached, "alert": a.breached > 0, "link": "/tickets?owed=breached"],
             ["label": "Menunggu unit (eskalasi)", "count": a.escalated, "link": "/tickets?status=escalated"],
-            ["label": "Karantina", "count": a.quarantined, "alert": a.quarantined > 0],
-            ["label": "Surel keluar gagal", "count": a.failedMail, "alert": a.failedMail > 0],
         ]
+        // Quarantine and outgoing mail are the admins' lists: others see the counts (so they can call one).
+        let operate = session.actor.may(.operations)
+        cards.append(
+            TicketPages.present([
+                "label": "Karantina", "count": a.quarantined, "alert": a.quarantined > 0,
+                "link": operate ? "/ops#karantina" : nil,
+            ]))
+        cards.append(
+            TicketPages.present([
+                "label": "Surel keluar gagal", "count": a.failedMail, "alert": a.failedMail > 0,
+                "link": operate ? "/ops#keluar" : nil,
+            ]))
         if let held = a.held {
             cards.insert(
                 ["label": "Kemungkinan pengaduan (ditahan)", "count": held, "link": "/review/held", "alert": held > 0],
@@ -221,34 +281,72 @@ struct TicketPages {
     private func tickets(_ request: Request, _ context: WebContext) async throws -> Response {
         let session = try context.requireSession()
         let q = request.uri.queryParameters
-        let status = q.get("status").flatMap { TicketStatus(rawValue: $0) }
-        let category = q.get("category").flatMap { $0.isEmpty ? nil : $0 }
-        let search = q.get("q").flatMap {
-            $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : String($0.prefix(200))
+        /// A parameter as given, nil when absent or empty (an "all" choice in the form).
+        func given(_ name: String, max: Int = 200) -> String? {
+            q.get(name).map { String($0.trimmingCharacters(in: .whitespaces).prefix(max)) }.flatMap {
+                $0.isEmpty ? nil : $0
+            }
         }
-        let page = max(1, q.get("page").flatMap { Int($0) } ?? 1)
-        let filter = TicketFilter(
-            status: status, category: category, search: search, limit: Self.pageSize + 1,
-            offset: (page - 1) * Self.pageSize)
-        let found = try await ask(context) { try console.desk.tickets(filter, as: $0) }
-        let rows = found.prefix(Self.pageSize).map(row)
-        var query = ""
-        if let status { query += "&status=\(status.rawValue)" }
-        if let category {
-            query += "&category=" + (category.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        var filter = TicketFilter(
+            status: given("status").flatMap { TicketStatus(rawValue: $0) }, category: given("category"),
+            search: given("q"))
+        filter.senderClass = given("class").flatMap { SenderClass(rawValue: $0) }
+        filter.timeZone = given("tz").flatMap { ["WIB", "WITA", "WIT", TicketQuery.unplaced].contains($0) ? $0 : nil }
+        filter.region = given("region", max: 80)
+        filter.unit = given("unit")
+        filter.from = given("from").flatMap(Labels.day)
+        filter.to = given("to").flatMap(Labels.day).map { $0.addingTimeInterval(86_400) }
+        filter.owed = given("owed").flatMap { TicketFilter.Owed(rawValue: $0) }
+        filter.order =
+            given("sort").flatMap { TicketFilter.Order(rawValue: $0) } ?? (filter.owed != nil ? .deadline : .newest)
+        let page = max(1, given("page").flatMap { Int($0) } ?? 1)
+        filter.limit = Self.pageSize + 1
+        filter.offset = (page - 1) * Self.pageSize
+        let found = try await ask(context) { [filter] in try console.desk.tickets(filter, as: $0) }
+        let rows = found.prefix(Self.pageSize).map { s -> [String: Any] in
+            var r = row(s)
+            if let due = s.due {
+                r["due"] = Labels.date(due)
+                r["breached"] = s.breached
+            }
+            return r
         }
-        if let search { query += "&q=" + (search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
-        var values: [String: Any] = [
-            "title": "Tiket", "rows": Array(rows), "empty": rows.isEmpty, "q": search ?? "",
-            "statuses": TicketStatus.allCases.map {
-                ["value": $0.rawValue, "label": Labels.status($0.rawValue), "selected": $0 == status]
-            },
-            "categories": console.config.taxonomy.categories.map {
-                ["value": $0.slug, "label": $0.name, "selected": $0.slug == category]
-            },
+        // The filters as given, for the page links and the form.
+        let kept = ["q", "status", "category", "class", "tz", "region", "unit", "from", "to", "owed", "sort"]
+            .compactMap { name in given(name).map { (name, $0) } }
+        let query = kept.map { "&\($0)=" + ($1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+            .joined()
+        func options(_ all: [(String, String)], _ chosen: String?) -> [[String: Any]] {
+            all.map { ["value": $0.0, "label": $0.1, "selected": $0.0 == chosen] }
+        }
+        let owedLabels: [TicketFilter.Owed: String] = [
+            .all: "semua yang menunggu jawaban", .today: "harus dijawab hari ini", .breached: "melewati SLA",
         ]
+        var values: [String: Any] = TicketPages.present([
+            "title": "Tiket", "rows": Array(rows), "empty": rows.isEmpty, "q": given("q"),
+            "region": filter.region, "from": given("from"), "to": given("to"),
+            "filtered": kept.contains { $0.0 != "sort" } ? true : nil,
+            "statuses": options(
+                TicketStatus.allCases.map { ($0.rawValue, Labels.status($0.rawValue)) }, given("status")),
+            "categories": options(console.config.taxonomy.categories.map { ($0.slug, $0.name) }, filter.category),
+            "classes": options(SenderClass.allCases.map { ($0.rawValue, Labels.senderClass($0)) }, given("class")),
+            "zones": options(
+                [("WIB", "WIB"), ("WITA", "WITA"), ("WIT", "WIT"), (TicketQuery.unplaced, "tidak diketahui")],
+                filter.timeZone),
+            "units": options(
+                console.config.units.keys.sorted().map { key in
+                    (key, console.config.units[key]?.name.map { "\(key) — \($0)" } ?? key)
+                },
+                filter.unit),
+            "owedChoices": options(TicketFilter.Owed.allCases.map { ($0.rawValue, owedLabels[$0]!) }, given("owed")),
+            "sorts": options(
+                [("newest", "terbaru dulu"), ("oldest", "terlama dulu"), ("deadline", "batas jawab terdekat")],
+                filter.order.rawValue),
+            "showDue": filter.owed != nil || filter.order == .deadline ? true : nil,
+        ])
         if page > 1 { values["previous"] = "/tickets?page=\(page - 1)" + query }
         if found.count > Self.pageSize { values["next"] = "/tickets?page=\(page + 1)" + query }
+        values["page"] = page
         return console.pages.render("tickets", values, session: session)
     }
 
@@ -278,19 +376,28 @@ struct TicketPages {
     }
 
     /// A ticket's page; `problem`: why an action was not done (with the text the agent typed, kept).
+    /// `fromEntry`: a knowledge base entry the answer starts from.
     private func ticket(
         _ context: WebContext, done: String? = nil, problem: String? = nil, draft: String? = nil,
-        status: HTTPResponse.Status = .ok
+        fromEntry: Int64? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let session = try context.requireSession()
         guard let number = context.parameters.get("number").flatMap(TicketNumber.init) else {
             throw HTTPError(.notFound)
         }
-        let (detail, previous, deadline) = try await ask(context) { actor in
-            let (d, p) = try console.desk.ticket(number, as: actor)
-            return (d, p, try console.desk.deadline(of: number, as: actor))
+        let desk = console.desk
+        let (detail, previous, deadline, unitAnswers) = try await ask(context) { actor in
+            let (d, p) = try desk.ticket(number, as: actor)
+            return (d, p, try desk.deadline(of: number, as: actor), try desk.unitAnswers(number, as: actor))
         }
         let t = detail.ticket
+        let (entries, entryDraft) = try await ask(context) { actor in
+            (
+                try desk.knowledgeBase(first: t.category, as: actor),
+                try fromEntry.map { try desk.draftAnswer(number, from: $0, as: actor) }
+            )
+        }
+        let others = console.presence.report(ticket: number.description, user: session.user.name, answering: false)
         let categories = console.config.taxonomy.categories.map {
             ["value": $0.slug, "label": $0.name, "selected": $0.slug == t.category] as [String: Any]
         }
@@ -326,7 +433,23 @@ struct TicketPages {
             "version": detail.events.last?.id.map(String.init), "categories": categories, "units": units,
             "needsReview": t.needsReview, "open": t.status != .closed, "escalated": t.status == .escalated,
             "canEscalate": t.status != .closed && !t.held && !units.isEmpty,
-            "done": done, "problem": problem, "draft": draft,
+            "done": done, "problem": problem, "draft": draft ?? entryDraft,
+            "entries": entries.isEmpty
+                ? nil
+                : entries.prefix(30).map { e -> [String: Any] in
+                    [
+                        "title": e.title, "link": "/tickets/\(t.number)?kb=\(e.id!)#jawab",
+                        "own": e.category == t.category,
+                        "category": console.config.taxonomy.name(of: e.category),
+                    ]
+                },
+            "unitAnswers": unitAnswers.isEmpty
+                ? nil
+                : unitAnswers.enumerated().map { i, a -> [String: Any] in
+                    Self.present(["index": String(i), "at": Labels.date(a.at), "actor": a.actor, "text": a.text])
+                },
+            "mayMakeEntry": session.actor.may(.supervision) && !t.confidential,
+            "others": others.isEmpty ? nil : others.map { ["name": $0.name, "answering": $0.answering] },
             "due": deadline.map { Labels.date($0.due) }, "breached": deadline?.breached == true,
         ])
         return console.pages.render("ticket", values, session: session, status: status)

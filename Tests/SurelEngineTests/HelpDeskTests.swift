@@ -28,6 +28,9 @@ final class HelpDeskTests: XCTestCase {
                 url = "smtp://127.0.0.1:\(TestEnv.smtpPort)"
                 from = "Contact Center DJPK <callcenter@djpk.test>"
                 tls = "none"
+
+                [units.DTU]
+                email = "dtu@djpk.test"
                 """)
         let config = try SurelConfig.load(path: url.path)
         let db = try SurelDatabase(path: config.store.path)
@@ -135,18 +138,35 @@ final class HelpDeskTests: XCTestCase {
         try read("listNames") { _ in try desk.listNames() }
         try read("suppressions") { try desk.suppressions(as: $0).items }
         try read("blasts") { _ in try desk.blasts() }
+        try read("slaBoard") { try desk.slaBoard(as: $0) }
+        try read("knowledgeBase") { try desk.knowledgeBase(first: "pengaduan", as: $0) }
+        // Filters on who wrote and where from leave the complaint out for a non-reader, even redacted.
+        var bySender = TicketFilter()
+        bySender.senderClass = .lainnya
+        XCTAssertEqual(try desk.tickets(bySender, as: andi).count, 0)
+        XCTAssertEqual(try desk.tickets(bySender, as: sri).count, 1)
+        bySender = TicketFilter()
+        bySender.unit = "DTU"
+        XCTAssertEqual(try desk.tickets(bySender, as: andi).count, 0)
+        XCTAssertEqual(try desk.tickets(bySender, as: sri).count, 1)
         for (name, call) in [
             ("ticket", { _ = try desk.ticket(number, as: andi) }), ("bak", { _ = try desk.bak(number, as: andi) }),
             ("heldQueue", { _ = try desk.heldQueue(as: andi) }),
             ("bakPreview", { _ = try desk.bakPreview(number, as: andi) }),
             ("attachment", { _ = try desk.attachment(number, id: 1, as: andi) }),
             ("deadline", { _ = try desk.deadline(of: number, as: andi) }),
+            ("unitAnswers", { _ = try desk.unitAnswers(number, as: andi) }),
+            ("ticketVersion", { _ = try desk.ticketVersion(number, as: andi) }),
+            ("draftAnswer", { _ = try desk.draftAnswer(number, from: 1, as: andi) }),
         ] {
             checked.insert(name)
             XCTAssertThrowsError(try call(), name) { XCTAssertEqual(($0 as? SurelError)?.kind, .refused, "\($0)") }
         }
         // Reads of blast lists and blasts take ids and names that no ticket has: no complaint can reach them.
         checked.formUnion(["members", "blast", "blastProgress", "blastFailures", "blastFailuresCSV", "blastPreview"])
+        // A knowledge base entry is read by its id; no entry is made from a confidential ticket
+        // (KnowledgeBaseTests).
+        checked.insert("knowledgeEntry")
 
         // The reader does see it all.
         XCTAssertTrue(texts(try desk.tickets(as: sri)).joined().contains("Pungli-Rahasia-Subjek"))
@@ -196,6 +216,60 @@ final class HelpDeskTests: XCTestCase {
         }
         XCTAssertEqual(
             try desk.ticket(n, as: desk.actor(named: "Sri")).detail.ticket.status, .escalated, "nothing changed")
+    }
+
+    /// The knowledge base: supervisors keep it (others are refused), a text naming an unknown variable or not
+    /// parsing is refused with the reason, an entry fills in the ticket's citizen, region and number, the
+    /// ticket's category comes first, a unit's answer becomes an entry in one step (never a complaint's), and a
+    /// retired entry leaves the list.
+    func testKnowledgeBaseEntriesAreKeptBySupervisorsAndFillAnAnswer() throws {
+        let (desk, db) = try makeDesk()
+        let kasubbag = Actor(name: "kasubbag", mayReadConfidential: false, role: .supervisor)
+        let agent = Actor(name: "andi", mayReadConfidential: false, role: .agent)
+        let body = "Yth. {{sender_name}} ({{origin}}),\nterkait tiket {{ticket}}: DAU disalurkan bulanan."
+        XCTAssertThrowsError(
+            try desk.saveKnowledgeEntry(id: nil, category: "dau", title: "Penyaluran", body: body, as: agent)
+        ) { XCTAssertEqual(($0 as? SurelError)?.kind, .refused) }
+        XCTAssertThrowsError(
+            try desk.saveKnowledgeEntry(id: nil, category: "dau", title: "X", body: "Halo {{nama}}", as: kasubbag)
+        ) { XCTAssertTrue("\($0)".contains("{{nama}}"), "\($0)") }
+        XCTAssertThrowsError(
+            try desk.saveKnowledgeEntry(
+                id: nil, category: "dau", title: "X", body: "{{#ticket}} tanpa tutup", as: kasubbag))
+        XCTAssertThrowsError(
+            try desk.saveKnowledgeEntry(id: nil, category: "tidak-ada", title: "X", body: "teks", as: kasubbag))
+        let other = try desk.saveKnowledgeEntry(
+            id: nil, category: "dak-fisik", title: "Juknis DAK", body: "Lihat juknis.", as: kasubbag)
+        let dau = try desk.saveKnowledgeEntry(id: nil, category: "dau", title: "Penyaluran", body: body, as: kasubbag)
+        XCTAssertEqual(try desk.knowledgeBase(first: "dau", as: agent).map(\.id), [dau.id, other.id])
+        XCTAssertEqual(try desk.knowledgeBase(first: "dak-fisik", as: agent).map(\.id), [other.id, dau.id])
+
+        let question = TicketNumber(year: 2025, sequence: 2)
+        let draft = try desk.draftAnswer(question, from: dau.id!, as: agent)
+        XCTAssertTrue(draft.hasPrefix("Yth. BPKAD Kediri (Kabupaten Kediri, Jawa Timur),\n"), draft)
+        XCTAssertTrue(draft.contains("terkait tiket 2025-000002: DAU"), draft)
+
+        // A unit's answer becomes an entry of the ticket's category, titled by its subject.
+        let cli = desk.actor(named: "Sri")
+        try desk.escalate(question, unit: "DTU", note: nil, as: cli)
+        try desk.layer2Answer(question, body: "DAU {{bulan}} disalurkan tanggal 5.", as: cli)
+        let fromUnit = try desk.knowledgeEntryFromUnitAnswer(question, index: 0, as: kasubbag)
+        XCTAssertEqual(fromUnit.category, "dau")
+        XCTAssertEqual(fromUnit.title, "Penyaluran DAU")
+        XCTAssertEqual(fromUnit.body, "DAU { {bulan}} disalurkan tanggal 5.")
+        XCTAssertEqual(fromUnit.sourceTicketID, try db.ticket(number: question)?.id)
+        XCTAssertThrowsError(try desk.knowledgeEntryFromUnitAnswer(question, index: 0, as: agent))
+        // The complaint's unit answer never becomes an entry, not even for a reader.
+        let complaint = TicketNumber(year: 2025, sequence: 1)
+        try desk.layer2Answer(complaint, body: "Jawaban unit atas aduan", as: cli)
+        let reader = Actor(name: "Sri", mayReadConfidential: true, role: .supervisor)
+        XCTAssertThrowsError(try desk.knowledgeEntryFromUnitAnswer(complaint, index: 0, as: reader)) {
+            XCTAssertEqual(($0 as? SurelError)?.kind, .refused)
+        }
+
+        try desk.retireKnowledgeEntry(other.id!, as: kasubbag)
+        XCTAssertEqual(try desk.knowledgeBase(as: agent).map(\.id), [dau.id, fromUnit.id])
+        XCTAssertThrowsError(try desk.knowledgeEntry(other.id!, as: agent))
     }
 
     /// The public functions under `// MARK: - Reads` in Sources/SurelEngine/HelpDesk/*.swift.

@@ -374,27 +374,203 @@ final class ConsoleRouteTests: XCTestCase {
     /// Every page and link reachable from / for a user without the confidential right: none shows a complaint.
     func testCrawlingEverythingReachableShowsNoComplaint() async throws {
         let console = try makeConsole()
+        let desk = console.desk
+        let accounts = Accounts(database: desk.database)
+        _ = try accounts.add(name: "adi", role: .admin, confidential: false, password: "kata-sandi-admin")
+        _ = try accounts.add(name: "sari", role: .supervisor, confidential: false, password: "kata-sandi-sari")
+        // The complaint was escalated and its unit answered; the knowledge base has an entry; both tickets owe an
+        // answer, so the SLA board lists them.
+        let cli = Actor(name: "sri", mayReadConfidential: true)
+        let complaint = TicketNumber(year: 2025, sequence: 2)
+        _ = try desk.database.act(.escalate(unit: "DTU"), on: complaint, actor: "sri", at: Date())
+        try desk.layer2Answer(complaint, body: "Jawaban-Unit-Rahasia", as: cli)
+        let supervisor = Actor(name: "sri", mayReadConfidential: true, role: .supervisor)
+        try desk.saveKnowledgeEntry(
+            id: nil, category: "dau", title: "Jadwal DAU", body: "Yth. {{sender_name}}", as: supervisor)
+        for user in [("andi", "kata-sandi-andi"), ("sari", "kata-sandi-sari"), ("adi", "kata-sandi-admin")] {
+            try await crawl(console, user)
+        }
+    }
+
+    func crawl(_ console: Console, _ user: (String, String)) async throws {
         try await app(console).test(.router) { client in
-            let andi = try await login(client, "andi", "kata-sandi-andi")
+            let andi = try await login(client, user.0, user.1)
             var queue = ["/"], seen: Set<String> = [], pages = 0
             while let path = queue.popLast() {
                 guard seen.insert(path).inserted else { continue }
                 let r = try await client.execute(uri: path, method: .get, headers: [.cookie: andi.cookie])
+                XCTAssertTrue(r.status == .ok || r.status == .noContent, "\(user.0) \(path): \(r.status)")
                 pages += 1
                 let body = String(buffer: r.body)
-                for secret in Self.secrets { XCTAssertFalse(body.contains(secret), "\(path) shows \(secret)") }
+                for secret in Self.secrets + ["Jawaban-Unit-Rahasia"] {
+                    XCTAssertFalse(body.contains(secret), "\(path) shows \(secret) to \(user.0)")
+                }
                 // Links on this site (not logout, a POST); attachments and pages alike.
                 var rest = body[...]
                 while let r = rest.range(of: "href=\"") {
                     let link = String(rest[r.upperBound...].prefix { $0 != "\"" })
                     rest = rest[r.upperBound...]
-                    let path = link.replacingOccurrences(of: "&amp;", with: "&")
+                    // Without the fragment: the server never sees it.
+                    let path = String(
+                        link.replacingOccurrences(of: "&amp;", with: "&").split(
+                            separator: "#", omittingEmptySubsequences: false)[0])
                     if path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/static/") { queue.append(path) }
                 }
             }
             XCTAssertGreaterThanOrEqual(pages, 8, "the crawl reached the pages: \(seen.sorted())")
             XCTAssertTrue(seen.contains("/tickets/2025-000001"))
             XCTAssertTrue(seen.contains { $0.contains("/attachments/") })
+            XCTAssertTrue(seen.contains("/kb"))
+            XCTAssertTrue(seen.contains { $0.contains("?kb=") }, "an answer started from the knowledge base")
+            XCTAssertTrue(seen.contains("/tickets?owed=today"))
+            if user.0 != "andi" { XCTAssertTrue(seen.contains("/sla")) }
+            if user.0 == "adi" { XCTAssertTrue(seen.contains("/ops")) }
+        }
+    }
+
+    /// The multipart form parser on truncated, cut and byte-flipped forms: it never crashes and never finds a
+    /// field the bytes do not hold whole.
+    func testMultipartFormsCutAndMangledNeverCrashTheParser() {
+        let boundary = "b0undary"
+        let form = Array(
+            ("--b0undary\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nTOKEN\r\n"
+                + "--b0undary\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.pdf\"\r\n"
+                + "Content-Type: application/pdf\r\n\r\n%PDF\r\n--b0undary--\r\n").utf8)
+        let whole = FormFields(multipart: Data(form), boundary: boundary)
+        XCTAssertEqual(whole["csrf"], "TOKEN")
+        XCTAssertEqual(whole.files["files"]?.first?.filename, "a.pdf")
+        XCTAssertEqual(whole.files["files"]?.first?.data, Data("%PDF".utf8))
+        var generator = SystemRandomNumberGenerator()
+        for cut in 0..<form.count {
+            let f = FormFields(multipart: Data(form[..<cut]), boundary: boundary)
+            if let token = f["csrf"] { XCTAssertEqual(token, "TOKEN", "cut at \(cut)") }
+        }
+        for _ in 0..<3000 {
+            var bytes = form
+            for _ in 0..<Int.random(in: 1...6, using: &generator) {
+                bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+            }
+            _ = FormFields(multipart: Data(bytes), boundary: boundary)
+        }
+    }
+
+    /// POSTs a form as the logged-in `session`.
+    func post(
+        _ client: some TestClientProtocol, _ uri: String, _ session: (cookie: String, csrf: String), _ fields: String
+    ) async throws -> TestResponse {
+        try await client.execute(
+            uri: uri, method: .post,
+            headers: [.contentType: "application/x-www-form-urlencoded", .cookie: session.cookie],
+            body: ByteBuffer(string: "csrf=\(session.csrf)&" + fields))
+    }
+
+    /// The knowledge base (kept by a supervisor, read by agents, filling an answer on a ticket's page), who else
+    /// has a ticket open or is answering, the SLA board, the list's filters, and an answer with attachments.
+    func testKnowledgeBasePresenceSLABoardFiltersAndAttachments() async throws {
+        let console = try makeConsole()
+        let db = console.desk.database
+        try await app(console).test(.router) { client in
+            let andi = try await login(client, "andi", "kata-sandi-andi")
+            let sri = try await login(client, "sri", "kata-sandi-sri-1")
+            // Knowledge base: refused to an agent; a bad variable is named; a good entry saved.
+            var r = try await post(client, "/kb/new", andi, "category=dau&title=X&body=teks")
+            XCTAssertEqual(r.status, .forbidden)
+            r = try await post(client, "/kb/new", sri, "category=dau&title=Jadwal&body=Halo+%7B%7Bnama%7D%7D")
+            XCTAssertEqual(r.status, .badRequest)
+            XCTAssertTrue(String(buffer: r.body).contains("Variabel {{nama}} tidak dikenal"), String(buffer: r.body))
+            XCTAssertTrue(String(buffer: r.body).contains("Halo {{nama}}"), "the typed text is kept")
+            r = try await post(
+                client, "/kb/new", sri,
+                "category=dau&title=Jadwal+DAU&body=Yth.+%7B%7Bsender_name%7D%7D%2C+tiket+%7B%7Bticket%7D%7D.")
+            XCTAssertEqual(r.status, .seeOther)
+            let entry = try XCTUnwrap(r.headers[.location]?.split(separator: "/").last?.split(separator: "?").first)
+            r = try await client.execute(uri: "/kb", method: .get, headers: [.cookie: andi.cookie])
+            XCTAssertTrue(String(buffer: r.body).contains("href=\"/kb/\(entry)\">Jadwal DAU</a>"))
+            // The ticket page offers it and fills the answer with it (the sender's name escaped).
+            r = try await client.execute(uri: "/tickets/2025-000001", method: .get, headers: [.cookie: andi.cookie])
+            XCTAssertTrue(String(buffer: r.body).contains("/tickets/2025-000001?kb=\(entry)#jawab"))
+            r = try await client.execute(
+                uri: "/tickets/2025-000001?kb=\(entry)", method: .get, headers: [.cookie: andi.cookie])
+            XCTAssertTrue(
+                String(buffer: r.body).contains(
+                    ">Yth. &lt;img src=x onerror=alert(1)&gt;, tiket 2025-000001.</textarea>"), String(buffer: r.body))
+
+            // Presence: sri writing an answer shows on andi's page; a page on an old version learns it changed.
+            let version = try XCTUnwrap(Self.field("version", in: String(buffer: r.body)))
+            r = try await post(client, "/tickets/2025-000001/presence", sri, "answering=1&version=\(version)")
+            XCTAssertEqual(r.headers[.contentType], "application/json")
+            XCTAssertTrue(String(buffer: r.body).contains("\"name\":\"andi\""), String(buffer: r.body))
+            r = try await client.execute(uri: "/tickets/2025-000001", method: .get, headers: [.cookie: andi.cookie])
+            XCTAssertTrue(String(buffer: r.body).contains("sri sedang menulis jawaban"))
+            r = try await post(client, "/tickets/2025-000001/presence", andi, "version=\(version)")
+            XCTAssertTrue(String(buffer: r.body).contains("\"changed\":false"), String(buffer: r.body))
+            r = try await post(client, "/tickets/2025-000001/category", sri, "category=dbh")
+            r = try await post(client, "/tickets/2025-000001/presence", andi, "version=\(version)")
+            XCTAssertTrue(String(buffer: r.body).contains("\"changed\":true"), String(buffer: r.body))
+            r = try await post(client, "/tickets/2025-000002/presence", andi, "")
+            XCTAssertEqual(r.status, .forbidden, "the complaint's presence is not andi's to see")
+
+            // The SLA board: the supervisor's; the complaint redacted for a supervisor without the right.
+            r = try await client.execute(uri: "/sla", method: .get, headers: [.cookie: sri.cookie])
+            XCTAssertEqual(r.status, .ok)
+            XCTAssertTrue(String(buffer: r.body).contains("href=\"/tickets/2025-000002\""), "sri may read it")
+            _ = try Accounts(database: db).add(
+                name: "sari", role: .supervisor, confidential: false, password: "kata-sandi-sari")
+            let sari = try await login(client, "sari", "kata-sandi-sari")
+            r = try await client.execute(uri: "/sla", method: .get, headers: [.cookie: sari.cookie])
+            XCTAssertTrue(String(buffer: r.body).contains("href=\"/tickets/2025-000001\""))
+            XCTAssertFalse(String(buffer: r.body).contains("href=\"/tickets/2025-000002\""))
+            for secret in Self.secrets { XCTAssertFalse(String(buffer: r.body).contains(secret)) }
+
+            // Filters: by sender class, region, time zone and owed; the complaint never found by its sender.
+            for (query, found, missing) in [
+                ("class=pemda", ["2025-000001"], ["2025-000002"]),
+                ("class=lainnya", [], ["2025-000001", "2025-000002"]),
+                ("region=Kediri", ["2025-000001"], ["2025-000002"]),
+                ("tz=WIB", ["2025-000001"], ["2025-000002"]),
+                ("owed=all", ["2025-000001"], []),
+                ("owed=breached", [], ["2025-000001"]),
+                ("status=closed", [], ["2025-000001"]),
+                ("from=2000-01-01&to=2000-01-31", [], ["2025-000001"]),
+            ] {
+                r = try await client.execute(uri: "/tickets?\(query)", method: .get, headers: [.cookie: andi.cookie])
+                let body = String(buffer: r.body)
+                for n in found { XCTAssertTrue(body.contains(">\(n)<"), "\(query) finds \(n)") }
+                for n in missing { XCTAssertFalse(body.contains(">\(n)<"), "\(query) does not find \(n)") }
+            }
+            r = try await client.execute(uri: "/tickets?class=lainnya", method: .get, headers: [.cookie: sri.cookie])
+            XCTAssertTrue(String(buffer: r.body).contains(">2025-000002<"), "the reader finds it")
+
+            // An answer with two attachments (multipart): both go out with the mail, under safe names.
+            let boundary = "----surelTestBoundary"
+            var form = ""
+            for (name, value) in [("csrf", andi.csrf), ("body", "Terlampir jadwalnya.")] {
+                form += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+            }
+            for (file, type) in [("jadwal.pdf", "application/pdf"), ("../rahasia\".txt", "text/plain\r\nX: y")] {
+                form +=
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"files\"; filename=\"\(file)\"\r\n"
+                    + "Content-Type: \(type)\r\n\r\nISI-\(file)\r\n"
+            }
+            form += "--\(boundary)--\r\n"
+            r = try await client.execute(
+                uri: "/tickets/2025-000001/answer", method: .post,
+                headers: [.contentType: "multipart/form-data; boundary=\(boundary)", .cookie: andi.cookie],
+                body: ByteBuffer(string: form))
+            XCTAssertEqual(r.status, .seeOther, String(buffer: r.body))
+            let raw = try await db.writer.read { db in
+                try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT CAST(raw AS TEXT) FROM message WHERE id =
+                          (SELECT messageRowID FROM outbox WHERE purpose = 'answer')
+                        """)
+            }
+            let mail = try XCTUnwrap(raw)
+            XCTAssertTrue(mail.contains("Terlampir jadwalnya."), mail)
+            XCTAssertTrue(mail.contains("filename=\"jadwal.pdf\""), mail)
+            XCTAssertTrue(mail.contains("rahasia.txt"), mail)
+            XCTAssertFalse(mail.contains("\r\nX: y"), "no header smuggled through a part's type")
         }
     }
 
@@ -406,19 +582,19 @@ final class ConsoleRouteTests: XCTestCase {
         _ = try accounts.add(name: "sari", role: .supervisor, confidential: false, password: "kata-sandi-sari")
         let routes = [
             "/", "/tickets", "/tickets/2025-000001", "/tickets/2025-000002", "/review", "/review/held",
-            "/tickets/2025-000001/close", "/ops",
+            "/tickets/2025-000001/close", "/ops", "/kb", "/kb/new", "/sla",
         ]
         // Expected status per user (nil: not logged in), route by route.
         let expected: [(String?, String, [HTTPResponse.Status])] = [
-            (nil, "", [.seeOther, .seeOther, .seeOther, .seeOther, .seeOther, .seeOther, .seeOther, .seeOther]),
-            ("andi", "kata-sandi-andi", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden]),
-            ("sari", "kata-sandi-sari", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden]),
-            ("sri", "kata-sandi-sri-1", [.ok, .ok, .ok, .ok, .ok, .ok, .ok, .forbidden]),
+            (nil, "", Array(repeating: .seeOther, count: 11)),
             (
-                "bella", "kata-sandi-bella",
-                [.ok, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden]
+                "andi", "kata-sandi-andi",
+                [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .forbidden]
             ),
-            ("adi", "kata-sandi-admin", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .ok]),
+            ("sari", "kata-sandi-sari", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .ok, .ok, .ok]),
+            ("sri", "kata-sandi-sri-1", [.ok, .ok, .ok, .ok, .ok, .ok, .ok, .forbidden, .ok, .ok, .ok]),
+            ("bella", "kata-sandi-bella", [.ok] + Array(repeating: .forbidden, count: 10)),
+            ("adi", "kata-sandi-admin", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .ok, .ok, .ok, .ok]),
         ]
         try await app(console).test(.router) { client in
             for (user, password, statuses) in expected {

@@ -26,11 +26,29 @@ public struct TicketSummary: Sendable {
 public struct TicketFilter: Sendable {
     public var status: TicketStatus?
     public var category: String?
+    public var senderClass: SenderClass?
+    /// WIB, WITA, WIT, or `TicketQuery.unplaced`.
+    public var timeZone: String?
+    /// Part of a region's or province's name.
+    public var region: String?
+    /// A Layer 2 unit the ticket was escalated to.
+    public var unit: String?
+    /// Received on or after `from` and before `to`.
+    public var from: Date?
+    public var to: Date?
     /// Words to find in a ticket's number, subject, sender or mail text (full-text search).
     public var search: String?
-    /// A page: at most `limit` tickets after the first `offset` (in number order).
+    /// Only tickets still owed an answer: all of them, those due by the end of today (WIB), or those breached.
+    public var owed: Owed?
+    public var order: Order = .oldest
+    /// A page: at most `limit` tickets after the first `offset`.
     public var limit: Int?
     public var offset: Int
+
+    public enum Owed: String, Sendable, CaseIterable { case all, today, breached }
+    /// Number order either way, or the soonest answer deadline first (tickets without one last).
+    public enum Order: String, Sendable, CaseIterable { case oldest, newest, deadline }
+
     public init(
         status: TicketStatus? = nil, category: String? = nil, search: String? = nil, limit: Int? = nil,
         offset: Int = 0
@@ -38,6 +56,10 @@ public struct TicketFilter: Sendable {
         self.status = status; self.category = category; self.search = search; self.limit = limit
         self.offset = offset
     }
+
+    /// Conditions on who wrote and from where: a confidential ticket found by them would tell about its sender
+    /// to someone who may not read it, even redacted.
+    var namesTheSender: Bool { search != nil || senderClass != nil || timeZone != nil || region != nil || unit != nil }
 }
 
 /// One escalation's Layer 2 score, and per unit the figure the monthly report gives.
@@ -89,10 +111,7 @@ extension HelpDesk {
     public func attention(as actor: Actor) throws -> Attention {
         try require(.tickets, actor)
         let c = try database.attentionCounts()
-        let now = now()
-        var wib = Calendar(identifier: .gregorian)
-        wib.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
-        let endOfDay = wib.date(byAdding: .day, value: 1, to: wib.startOfDay(for: now))!
+        let endOfDay = Self.endOfDayWIB(now())
         let entries = try deadlines(as: actor).entries
         return Attention(
             new: c.new, inReview: c.inReview, held: actor.mayReadConfidential ? c.held : nil,
@@ -101,19 +120,59 @@ extension HelpDesk {
             failedMail: c.failedMail, daemon: try database.daemonStatus())
     }
 
-    /// Tickets in number order, a page at a time; confidential ones redacted for an actor who may not read them.
+    /// Tickets in number order (or as `filter.order` says), a page at a time; confidential ones redacted for an
+    /// actor who may not read them, and left out where the filter would tell about their sender or topic.
     public func tickets(_ filter: TicketFilter = TicketFilter(), as actor: Actor) throws -> [TicketSummary] {
         try require(.tickets, actor)
-        var tickets = try database.tickets(
-            status: filter.status, category: filter.category, search: filter.search,
-            withoutConfidential: filter.search != nil && !actor.mayReadConfidential, limit: filter.limit,
-            offset: filter.offset)
-        // A held ticket's category is its topic (what the complaint is about): a filter on it must not find it
-        // for someone who may not read it.
+        var q = TicketQuery()
+        q.status = filter.status; q.category = filter.category; q.senderClass = filter.senderClass
+        q.timeZone = filter.timeZone; q.region = filter.region; q.unit = filter.unit; q.from = filter.from
+        q.to = filter.to; q.search = filter.search
+        q.withoutConfidential = filter.namesTheSender && !actor.mayReadConfidential
+        q.newestFirst = filter.order == .newest
+        var due: [Int64: SLAEntry] = [:]
+        if let owed = filter.owed {
+            let endOfDay = Self.endOfDayWIB(now())
+            due = try deadlinesByTicket().filter { _, e in
+                switch owed {
+                case .all: return true
+                case .today: return !e.breached && e.due <= endOfDay
+                case .breached: return e.breached
+                }
+            }
+            q.ids = Array(due.keys)
+        }
+        if filter.order == .deadline {
+            // Owed tickets by deadline, then the rest in number order: the page is cut after sorting.
+            if due.isEmpty { due = try deadlinesByTicket() }
+            var all = try database.tickets(q)
+            all = all.enumerated().sorted { a, b in
+                let x = due[a.element.id!]?.due ?? .distantFuture, y = due[b.element.id!]?.due ?? .distantFuture
+                return x != y ? x < y : a.offset < b.offset
+            }.map(\.element)
+            let start = min(filter.offset, all.count)
+            var tickets = Array(all[start...].prefix(filter.limit ?? all.count))
+            hideCategoryHits(&tickets, filter, actor)
+            return try summaries(tickets, as: actor, deadlines: due)
+        }
+        q.limit = filter.limit; q.offset = filter.offset
+        var tickets = try database.tickets(q)
+        hideCategoryHits(&tickets, filter, actor)
+        return try summaries(tickets, as: actor, deadlines: due)
+    }
+
+    /// A held ticket's category is its topic (what the complaint is about): a filter on it must not find it for
+    /// someone who may not read it.
+    private func hideCategoryHits(_ tickets: inout [Ticket], _ filter: TicketFilter, _ actor: Actor) {
         if filter.category != nil, !actor.mayReadConfidential {
             tickets.removeAll { $0.confidential && !config.taxonomy.confidentialSlugs.contains($0.category) }
         }
-        return try summaries(tickets, as: actor)
+    }
+
+    static func endOfDayWIB(_ now: Date) -> Date {
+        var wib = Calendar(identifier: .gregorian)
+        wib.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        return wib.date(byAdding: .day, value: 1, to: wib.startOfDay(for: now))!
     }
 
     /// One ticket with its messages, attachments and history; refused when `actor` may not read it.
@@ -127,6 +186,18 @@ extension HelpDesk {
         try policy.require(d.ticket, for: actor)
         let previous = try database.ticketNumbers(ids: [d.ticket.previousTicketID].compactMap { $0 }).values.first
         return (d, previous)
+    }
+
+    /// The units' answers to a ticket's escalations (by mail or recorded by an agent), oldest first.
+    public func unitAnswers(_ number: TicketNumber, as actor: Actor) throws -> [TicketAnswer] {
+        let t = try readableTicket(number, as: actor)
+        return try database.answers(ticketID: t.id!).filter { $0.source == "layer2" }
+    }
+
+    /// A ticket's version (its last history event), for a page to notice that it changed meanwhile.
+    public func ticketVersion(_ number: TicketNumber, as actor: Actor) throws -> Int64? {
+        _ = try readableTicket(number, as: actor)
+        return try database.ticketVersion(number)
     }
 
     /// The tickets waiting for a reviewer's look, redacted like the list.

@@ -23,3 +23,40 @@
   });
   show();
 })();
+
+// A ticket's page: tells the console every 15 s that this user has the ticket open (and is writing an answer, while
+// typing), shows who else has it open or is answering, and warns when the ticket changed since the page was made.
+(function () {
+  var box = document.getElementById("presence");
+  var csrf = document.querySelector("input[name=csrf]");
+  if (!box || !csrf) return;
+  var typedAt = 0, sentAt = 0;
+  function report() {
+    sentAt = Date.now();
+    var body = new URLSearchParams();
+    body.set("csrf", csrf.value);
+    body.set("version", box.dataset.version || "");
+    body.set("answering", Date.now() - typedAt < 60000 ? "1" : "0");
+    fetch("/tickets/" + box.dataset.ticket + "/presence", { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (a) {
+        if (!a) return;
+        box.textContent = "";
+        a.others.forEach(function (o) {
+          var s = document.createElement("span");
+          s.className = o.answering ? "other answering" : "other";
+          s.textContent = o.name + (o.answering ? " sedang menulis jawaban" : " juga membuka tiket ini");
+          box.appendChild(s);
+        });
+        document.getElementById("changed").hidden = !a.changed;
+      })
+      .catch(function () {});
+  }
+  var answer = document.getElementById("body");
+  if (answer) answer.addEventListener("input", function () {
+    var first = Date.now() - typedAt > 60000;
+    typedAt = Date.now();
+    if (first || Date.now() - sentAt > 10000) report();
+  });
+  setInterval(report, 15000);
+})();
