@@ -96,6 +96,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
+        // Builds the console benchmark's store (scripts/bench-web) through the store's own code.
+        .executableTarget(
+            name: "SurelBenchStore",
+            dependencies: ["SurelStore", "SurelCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "SurelFuzz",
             dependencies: [

@@ -77,6 +77,16 @@ public struct CategoryClassifier: Classifier {
         return c.classification
     }
 
+    /// The category an agent's "not spam" gives a mail: the category model's best among the other categories,
+    /// with the rules' weights (nil when the model is not trained).
+    public func bestCategoryExceptSpam(_ input: ClassificationInput) -> String? {
+        var bias: [String: Double] = [:]
+        for rule in rules.fired(input) {
+            if case .score(let slug, let w) = rule.action, slug != spamCategory { bias[slug, default: 0] += w }
+        }
+        return model.classify(Tokenizer.features(input), bias: bias, excluding: [spamCategory])?.label
+    }
+
     /// The category, with the category model's ranking when it was asked.
     private func decide(_ input: ClassificationInput, _ fired: [Rule])
         -> (classification: Classification, ranking: [(label: String, probability: Double)]?)

@@ -190,6 +190,8 @@ public final class Daemon {
             do { try write() } catch { logger.warning("status not recorded", metadata: ["error": "\(error)"]) }
         }
         heartbeat { try database.recordDaemonStart() }
+        heartbeat { try database.refreshStatistics() }
+        var statisticsAt = Date()
         var backoff = Backoff()
         var outageSince: Date?
         var exitCode: Int32 = 0
@@ -212,6 +214,11 @@ public final class Daemon {
                 }
                 backoff.reset()
                 heartbeat { try database.recordPoll() }
+                // SQLite's statistics follow the store's growth (the console's lists choose their index by them).
+                if !once, Date().timeIntervalSince(statisticsAt) > 86_400 {
+                    heartbeat { try database.refreshStatistics() }
+                    statisticsAt = Date()
+                }
                 if report.fetched > 0 || report.vanished > 0 {
                     logger.info("cycle done", metadata: Self.metadata(report))
                 }

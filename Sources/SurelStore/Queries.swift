@@ -110,18 +110,21 @@ extension SurelDatabase {
 
     /// Incoming Message-IDs per ticket row id, in arrival order.
     public func incomingMessageIDs(ticketIDs: [Int64]) throws -> [Int64: [String]] {
-        try writer.read { db in
+        guard !ticketIDs.isEmpty else { return [:] }
+        return try writer.read { db in
             var out: [Int64: [String]] = [:]
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT ticketID, messageID FROM message
-                    WHERE ticketID IS NOT NULL AND kind = 'ticket' AND messageID IS NOT NULL ORDER BY id
-                    """)
-            let wanted = Set(ticketIDs)
-            for r in rows {
-                let t: Int64 = r["ticketID"]
-                if wanted.contains(t) { out[t, default: []].append(r["messageID"]) }
+            // By the ticketID index, a page's tickets at a time (SQLite's variable limit is far above a page).
+            for chunk in stride(from: 0, to: ticketIDs.count, by: 500).map({
+                ticketIDs[$0..<min($0 + 500, ticketIDs.count)]
+            }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT ticketID, messageID FROM message
+                        WHERE ticketID IN (\(marks)) AND kind = 'ticket' AND messageID IS NOT NULL ORDER BY id
+                        """, arguments: StatementArguments(Array(chunk)))
+                for r in rows { out[r["ticketID"], default: []].append(r["messageID"]) }
             }
             return out
         }
@@ -220,6 +223,8 @@ extension SurelDatabase {
     }
 
     /// What waits for someone: tickets by state, held complaints, quarantined mail, outgoing mail that failed.
+    /// Each count by an index: the open tickets by ticket_open, the quarantined by message_uncommon_kind (their
+    /// conditions repeated, else SQLite scans every ticket, or every message with its raw bytes).
     public func attentionCounts() throws -> (
         new: Int, inReview: Int, held: Int, escalated: Int, quarantined: Int, failedMail: Int
     ) {
@@ -227,11 +232,12 @@ extension SurelDatabase {
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT (SELECT count(*) FROM ticket WHERE status = 'new'),
+                    SELECT (SELECT count(*) FROM ticket WHERE status <> 'closed' AND status = 'new'),
                            (SELECT count(*) FROM ticket WHERE needsReview = 1),
                            (SELECT count(*) FROM ticket WHERE held),
-                           (SELECT count(*) FROM ticket WHERE status = 'escalated'),
-                           (SELECT count(*) FROM message WHERE kind = 'quarantined'),
+                           (SELECT count(*) FROM ticket WHERE status <> 'closed' AND status = 'escalated'),
+                           (SELECT count(*) FROM message
+                              WHERE kind = 'quarantined' AND kind NOT IN ('ticket', 'outgoing')),
                            (SELECT count(*) FROM outbox WHERE status = 'failed')
                     """)!
             return (row[0], row[1], row[2], row[3], row[4], row[5])

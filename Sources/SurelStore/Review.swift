@@ -14,6 +14,15 @@ extension SurelDatabase {
         }
     }
 
+    /// The raw bytes of the mail that opened the ticket.
+    public func openingRaw(ticketID: Int64) throws -> Data? {
+        try writer.read { db in
+            try Data.fetchOne(
+                db, sql: "SELECT raw FROM message WHERE ticketID = ? AND kind = 'ticket' ORDER BY id LIMIT 1",
+                arguments: [ticketID])
+        }
+    }
+
     /// Tickets held as possible complaints, waiting for a confidential reader, oldest first.
     public func heldQueue() throws -> [Ticket] {
         try writer.read { db in

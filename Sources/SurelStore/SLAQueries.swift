@@ -11,19 +11,21 @@ extension SurelDatabase {
     /// not answered) nor letters (registered, not answered: DOMAIN.md).
     /// `ticketID`: only that ticket (a ticket page's deadline), when it is owed an answer.
     public func ticketsAwaitingAnswer(ticketID: Int64? = nil) throws -> [(ticket: Ticket, since: Date)] {
-        try writer.read { db in
+        // `status <> 'closed'` as in the partial index ticket_open; one ticket by its id.
+        let which = ticketID == nil ? "status <> 'closed'" : "id = ?"
+        return try writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT ticket.*, (SELECT max(at) FROM ticketEvent e WHERE e.ticketID = ticket.id AND e.kind = 'reopened')
                       AS reopenedAt
                     FROM ticket
-                    WHERE (status IN ('new', 'open', 'escalated')
+                    WHERE \(which)
+                      AND (status IN ('new', 'open', 'escalated')
                            OR (status = 'answered' AND escalatedAt IS NOT NULL AND layer2AnsweredAt IS NULL))
                       AND category NOT IN ('spam', 'surat-masuk')
-                      AND (?1 IS NULL OR id = ?1)
                     ORDER BY createdAt, id
-                    """, arguments: [ticketID]
+                    """, arguments: StatementArguments(ticketID.map { [$0] } ?? [])
             ).map { row in
                 let t = try Ticket(row: row)
                 let reopened: Date? = row["reopenedAt"]

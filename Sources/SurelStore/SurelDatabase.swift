@@ -30,6 +30,13 @@ public final class SurelDatabase: @unchecked Sendable {
         try Schema.migrator.migrate(writer)
     }
 
+    /// Refreshes SQLite's statistics of the ticket table (ANALYZE, ~40 ms for 100,000 tickets), so that a list
+    /// filtered by several columns is read through the most selective index; run when the console and the daemon
+    /// start. Without them SQLite guesses, and may read every closed ticket to show a page of one category.
+    public func refreshStatistics() throws {
+        try writer.write { try $0.execute(sql: "ANALYZE ticket") }
+    }
+
     /// An in-memory database, for tests of pure store logic.
     public init(inMemory: Void = ()) throws {
         writer = try DatabaseQueue()

@@ -130,6 +130,11 @@ extension SurelDatabase {
         }
     }
 
+    /// The id of the last ticket event of all: it moves whenever any ticket changes.
+    public func lastTicketEventID() throws -> Int64 {
+        try writer.read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM ticketEvent") ?? 0 }
+    }
+
     static func version(ticketID: Int64, _ db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT max(id) FROM ticketEvent WHERE ticketID = ?", arguments: [ticketID]) ?? 0
     }

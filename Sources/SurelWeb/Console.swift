@@ -23,6 +23,7 @@ public final class Console: @unchecked Sendable {
     public init(config: SurelConfig, database: SurelDatabase) throws {
         self.config = config
         desk = HelpDesk(config: config, database: database)
+        try database.refreshStatistics()
         accounts = Accounts(database: database)
         pages = try Pages()
     }

@@ -20,7 +20,8 @@ final class Presence: @unchecked Sendable {
             var here = all[ticket, default: [:]].filter { now.timeIntervalSince($0.value.at) < Self.window }
             var mine = here[user] ?? Seen(at: now)
             mine.at = now
-            if answering { mine.answeringAt = now }
+            // Each report says whether the user is typing now: one that stopped (or left the page) is not.
+            mine.answeringAt = answering ? now : nil
             here[user] = mine
             all[ticket] = here
             // Forget tickets nobody looks at any more, so the table stays as small as the number of open pages.

@@ -35,7 +35,7 @@ struct TicketPages {
     /// What an agent does from a ticket's page: each a POST (CSRF-checked by the middleware), answered with a
     /// redirect to the ticket, or the page again with why it was not done (the typed text kept).
     enum TicketAction: String, CaseIterable {
-        case answer, escalate, layer2, close, category, accept, clear, confirm
+        case answer, escalate, layer2, close, category, accept, clear, confirm, notspam
 
         /// Said on the ticket's page after it was done.
         var done: String {
@@ -48,6 +48,7 @@ struct TicketPages {
             case .accept: return "Kategori diterima."
             case .clear: return "Tiket dilepas sebagai tiket biasa."
             case .confirm: return "Tiket dikonfirmasi sebagai pengaduan."
+            case .notspam: return "Tiket bukan spam; kategorinya ditetapkan ulang."
             }
         }
     }
@@ -83,6 +84,7 @@ struct TicketPages {
                 case .accept: _ = try desk.review(number, category: nil, as: actor)
                 case .clear: _ = try desk.clearHeld(number, category: form["category"] ?? "", as: actor)
                 case .confirm: _ = try desk.confirmComplaint(number, as: actor)
+                case .notspam: _ = try desk.markNotSpam(number, as: actor)
                 }
             }
         } catch {
@@ -185,8 +187,9 @@ struct TicketPages {
         let form = try await FormFields.read(&request)
         let numbers = form.all("ticket").compactMap(TicketNumber.init).prefix(200)
         let category: String?
-        switch form["action"] {
-        case "accept": category = nil
+        let action = form["action"]
+        switch action {
+        case "accept", "notspam": category = nil
         case "spam": category = "spam"
         case "category": category = form["category"] ?? ""
         default: throw HTTPError(.badRequest)
@@ -195,6 +198,10 @@ struct TicketPages {
         let failed = try await console.blocking { () -> [String] in
             numbers.compactMap { n in
                 do {
+                    if action == "notspam" {
+                        _ = try desk.markNotSpam(n, as: session.actor)
+                        return nil
+                    }
                     _ = try desk.review(n, category: category, as: session.actor)
                     return nil
                 } catch {
@@ -361,6 +368,7 @@ struct TicketPages {
             "sender": s.readable ? (t.senderName ?? t.senderEmail) : "(rahasia)",
             "region": s.readable ? t.region : nil, "created": Labels.date(t.createdAt),
             "readable": s.readable, "confidential": t.confidential, "held": s.readable && t.held,
+            "spam": s.readable && t.category == "spam",
             "confidence": s.confidence.map { String(format: "%.2f", $0) },
             "why": s.readable ? t.classificationNote : nil,
         ])
@@ -431,7 +439,8 @@ struct TicketPages {
             "created": Labels.date(t.createdAt), "confidential": t.confidential, "held": t.held,
             "previous": previous?.description, "messages": messages, "events": events,
             "version": detail.events.last?.id.map(String.init), "categories": categories, "units": units,
-            "needsReview": t.needsReview, "open": t.status != .closed, "escalated": t.status == .escalated,
+            "needsReview": t.needsReview, "open": t.status != .closed, "isSpam": t.category == "spam",
+            "escalated": t.status == .escalated,
             "canEscalate": t.status != .closed && !t.held && !units.isEmpty,
             "done": done, "problem": problem, "draft": draft ?? entryDraft,
             "entries": entries.isEmpty

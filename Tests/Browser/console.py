@@ -5,10 +5,9 @@ import argparse
 import sys
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 p = argparse.ArgumentParser()
@@ -21,19 +20,30 @@ p.add_argument("--category", default="")
 p.add_argument("--text", default="")
 p.add_argument("--unit", default="")
 p.add_argument("--shots", default="/tmp")
+p.add_argument("--entry", default="", help="a knowledge base entry's title")
+p.add_argument("--file", default="", help="a file to attach to the answer")
+p.add_argument("--user2", default="", help="a second user, for the presence phase")
+p.add_argument("--password-file2", default="")
 a = p.parse_args()
 
-options = webdriver.ChromeOptions()
-for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,900"]:
-    options.add_argument(arg)
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-driver.set_page_load_timeout(30)
+def start_browser():
+    options = webdriver.ChromeOptions()
+    for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,900"]:
+        options.add_argument(arg)
+    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    d.set_page_load_timeout(30)
+    return d
+
+
+driver = start_browser()
+others = []
 
 
 def fail(message):
     driver.save_screenshot(f"{a.shots}/console-{a.phase}-failed.png")
     print(f"{a.phase}: {message} (page {driver.current_url})", file=sys.stderr)
-    driver.quit()
+    for d in [driver] + others:
+        d.quit()
     sys.exit(1)
 
 
@@ -46,17 +56,29 @@ def body():
     return driver.find_element(By.TAG_NAME, "body").text
 
 
+def replaced(old):
+    # The old page is gone. Chromium reports a node of a replaced document either as stale or as an inspector
+    # error ("does not belong to the document"): both mean the navigation happened.
+    def check(_):
+        try:
+            old.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+    return check
+
+
 def submit(form_action):
     # Waits for the answer page: reading the old one after the click races with the navigation.
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, f"form[action='{form_action}'] button[type=submit]").click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 15).until(replaced(old))
 
 
 def follow(link_text):
     old = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.LINK_TEXT, link_text).click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 15).until(replaced(old))
 
 
 def no_script_ran():
@@ -67,12 +89,15 @@ def no_script_ran():
         return driver.execute_script("return window.__xss === undefined")
 
 
-password = open(a.password_file).read().strip()
-driver.get(a.base + "/login")
-driver.find_element(By.ID, "username").send_keys(a.user)
-driver.find_element(By.ID, "password").send_keys(password)
-submit("/login")
-expect("Keluar" in body(), "login failed")
+def log_in(user, password_file):
+    driver.get(a.base + "/login")
+    driver.find_element(By.ID, "username").send_keys(user)
+    driver.find_element(By.ID, "password").send_keys(open(password_file).read().strip())
+    submit("/login")
+    expect("Keluar" in body(), f"login of {user} failed")
+
+
+log_in(a.user, a.password_file)
 ticket = f"/tickets/{a.ticket}"
 
 if a.phase == "answer":
@@ -83,9 +108,48 @@ if a.phase == "answer":
         a.category)
     submit(f"{ticket}/category")
     expect("Kategori diubah." in body(), "category not changed")
-    driver.find_element(By.ID, "body").send_keys(a.text)
+    # Start from the knowledge base entry of the ticket's category: it fills the answer.
+    follow(a.entry)
+    expect(driver.find_element(By.ID, "body").get_attribute("value").startswith("Yth. "), "the entry did not fill the answer")
+    driver.find_element(By.ID, "body").send_keys("\n" + a.text)
+    driver.find_element(By.CSS_SELECTOR, "input[type=file][name=files]").send_keys(a.file)
     submit(f"{ticket}/answer")
     expect("Jawaban disimpan" in body(), "answer not stored")
+elif a.phase == "kb":
+    # The supervisor writes an entry; a variable that does not exist is refused first, with the reason.
+    driver.get(a.base + "/kb")
+    follow("Tambah entri")
+    Select(driver.find_element(By.NAME, "category")).select_by_value(a.category)
+    driver.find_element(By.NAME, "title").send_keys(a.entry)
+    driver.find_element(By.ID, "kbbody").send_keys("Yth. {{nama}}")
+    submit("/kb/new")
+    expect("Variabel {{nama}} tidak dikenal" in body(), "an unknown variable was not refused")
+    field = driver.find_element(By.ID, "kbbody")
+    field.clear()
+    field.send_keys(a.text)
+    submit("/kb/new")
+    expect("Entri disimpan." in body(), "entry not saved")
+elif a.phase == "kb-from-unit":
+    driver.get(a.base + ticket)
+    submit(f"{ticket}/kb-from-unit")
+    expect("Entri disimpan." in body(), "no entry from the unit's answer")
+    expect(a.text in driver.find_element(By.ID, "kbbody").get_attribute("value"), "the entry lacks the unit's answer")
+elif a.phase == "presence":
+    # A second user opens the same ticket and starts typing an answer: the first sees it without reloading.
+    driver.get(a.base + ticket)
+    first = driver
+    driver = start_browser()
+    others.append(first)
+    log_in(a.user2, a.password_file2)
+    driver.get(a.base + ticket)
+    driver.find_element(By.ID, "body").send_keys("Sedang saya jawab")
+    try:
+        WebDriverWait(first, 25).until(
+            lambda d: f"{a.user2} sedang menulis jawaban" in d.find_element(By.ID, "presence").text)
+    except Exception:
+        fail("the first page did not show the second user answering")
+    expect(f"{a.user} juga membuka tiket ini" in body(), "the second page does not show the first user")
+    first.save_screenshot(f"{a.shots}/console-presence-first.png")
 elif a.phase == "escalate":
     driver.get(a.base + ticket)
     Select(driver.find_element(By.CSS_SELECTOR, f"form[action='{ticket}/escalate'] select")).select_by_value(a.unit)
@@ -103,13 +167,19 @@ elif a.phase == "close":
     expect("Tiket ditutup" in body(), "not closed")
 elif a.phase == "xss":
     # A mail whose sender name, subject, body and attachment name carry script: shown as text, nothing runs.
-    for path in ["/", "/tickets", "/review", ticket]:
+    for path in ["/", "/tickets", "/review", ticket, f"/tickets/{a.text}"]:
         driver.get(a.base + path)
         expect(no_script_ran(), f"a script from mail ran on {path}")
-    expect("<script>" in body(), "the script is not shown as text")
+        if path.startswith("/tickets/"):
+            expect("<script>" in body() or "<img" in body(), f"the script is not shown as text on {path}")
+            # Every link on the page stays on the console: none is a javascript: URL.
+            for link in driver.find_elements(By.TAG_NAME, "a"):
+                href = link.get_attribute("href") or ""
+                expect(not href.lower().startswith("javascript"), f"a javascript: link on {path}")
 else:
     fail("unknown phase")
 
 driver.save_screenshot(f"{a.shots}/console-{a.phase}.png")
-driver.quit()
+for d in [driver] + others:
+    d.quit()
 print(f"{a.phase}: ok")

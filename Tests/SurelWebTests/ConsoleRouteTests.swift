@@ -428,6 +428,32 @@ final class ConsoleRouteTests: XCTestCase {
         }
     }
 
+    /// Spam and not spam, from the ticket page and the review queue: "not spam" gives the category the model finds
+    /// best among the others, as the agent's review.
+    func testSpamAndNotSpam() async throws {
+        let console = try makeConsole()
+        let db = console.desk.database
+        let number = TicketNumber(year: 2025, sequence: 1)
+        try await app(console).test(.router) { client in
+            let andi = try await login(client, "andi", "kata-sandi-andi")
+            var r = try await post(client, "/tickets/\(number)/category", andi, "category=spam")
+            XCTAssertEqual(r.status, .seeOther)
+            XCTAssertEqual(try db.ticket(number: number)?.category, "spam")
+            try await db.writer.write { try $0.execute(sql: "UPDATE ticket SET needsReview = 1") }
+            r = try await client.execute(uri: "/review", method: .get, headers: [.cookie: andi.cookie])
+            XCTAssertTrue(String(buffer: r.body).contains("action=\"/tickets/\(number)/notspam\""))
+            r = try await post(client, "/tickets/\(number)/notspam", andi, "")
+            XCTAssertEqual(r.status, .seeOther, String(buffer: r.body))
+            let t = try XCTUnwrap(try db.ticket(number: number))
+            XCTAssertNotEqual(t.category, "spam")
+            XCTAssertEqual(try db.reviews(ticketID: t.id!).last?.reviewer, "andi")
+            XCTAssertEqual(try db.reviews(ticketID: t.id!).last?.fromCategory, "spam")
+            // The complaint is not andi's to call anything.
+            r = try await post(client, "/tickets/2025-000002/notspam", andi, "")
+            XCTAssertEqual(r.status, .forbidden)
+        }
+    }
+
     /// The multipart form parser on truncated, cut and byte-flipped forms: it never crashes and never finds a
     /// field the bytes do not hold whole.
     func testMultipartFormsCutAndMangledNeverCrashTheParser() {

@@ -23,8 +23,7 @@ extension HelpDesk {
     public func slaBoard(as actor: Actor) throws -> SLABoard {
         try require(.supervision, actor)
         let now = now()
-        let sla = SLA(calendar: config.sla.calendar, hours: config.sla.hours)
-        let (dated, undated) = try sla.entries(database, now: now)
+        let (dated, undated) = try owedDeadlines()
         let byID = Dictionary(dated.map { ($0.ticket.id!, $0) }, uniquingKeysWith: { a, _ in a })
         let owed = try summaries(dated.map(\.ticket), as: actor, deadlines: byID)
         var wib = Calendar(identifier: .gregorian)

@@ -1,6 +1,7 @@
 // HelpDesk: tickets — the lists and the detail agents read, the review queue, deadlines and Layer 2 scores the
 // supervisor reads, the BAK, and what agents do: answer, escalate, record a unit's answer, close, review.
 import Foundation
+import SurelClassify
 import SurelCore
 import SurelMail
 import SurelStore
@@ -221,7 +222,7 @@ extension HelpDesk {
     }
 
     func deadlinesByTicket() throws -> [Int64: SLAEntry] {
-        let entries = try SLA(calendar: config.sla.calendar, hours: config.sla.hours).entries(database, now: now())
+        let entries = try owedDeadlines()
         return Dictionary(entries.entries.map { ($0.ticket.id!, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -240,8 +241,7 @@ extension HelpDesk {
     {
         try require(.tickets, actor)
         let now = now()
-        let (dated, undated) = try SLA(calendar: config.sla.calendar, hours: config.sla.hours).entries(
-            database, now: now)
+        let (dated, undated) = try owedDeadlines()
         var entries = dated.map { e -> SLAEntry in
             var e = e
             e.ticket = policy.redacted(e.ticket, for: actor)
@@ -365,6 +365,23 @@ extension HelpDesk {
     {
         _ = try readableTicket(number, as: actor)
         return try classifierReview(number, category: category, as: actor)
+    }
+
+    /// "Not spam": the ticket takes the category the model finds best among the others (else "lainnya"),
+    /// recorded as the actor's review; the model learns it.
+    @discardableResult
+    public func markNotSpam(_ number: TicketNumber, as actor: Actor) throws -> Ticket {
+        let t = try readableTicket(number, as: actor)
+        let service = ClassifierService(database: database, settings: config.classify, taxonomy: config.taxonomy)
+        try service.prepare()
+        var category = "lainnya"
+        if let raw = try database.openingRaw(ticketID: t.id!), let parsed = try? MIMEParser.parse(raw),
+            let c = service.classifier as? CategoryClassifier,
+            let best = c.bestCategoryExceptSpam(ClassificationInput(parsed))
+        {
+            category = best
+        }
+        return try service.review(number, category: category, reviewer: actor.name).ticket
     }
 
     /// Clears a held ticket: it becomes a normal ticket of `category` (visible to every agent unless it continues

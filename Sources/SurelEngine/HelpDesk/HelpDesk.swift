@@ -47,6 +47,7 @@ public final class HelpDesk {
     public let database: SurelDatabase
     let policy: AccessPolicy
     let now: () -> Date
+    let owedCache = OwedDeadlines()
 
     public init(config: SurelConfig, database: SurelDatabase, now: @escaping () -> Date = Date.init) {
         self.config = config; self.database = database; self.now = now
@@ -95,8 +96,40 @@ public final class HelpDesk {
         return t
     }
 
+    /// Every ticket owed an answer with its deadline (soonest first), and those without one. Computed once per
+    /// change of the store's tickets (every change writes a ticket event, so the last event's id names the state)
+    /// and kept: the home page, the review queue and the lists ask on every request, and working out a thousand
+    /// deadlines each time is most of their work. Whether a deadline has passed is decided now, on every call.
+    func owedDeadlines() throws -> (entries: [SLAEntry], undated: [Ticket]) {
+        let version = try database.lastTicketEventID()
+        let now = now()
+        var owed: (entries: [SLAEntry], undated: [Ticket])
+        if let kept = owedCache.get(version) {
+            owed = kept
+        } else {
+            owed = try SLA(calendar: config.sla.calendar, hours: config.sla.hours).entries(database, now: now)
+            owedCache.set(version, owed)
+        }
+        for i in owed.entries.indices { owed.entries[i].breached = now > owed.entries[i].due }
+        return owed
+    }
+
     /// The footprint of confidential tickets an actor must not see; empty for one who may.
     func footprint(for actor: Actor) throws -> ConfidentialFootprint {
         actor.mayReadConfidential ? ConfidentialFootprint() : try database.confidentialFootprint()
+    }
+}
+
+/// The owed tickets' deadlines as of one state of the store (see HelpDesk.owedDeadlines).
+final class OwedDeadlines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var kept: (version: Int64, owed: (entries: [SLAEntry], undated: [Ticket]))?
+
+    func get(_ version: Int64) -> (entries: [SLAEntry], undated: [Ticket])? {
+        lock.withLock { kept?.version == version ? kept?.owed : nil }
+    }
+
+    func set(_ version: Int64, _ owed: (entries: [SLAEntry], undated: [Ticket])) {
+        lock.withLock { kept = (version, owed) }
     }
 }
