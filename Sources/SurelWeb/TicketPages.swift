@@ -350,6 +350,7 @@ struct TicketPages {
                 [("newest", "terbaru dulu"), ("oldest", "terlama dulu"), ("deadline", "batas jawab terdekat")],
                 filter.order.rawValue),
             "showDue": filter.owed != nil || filter.order == .deadline ? true : nil,
+            "moreFilters": kept.contains { ["class", "tz", "region", "unit", "from", "to", "owed"].contains($0.0) },
         ])
         if page > 1 { values["previous"] = "/tickets?page=\(page - 1)" + query }
         if found.count > Self.pageSize { values["next"] = "/tickets?page=\(page + 1)" + query }
@@ -457,6 +458,8 @@ struct TicketPages {
                 : unitAnswers.enumerated().map { i, a -> [String: Any] in
                     Self.present(["index": String(i), "at": Labels.date(a.at), "actor": a.actor, "text": a.text])
                 },
+            "hasEntries": !entries.isEmpty, "entriesOpen": entries.first?.category == t.category,
+            "hasUnitAnswers": !unitAnswers.isEmpty,
             "mayMakeEntry": session.actor.may(.supervision) && !t.confidential,
             "others": others.isEmpty ? nil : others.map { ["name": $0.name, "answering": $0.answering] },
             "due": deadline.map { Labels.date($0.due) }, "breached": deadline?.breached == true,
