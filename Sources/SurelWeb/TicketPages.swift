@@ -20,8 +20,12 @@ struct TicketPages {
             return try await ticket(context, done: done, fromEntry: q.get("kb").flatMap { Int64($0) })
         }
         group.post("/tickets/:number/presence") { request, context in try await presence(request, context) }
-        group.get("/review") { _, context in try await review(context, held: false) }
-        group.get("/review/held") { _, context in try await review(context, held: true) }
+        group.get("/review") { request, context in
+            try await review(context, held: false, page: Self.page(request))
+        }
+        group.get("/review/held") { request, context in
+            try await review(context, held: true, page: Self.page(request))
+        }
         group.get("/tickets/:number/close") { _, context in try await closePreview(context) }
         group.post("/review/bulk") { request, context in try await bulkReview(request, context) }
         group.get("/tickets/:number/attachments/:id") { _, context in try await attachment(context) }
@@ -467,14 +471,24 @@ struct TicketPages {
         return console.pages.render("ticket", values, session: session, status: status)
     }
 
-    private func review(_ context: WebContext, held: Bool, done: String? = nil, failed: [String] = [])
-        async throws -> Response
-    {
+    /// The `page` parameter (1 when absent or not a number).
+    static func page(_ request: Request) -> Int {
+        max(1, request.uri.queryParameters.get("page").flatMap { Int($0) } ?? 1)
+    }
+
+    /// A queue a page at a time (soonest deadline first): a reviewer works from the top, and a page of a few
+    /// hundred rows is slow to make and to read.
+    private func review(
+        _ context: WebContext, held: Bool, page: Int = 1, done: String? = nil, failed: [String] = []
+    ) async throws -> Response {
         let session = try context.requireSession()
         let queue = try await ask(context) { actor in
             held ? try console.desk.heldQueue(as: actor) : try console.desk.reviewQueue(as: actor)
         }
-        let rows = queue.map { s -> [String: Any] in
+        let start = min((page - 1) * Self.pageSize, queue.count)
+        let shown = queue[start..<min(start + Self.pageSize, queue.count)]
+        let path = held ? "/review/held" : "/review"
+        let rows = shown.map { s -> [String: Any] in
             var r = row(s)
             if let due = s.due {
                 r["due"] = Labels.date(due)
@@ -486,7 +500,11 @@ struct TicketPages {
             "review",
             Self.present([
                 "title": held ? "Kemungkinan pengaduan (ditahan)" : "Antrean tinjauan", "rows": rows,
-                "empty": rows.isEmpty, "held": held, "done": done, "failed": failed.isEmpty ? nil : failed,
+                "empty": queue.isEmpty, "total": queue.count,
+                "range": queue.count > Self.pageSize ? "\(start + 1)–\(start + shown.count)" : nil,
+                "previous": page > 1 ? "\(path)?page=\(page - 1)" : nil,
+                "next": start + shown.count < queue.count ? "\(path)?page=\(page + 1)" : nil, "held": held,
+                "done": done, "failed": failed.isEmpty ? nil : failed,
                 "categories": console.config.taxonomy.categories.map { ["value": $0.slug, "label": $0.name] },
             ]), session: session)
     }
