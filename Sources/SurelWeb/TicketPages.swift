@@ -310,7 +310,7 @@ struct TicketPages {
         filter.owed = given("owed").flatMap { TicketFilter.Owed(rawValue: $0) }
         filter.order =
             given("sort").flatMap { TicketFilter.Order(rawValue: $0) } ?? (filter.owed != nil ? .deadline : .newest)
-        let page = max(1, given("page").flatMap { Int($0) } ?? 1)
+        let page = Self.page(request)
         filter.limit = Self.pageSize + 1
         filter.offset = (page - 1) * Self.pageSize
         let found = try await ask(context) { [filter] in try console.desk.tickets(filter, as: $0) }
@@ -471,9 +471,10 @@ struct TicketPages {
         return console.pages.render("ticket", values, session: session, status: status)
     }
 
-    /// The `page` parameter (1 when absent or not a number).
+    /// The `page` parameter: 1 when absent or not a number, at most 100,000 (a page number times the page size
+    /// must not overflow).
     static func page(_ request: Request) -> Int {
-        max(1, request.uri.queryParameters.get("page").flatMap { Int($0) } ?? 1)
+        min(100_000, max(1, request.uri.queryParameters.get("page").flatMap { Int($0) } ?? 1))
     }
 
     /// A queue a page at a time (soonest deadline first): a reviewer works from the top, and a page of a few
@@ -482,11 +483,13 @@ struct TicketPages {
         _ context: WebContext, held: Bool, page: Int = 1, done: String? = nil, failed: [String] = []
     ) async throws -> Response {
         let session = try context.requireSession()
-        let queue = try await ask(context) { actor in
-            held ? try console.desk.heldQueue(as: actor) : try console.desk.reviewQueue(as: actor)
+        let start = (page - 1) * Self.pageSize
+        let (shown, total) = try await ask(context) { actor in
+            let range = start..<start + Self.pageSize
+            return held
+                ? try console.desk.heldQueue(as: actor, page: range)
+                : try console.desk.reviewQueue(as: actor, page: range)
         }
-        let start = min((page - 1) * Self.pageSize, queue.count)
-        let shown = queue[start..<min(start + Self.pageSize, queue.count)]
         let path = held ? "/review/held" : "/review"
         let rows = shown.map { s -> [String: Any] in
             var r = row(s)
@@ -500,10 +503,10 @@ struct TicketPages {
             "review",
             Self.present([
                 "title": held ? "Kemungkinan pengaduan (ditahan)" : "Antrean tinjauan", "rows": rows,
-                "empty": queue.isEmpty, "total": queue.count,
-                "range": queue.count > Self.pageSize ? "\(start + 1)–\(start + shown.count)" : nil,
+                "empty": total == 0, "total": total,
+                "range": total > Self.pageSize ? "\(start + 1)–\(start + shown.count)" : nil,
                 "previous": page > 1 ? "\(path)?page=\(page - 1)" : nil,
-                "next": start + shown.count < queue.count ? "\(path)?page=\(page + 1)" : nil, "held": held,
+                "next": start + shown.count < total ? "\(path)?page=\(page + 1)" : nil, "held": held,
                 "done": done, "failed": failed.isEmpty ? nil : failed,
                 "categories": console.config.taxonomy.categories.map { ["value": $0.slug, "label": $0.name] },
             ]), session: session)

@@ -564,6 +564,14 @@ final class ConsoleRouteTests: XCTestCase {
                 for n in found { XCTAssertTrue(body.contains(">\(n)<"), "\(query) finds \(n)") }
                 for n in missing { XCTAssertFalse(body.contains(">\(n)<"), "\(query) does not find \(n)") }
             }
+            // A page number past any list, even one that would overflow, is an empty page.
+            for path in [
+                "/tickets?page=99999999999999999999", "/tickets?page=9223372036854775807",
+                "/review?page=9223372036854775807",
+            ] {
+                r = try await client.execute(uri: path, method: .get, headers: [.cookie: andi.cookie])
+                XCTAssertEqual(r.status, .ok, path)
+            }
             r = try await client.execute(uri: "/tickets?class=lainnya", method: .get, headers: [.cookie: sri.cookie])
             XCTAssertTrue(String(buffer: r.body).contains(">2025-000002<"), "the reader finds it")
 

@@ -201,16 +201,22 @@ extension HelpDesk {
         return try database.ticketVersion(number)
     }
 
-    /// The tickets waiting for a reviewer's look, redacted like the list.
-    /// The review queue, soonest answer deadline first (tickets without one last, oldest first).
+    /// The tickets waiting for a reviewer's look, redacted like the list: the review queue, soonest answer
+    /// deadline first (tickets without one last, oldest first).
     public func reviewQueue(as actor: Actor) throws -> [TicketSummary] {
+        try reviewQueue(as: actor, page: 0..<Int.max).items
+    }
+
+    /// One page of the review queue (positions `page`), and how many wait in all.
+    public func reviewQueue(as actor: Actor, page: Range<Int>) throws -> (items: [TicketSummary], total: Int) {
         try require(.tickets, actor)
         let due = try deadlinesByTicket()
         let queue = try database.reviewQueue().enumerated().sorted { a, b in
             let x = due[a.element.id!]?.due ?? .distantFuture, y = due[b.element.id!]?.due ?? .distantFuture
             return x != y ? x < y : a.offset < b.offset
         }.map(\.element)
-        return try summaries(queue, as: actor, deadlines: due)
+        let shown = page.clamped(to: 0..<queue.count)
+        return (try summaries(Array(queue[shown]), as: actor, deadlines: due), queue.count)
     }
 
     /// The answer deadline of a ticket still owed one (nil when answered, closed, or its year has no calendar).
@@ -229,9 +235,16 @@ extension HelpDesk {
     /// The tickets held as possible complaints, oldest first: only a confidential reader may see this queue (to
     /// anyone else it is refused, not shown empty).
     public func heldQueue(as actor: Actor) throws -> [TicketSummary] {
+        try heldQueue(as: actor, page: 0..<Int.max).items
+    }
+
+    /// One page of the held queue, and how many are held in all.
+    public func heldQueue(as actor: Actor, page: Range<Int>) throws -> (items: [TicketSummary], total: Int) {
         try require(.tickets, actor)
         try requireReader(actor, "the held queue")
-        return try summaries(try database.heldQueue(), as: actor, deadlines: try deadlinesByTicket())
+        let held = try database.heldQueue()
+        let shown = page.clamped(to: 0..<held.count)
+        return (try summaries(Array(held[shown]), as: actor, deadlines: try deadlinesByTicket()), held.count)
     }
 
     /// Tickets owed an answer, soonest deadline first (redacted like the list), and how many have no deadline
