@@ -37,6 +37,8 @@ SAMPLES := $(sort $(wildcard samples/mail/*.eml))
 DEMO_UPLOAD ?= append
 # Where the demo's console listens (127.0.0.1).
 DEMO_PORT ?= 8080
+# Where the demo's public pages (the survey the BAK mail links to) listen.
+DEMO_PUBLIC_PORT ?= 8081
 
 # Extra arguments for `swift test` (e.g. TEST_ARGS='--filter SurelMailTests') and scripts/bench-ingest.
 TEST_ARGS ?=
@@ -131,6 +133,8 @@ demo:
 
 	[web]
 	listen = "127.0.0.1:$(DEMO_PORT)"
+	public_url = "http://127.0.0.1:$(DEMO_PUBLIC_PORT)"
+	public_listen = "127.0.0.1:$(DEMO_PUBLIC_PORT)"
 	EOF
 	echo "config: $(DEMO_DIR)/surel.toml (mailbox user $$user)"
 	export SUREL_CONFIG="$(DEMO_DIR)/surel.toml"

@@ -85,7 +85,9 @@ let package = Package(
                 .embedInCode("Templates/review.mustache"), .embedInCode("Templates/error.mustache"),
                 .embedInCode("Templates/close.mustache"), .embedInCode("Templates/ops.mustache"),
                 .embedInCode("Templates/kb.mustache"), .embedInCode("Templates/kbentry.mustache"),
-                .embedInCode("Templates/sla.mustache"),
+                .embedInCode("Templates/sla.mustache"), .embedInCode("Templates/survey.mustache"),
+                .embedInCode("Templates/surveynote.mustache"), .embedInCode("Templates/surveyscores.mustache"),
+                .embedInCode("Templates/publichead.mustache"),
                 .embedInCode("Static/surel.css"), .embedInCode("Static/surel.js"),
             ]),
         .executableTarget(

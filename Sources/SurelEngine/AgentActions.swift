@@ -200,7 +200,10 @@ public struct AgentActions {
         let (bakNumber, values) = try bakValues(d, closedAt: closedAt, actor: actor)
         let document = try templates.render("bak", values)
         let pdf = try PDFWriter.render(BAKText.blocks(document.body), title: document.subject)
-        let text = try templates.render("bak-mail", values)
+        // The survey link goes in the BAK mail only (not in the document, which is kept and may be forwarded).
+        var mailValues = values
+        if let link = try config.surveyLink(for: t.number, now: closedAt) { mailValues["survey_url"] = link }
+        let text = try templates.render("bak-mail", mailValues)
         var mail = mailToCitizen(d, text, smtp: smtp)
         mail.attachments = [OutgoingAttachment(filename: bakNumber + ".pdf", contentType: "application/pdf", data: pdf)]
         let record = mail.record(ticketID: t.id, purpose: .bak, messageIDDomain: smtp.messageIDDomain, date: closedAt)

@@ -59,6 +59,15 @@ public struct SurelConfig: Sendable {
         /// PEM files of the certificate chain and its key: the console speaks HTTPS itself (`tls_cert`, `tls_key`).
         public var tlsCertificate: String?
         public var tlsKey: String?
+        /// Where the public pages (the satisfaction survey) listen, apart from the console (`public_listen`);
+        /// nil: not served.
+        public var publicHost: String?
+        public var publicPort: Int?
+        /// How long a survey link in a BAK mail stays valid (`survey_days`, default 30).
+        public var surveyValidity: TimeInterval = 30 * 86_400
+        /// The file holding the key that signs survey links (`survey_key`; default `survey.key` beside the store),
+        /// made once with mode 0600.
+        public var surveyKey: String?
         public init() {}
     }
     /// At most this many blast mails to one recipient domain per minute (`[blast] per_domain = "100/min"`).

@@ -56,7 +56,9 @@ struct ConfigReader {
         "access": ["confidential_readers"],
         "sla": ["reminder_before", "service_hours", "calendar"],
         "blast": ["unsubscribe_url", "rate", "connections", "per_domain"],
-        "web": ["listen", "public_url", "session_idle", "tls_cert", "tls_key"],
+        "web": [
+            "listen", "public_url", "session_idle", "tls_cert", "tls_key", "public_listen", "survey_days", "survey_key",
+        ],
         "units": [],  // one sub-table per Layer 2 unit, checked in readUnits
     ]
 
@@ -219,16 +221,29 @@ struct ConfigReader {
             }
         }
         var web = SurelConfig.Web()
-        if let listen = string("web", "listen") {
+        /// HOST:PORT of `[web] key`.
+        func address(_ key: String, example: String) -> (host: String, port: Int)? {
+            guard let listen = string("web", key) else { return nil }
             if let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
                 (1...65535).contains(port), colon > listen.startIndex
             {
-                web.host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-                web.port = port
+                return (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+            }
+            problem("web.\(key)", "\(key) must be HOST:PORT, e.g. \"\(example)\" (got \"\(listen)\")")
+            return nil
+        }
+        if let (host, port) = address("listen", example: "127.0.0.1:8080") { (web.host, web.port) = (host, port) }
+        if let (host, port) = address("public_listen", example: "127.0.0.1:8081") {
+            (web.publicHost, web.publicPort) = (host, port)
+        }
+        if let v = value("web", "survey_days") {
+            if let days = v.int, (1...365).contains(days) {
+                web.surveyValidity = TimeInterval(days) * 86_400
             } else {
-                problem("web.listen", "listen must be HOST:PORT, e.g. \"127.0.0.1:8080\" (got \"\(listen)\")")
+                problem("web.survey_days", "survey_days must be a number of days from 1 to 365")
             }
         }
+        web.surveyKey = string("web", "survey_key")
         if let u = string("web", "public_url") {
             if u.hasPrefix("https://") || u.hasPrefix("http://") {
                 web.publicURL = u.hasSuffix("/") ? String(u.dropLast()) : u

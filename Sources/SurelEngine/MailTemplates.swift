@@ -68,7 +68,7 @@ extension MailTemplates {
         ],
         "bak-mail": [
             "bak_number", "closed_at", "ticket", "subject", "sender_name", "sender_email", "origin", "office",
-            "category", "received_at", "question", "answers", "unit", "agent",
+            "category", "received_at", "question", "answers", "unit", "agent", "survey_url",
         ],
     ]
 

@@ -413,6 +413,22 @@ enum Schema {
                     CREATE INDEX ticket_on_category ON ticket(category, year, sequence);
                     """)
         }
+        m.registerMigration("v22-survey") { db in
+            // The citizens' ratings after the BAK: every submission kept, the latest of a ticket the one that
+            // counts (`current`); the agent who closed the ticket and the unit it was escalated to are rated.
+            try db.execute(
+                sql: """
+                    CREATE TABLE surveyRating (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT,
+                      ticketID INTEGER NOT NULL REFERENCES ticket(id) ON DELETE CASCADE,
+                      agent TEXT, unit TEXT, citizen TEXT NOT NULL,
+                      service INTEGER NOT NULL CHECK (service BETWEEN 1 AND 5),
+                      substance INTEGER NOT NULL CHECK (substance BETWEEN 1 AND 5),
+                      comment TEXT, at DATETIME NOT NULL, current BOOLEAN NOT NULL);
+                    CREATE INDEX surveyRating_on_ticketID ON surveyRating(ticketID);
+                    CREATE INDEX surveyRating_current ON surveyRating(at) WHERE current;
+                    """)
+        }
         return m
     }
 }

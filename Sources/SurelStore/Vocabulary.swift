@@ -49,6 +49,8 @@ extension TicketEvent {
         case mailFailed = "mail-failed"
         case slaReminder = "sla-reminder"
         case slaBreach = "sla-breach"
+        /// The citizen rated the consultation (the satisfaction survey after the BAK).
+        case surveyRated = "survey-rated"
     }
 
     public init(ticketID: Int64, at: Date, kind: Kind, detail: String, actor: String? = nil) {

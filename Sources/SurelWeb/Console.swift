@@ -17,6 +17,8 @@ public final class Console: @unchecked Sendable {
     let accounts: Accounts
     let pages: Pages
     let presence = Presence()
+    /// Requests per minute from one address on the public listener (the survey).
+    let publicLimiter = RequestLimiter(perMinute: 30)
     static let sessionCookie = "surel_session"
     static let loginCookie = "surel_login"
 
@@ -63,6 +65,7 @@ public final class Console: @unchecked Sendable {
         TicketPages(console: self).addRoutes(to: inside)
         KnowledgePages(console: self).addRoutes(to: inside)
         SupervisionPages(console: self, tickets: TicketPages(console: self)).addRoutes(to: inside)
+        SurveyPages(console: self).addRoutes(to: inside)
         OpsPages(console: self).addRoutes(to: inside)
         return router
     }
@@ -70,18 +73,29 @@ public final class Console: @unchecked Sendable {
     /// The application listening where `[web] listen` says; over TLS 1.2 or later when `tls_cert`/`tls_key` name
     /// the certificate chain and key.
     public func application(logger: Logger) throws -> some ApplicationProtocol {
-        var server: HTTPServerBuilder = .http1()
-        if let certificate = config.web.tlsCertificate, let key = config.web.tlsKey {
-            var tls = TLSConfiguration.makeServerConfiguration(
-                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
-                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-            tls.minimumTLSVersion = .tlsv12
-            server = try .tls(.http1(), tlsConfiguration: tls)
-        }
-        return Application(
-            router: router(), server: server,
+        Application(
+            router: router(), server: try serverBuilder(),
             configuration: .init(address: .hostname(config.web.host, port: config.web.port), serverName: nil),
             logger: logger)
+    }
+
+    /// HTTP/1.1, over TLS 1.2 or later when `tls_cert`/`tls_key` name the certificate chain and key.
+    func serverBuilder() throws -> HTTPServerBuilder {
+        guard let certificate = config.web.tlsCertificate, let key = config.web.tlsKey else { return .http1() }
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        tls.minimumTLSVersion = .tlsv12
+        return try .tls(.http1(), tlsConfiguration: tls)
+    }
+
+    /// The public pages' application (the survey), on `[web] public_listen`; nil when that is not set. Over TLS
+    /// with the console's certificate when it has one.
+    public func publicApplication(logger: Logger) throws -> Application<RouterResponder<WebContext>>? {
+        guard let host = config.web.publicHost, let port = config.web.publicPort else { return nil }
+        return Application(
+            router: SurveyPages(console: self).publicRouter(), server: try serverBuilder(),
+            configuration: .init(address: .hostname(host, port: port), serverName: nil), logger: logger)
     }
 
     /// The HTTP answer to the desk's refusal (403) or miss (404); nil for its other errors, which each page

@@ -19,7 +19,10 @@ struct Pages: Sendable {
             ("review", PackageResources.review_mustache), ("error", PackageResources.error_mustache),
             ("close", PackageResources.close_mustache), ("ops", PackageResources.ops_mustache),
             ("kb", PackageResources.kb_mustache), ("kbentry", PackageResources.kbentry_mustache),
-            ("sla", PackageResources.sla_mustache),
+            ("sla", PackageResources.sla_mustache), ("survey", PackageResources.survey_mustache),
+            ("surveynote", PackageResources.surveynote_mustache),
+            ("surveyscores", PackageResources.surveyscores_mustache),
+            ("publichead", PackageResources.publichead_mustache),
         ]
         for (name, bytes) in templates {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
@@ -119,6 +122,22 @@ enum Labels {
         case .akademisi: return "Akademisi"
         case .lainnya: return "Lainnya"
         }
+    }
+
+    /// A day as a letter writes it, in WIB: "4 Februari 2025".
+    static func longDate(_ d: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let c = calendar.dateComponents([.year, .month, .day], from: d)
+        return "\(c.day!) \(fullMonths[c.month! - 1]) \(c.year!)"
+    }
+
+    /// This month in WIB, "2025-02".
+    static func currentMonth(_ now: Date = Date()) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let c = calendar.dateComponents([.year, .month], from: now)
+        return String(format: "%04d-%02d", c.year!, c.month!)
     }
 
     /// A date from a form ("2025-02-04") as the start of that day in WIB.

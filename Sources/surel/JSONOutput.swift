@@ -266,3 +266,43 @@ struct BlastStatusJSON: ExplicitNullsEncodable {
         estimated_finish = p.estimatedFinish.map(Format.iso)
     }
 }
+
+struct SurveyScoresJSON: ExplicitNullsEncodable {
+    struct Row: ExplicitNullsEncodable {
+        var name: String
+        var ratings: Int
+        var citizens: Int
+        var service: Double
+        var substance: Double
+        var overall: Double
+        var meets_minimum: Bool
+    }
+    struct Comment: ExplicitNullsEncodable {
+        var number: String
+        var at: String
+        var agent: String?
+        var text: String
+    }
+    var month: String
+    var agents: [Row]
+    var units: [Row]
+    var comments: [Comment]
+    var hidden_comments: Int
+
+    init(_ s: SurveyScores) {
+        // One decimal, as the monthly report gives them.
+        func row(_ r: SurveyScores.Row) -> Row {
+            func one(_ x: Double) -> Double { (x * 10).rounded() / 10 }
+            return Row(
+                name: r.name, ratings: r.ratings, citizens: r.citizens, service: one(r.service),
+                substance: one(r.substance), overall: one(r.overall), meets_minimum: r.meetsMinimum)
+        }
+        month = s.month
+        agents = s.agents.map(row)
+        units = s.units.map(row)
+        comments = s.comments.map {
+            Comment(number: $0.number.description, at: Format.iso($0.at), agent: $0.agent, text: $0.text)
+        }
+        hidden_comments = s.hiddenComments
+    }
+}

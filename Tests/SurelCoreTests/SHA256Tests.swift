@@ -131,4 +131,22 @@ final class SHA256Tests: XCTestCase {
         }
         return out.prefix(count)
     }
+
+    /// RFC 4231 test cases 1, 2 and 6 (a key longer than the block is hashed first).
+    func testHMACAgainstRFC4231() {
+        XCTAssertEqual(
+            SHA256.hexString(
+                HMACSHA256.mac(key: [UInt8](repeating: 0x0B, count: 20), message: Array("Hi There".utf8))),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+        XCTAssertEqual(
+            SHA256.hexString(
+                HMACSHA256.mac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        XCTAssertEqual(
+            SHA256.hexString(
+                HMACSHA256.mac(
+                    key: [UInt8](repeating: 0xAA, count: 131),
+                    message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+    }
 }

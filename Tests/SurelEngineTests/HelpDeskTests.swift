@@ -95,6 +95,10 @@ final class HelpDeskTests: XCTestCase {
         // The complainant unsubscribed from an announcement too.
         _ = try db.suppress("pelapor.rahasia@gmail.com", reason: "berhenti berlangganan", source: "unsubscribe")
         _ = try db.act(.escalate(unit: "DTU"), on: number, actor: "Sri", at: t0)
+        // The complainant rated the consultation and wrote a comment.
+        try db.recordRating(
+            ticketID: ticketID, agent: "Sri", unit: "DTU", citizen: "pelapor.rahasia@gmail.com", service: 2,
+            substance: 2, comment: "Isi-Aduan-Rahasia lagi", at: t0)
         return (HelpDesk(config: config, database: db), db)
     }
 
@@ -139,6 +143,13 @@ final class HelpDeskTests: XCTestCase {
         try read("suppressions") { try desk.suppressions(as: $0).items }
         try read("blasts") { _ in try desk.blasts() }
         try read("slaBoard") { try desk.slaBoard(as: $0) }
+        var wib = Calendar(identifier: .gregorian)
+        wib.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let c = wib.dateComponents([.year, .month], from: Date().addingTimeInterval(-3600))
+        let month = String(format: "%04d-%02d", c.year!, c.month!)
+        try read("surveyScores") { try desk.surveyScores(month: month, as: $0) }
+        XCTAssertEqual(try desk.surveyScores(month: month, as: andi).hiddenComments, 1)
+        XCTAssertEqual(try desk.surveyScores(month: month, as: sri).comments.count, 1)
         try read("knowledgeBase") { try desk.knowledgeBase(first: "pengaduan", as: $0) }
         // Filters on who wrote and where from leave the complaint out for a non-reader, even redacted.
         var bySender = TicketFilter()

@@ -193,6 +193,21 @@ enum TestEnv {
 
     /// Runs `surel` with arguments; returns exit status and stdout.
     @discardableResult
+    /// Runs a program to its end: its status and what it printed.
+    static func run(_ path: String, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
     static func runSurel(_ args: [String], environment: [String: String] = [:]) throws -> (
         status: Int32, out: String, err: String
     ) {

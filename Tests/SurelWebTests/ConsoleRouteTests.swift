@@ -548,6 +548,26 @@ final class ConsoleRouteTests: XCTestCase {
             XCTAssertFalse(String(buffer: r.body).contains("href=\"/tickets/2025-000002\""))
             for secret in Self.secrets { XCTAssertFalse(String(buffer: r.body).contains(secret)) }
 
+            // The survey's scores: the agent short of the minimum is marked; the complaint's comment is hidden.
+            for (number, comment) in [(1, "Jawabannya jelas"), (2, "Komentar-Aduan-Rahasia")] {
+                let id = try XCTUnwrap(try db.ticket(number: TicketNumber(year: 2025, sequence: number))?.id)
+                try db.recordRating(
+                    ticketID: id, agent: "andi", unit: nil, citizen: "w\(number)@x.id", service: 4, substance: 5,
+                    comment: comment, at: Date())
+            }
+            r = try await client.execute(uri: "/survey", method: .get, headers: [.cookie: sari.cookie])
+            var page = String(buffer: r.body)
+            XCTAssertTrue(page.contains("<td>andi</td><td>2</td><td>2</td><td>4.0</td><td>5.0</td>"), page)
+            XCTAssertTrue(page.contains("minimum belum terpenuhi"))
+            XCTAssertTrue(page.contains("Jawabannya jelas"))
+            XCTAssertFalse(page.contains("Komentar-Aduan-Rahasia"))
+            XCTAssertTrue(page.contains("1 komentar atas tiket rahasia tidak ditampilkan"))
+            r = try await client.execute(uri: "/survey", method: .get, headers: [.cookie: sri.cookie])
+            page = String(buffer: r.body)
+            XCTAssertTrue(page.contains("Komentar-Aduan-Rahasia"), "the reader sees it")
+            r = try await client.execute(uri: "/survey?month=2025-13", method: .get, headers: [.cookie: sri.cookie])
+            XCTAssertEqual(r.status, .badRequest)
+
             // Filters: by sender class, region, time zone and owed; the complaint never found by its sender.
             for (query, found, missing) in [
                 ("class=pemda", ["2025-000001"], ["2025-000002"]),
@@ -616,19 +636,22 @@ final class ConsoleRouteTests: XCTestCase {
         _ = try accounts.add(name: "sari", role: .supervisor, confidential: false, password: "kata-sandi-sari")
         let routes = [
             "/", "/tickets", "/tickets/2025-000001", "/tickets/2025-000002", "/review", "/review/held",
-            "/tickets/2025-000001/close", "/ops", "/kb", "/kb/new", "/sla",
+            "/tickets/2025-000001/close", "/ops", "/kb", "/kb/new", "/sla", "/survey",
         ]
         // Expected status per user (nil: not logged in), route by route.
         let expected: [(String?, String, [HTTPResponse.Status])] = [
-            (nil, "", Array(repeating: .seeOther, count: 11)),
+            (nil, "", Array(repeating: .seeOther, count: 12)),
             (
                 "andi", "kata-sandi-andi",
-                [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .forbidden]
+                [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .forbidden, .forbidden]
             ),
-            ("sari", "kata-sandi-sari", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .ok, .ok, .ok]),
-            ("sri", "kata-sandi-sri-1", [.ok, .ok, .ok, .ok, .ok, .ok, .ok, .forbidden, .ok, .ok, .ok]),
-            ("bella", "kata-sandi-bella", [.ok] + Array(repeating: .forbidden, count: 10)),
-            ("adi", "kata-sandi-admin", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .ok, .ok, .ok, .ok]),
+            (
+                "sari", "kata-sandi-sari",
+                [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .ok, .ok, .ok, .ok]
+            ),
+            ("sri", "kata-sandi-sri-1", [.ok, .ok, .ok, .ok, .ok, .ok, .ok, .forbidden, .ok, .ok, .ok, .ok]),
+            ("bella", "kata-sandi-bella", [.ok] + Array(repeating: .forbidden, count: 11)),
+            ("adi", "kata-sandi-admin", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .ok, .ok, .ok, .ok, .ok]),
         ]
         try await app(console).test(.router) { client in
             for (user, password, statuses) in expected {

@@ -25,10 +25,22 @@ struct Serve: ParsableCommand {
                 "users": "\(users)",
             ])
         let app = try console.application(logger: logger)
+        let publicPages = try console.publicApplication(logger: logger)
+        if let host = config.web.publicHost, let port = config.web.publicPort {
+            logger.info("public pages listening", metadata: ["address": "\(host):\(port)"])
+        }
         let done = DispatchSemaphore(value: 0)
         let failure = LockedError()
         Task {
-            do { try await app.runService() } catch { failure.set(error) }
+            // The console owns the signal handling; the public pages stop with it.
+            do {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await app.runService() }
+                    if let publicPages { group.addTask { try await publicPages.run() } }
+                    try await group.next()
+                    group.cancelAll()
+                }
+            } catch { failure.set(error) }
             done.signal()
         }
         done.wait()
