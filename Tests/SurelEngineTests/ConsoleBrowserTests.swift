@@ -12,20 +12,9 @@ import SurelCore
 @testable import SurelStore
 
 final class ConsoleBrowserTests: XCTestCase {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Browser/console.py")
-
-    func requireBrowser() throws {
-        for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver"] where !FileManager.default.fileExists(atPath: tool) {
-            let msg = "\(tool) missing: scripts/setup-system installs it"
-            if TestEnv.env["CI"] == "true" { XCTFail(msg) }
-            throw XCTSkip(msg)
-        }
-    }
-
     func testAnAgentWorksATicketInTheBrowser() throws {
         try TestEnv.requirePostfix()
-        try requireBrowser()
+        try TestEnv.requireBrowser()
         let dir = try TestEnv.scratch(self)
         let cc = TestEnv.freshUser("web-cc")
         let citizen = TestEnv.freshUser("warga") + "@bpkad.kedirikab.go.id"
@@ -123,21 +112,14 @@ final class ConsoleBrowserTests: XCTestCase {
         }
         let target = question.category == "dbh" ? "dau" : "dbh"
         func browser(_ phase: String, ticket: String? = nil, as user: String = "agen", _ extra: [String] = []) throws {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            p.arguments =
+            let r = try TestEnv.browserScript(
+                "console.py",
                 [
-                    "python3", Self.script.path, "--base", "http://127.0.0.1:\(port)", "--user", user,
-                    "--password-file", user == "agen" ? password.path : supervisorPassword.path, "--phase", phase,
-                    "--ticket", ticket ?? number, "--shots", dir.path,
-                ] + extra
-            let err = Pipe()
-            p.standardError = err
-            p.standardOutput = FileHandle.nullDevice
-            try p.run()
-            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 0, "browser phase \(phase): \(message)")
+                    "--base", "http://127.0.0.1:\(port)", "--user", user, "--password-file",
+                    user == "agen" ? password.path : supervisorPassword.path, "--phase", phase, "--ticket",
+                    ticket ?? number, "--shots", dir.path,
+                ] + extra)
+            XCTAssertEqual(r.status, 0, "browser phase \(phase): \(r.err)")
         }
 
         // The supervisor writes a knowledge base entry for the category the agent will set; the agent answers

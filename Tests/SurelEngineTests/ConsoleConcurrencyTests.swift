@@ -34,7 +34,7 @@ final class ConsoleConcurrencyTests: XCTestCase {
         let load = Process()
         load.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         load.arguments = [
-            "python3", ConsoleBrowserTests.script.deletingLastPathComponent().appendingPathComponent("load.py").path,
+            "python3", TestEnv.browserScripts.appendingPathComponent("load.py").path,
             "--base", "http://127.0.0.1:\(port)", "--user", "agen", "--password-file", password.path, "--clients", "2",
             "--stop-file", stop.path,
         ]

@@ -9,9 +9,6 @@ import SurelCore
 @testable import SurelStore
 
 final class SurveyTests: XCTestCase {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Browser/survey.py")
-
     /// `curl` as a scanner or a browser's prefetch would fetch a link: status code only.
     func fetch(_ url: String, _ extra: [String] = []) throws -> (status: String, body: String) {
         let r = try TestEnv.run("/usr/bin/curl", ["-s", "-w", "\n%{http_code}"] + extra + [url])
@@ -21,10 +18,7 @@ final class SurveyTests: XCTestCase {
 
     func testTheBAKLinkIsSafeFromScannersAndRecordsTheCitizensRating() throws {
         try TestEnv.requirePostfix()
-        for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver"] where !FileManager.default.fileExists(atPath: tool) {
-            if TestEnv.env["CI"] == "true" { XCTFail("\(tool) missing: scripts/setup-system installs it") }
-            throw XCTSkip("\(tool) missing")
-        }
+        try TestEnv.requireBrowser()
         let dir = try TestEnv.scratch(self)
         let cc = TestEnv.freshUser("survey-cc")
         let citizen = TestEnv.freshUser("warga") + "@bpkad.kedirikab.go.id"
@@ -96,19 +90,13 @@ final class SurveyTests: XCTestCase {
         XCTAssertTrue(try desk.database.ratings(ticketID: t.id!).isEmpty)
 
         // The citizen rates it in a browser.
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [
-            "python3", Self.script.path, "--url", link, "--ticket", t.number.description, "--service", "4",
-            "--substance", "5", "--comment", "Jawaban jelas <script>x</script>", "--shots", dir.path,
-        ]
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, "survey in the browser: \(message)")
+        let browser = try TestEnv.browserScript(
+            "survey.py",
+            [
+                "--url", link, "--ticket", t.number.description, "--service", "4", "--substance", "5", "--comment",
+                "Jawaban jelas <script>x</script>", "--shots", dir.path,
+            ])
+        XCTAssertEqual(browser.status, 0, "survey in the browser: \(browser.err)")
         let ratings = try desk.database.ratings(ticketID: t.id!)
         XCTAssertEqual(ratings.map(\.service), [4])
         XCTAssertEqual(ratings.map(\.substance), [5])

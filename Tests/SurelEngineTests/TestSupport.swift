@@ -194,10 +194,15 @@ enum TestEnv {
     /// Runs `surel` with arguments; returns exit status and stdout.
     @discardableResult
     /// Runs a program to its end: its status and what it printed.
-    static func run(_ path: String, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
+    static func run(_ path: String, _ args: [String], environment: [String: String] = [:]) throws -> (
+        status: Int32, out: String, err: String
+    ) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { _, n in n }
+        p.environment = env
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -211,20 +216,26 @@ enum TestEnv {
     static func runSurel(_ args: [String], environment: [String: String] = [:]) throws -> (
         status: Int32, out: String, err: String
     ) {
-        let p = Process()
-        p.executableURL = surelBinary
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { _, n in n }
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try run(surelBinary.path, args, environment: environment)
+    }
+
+    /// Skips (fails under CI=true) when headless Chromium or its driver is missing.
+    static func requireBrowser() throws {
+        for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver"] where !FileManager.default.fileExists(atPath: tool) {
+            let msg = "\(tool) missing: scripts/setup-system installs it"
+            if env["CI"] == "true" { XCTFail(msg) }
+            throw XCTSkip(msg)
+        }
+    }
+
+    /// The scripts of Tests/Browser (selenium driving headless Chromium, and the console's load clients).
+    static let browserScripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Browser")
+
+    /// A script of Tests/Browser, run to its end.
+    static func browserScript(_ name: String, _ args: [String]) throws -> (status: Int32, err: String) {
+        let r = try run("/usr/bin/env", ["python3", browserScripts.appendingPathComponent(name).path] + args)
+        return (r.status, r.err)
     }
 
     /// The `[smtp]` section for the loopback Postfix (plain SMTP, no AUTH), sending as `from`.
