@@ -21,6 +21,11 @@ struct SurveyPages {
         }
         router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         router.get("/survei/:token") { _, context in try await form(context) }
+        // What a link checker asks: the page's status and headers, never a rating.
+        router.head("/survei/:token") { _, context in
+            let page = try await form(context)
+            return Response(status: page.status, headers: page.headers)
+        }
         router.post("/survei/:token") { request, context in try await submit(request, context) }
         return router
     }
