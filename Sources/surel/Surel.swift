@@ -16,7 +16,7 @@ struct Surel: ParsableCommand {
         subcommands: [
             Run.self, CheckConfig.self, Tickets.self, Messages.self, Quarantine.self, Review.self,
             Outbox.self, SLACommand.self, BAK.self, Templates.self, Lists.self, SuppressionCommand.self,
-            BlastCommand.self, Classify.self, Users.self, Serve.self, SurveyCommand.self,
+            BlastCommand.self, Classify.self, Users.self, Serve.self, SurveyCommand.self, ReportCommand.self,
         ])
 
     static func main() {

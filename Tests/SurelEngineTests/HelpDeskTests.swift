@@ -148,6 +148,7 @@ final class HelpDeskTests: XCTestCase {
         let c = wib.dateComponents([.year, .month], from: Date().addingTimeInterval(-3600))
         let month = String(format: "%04d-%02d", c.year!, c.month!)
         try read("surveyScores") { try desk.surveyScores(month: month, as: $0) }
+        try read("monthlyReport") { try desk.monthlyReport(month: month, as: $0) }
         XCTAssertEqual(try desk.surveyScores(month: month, as: andi).hiddenComments, 1)
         XCTAssertEqual(try desk.surveyScores(month: month, as: sri).comments.count, 1)
         try read("knowledgeBase") { try desk.knowledgeBase(first: "pengaduan", as: $0) }
