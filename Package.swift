@@ -87,7 +87,9 @@ let package = Package(
                 .embedInCode("Templates/kb.mustache"), .embedInCode("Templates/kbentry.mustache"),
                 .embedInCode("Templates/sla.mustache"), .embedInCode("Templates/survey.mustache"),
                 .embedInCode("Templates/surveynote.mustache"), .embedInCode("Templates/surveyscores.mustache"),
-                .embedInCode("Templates/publichead.mustache"),
+                .embedInCode("Templates/publichead.mustache"), .embedInCode("Templates/report.mustache"),
+                .embedInCode("Templates/reportdoc.mustache"), .embedInCode("Templates/reportbody.mustache"),
+                .embedInCode("Static/report.css"),
                 .embedInCode("Static/surel.css"), .embedInCode("Static/surel.js"),
             ]),
         .executableTarget(

@@ -66,6 +66,7 @@ public final class Console: @unchecked Sendable {
         KnowledgePages(console: self).addRoutes(to: inside)
         SupervisionPages(console: self, tickets: TicketPages(console: self)).addRoutes(to: inside)
         SurveyPages(console: self).addRoutes(to: inside)
+        ReportPages(console: self).addRoutes(to: inside)
         OpsPages(console: self).addRoutes(to: inside)
         return router
     }

@@ -23,6 +23,8 @@ struct Pages: Sendable {
             ("surveynote", PackageResources.surveynote_mustache),
             ("surveyscores", PackageResources.surveyscores_mustache),
             ("publichead", PackageResources.publichead_mustache),
+            ("report", PackageResources.report_mustache), ("reportdoc", PackageResources.reportdoc_mustache),
+            ("reportbody", PackageResources.reportbody_mustache),
         ]
         for (name, bytes) in templates {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)

@@ -568,6 +568,26 @@ final class ConsoleRouteTests: XCTestCase {
             r = try await client.execute(uri: "/survey?month=2025-13", method: .get, headers: [.cookie: sri.cookie])
             XCTAssertEqual(r.status, .badRequest)
 
+            // The monthly report: on screen with its charts, and to download; nothing of the complaint in it.
+            let month = Labels.currentMonth()
+            r = try await client.execute(uri: "/report?month=\(month)", method: .get, headers: [.cookie: sari.cookie])
+            page = String(buffer: r.body)
+            XCTAssertEqual(r.status, .ok)
+            XCTAssertTrue(page.contains("<svg"), "the charts are drawn")
+            XCTAssertTrue(page.contains("Jumlah pengaduan pada bulan"), page)
+            for secret in Self.secrets { XCTAssertFalse(page.contains(secret), "the report shows \(secret)") }
+            for format in ["html", "csv", "json"] {
+                r = try await client.execute(
+                    uri: "/report/download?month=\(month)&format=\(format)", method: .get,
+                    headers: [.cookie: sari.cookie])
+                XCTAssertEqual(r.status, .ok, format)
+                XCTAssertEqual(
+                    r.headers[.contentDisposition], "attachment; filename=\"laporan-surel-\(month).\(format)\"")
+                for secret in Self.secrets { XCTAssertFalse(String(buffer: r.body).contains(secret)) }
+            }
+            r = try await client.execute(uri: "/report", method: .get, headers: [.cookie: andi.cookie])
+            XCTAssertEqual(r.status, .forbidden)
+
             // Filters: by sender class, region, time zone and owed; the complaint never found by its sender.
             for (query, found, missing) in [
                 ("class=pemda", ["2025-000001"], ["2025-000002"]),
@@ -636,22 +656,29 @@ final class ConsoleRouteTests: XCTestCase {
         _ = try accounts.add(name: "sari", role: .supervisor, confidential: false, password: "kata-sandi-sari")
         let routes = [
             "/", "/tickets", "/tickets/2025-000001", "/tickets/2025-000002", "/review", "/review/held",
-            "/tickets/2025-000001/close", "/ops", "/kb", "/kb/new", "/sla", "/survey",
+            "/tickets/2025-000001/close", "/ops", "/kb", "/kb/new", "/sla", "/survey", "/report",
         ]
         // Expected status per user (nil: not logged in), route by route.
         let expected: [(String?, String, [HTTPResponse.Status])] = [
-            (nil, "", Array(repeating: .seeOther, count: 12)),
+            (nil, "", Array(repeating: .seeOther, count: 13)),
             (
                 "andi", "kata-sandi-andi",
-                [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .forbidden, .forbidden]
+                [
+                    .ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .forbidden,
+                    .forbidden,
+                    .forbidden,
+                ]
             ),
             (
                 "sari", "kata-sandi-sari",
-                [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .ok, .ok, .ok, .ok]
+                [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .ok, .ok, .ok, .ok, .ok]
             ),
-            ("sri", "kata-sandi-sri-1", [.ok, .ok, .ok, .ok, .ok, .ok, .ok, .forbidden, .ok, .ok, .ok, .ok]),
-            ("bella", "kata-sandi-bella", [.ok] + Array(repeating: .forbidden, count: 11)),
-            ("adi", "kata-sandi-admin", [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .ok, .ok, .ok, .ok, .ok]),
+            ("sri", "kata-sandi-sri-1", [.ok, .ok, .ok, .ok, .ok, .ok, .ok, .forbidden, .ok, .ok, .ok, .ok, .ok]),
+            ("bella", "kata-sandi-bella", [.ok] + Array(repeating: .forbidden, count: 12)),
+            (
+                "adi", "kata-sandi-admin",
+                [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .ok, .ok, .ok, .ok, .ok, .ok]
+            ),
         ]
         try await app(console).test(.router) { client in
             for (user, password, statuses) in expected {

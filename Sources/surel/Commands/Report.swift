@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import SurelEngine
+import SurelWeb
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,7 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var options: ConfigOption
         @OptionGroup var who: ActorOption
         @Option(help: "The month, YYYY-MM (WIB).") var month: String
-        @Option(help: "json or csv.") var format: String = "json"
+        @Option(help: "json, csv or html.") var format: String = "json"
         @Option(help: "Write it to this file (default: standard output).") var output: String?
 
         func run() throws {
@@ -26,7 +27,8 @@ struct ReportCommand: ParsableCommand {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 data = try encoder.encode(report) + Data("\n".utf8)
             case "csv": data = Data(report.csv().utf8)
-            default: throw ValidationError("--format takes json or csv")
+            case "html": data = Data(try ReportDocument.html(report).utf8)
+            default: throw ValidationError("--format takes json, csv or html")
             }
             if let output {
                 try data.write(to: URL(fileURLWithPath: output), options: .atomic)
