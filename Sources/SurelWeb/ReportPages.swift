@@ -27,7 +27,7 @@ struct ReportPages {
         let r = try await report(request, context)
         var values = ReportHTML.values(r)
         values["title"] = "Laporan bulanan"
-        values["downloads"] = ["html", "csv", "json"].map { ["format": $0, "month": r.month] }
+        values["downloads"] = ["pdf", "html", "csv", "json"].map { ["format": $0, "month": r.month] }
         return console.pages.render("report", values, session: session)
     }
 
@@ -39,6 +39,7 @@ struct ReportPages {
         case "html":
             (type, body) = ("text/html; charset=utf-8", Data(ReportHTML.document(r, pages: console.pages).utf8))
         case "csv": (type, body) = ("text/csv; charset=utf-8", Data(r.csv().utf8))
+        case "pdf": (type, body) = ("application/pdf", try await console.blocking { try r.pdf() })
         case "json":
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -71,28 +72,15 @@ enum ReportHTML {
         return pages.library.render(values, withTemplate: "reportdoc") ?? ""
     }
 
-    /// "turun 9% dibandingkan bulan sebelumnya (219 pengguna)", or "sama dengan ..." when nothing changed.
-    static func compared(_ change: String, _ period: String, _ value: Int, _ unit: String) -> String {
-        change == "sama"
-            ? "sama dengan \(period) (\(value) \(unit))" : "\(change) dibandingkan \(period) (\(value) \(unit))"
-    }
-
-    static func one(_ x: Double) -> String { String(format: "%.1f", x).replacingOccurrences(of: ".", with: ",") }
+    static func one(_ x: Double) -> String { MonthlyReport.decimal(x) }
 
     static func values(_ r: MonthlyReport) -> [String: Any] {
-        let month = Labels.month(r.month), lastYear = Labels.month(r.lastYearMonth)
-        let h = r.serviceHours
-        let placedOut = h.zones.map(\.outOfHours).reduce(0, +)
-        let best = r.bestUnits.compactMap { u in r.units.first { $0.unit == u } }
+        let month = Labels.month(r.month), text = r.sentences
+        let placedOut = r.serviceHours.zones.map(\.outOfHours).reduce(0, +)
         return TicketPages.present([
             "month": r.month, "monthName": month, "empty": r.empty, "hasUnits": !r.units.isEmpty,
             "hasAgents": r.satisfaction != nil, "hasBlasts": !r.blasts.isEmpty,
-            "emailsText": "Sebanyak \(r.emails.value) pengguna layanan informasi DJPK menggunakan Layanan Email di "
-                + "bulan \(month), jumlah ini "
-                + compared(r.emails.changeFromPrevious, "bulan sebelumnya", r.emails.previous, "pengguna")
-                + ". Jika dibandingkan dengan \(lastYear), jumlah ini "
-                + compared(r.emails.changeFromLastYear, lastYear, r.emails.lastYear, "pengguna") + ".",
-            "lettersText": "Termasuk \(r.letters) surat masuk dan \(r.spam) spam.",
+            "emailsText": text.emails, "lettersText": text.letters,
             "categoriesChart": SVGChart.horizontalBars(r.categories.map { ($0.name, $0.count) }),
             "categories": r.categories.map { ["name": $0.name, "count": $0.count, "percent": one($0.percent)] },
             "classesChart": SVGChart.horizontalBars(r.senderClasses.map { ($0.name, $0.count) }),
@@ -103,25 +91,18 @@ enum ReportHTML {
                     // The five topics it wrote most about, as the report lists them.
                     ["region": $0.region, "tickets": $0.tickets, "topics": $0.topics.prefix(5).joined(separator: ", ")]
                 },
-            "hoursText": "Dari \(r.emails.value) tiket, sebanyak \(h.placed) tiket dapat diidentifikasi asal zona "
-                + "waktunya, sedangkan \(h.unplaced) tiket tidak dapat diidentifikasi. Dari \(h.placed) tiket "
-                + "tersebut, \(h.placed - placedOut) menghubungi DJPK di dalam jam layanan dan \(placedOut) di luar "
-                + "jam layanan.",
-            "zones": h.zones.map { z -> [String: Any] in
+            "hoursText": text.hours,
+            "zones": r.serviceHours.zones.map { z -> [String: Any] in
                 [
                     "zone": z.zone, "in": z.inHours, "out": z.outOfHours,
                     "outPercent": placedOut == 0 ? "0,0" : one(Double(z.outOfHours) / Double(placedOut) * 100),
                 ]
             },
             "hoursChart": SVGChart.pairedBars(
-                h.zones.map { ($0.zone, $0.inHours, $0.outOfHours) }, legend: ("Dalam jam layanan", "Luar jam layanan")),
-            "escalatedText": "Dari \(r.emails.value) tiket, terdapat \(h.outOfHours) tiket yang masuk di luar jam "
-                + "layanan; \(h.outOfHoursEscalated) di antaranya atau \(one(h.outOfHoursEscalatedPercent))% "
-                + "memerlukan eskalasi lebih lanjut.",
-            "complaintsText": "Jumlah pengaduan pada bulan \(month) sebanyak \(r.complaints.value), "
-                + compared(r.complaints.changeFromPrevious, "bulan sebelumnya", r.complaints.previous, "pengaduan")
-                + " dan " + compared(r.complaints.changeFromLastYear, lastYear, r.complaints.lastYear, "pengaduan")
-                + ". Isi pengaduan bersifat rahasia dan tidak dimuat dalam laporan ini.",
+                r.serviceHours.zones.map { ($0.zone, $0.inHours, $0.outOfHours) },
+                legend: ("Dalam jam layanan", "Luar jam layanan")),
+            "escalatedText": text.escalated,
+            "complaintsText": text.complaints,
             "units": r.units.isEmpty
                 ? nil
                 : r.units.map {
@@ -131,15 +112,8 @@ enum ReportHTML {
                     ])
                 },
             "unitsChart": SVGChart.horizontalBars(r.units.map { ($0.unit, $0.escalations) }),
-            "bestText": best.isEmpty
-                ? nil
-                : "Berdasarkan kecepatan memberikan tanggapan sejak pertanyaan dieskalasi, nilai capaian rata-rata "
-                    + best.map { $0.name ?? $0.unit }.joined(separator: ", ") + " mendapatkan nilai "
-                    + one(best[0].averageScore ?? 0) + ".",
-            "slaPlain": "\(r.sla.notEscalatedOnTime) dari \(r.sla.notEscalated)"
-                + (r.sla.notEscalatedOnTimePercent.map { " (\(one($0))%)" } ?? ""),
-            "slaEscalated": "\(r.sla.escalatedOnTime) dari \(r.sla.escalated)"
-                + (r.sla.escalatedOnTimePercent.map { " (\(one($0))%)" } ?? ""),
+            "bestText": text.best,
+            "slaPlain": text.slaPlain, "slaEscalated": text.slaEscalated,
             "breaches": r.sla.breaches,
             "agents": r.satisfaction.map { agents in
                 agents.map {

@@ -149,6 +149,23 @@ final class MonthlyReportTests: XCTestCase {
         let json = try TestEnv.runSurel(["report", "monthly", "--month", "2025-02", "--config", configPath])
         XCTAssertTrue(json.out.contains("\"changeFromPrevious\" : \"naik 2x lipat\""), json.out)
 
+        // The PDF: A4, its text extractable, the same sentences and figures.
+        let pdf = URL(fileURLWithPath: configPath).deletingLastPathComponent().appendingPathComponent("feb.pdf")
+        XCTAssertEqual(
+            try TestEnv.runSurel([
+                "report", "monthly", "--month", "2025-02", "--format", "pdf", "--output", pdf.path, "--config",
+                configPath,
+            ]).status, 0)
+        let text = try TestEnv.run("/usr/bin/pdftotext", ["-layout", pdf.path, "-"]).out
+        for expected in [
+            "Laporan Layanan Email Contact Center DJPK", "naik 2x lipat", "turun 50%", "Direktorat Dana Transfer Umum",
+            "Surat Masuk", "Dijawab dalam 1 hari kerja", "1 dari 4 (25,0%)",
+        ] {
+            XCTAssertTrue(text.contains(expected), "the PDF lacks \(expected): \(text)")
+        }
+        let info = try TestEnv.run("/usr/bin/pdfinfo", [pdf.path]).out
+        XCTAssertTrue(info.contains("595 x 842 pts (A4)"), info)
+
         // An empty month says so instead of failing.
         let none = try desk.monthlyReport(month: "2023-06", as: desk.actor(named: "kasubbag"))
         XCTAssertTrue(none.empty)

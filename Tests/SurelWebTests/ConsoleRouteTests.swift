@@ -576,7 +576,7 @@ final class ConsoleRouteTests: XCTestCase {
             XCTAssertTrue(page.contains("<svg"), "the charts are drawn")
             XCTAssertTrue(page.contains("Jumlah pengaduan pada bulan"), page)
             for secret in Self.secrets { XCTAssertFalse(page.contains(secret), "the report shows \(secret)") }
-            for format in ["html", "csv", "json"] {
+            for format in ["pdf", "html", "csv", "json"] {
                 r = try await client.execute(
                     uri: "/report/download?month=\(month)&format=\(format)", method: .get,
                     headers: [.cookie: sari.cookie])

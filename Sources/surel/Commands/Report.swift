@@ -14,7 +14,7 @@ struct ReportCommand: ParsableCommand {
         @OptionGroup var options: ConfigOption
         @OptionGroup var who: ActorOption
         @Option(help: "The month, YYYY-MM (WIB).") var month: String
-        @Option(help: "json, csv or html.") var format: String = "json"
+        @Option(help: "json, csv, html or pdf.") var format: String = "json"
         @Option(help: "Write it to this file (default: standard output).") var output: String?
 
         func run() throws {
@@ -28,7 +28,8 @@ struct ReportCommand: ParsableCommand {
                 data = try encoder.encode(report) + Data("\n".utf8)
             case "csv": data = Data(report.csv().utf8)
             case "html": data = Data(try ReportDocument.html(report).utf8)
-            default: throw ValidationError("--format takes json, csv or html")
+            case "pdf": data = try report.pdf()
+            default: throw ValidationError("--format takes json, csv, html or pdf")
             }
             if let output {
                 try data.write(to: URL(fileURLWithPath: output), options: .atomic)
