@@ -27,8 +27,6 @@ public final class Ingestor {
     let database: SurelDatabase
     let attachments: AttachmentDirectory
     let source: MailSource
-    /// A second connection for the prefetch thread.
-    private lazy var fetchSource: MailSource = source.sibling()
     /// Classifies new tickets; nil: every ticket is `unclassified` (and waits for review).
     let classifiers: ClassifierService?
     /// Queues the acknowledgement of each new ticket; nil: none are sent (no [smtp]).
@@ -116,8 +114,11 @@ public final class Ingestor {
         let uids = found.filter { $0 > cursor!.lastUID }
         guard !uids.isEmpty else { return report }
 
+        // The prefetch thread's own connection, new each poll: one kept from the last poll has the folder
+        // selected as it was then, and Dovecot refuses a FETCH of a mail that came since (it would be fetched only
+        // a poll later, after a logged failure).
         let prefetcher = Prefetcher(
-            source: fetchSource, uids: uids, uidValidity: validity,
+            source: source.sibling(), uids: uids, uidValidity: validity,
             whileWaiting: { $0.classification?.computeIfFree() ?? false }
         ) { [self] uid, raw, sha in
             prepare(raw: raw, sha256: sha, uid: uid, uidValidity: validity, checkDuplicateFirst: rereading)

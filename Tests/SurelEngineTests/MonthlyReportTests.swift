@@ -1,8 +1,10 @@
 // Issue 18, the figures: a hand-counted fixture of February 2025, January 2025 and February 2024, stored through the
 // store's ingest and workflow code, and every figure of the report checked against the count made by hand below.
 import Foundation
+import Logging
 import XCTest
 import SurelCore
+import SurelMail
 @testable import SurelEngine
 @testable import SurelStore
 
@@ -172,6 +174,120 @@ final class MonthlyReportTests: XCTestCase {
         XCTAssertEqual(none.emails.changeFromPrevious, "sama")
         XCTAssertEqual(none.serviceHours.outOfHoursEscalatedPercent, 0)
         XCTAssertNil(none.sla.notEscalatedOnTimePercent)
+    }
+
+    /// A clock the test moves: the ingest dates a mail by its arrival only within a week of reading it.
+    final class Clock: @unchecked Sendable {
+        var now = Date()
+    }
+
+    /// The same kind of month through the real ingest path: mails in the Dovecot mailbox, each read by the Ingestor
+    /// (IMAP, MIME parsing, sender profile, threading, classification) a minute after its Received time; categories
+    /// set by an agent's review, answers, the escalation and the unit's answer through the HelpDesk at their times.
+    func testTheReportOfMailReadFromTheMailbox() throws {
+        try TestEnv.requireServers()
+        let dir = try TestEnv.scratch(self)
+        let user = TestEnv.freshUser("report")
+        let url = try TestEnv.writeConfig(
+            dir: dir, user: user,
+            extra: """
+
+                \(TestEnv.smtpSection())
+
+                [units.DTU]
+                email = "dtu@kemenkeu.go.id"
+                name = "Direktorat Dana Transfer Umum"
+                """)
+        let config = try SurelConfig.load(path: url.path)
+        let db = try SurelDatabase(path: config.store.path)
+        let clock = Clock()
+        // One ingestor reads every mail, poll after poll, as the daemon does.
+        let ingestor = Ingestor(
+            config: config, database: db, attachments: try AttachmentDirectory(path: config.store.attachments),
+            source: CurlIMAPSource(endpoint: config.mailbox.endpoint), logger: Logger(label: "report-test"),
+            now: { clock.now })
+        func ingest() throws {
+            XCTAssertEqual(try ingestor.runCycle().fetched, 1, "the mail delivered since the last poll")
+        }
+        let desk = HelpDesk(config: config, database: db, now: { clock.now })
+        let agent = Actor(name: "ani", mayReadConfidential: true, role: .supervisor)
+        var n = 0
+        /// Delivers one mail that arrived at `at` (WIB) and reads it a minute later; its ticket gets `category`.
+        func deliver(_ from: String, _ subject: String, category: String, at: String) throws -> TicketNumber {
+            n += 1
+            let date = Self.wib(at)
+            let rfc = DateFormatter()
+            rfc.locale = Locale(identifier: "en_US_POSIX")
+            rfc.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+            rfc.timeZone = TimeZone(secondsFromGMT: 7 * 3600)
+            let mail = """
+                Received: from mx.example by mail.kemenkeu.go.id; \(rfc.string(from: date))\r
+                From: <\(from)>\r
+                To: callcenter.djpk@kemenkeu.go.id\r
+                Subject: \(subject)\r
+                Message-ID: <report-\(n)-\(user)@example.go.id>\r
+                Date: \(rfc.string(from: date))\r
+                Content-Type: text/plain; charset=utf-8\r
+                \r
+                Mohon informasi terkait \(subject.lowercased()).\r
+
+                """
+            try TestEnv.fillMaildir(user: user, messages: [Data(mail.utf8)])
+            clock.now = date.addingTimeInterval(60)
+            try ingest()
+            let t = try XCTUnwrap(try db.tickets().last { $0.subject == subject }, "\(subject) opened a ticket")
+            XCTAssertEqual(t.createdAt, date, "dated by its arrival")
+            try desk.review(t.number, category: category, as: agent)
+            return t.number
+        }
+        func at(_ text: String) { clock.now = Self.wib(text) }
+
+        let t1 = try deliver("bpkad@kedirikab.go.id", "Penyaluran DAU tahap 1", category: "dau", at: "2025-02-04 09:00")
+        at("2025-02-04 10:00")
+        try desk.reply(t1, body: "Jawaban", as: agent)
+        let t2 = try deliver("keuangan@kedirikab.go.id", "Alokasi DAU", category: "dau", at: "2025-02-04 20:00")
+        at("2025-02-05 09:00")
+        try desk.escalate(t2, unit: "DTU", note: nil, as: agent)
+        at("2025-02-05 15:00")
+        try desk.layer2Answer(t2, body: "Jawaban unit", as: agent)
+        at("2025-02-06 10:00")
+        try desk.reply(t2, body: "Jawaban", as: agent)
+        _ = try deliver("bappeda@samarindakota.go.id", "DBH sawit", category: "dbh", at: "2025-02-08 10:00")
+        _ = try deliver("setda@kedirikab.go.id", "Surat undangan", category: "surat-masuk", at: "2025-02-10 09:00")
+        _ = try deliver("promo@gmail.com", "Promo pinjaman", category: "spam", at: "2025-02-10 03:00")
+        _ = try deliver("warga@gmail.com", "Pungutan di kantor desa", category: "pengaduan", at: "2025-02-12 10:00")
+        let t7 = try deliver("staf@kemenkeu.go.id", "Data TKD", category: "dau", at: "2025-02-13 11:00")
+        at("2025-02-17 10:00")
+        try desk.reply(t7, body: "Jawaban", as: agent)
+        _ = try deliver("a@gmail.com", "Aduan satu", category: "pengaduan", at: "2025-01-10 10:00")
+        _ = try deliver("b@gmail.com", "Aduan dua", category: "pengaduan", at: "2025-01-11 10:00")
+        _ = try deliver("bpkad@kedirikab.go.id", "DAU Januari", category: "dau", at: "2025-01-31 16:59")
+        for i in 1...7 {
+            _ = try deliver("y\(i)@gmail.com", "Tanya \(i)", category: "lainnya", at: "2024-02-0\(i) 10:00")
+        }
+
+        at("2025-03-03 09:00")
+        let r = try desk.monthlyReport(month: "2025-02", as: agent)
+        XCTAssertEqual(r.emails, ReportFigure(7, previous: 3, lastYear: 7))
+        XCTAssertEqual([r.letters, r.spam], [1, 1])
+        XCTAssertEqual(
+            r.categories.map { "\($0.name) \($0.count)" }, ["DAU 3", "DBH 1", "Pengaduan 1", "Spam 1", "Surat Masuk 1"])
+        XCTAssertEqual(
+            r.senderClasses.map { "\($0.name) \($0.count)" },
+            ["Pemda 4", "Lainnya 2", "Kementerian/Lembaga 1", "Akademisi 0"])
+        XCTAssertEqual(r.busiestRegions.map(\.tickets), [3, 1])
+        XCTAssertEqual(r.busiestRegions.first?.topics, ["DAU", "Surat Masuk"])
+        XCTAssertEqual(r.serviceHours.zones.map { [$0.inHours, $0.outOfHours] }, [[2, 1], [0, 1], [0, 0]])
+        XCTAssertEqual(
+            [
+                r.serviceHours.placed, r.serviceHours.unplaced, r.serviceHours.outOfHours,
+                r.serviceHours.outOfHoursEscalated,
+            ],
+            [4, 3, 3, 1])
+        XCTAssertEqual(r.complaints, ReportFigure(1, previous: 2, lastYear: 0))
+        XCTAssertEqual(r.units.map { "\($0.unit) \($0.escalations) \($0.averageScore ?? 0)" }, ["DTU 1 120.0"])
+        XCTAssertEqual(
+            [r.sla.notEscalated, r.sla.notEscalatedOnTime, r.sla.escalated, r.sla.escalatedOnTime], [4, 1, 1, 1])
     }
 
     func testChangesArePhrasedAsTheReportDoes() {

@@ -152,8 +152,10 @@ enum TestEnv {
             try FileManager.default.createDirectory(atPath: "\(base)/\(sub)", withIntermediateDirectories: true)
         }
         let stamp = Int(Date().timeIntervalSince1970)
+        // A number that grows across calls: two calls in one second must not write the same file name.
+        let first = MaildirNames.take(messages.count)
         for (i, data) in messages.enumerated() {
-            let name = "\(base)/new/\(stamp).M\(String(format: "%07d", i))P\(getpid()).surel-test"
+            let name = "\(base)/new/\(stamp).M\(String(format: "%09d", first + i))P\(getpid()).surel-test"
             try data.write(to: URL(fileURLWithPath: name))
         }
         try chownTree("\(serversDir)/mail/\(user)", to: "vmail")
@@ -319,4 +321,17 @@ func rawMessageID(_ data: Data) -> String? {
         }
     }
     return nil
+}
+
+/// Numbers for Maildir file names, unique within the test process.
+enum MaildirNames {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var next = 0
+
+    static func take(_ count: Int) -> Int {
+        lock.withLock {
+            defer { next += count }
+            return next
+        }
+    }
 }
