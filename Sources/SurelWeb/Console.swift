@@ -99,6 +99,24 @@ public final class Console: @unchecked Sendable {
             configuration: .init(address: .hostname(host, port: port), serverName: nil), logger: logger)
     }
 
+    /// The desk's answer for the session's actor, worked out on the thread pool. Its refusals and misses become
+    /// 403 and 404; its other errors a person can cause become `otherwise` with their message, or (nil) go up as
+    /// they are, for the page to answer its own way or as a plain error page.
+    func ask<T: Sendable>(
+        _ context: WebContext, otherwise: HTTPResponse.Status? = nil,
+        _ work: @escaping @Sendable (Actor) throws -> T
+    ) async throws -> T {
+        let actor = try context.requireSession().actor
+        do {
+            return try await blocking { try work(actor) }
+        } catch {
+            guard let e = SurelError(error) else { throw error }
+            if let answer = Self.httpError(e) { throw answer }
+            guard let otherwise else { throw e }
+            throw HTTPError(otherwise, message: e.message)
+        }
+    }
+
     /// The HTTP answer to the desk's refusal (403) or miss (404); nil for its other errors, which each page
     /// answers its own way.
     static func httpError(_ e: SurelError) -> HTTPError? {

@@ -80,6 +80,12 @@ struct FormFields: Sendable {
     subscript(_ name: String) -> String? { values[name]?.first }
     func all(_ name: String) -> [String] { values[name] ?? [] }
 
+    /// The form the CSRF check read (every POST behind the login has one).
+    static func of(_ context: WebContext) throws -> FormFields {
+        guard let form = context.form else { throw HTTPError(.badRequest) }
+        return form
+    }
+
     /// Reads the body once; it stays in the request for the handler.
     static func read(_ request: inout Request) async throws -> FormFields {
         let type = request.headers[.contentType] ?? ""

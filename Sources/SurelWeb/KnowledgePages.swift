@@ -30,8 +30,7 @@ struct KnowledgePages {
             guard let number = context.parameters.get("number").flatMap(TicketNumber.init) else {
                 throw HTTPError(.notFound)
             }
-            var request = request
-            let index = (try await FormFields.read(&request))["index"].flatMap { Int($0) } ?? 0
+            let index = (try FormFields.of(context))["index"].flatMap { Int($0) } ?? 0
             let e = try await run(context) {
                 try console.desk.knowledgeEntryFromUnitAnswer(number, index: index, as: $0)
             }
@@ -47,12 +46,7 @@ struct KnowledgePages {
     private func run<T: Sendable>(_ context: WebContext, _ work: @escaping @Sendable (Actor) throws -> T) async throws
         -> T
     {
-        let actor = try context.requireSession().actor
-        do {
-            return try await console.blocking { try work(actor) }
-        } catch let e as SurelError {
-            throw Console.httpError(e) ?? HTTPError(.badRequest, message: e.message)
-        }
+        try await console.ask(context, otherwise: .badRequest, work)
     }
 
     private func list(_ context: WebContext) async throws -> Response {
@@ -102,8 +96,7 @@ struct KnowledgePages {
     }
 
     private func save(_ request: Request, _ context: WebContext, id: Int64?) async throws -> Response {
-        var request = request
-        let form = try await FormFields.read(&request)
+        let form = try FormFields.of(context)
         let typed = (
             category: form["category"] ?? "", title: form["title"] ?? "",
             body: (form["body"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")

@@ -76,7 +76,7 @@ struct RequireLogin: RouterMiddleware {
 }
 
 /// Only GET and HEAD change nothing; any other method needs the session's CSRF token as the form field `csrf`.
-/// The form is read here and handed on in `FormFields`.
+/// The form is read here and handed on in the context.
 struct CSRFCheck: RouterMiddleware {
     typealias Context = WebContext
 
@@ -90,6 +90,8 @@ struct CSRFCheck: RouterMiddleware {
         guard let token = form["csrf"], Console.constantTimeEqual(token, session.csrfToken) else {
             throw HTTPError(.forbidden)
         }
+        var context = context
+        context.form = form
         return try await next(request, context)
     }
 }

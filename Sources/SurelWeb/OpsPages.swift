@@ -19,16 +19,11 @@ struct OpsPages {
         group.post("/ops/outbox/:id/retry") { _, context in try await retryOutbox(context) }
     }
 
+    /// The desk's answer; what it cannot do (a retry of a mail that cannot go) is a conflict.
     private func run<T: Sendable>(_ context: WebContext, _ work: @escaping @Sendable (Actor) throws -> T) async throws
         -> T
     {
-        let actor = try context.requireSession().actor
-        do {
-            return try await console.blocking { try work(actor) }
-        } catch {
-            guard let e = SurelError(error) else { throw error }
-            throw Console.httpError(e) ?? HTTPError(.conflict, message: e.message)
-        }
+        try await console.ask(context, otherwise: .conflict, work)
     }
 
     private func page(_ context: WebContext, done: String? = nil, problem: String? = nil) async throws -> Response {

@@ -13,12 +13,9 @@ struct ReportPages {
     }
 
     private func report(_ request: Request, _ context: WebContext) async throws -> MonthlyReport {
-        let actor = try context.requireSession().actor
         let month = request.uri.queryParameters.get("month").map { String($0) } ?? Labels.currentMonth()
-        do {
-            return try await console.blocking { try console.desk.monthlyReport(month: month, as: actor) }
-        } catch let e as SurelError {
-            throw Console.httpError(e) ?? HTTPError(.badRequest, message: e.message)
+        return try await console.ask(context, otherwise: .badRequest) {
+            try console.desk.monthlyReport(month: month, as: $0)
         }
     }
 
@@ -118,7 +115,7 @@ enum ReportHTML {
             "agents": r.satisfaction.map { agents in
                 agents.map {
                     [
-                        "agent": $0.agent, "ratings": $0.ratings, "citizens": $0.citizens, "service": one($0.service),
+                        "agent": $0.name, "ratings": $0.ratings, "citizens": $0.citizens, "service": one($0.service),
                         "substance": one($0.substance), "overall": one($0.overall), "short": !$0.meetsMinimum,
                     ] as [String: Any]
                 }

@@ -13,13 +13,7 @@ struct SupervisionPages {
 
     private func board(_ context: WebContext) async throws -> Response {
         let session = try context.requireSession()
-        let actor = session.actor
-        let board: SLABoard
-        do {
-            board = try await console.blocking { try console.desk.slaBoard(as: actor) }
-        } catch let e as SurelError {
-            throw Console.httpError(e) ?? e
-        }
+        let board = try await console.ask(context) { try console.desk.slaBoard(as: $0) }
         let now = Date()
         let owed = board.owed.map { s -> [String: Any] in
             var r = tickets.row(s)

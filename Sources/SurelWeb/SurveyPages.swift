@@ -119,12 +119,8 @@ struct SurveyPages {
     private func scores(_ request: Request, _ context: WebContext) async throws -> Response {
         let session = try context.requireSession()
         let month = request.uri.queryParameters.get("month").map { String($0) } ?? Labels.currentMonth()
-        let desk = console.desk
-        let scores: SurveyScores
-        do {
-            scores = try await console.blocking { try desk.surveyScores(month: month, as: session.actor) }
-        } catch let e as SurelError {
-            throw Console.httpError(e) ?? HTTPError(.badRequest, message: e.message)
+        let scores = try await console.ask(context, otherwise: .badRequest) {
+            try console.desk.surveyScores(month: month, as: $0)
         }
         func rows(_ rows: [SurveyScores.Row]) -> [[String: Any]] {
             rows.map {

@@ -62,8 +62,7 @@ struct TicketPages {
         guard let number = context.parameters.get("number").flatMap(TicketNumber.init) else {
             throw HTTPError(.notFound)
         }
-        var request = request
-        let form = try await FormFields.read(&request)
+        let form = try FormFields.of(context)
         let version = form["version"].flatMap { Int64($0) }
         let text = (form["body"] ?? "").replacingOccurrences(of: "\r\n", with: "\n")
         let desk = console.desk
@@ -129,9 +128,8 @@ struct TicketPages {
         guard let number = context.parameters.get("number").flatMap(TicketNumber.init) else {
             throw HTTPError(.notFound)
         }
-        var request = request
-        let form = try await FormFields.read(&request)
-        let current = try await ask(context) { try console.desk.ticketVersion(number, as: $0) }
+        let form = try FormFields.of(context)
+        let current = try await console.ask(context) { try console.desk.ticketVersion(number, as: $0) }
         let others = console.presence.report(
             ticket: number.description, user: session.user.name, answering: form["answering"] == "1")
         struct Answer: Encodable {
@@ -156,7 +154,7 @@ struct TicketPages {
         guard let number = context.parameters.get("number").flatMap(TicketNumber.init),
             let id = context.parameters.get("id").flatMap({ Int64($0) })
         else { throw HTTPError(.notFound) }
-        let a = try await ask(context) { try console.desk.attachment(number, id: id, as: $0) }
+        let a = try await console.ask(context) { try console.desk.attachment(number, id: id, as: $0) }
         let name = Self.safeFilename(a.filename)
         let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "lampiran"
         let ascii = String(
@@ -187,8 +185,7 @@ struct TicketPages {
     /// how many were done and which were not.
     private func bulkReview(_ request: Request, _ context: WebContext) async throws -> Response {
         let session = try context.requireSession()
-        var request = request
-        let form = try await FormFields.read(&request)
+        let form = try FormFields.of(context)
         let numbers = form.all("ticket").compactMap(TicketNumber.init).prefix(200)
         let category: String?
         let action = form["action"]
@@ -222,7 +219,7 @@ struct TicketPages {
         guard let number = context.parameters.get("number").flatMap(TicketNumber.init) else {
             throw HTTPError(.notFound)
         }
-        let (preview, version) = try await ask(context) { actor in
+        let (preview, version) = try await console.ask(context) { actor in
             (
                 try console.desk.bakPreview(number, as: actor),
                 try console.desk.ticket(number, as: actor).detail.events.last?.id
@@ -235,24 +232,12 @@ struct TicketPages {
         return console.pages.render("close", values, session: session)
     }
 
-    /// The desk's answer for the session's actor; its refusals and misses become HTTP errors.
-    private func ask<T: Sendable>(_ context: WebContext, _ work: @escaping @Sendable (Actor) throws -> T)
-        async throws -> T
-    {
-        let actor = try context.requireSession().actor
-        do {
-            return try await console.blocking { try work(actor) }
-        } catch let e as SurelError {
-            throw Console.httpError(e) ?? e
-        }
-    }
-
     private func home(_ context: WebContext) async throws -> Response {
         let session = try context.requireSession()
         guard session.actor.may(.tickets) else {
             return console.pages.render("home", ["title": "Beranda"], session: session)
         }
-        let a = try await ask(context) { try console.desk.attention(as: $0) }
+        let a = try await console.ask(context) { try console.desk.attention(as: $0) }
         var cards: [[String: Any]] = [
             ["label": "Tiket baru", "count": a.new, "link": "/tickets?status=new"],
             ["label": "Menunggu tinjauan", "count": a.inReview, "link": "/review"],
@@ -313,7 +298,7 @@ struct TicketPages {
         let page = Self.page(request)
         filter.limit = Self.pageSize + 1
         filter.offset = (page - 1) * Self.pageSize
-        let found = try await ask(context) { [filter] in try console.desk.tickets(filter, as: $0) }
+        let found = try await console.ask(context) { [filter] in try console.desk.tickets(filter, as: $0) }
         let rows = found.prefix(Self.pageSize).map { s -> [String: Any] in
             var r = row(s)
             if let due = s.due {
@@ -399,12 +384,12 @@ struct TicketPages {
             throw HTTPError(.notFound)
         }
         let desk = console.desk
-        let (detail, previous, deadline, unitAnswers) = try await ask(context) { actor in
+        let (detail, previous, deadline, unitAnswers) = try await console.ask(context) { actor in
             let (d, p) = try desk.ticket(number, as: actor)
             return (d, p, try desk.deadline(of: number, as: actor), try desk.unitAnswers(number, as: actor))
         }
         let t = detail.ticket
-        let (entries, entryDraft) = try await ask(context) { actor in
+        let (entries, entryDraft) = try await console.ask(context) { actor in
             (
                 try desk.knowledgeBase(first: t.category, as: actor),
                 try fromEntry.map { try desk.draftAnswer(number, from: $0, as: actor) }
@@ -484,7 +469,7 @@ struct TicketPages {
     ) async throws -> Response {
         let session = try context.requireSession()
         let start = (page - 1) * Self.pageSize
-        let (shown, total) = try await ask(context) { actor in
+        let (shown, total) = try await console.ask(context) { actor in
             let range = start..<start + Self.pageSize
             return held
                 ? try console.desk.heldQueue(as: actor, page: range)

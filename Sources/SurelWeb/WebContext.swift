@@ -10,6 +10,8 @@ public struct WebContext: RequestContext {
     /// The client's IP address, "-" when unknown (router tests).
     public let clientAddress: String
     public var session: Session?
+    /// A POST's form, read once by the CSRF check (a 25 MB multipart answer is not parsed twice).
+    var form: FormFields?
 
     public struct Session: Sendable {
         public var id: String
