@@ -128,6 +128,15 @@ public struct WorkingCalendar: Sendable {
     }
 }
 
+extension Calendar {
+    /// The Gregorian calendar in WIB (UTC+7, no daylight saving): the contact center's days and months.
+    public static var wib: Calendar {
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        return c
+    }
+}
+
 extension Date {
     /// The year in Jakarta (WIB, UTC+7, no daylight saving): ticket numbers count per year there.
     public var yearInJakarta: Int { WorkingCalendar.LocalDay(self, offset: 7 * 3600).civil.year }

@@ -70,7 +70,7 @@ extension MonthlyReport {
             ],
             (satisfaction ?? []).map {
                 [
-                    $0.agent, String($0.ratings), String($0.citizens), one($0.service), one($0.substance),
+                    $0.name, String($0.ratings), String($0.citizens), one($0.service), one($0.substance),
                     one($0.overall), $0.meetsMinimum ? "ya" : "tidak",
                 ]
             })

@@ -4,17 +4,18 @@ import Foundation
 import SurelDocuments
 
 extension MonthlyReport {
+    public static let monthNames = [
+        "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+        "November", "Desember",
+    ]
+
     /// "Februari 2025".
     public static func monthName(_ yyyyMM: String) -> String {
-        let names = [
-            "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-            "November", "Desember",
-        ]
         let parts = yyyyMM.split(separator: "-")
         guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else {
             return yyyyMM
         }
-        return "\(names[m - 1]) \(y)"
+        return "\(monthNames[m - 1]) \(y)"
     }
 
     /// A share as the report writes it: one decimal, a decimal comma.
@@ -146,7 +147,7 @@ extension MonthlyReport {
                     [["Agen", "Penilaian", "Pengguna berbeda", "Kepuasan Layanan", "Substansi Jawaban", "Rata-rata"]]
                         + agents.map {
                             [
-                                $0.agent + ($0.meetsMinimum ? "" : " (minimum belum terpenuhi)"), String($0.ratings),
+                                $0.name + ($0.meetsMinimum ? "" : " (minimum belum terpenuhi)"), String($0.ratings),
                                 String($0.citizens), d($0.service), d($0.substance), d($0.overall),
                             ]
                         }))

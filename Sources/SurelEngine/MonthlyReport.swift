@@ -83,15 +83,6 @@ public struct MonthlyReport: Sendable, Encodable {
         /// Breaches the SLA monitor recorded in the month.
         public var breaches: Int
     }
-    public struct Agent: Sendable, Encodable, Equatable {
-        public var agent: String
-        public var ratings: Int
-        public var citizens: Int
-        public var service: Double
-        public var substance: Double
-        public var overall: Double
-        public var meetsMinimum: Bool
-    }
     public struct BlastRow: Sendable, Encodable, Equatable {
         public var date: String
         public var subject: String
@@ -123,6 +114,6 @@ public struct MonthlyReport: Sendable, Encodable {
     public var bestUnits: [String]
     public var sla: SLASection
     /// nil when no rating was given in the month.
-    public var satisfaction: [Agent]?
+    public var satisfaction: [SurveyScores.Row]?
     public var blasts: [BlastRow]
 }

@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import Mustache
 import SurelCore
+import SurelEngine
 import SurelStore
 
 struct Pages: Sendable {
@@ -95,18 +96,7 @@ enum Labels {
     }
 
     /// "2025-02" as "Februari 2025".
-    static func month(_ yyyyMM: String) -> String {
-        let parts = yyyyMM.split(separator: "-")
-        guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else {
-            return yyyyMM
-        }
-        return "\(fullMonths[m - 1]) \(y)"
-    }
-
-    static let fullMonths = [
-        "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-        "November", "Desember",
-    ]
+    static func month(_ yyyyMM: String) -> String { MonthlyReport.monthName(yyyyMM) }
 
     /// A time left (or, negative, overdue) as people say it: "2 hari 3 jam", "lewat 5 jam".
     static func duration(_ seconds: TimeInterval) -> String {
@@ -128,16 +118,14 @@ enum Labels {
 
     /// A day as a letter writes it, in WIB: "4 Februari 2025".
     static func longDate(_ d: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let calendar = Calendar.wib
         let c = calendar.dateComponents([.year, .month, .day], from: d)
-        return "\(c.day!) \(fullMonths[c.month! - 1]) \(c.year!)"
+        return "\(c.day!) \(MonthlyReport.monthNames[c.month! - 1]) \(c.year!)"
     }
 
     /// This month in WIB, "2025-02".
     static func currentMonth(_ now: Date = Date()) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let calendar = Calendar.wib
         let c = calendar.dateComponents([.year, .month], from: now)
         return String(format: "%04d-%02d", c.year!, c.month!)
     }
@@ -146,8 +134,7 @@ enum Labels {
     static func day(_ text: String) -> Date? {
         let parts = text.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3, (2000...2200).contains(parts[0]) else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let calendar = Calendar.wib
         return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
     }
 
@@ -155,8 +142,7 @@ enum Labels {
 
     /// A date in WIB, as the contact center reads it ("4 Feb 2025 09.05 WIB").
     static func date(_ d: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let calendar = Calendar.wib
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: d)
         return String(
             format: "%d %@ %d %02d.%02d WIB", c.day!, months[c.month! - 1], c.year!, c.hour!, c.minute!)

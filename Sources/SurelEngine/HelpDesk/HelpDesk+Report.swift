@@ -59,13 +59,7 @@ extension HelpDesk {
             complaints: ReportFigure(complaints(tickets), previous: complaints(before), lastYear: complaints(yearAgo)),
             units: units, bestUnits: best.map { b in units.filter { $0.averageScore == b }.map(\.unit) } ?? [],
             sla: try slaSection(tickets, from: from, to: to),
-            satisfaction: ratings.isEmpty
-                ? nil
-                : ratings.map {
-                    MonthlyReport.Agent(
-                        agent: $0.name, ratings: $0.ratings, citizens: $0.citizens, service: $0.service,
-                        substance: $0.substance, overall: $0.overall, meetsMinimum: $0.meetsMinimum)
-                },
+            satisfaction: ratings.isEmpty ? nil : ratings,
             blasts: try database.reportBlasts(from: from, to: to).map {
                 MonthlyReport.BlastRow(
                     date: Self.day($0.startedAt), subject: $0.subject, recipients: $0.recipients, sent: $0.sent,
@@ -158,8 +152,7 @@ extension HelpDesk {
 
     /// A day in WIB, "2025-02-04".
     static func day(_ d: Date) -> String {
-        var wib = Calendar(identifier: .gregorian)
-        wib.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let wib = Calendar.wib
         let c = wib.dateComponents([.year, .month, .day], from: d)
         return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
     }

@@ -26,8 +26,7 @@ extension HelpDesk {
         let (dated, undated) = try owedDeadlines()
         let byID = Dictionary(dated.map { ($0.ticket.id!, $0) }, uniquingKeysWith: { a, _ in a })
         let owed = try summaries(dated.map(\.ticket), as: actor, deadlines: byID)
-        var wib = Calendar(identifier: .gregorian)
-        wib.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let wib = Calendar.wib
         let start = wib.date(from: wib.dateComponents([.year, .month], from: now))!
         let end = wib.date(byAdding: .month, value: 1, to: start)!
         let breaches = try database.slaBreaches(from: start, to: end)

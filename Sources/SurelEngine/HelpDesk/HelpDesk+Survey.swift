@@ -17,7 +17,7 @@ public struct SurveyInvitation: Sendable {
 
 /// A month's survey figures, per agent and per unit.
 public struct SurveyScores: Sendable {
-    public struct Row: Sendable {
+    public struct Row: Sendable, Encodable, Equatable {
         /// The agent's or the unit's name.
         public var name: String
         public var ratings: Int
@@ -84,8 +84,7 @@ extension HelpDesk {
         guard parts.count == 2, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]),
             (2000...2200).contains(y), (1...12).contains(m)
         else { return nil }
-        var wib = Calendar(identifier: .gregorian)
-        wib.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let wib = Calendar.wib
         guard let from = wib.date(from: DateComponents(year: y, month: m, day: 1)),
             let to = wib.date(byAdding: .month, value: 1, to: from)
         else { return nil }

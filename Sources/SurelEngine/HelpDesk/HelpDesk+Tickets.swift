@@ -171,8 +171,7 @@ extension HelpDesk {
     }
 
     static func endOfDayWIB(_ now: Date) -> Date {
-        var wib = Calendar(identifier: .gregorian)
-        wib.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let wib = Calendar.wib
         return wib.date(byAdding: .day, value: 1, to: wib.startOfDay(for: now))!
     }
 
