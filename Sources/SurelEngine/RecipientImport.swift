@@ -1,12 +1,13 @@
 // Recipient lists from CSV (RFC 4180: quoted fields with commas, quotes and line breaks; a UTF-8 BOM and CRLF
 // are accepted). The header names the columns: `email` is required, `name` optional, every other column becomes a
-// template variable of the blast. Bad rows are reported by their line and the rest is loaded.
+// template variable of the blast. Bad rows are reported by their line and the rest is loaded. Excel set to
+// Indonesian writes semicolons between fields and, as "CSV", Windows-1252: both are read.
 import Foundation
 import SurelStore
 
 public enum CSV {
     /// Records with the line each starts on.
-    public static func records(_ text: String) -> [(line: Int, fields: [String])] {
+    public static func records(_ text: String, delimiter: Character = ",") -> [(line: Int, fields: [String])] {
         var out: [(Int, [String])] = []
         var fields: [String] = [], field = ""
         var quoted = false, line = 1, recordLine = 1, fieldStarted = false
@@ -27,7 +28,7 @@ public enum CSV {
                 }
             } else if c == "\"" && !fieldStarted {
                 quoted = true; fieldStarted = true
-            } else if c == "," {
+            } else if c == delimiter {
                 fields.append(field); field = ""; fieldStarted = false
             } else if c == "\n" || c == "\r\n" || c == "\r" {
                 endRecord()
@@ -39,6 +40,18 @@ public enum CSV {
         }
         if !field.isEmpty || !fields.isEmpty { endRecord() }
         return out
+    }
+
+    /// `;` when the first line has semicolons and no comma (Excel with a comma as the decimal mark), else `,`.
+    public static func delimiter(of text: String) -> Character {
+        let first = text.prefix { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }
+        return first.contains(";") && !first.contains(",") ? ";" : ","
+    }
+
+    /// A file's text: UTF-8 when it is, else Windows-1252 (what Excel saves as "CSV" on Windows).
+    public static func text(_ data: Data) -> String {
+        String(data: data, encoding: .utf8) ?? String(data: data, encoding: .windowsCP1252)
+            ?? String(decoding: data, as: UTF8.self)
     }
 }
 
@@ -54,7 +67,7 @@ public struct RecipientImport: Sendable {
     /// Reads a CSV recipient file: bad addresses and repeated addresses are reported by line, the rest kept.
     public static func parse(_ text: String) -> RecipientImport {
         var r = RecipientImport()
-        let rows = CSV.records(text)
+        let rows = CSV.records(text, delimiter: CSV.delimiter(of: text))
         guard let header = rows.first else { r.problems.append("line 1: empty file"); return r }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard let emailColumn = names.firstIndex(of: "email") else {

@@ -55,6 +55,13 @@ public struct BlastRecipient: Sendable, FetchableRecord {
     }
 }
 
+/// Which recipients a blast's log shows: one state, or one of the marks.
+public enum RecipientFilter: String, Sendable, CaseIterable {
+    case pending, sending, sent, deferred, failed, bounced, suppressed
+    case softBounced = "soft-bounced"
+    case possiblyDuplicated = "possibly-duplicated"
+}
+
 public enum BlastError: Error, CustomStringConvertible {
     case noSuchList(String)
     case noSuchBlast(Int64)
@@ -144,6 +151,37 @@ extension SurelDatabase {
             sql += " ORDER BY id LIMIT ?"
             args.append(limit)
             return try BlastRecipient.fetchAll(db, sql: sql, arguments: StatementArguments(args))
+        }
+    }
+
+    /// One page of a blast's recipient log: those in `filter`'s state (or mark) whose address or name contains
+    /// `matching`, in the blast's order, and how many match in all.
+    public func blastRecipients(
+        _ id: Int64, filter: RecipientFilter?, matching: String?, limit: Int, offset: Int
+    ) throws -> (items: [BlastRecipient], total: Int) {
+        try writer.read { db in
+            var condition = "blastID = ?"
+            var args: [DatabaseValueConvertible] = [id]
+            switch filter {
+            case nil: break
+            case .softBounced?: condition += " AND softBounces > 0"
+            case .possiblyDuplicated?: condition += " AND possiblyDuplicated"
+            case let f?:
+                condition += " AND state = ?"
+                args.append(f.rawValue)
+            }
+            if let matching, !matching.isEmpty {
+                condition += " AND (instr(email, ?) > 0 OR instr(lower(coalesce(name, '')), ?) > 0)"
+                args += [matching.lowercased(), matching.lowercased()]
+            }
+            let total =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM blastRecipient WHERE \(condition)",
+                    arguments: StatementArguments(args)) ?? 0
+            let items = try BlastRecipient.fetchAll(
+                db, sql: "SELECT * FROM blastRecipient WHERE \(condition) ORDER BY id LIMIT ? OFFSET ?",
+                arguments: StatementArguments(args + [limit, offset]))
+            return (items, total)
         }
     }
 

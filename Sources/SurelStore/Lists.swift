@@ -18,6 +18,17 @@ public struct ListMember: Sendable, Equatable {
     }
 }
 
+/// A list as the blast pages show it.
+public struct ListSummary: Sendable {
+    public var name: String
+    public var members: Int
+    /// Members whose address is on the suppression list (no blast mails them).
+    public var suppressed: Int
+    public var createdAt: Date
+    /// The extra CSV columns its members have, sorted.
+    public var columns: [String]
+}
+
 public struct Suppression: Sendable, Equatable {
     public var email: String
     public var reason: String
@@ -56,25 +67,79 @@ extension SurelDatabase {
         }
     }
 
-    /// The members of a list in import order; nil when there is no such list.
-    public func members(of name: String) throws -> [ListMember]? {
+    /// Members of a list in import order, each with whether its address is suppressed, and how many match in
+    /// all: those whose address or name contains `matching`, from `offset`, at most `limit`. Nil when there is no
+    /// such list.
+    public func members(of name: String, matching: String? = nil, limit: Int = Int.max, offset: Int = 0) throws
+        -> (items: [(member: ListMember, suppressed: Bool)], total: Int)?
+    {
         try writer.read { db in
             guard
                 let listID = try Int64.fetchOne(
                     db, sql: "SELECT id FROM recipientList WHERE name = ?",
                     arguments: [name])
             else { return nil }
-            return try Row.fetchAll(
-                db, sql: "SELECT email, name, fields FROM listMember WHERE listID = ? ORDER BY id",
-                arguments: [listID]
+            var condition = "listID = ?"
+            var args: [DatabaseValueConvertible] = [listID]
+            if let matching, !matching.isEmpty {
+                condition += " AND (instr(email, ?) > 0 OR instr(lower(coalesce(name, '')), ?) > 0)"
+                args += [matching.lowercased(), matching.lowercased()]
+            }
+            let total =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM listMember WHERE \(condition)", arguments: StatementArguments(args))
+                ?? 0
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT email, name, fields, EXISTS(SELECT 1 FROM suppression s WHERE s.email = listMember.email)
+                      AS suppressed
+                    FROM listMember WHERE \(condition) ORDER BY id LIMIT ? OFFSET ?
+                    """, arguments: StatementArguments(args + [limit, offset]))
+            let items = rows.map { row in
+                (
+                    ListMember(email: row["email"], name: row["name"], fields: ListMember.fields(row["fields"])),
+                    row["suppressed"] as Bool
+                )
+            }
+            return (items, total)
+        }
+    }
+
+    /// The lists with their sizes and the extra columns their members have (the template variables besides
+    /// `email` and `name`).
+    public func listSummaries() throws -> [ListSummary] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT l.id, l.name, l.createdAt, count(m.id) AS members,
+                      coalesce(sum(EXISTS(SELECT 1 FROM suppression s WHERE s.email = m.email)), 0) AS suppressed
+                    FROM recipientList l LEFT JOIN listMember m ON m.listID = l.id GROUP BY l.id ORDER BY l.name
+                    """
             ).map { row in
-                ListMember(email: row["email"], name: row["name"], fields: ListMember.fields(row["fields"]))
+                ListSummary(
+                    name: row["name"], members: row["members"], suppressed: row["suppressed"],
+                    createdAt: row["createdAt"], columns: try Self.listColumns(row["id"], db))
             }
         }
     }
 
-    public func listNames() throws -> [String] {
-        try writer.read { db in try String.fetchAll(db, sql: "SELECT name FROM recipientList ORDER BY name") }
+    /// The extra columns of one list's members; nil when there is no such list.
+    public func listColumns(_ name: String) throws -> [String]? {
+        try writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM recipientList WHERE name = ?", arguments: [name]).map {
+                try Self.listColumns($0, db)
+            }
+        }
+    }
+
+    static func listColumns(_ listID: Int64, _ db: Database) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT j.key FROM listMember m, json_each(m.fields) j WHERE m.listID = ? ORDER BY j.key
+                """, arguments: [listID])
     }
 
     /// Removes an address from a list; false when it was not in it.

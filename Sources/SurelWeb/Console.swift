@@ -68,6 +68,8 @@ public final class Console: @unchecked Sendable {
         SurveyPages(console: self).addRoutes(to: inside)
         ReportPages(console: self).addRoutes(to: inside)
         OpsPages(console: self).addRoutes(to: inside)
+        ListPages(console: self).addRoutes(to: inside)
+        BlastPages(console: self).addRoutes(to: inside)
         return router
     }
 

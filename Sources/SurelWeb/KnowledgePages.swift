@@ -16,13 +16,13 @@ struct KnowledgePages {
         }
         group.get("/kb/:id") { request, context in
             try await entry(
-                context, id: try id(context),
+                context, id: try context.pathID(),
                 done: request.uri.queryParameters.get("done") == nil ? nil : "Entri disimpan.")
         }
         group.post("/kb/new") { request, context in try await save(request, context, id: nil) }
-        group.post("/kb/:id") { request, context in try await save(request, context, id: try id(context)) }
+        group.post("/kb/:id") { request, context in try await save(request, context, id: try context.pathID()) }
         group.post("/kb/:id/retire") { _, context -> Response in
-            let id = try id(context)
+            let id = try context.pathID()
             try await run(context) { try console.desk.retireKnowledgeEntry(id, as: $0) }
             return .redirect(to: "/kb", type: .normal)
         }
@@ -36,11 +36,6 @@ struct KnowledgePages {
             }
             return .redirect(to: "/kb/\(e.id!)?done=1", type: .normal)
         }
-    }
-
-    private func id(_ context: WebContext) throws -> Int64 {
-        guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw HTTPError(.notFound) }
-        return id
     }
 
     private func run<T: Sendable>(_ context: WebContext, _ work: @escaping @Sendable (Actor) throws -> T) async throws

@@ -26,10 +26,13 @@ struct SecurityHeaders: RouterMiddleware {
             context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
             response = ErrorPage.response(.internalServerError)
         }
-        response.headers[.contentSecurityPolicy] = Self.policy
+        // A sandboxed document (a blast's HTML in the preview frame) keeps its stricter policy and may be framed
+        // by the console; every other answer gets the console's.
+        let sandboxed = response.headers[.contentSecurityPolicy]?.hasPrefix("sandbox;") == true
+        if !sandboxed { response.headers[.contentSecurityPolicy] = Self.policy }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
-        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = sandboxed ? "SAMEORIGIN" : "DENY"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
     }

@@ -65,7 +65,7 @@ struct OpsPages {
     }
 
     private func raw(_ context: WebContext) async throws -> Response {
-        guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw HTTPError(.notFound) }
+        let id = try context.pathID()
         let data = try await run(context) { try console.desk.quarantinedRaw(id, as: $0) }
         return Response(
             status: .ok,
@@ -77,7 +77,7 @@ struct OpsPages {
     }
 
     private func retryQuarantined(_ context: WebContext) async throws -> Response {
-        guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw HTTPError(.notFound) }
+        let id = try context.pathID()
         let logger = context.logger
         do {
             let outcome = try await run(context) {
@@ -90,7 +90,7 @@ struct OpsPages {
     }
 
     private func retryOutbox(_ context: WebContext) async throws -> Response {
-        guard let id = context.parameters.get("id").flatMap({ Int64($0) }) else { throw HTTPError(.notFound) }
+        let id = try context.pathID()
         try await run(context) { try console.desk.retryOutbox(id, as: $0) }
         return try await page(
             context, done: "Surel \(id) diantrekan ulang; daemon mengirimnya pada putaran berikutnya.")

@@ -26,6 +26,11 @@ struct Pages: Sendable {
             ("publichead", PackageResources.publichead_mustache),
             ("report", PackageResources.report_mustache), ("reportdoc", PackageResources.reportdoc_mustache),
             ("reportbody", PackageResources.reportbody_mustache),
+            ("lists", PackageResources.lists_mustache), ("members", PackageResources.members_mustache),
+            ("suppression", PackageResources.suppression_mustache), ("blasts", PackageResources.blasts_mustache),
+            ("blastnew", PackageResources.blastnew_mustache), ("blast", PackageResources.blast_mustache),
+            ("blastpreview", PackageResources.blastpreview_mustache),
+            ("blastconfirm", PackageResources.blastconfirm_mustache),
         ]
         for (name, bytes) in templates {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
@@ -45,6 +50,7 @@ struct Pages: Sendable {
             values["mayReadConfidential"] = session.actor.mayReadConfidential
             values["mayTickets"] = session.actor.may(.tickets)
             values["mayOperate"] = session.actor.may(.operations)
+            values["mayBlasts"] = session.actor.may(.blasts)
             values["maySupervise"] = values["maySupervise"] ?? session.actor.may(.supervision)
         }
         let html = library.render(values, withTemplate: name) ?? "template \(name) missing"
@@ -136,6 +142,44 @@ enum Labels {
         guard parts.count == 3, (2000...2200).contains(parts[0]) else { return nil }
         let calendar = Calendar.wib
         return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+    }
+
+    /// A time in the three zones of Indonesia: "7 Feb 2025 09.00 WIB · 10.00 WITA · 11.00 WIT".
+    static func zones(_ d: Date) -> String {
+        func hour(_ zone: String, _ offset: Int) -> String {
+            var c = Calendar(identifier: .gregorian)
+            c.timeZone = TimeZone(secondsFromGMT: offset * 3600)!
+            let parts = c.dateComponents([.hour, .minute], from: d)
+            return String(format: "%02d.%02d %@", parts.hour!, parts.minute!, zone)
+        }
+        return date(d) + " · " + hour("WITA", 8) + " · " + hour("WIT", 9)
+    }
+
+    /// A blast's status as staff read it.
+    static func blastStatus(_ s: BlastStatus) -> String {
+        switch s {
+        case .draft: return "Draf"
+        case .scheduled: return "Terjadwal"
+        case .sending: return "Sedang dikirim"
+        case .paused: return "Dijeda"
+        case .done: return "Selesai"
+        case .cancelled: return "Dibatalkan"
+        }
+    }
+
+    /// A blast recipient's state or mark as staff read it.
+    static func recipientState(_ f: RecipientFilter) -> String {
+        switch f {
+        case .pending: return "Menunggu"
+        case .sending: return "Sedang dikirim"
+        case .sent: return "Terkirim"
+        case .deferred: return "Ditunda (dicoba lagi)"
+        case .failed: return "Gagal"
+        case .bounced: return "Terpental"
+        case .suppressed: return "Ditahan"
+        case .softBounced: return "Terpental sementara"
+        case .possiblyDuplicated: return "Mungkin terkirim dua kali"
+        }
     }
 
     static let months = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]

@@ -235,6 +235,8 @@ struct TicketPages {
     private func home(_ context: WebContext) async throws -> Response {
         let session = try context.requireSession()
         guard session.actor.may(.tickets) else {
+            // Blast staff work on their blasts.
+            if session.actor.may(.blasts) { return .redirect(to: "/blasts", type: .normal) }
             return console.pages.render("home", ["title": "Beranda"], session: session)
         }
         let a = try await console.ask(context) { try console.desk.attention(as: $0) }

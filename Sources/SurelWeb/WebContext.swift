@@ -25,6 +25,12 @@ public struct WebContext: RequestContext {
         clientAddress = source.channel.remoteAddress?.ipAddress ?? "-"
     }
 
+    /// The route's numeric `:id`; a missing or bad one is a page that does not exist.
+    func pathID() throws -> Int64 {
+        guard let id = parameters.get("id").flatMap({ Int64($0) }) else { throw HTTPError(.notFound) }
+        return id
+    }
+
     /// The logged-in session; a route behind RequireLogin always has one.
     func requireSession() throws -> Session {
         guard let session else { throw HTTPError(.unauthorized) }

@@ -45,6 +45,13 @@ struct ConfigOption: ParsableArguments {
     func desk(needsMailbox: Bool = false) throws -> HelpDesk {
         try HelpDesk(config: try load(needsMailbox: needsMailbox))
     }
+
+    /// The help desk and who acts at the keyboard (`[agent] name`, else the login name), for commands without
+    /// `--as`.
+    func deskAndActor() throws -> (HelpDesk, Actor) {
+        let desk = try desk()
+        return (desk, ActorOption.actor(named: nil, desk))
+    }
 }
 
 /// Who acts: `--as NAME`, else `[agent] name`, else the login name. Its rights come from the configuration.

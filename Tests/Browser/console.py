@@ -4,11 +4,10 @@ mail steps between them). Exits non-zero with the reason, and a screenshot in --
 import argparse
 import sys
 
-from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, WebDriverException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+import chromium
 
 p = argparse.ArgumentParser()
 p.add_argument("--base", required=True)
@@ -26,16 +25,7 @@ p.add_argument("--user2", default="", help="a second user, for the presence phas
 p.add_argument("--password-file2", default="")
 a = p.parse_args()
 
-def start_browser():
-    options = webdriver.ChromeOptions()
-    for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,900"]:
-        options.add_argument(arg)
-    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    d.set_page_load_timeout(30)
-    return d
-
-
-driver = start_browser()
+driver = chromium.start()
 others = []
 
 
@@ -56,37 +46,17 @@ def body():
     return driver.find_element(By.TAG_NAME, "body").text
 
 
-def replaced(old):
-    # The old page is gone. Chromium reports a node of a replaced document either as stale or as an inspector
-    # error ("does not belong to the document"): both mean the navigation happened.
-    def check(_):
-        try:
-            old.is_enabled()
-            return False
-        except WebDriverException:
-            return True
-    return check
-
-
 def submit(form_action):
-    # Waits for the answer page: reading the old one after the click races with the navigation.
-    old = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.CSS_SELECTOR, f"form[action='{form_action}'] button[type=submit]").click()
-    WebDriverWait(driver, 15).until(replaced(old))
+    chromium.navigate(driver, lambda: driver.find_element(
+        By.CSS_SELECTOR, f"form[action='{form_action}'] button[type=submit]").click())
 
 
 def follow(link_text):
-    old = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.LINK_TEXT, link_text).click()
-    WebDriverWait(driver, 15).until(replaced(old))
+    chromium.navigate(driver, lambda: driver.find_element(By.LINK_TEXT, link_text).click())
 
 
 def no_script_ran():
-    try:
-        driver.switch_to.alert
-        return False
-    except NoAlertPresentException:
-        return driver.execute_script("return window.__xss === undefined")
+    return chromium.no_script_ran(driver)
 
 
 def log_in(user, password_file):
@@ -138,7 +108,7 @@ elif a.phase == "presence":
     # A second user opens the same ticket and starts typing an answer: the first sees it without reloading.
     driver.get(a.base + ticket)
     first = driver
-    driver = start_browser()
+    driver = chromium.start()
     others.append(first)
     log_in(a.user2, a.password_file2)
     driver.get(a.base + ticket)

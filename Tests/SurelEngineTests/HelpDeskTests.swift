@@ -139,9 +139,9 @@ final class HelpDeskTests: XCTestCase {
         try read("duplicates") { try desk.duplicates(as: $0).items }
         checked.insert("quarantinedRaw")  // the quarantined messages of `messages`, one at a time (ConsoleOpsTests)
         try read("outbox") { try desk.outbox(as: $0) }
-        try read("listNames") { _ in try desk.listNames() }
+        try read("lists") { try desk.lists(as: $0) }
         try read("suppressions") { try desk.suppressions(as: $0).items }
-        try read("blasts") { _ in try desk.blasts() }
+        try read("blasts") { try desk.blasts(as: $0) }
         try read("slaBoard") { try desk.slaBoard(as: $0) }
         var wib = Calendar(identifier: .gregorian)
         wib.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
@@ -175,7 +175,9 @@ final class HelpDeskTests: XCTestCase {
             XCTAssertThrowsError(try call(), name) { XCTAssertEqual(($0 as? SurelError)?.kind, .refused, "\($0)") }
         }
         // Reads of blast lists and blasts take ids and names that no ticket has: no complaint can reach them.
-        checked.formUnion(["members", "blast", "blastProgress", "blastFailures", "blastFailuresCSV", "blastPreview"])
+        checked.formUnion([
+            "members", "blast", "blastProgress", "blastRecipients", "blastFailures", "blastFailuresCSV", "blastPreview",
+        ])
         // A knowledge base entry is read by its id; no entry is made from a confidential ticket
         // (KnowledgeBaseTests).
         checked.insert("knowledgeEntry")
@@ -228,6 +230,94 @@ final class HelpDeskTests: XCTestCase {
         }
         XCTAssertEqual(
             try desk.ticket(n, as: desk.actor(named: "Sri")).detail.ticket.status, .escalated, "nothing changed")
+    }
+
+    /// Lists, the suppression list and blasts are blast staff's and admins': an agent and a supervisor are refused
+    /// every read and action; blast staff get them.
+    func testBlastsAreForBlastStaffAndAdmins() throws {
+        let (desk, _) = try makeDesk()
+        let staff = Actor(name: "bella", mayReadConfidential: false, role: .blast)
+        let admin = Actor(name: "adi", mayReadConfidential: false, role: .admin)
+        _ = try desk.importList("pemda", csv: "email,name,instansi\nbpkad@kedirikab.go.id,BPKAD,Kediri\n", as: staff)
+        let blast = try desk.createBlast(
+            list: "pemda", subject: "Undangan {{instansi}}", text: "Yth. {{name}}", html: nil, attachments: [], at: nil,
+            as: staff)
+        for role in [UserRole.agent, .supervisor] {
+            let other = Actor(name: "x", mayReadConfidential: true, role: role)
+            let calls: [(String, () throws -> Void)] = [
+                ("lists", { _ = try desk.lists(as: other) }),
+                ("members", { _ = try desk.members(of: "pemda", as: other) }),
+                ("suppressions", { _ = try desk.suppressions(as: other) }),
+                ("blasts", { _ = try desk.blasts(as: other) }),
+                ("blast", { _ = try desk.blast(blast.id, as: other) }),
+                ("blastProgress", { _ = try desk.blastProgress(blast.id, as: other) }),
+                (
+                    "blastRecipients",
+                    {
+                        _ = try desk.blastRecipients(blast.id, filter: nil, matching: nil, page: 1, as: other)
+                    }
+                ),
+                ("blastFailuresCSV", { _ = try desk.blastFailuresCSV(blast.id, as: other) }),
+                ("blastPreview", { _ = try desk.blastPreview(blast.id, recipient: nil, as: other) }),
+                ("importList", { _ = try desk.importList("x", csv: "email\na@b.go.id\n", as: other) }),
+                ("removeMember", { try desk.removeMember("bpkad@kedirikab.go.id", from: "pemda", as: other) }),
+                ("suppress", { _ = try desk.suppress("a@b.go.id", reason: "x", as: other) }),
+                ("unsuppress", { try desk.unsuppress("a@b.go.id", as: other) }),
+                (
+                    "createBlast",
+                    {
+                        _ = try desk.createBlast(
+                            list: "pemda", subject: "x", text: "x", html: nil, attachments: [], at: nil, as: other)
+                    }
+                ),
+                ("queueBlastTest", { _ = try desk.queueBlastTest(blast.id, to: "a@b.go.id", as: other) }),
+                ("scheduleBlast", { try desk.scheduleBlast(blast.id, at: Date(), as: other) }),
+                ("pauseBlast", { try desk.pauseBlast(blast.id, as: other) }),
+                ("cancelBlast", { try desk.cancelBlast(blast.id, as: other) }),
+            ]
+            for (name, call) in calls {
+                XCTAssertThrowsError(try call(), "\(role) \(name)") {
+                    XCTAssertEqual(($0 as? SurelError)?.kind, .refused, "\(role) \(name): \($0)")
+                }
+            }
+        }
+        XCTAssertEqual(try desk.blast(blast.id, as: admin).status, .draft, "nothing changed")
+        XCTAssertEqual(try desk.lists(as: admin).map(\.name), ["pemda"])
+        XCTAssertEqual(try desk.lists(as: staff).first?.columns, ["instansi"])
+        XCTAssertEqual(try desk.blasts(as: staff).map(\.total), [1])
+    }
+
+    /// A blast template naming a column the list does not have is refused with the name and the columns there
+    /// are; a test goes to one address only, never to a list of them.
+    func testABlastNamesOnlyItsListsColumnsAndTestsGoToOneAddress() throws {
+        let (desk, db) = try makeDesk()
+        let staff = Actor(name: "bella", mayReadConfidential: false, role: .blast)
+        _ = try desk.importList("pemda", csv: "email,name,instansi\nbpkad@kedirikab.go.id,BPKAD,Kediri\n", as: staff)
+        for (subject, text, html) in [
+            ("Undangan {{kota}}", "Yth. {{name}}", nil), ("Undangan", "Yth. {{#wilayah}}x{{/wilayah}}", nil),
+            ("Undangan", "Yth.", "<p>{{{alamat}}}</p>"),
+        ] as [(String, String, String?)] {
+            XCTAssertThrowsError(
+                try desk.createBlast(
+                    list: "pemda", subject: subject, text: text, html: html, attachments: [], at: nil, as: staff)
+            ) { error in
+                XCTAssertEqual((error as? SurelError)?.kind, .invalid)
+                XCTAssertTrue("\(error)".contains("{{instansi}}") && "\(error)".contains("not a column"), "\(error)")
+            }
+        }
+        XCTAssertThrowsError(
+            try desk.createBlast(
+                list: "pemda", subject: "Undangan", text: "Yth. {{#name}} tanpa tutup", html: nil, attachments: [],
+                at: nil, as: staff))
+        XCTAssertTrue(try db.blasts().isEmpty, "a refused template created nothing")
+        let b = try desk.createBlast(
+            list: "pemda", subject: "Undangan {{instansi}}", text: "Yth. {{name}} di {{instansi}} ({{email}})",
+            html: "<p>{{name}}</p>", attachments: [], at: nil, as: staff)
+        for bad in ["a@djpk.test, b@djpk.test", "Uji <a@djpk.test>", "a@djpk.test\r\nBcc: b@djpk.test", "bukan"] {
+            XCTAssertThrowsError(try desk.queueBlastTest(b.id, to: bad, as: staff), bad)
+        }
+        let test = try desk.queueBlastTest(b.id, to: " Uji@DJPK.test ", as: staff)
+        XCTAssertEqual(try db.outbox().first { $0.id == test.outboxID }?.recipientList, ["uji@djpk.test"])
     }
 
     /// The knowledge base: supervisors keep it (others are refused), a text naming an unknown variable or not

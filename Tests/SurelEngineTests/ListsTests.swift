@@ -35,6 +35,26 @@ final class ListsTests: XCTestCase {
             ["line 1: no email column in the header (nama, alamat)"])
     }
 
+    /// What Excel set to Indonesian saves as "CSV": semicolons between fields (a comma is the decimal mark there)
+    /// and Windows-1252 text. Both read as the staff meant; a comma inside a semicolon file stays in its field.
+    func testExcelsSemicolonsAndWindows1252AreRead() {
+        let bytes: [UInt8] =
+            Array("email;name;instansi\r\nbpkad@acehkab.go.id;Kepala BPKAD, Kab. Aceh;Dinas Pendapatan ".utf8)
+            + [0xE2, 0x80, 0x93]  // an en dash in UTF-8: the file stays UTF-8
+            + Array(" Aceh\r\n".utf8)
+        let utf8 = RecipientImport.parse(CSV.text(Data(bytes)))
+        XCTAssertEqual(utf8.problems, [])
+        XCTAssertEqual(utf8.members.first?.name, "Kepala BPKAD, Kab. Aceh")
+        XCTAssertEqual(utf8.members.first?.fields["instansi"], "Dinas Pendapatan \u{2013} Aceh")
+        // The same name in Windows-1252: "Pemerintah Kabupaten Sumbawa – Ré" with 0x96 and 0xE9.
+        let cp1252: [UInt8] =
+            Array("email;name\nsumbawa@sumbawakab.go.id;Pemerintah Kabupaten Sumbawa ".utf8) + [0x96, 0x20, 0x52, 0xE9]
+            + [0x0A]
+        let r = RecipientImport.parse(CSV.text(Data(cp1252)))
+        XCTAssertEqual(r.members.map(\.name), ["Pemerintah Kabupaten Sumbawa \u{2013} R\u{E9}"])
+        XCTAssertEqual(CSV.delimiter(of: "email,name;x\n"), ",", "a comma in the header means commas")
+    }
+
     /// A quoted cell ending in a line break (from a spreadsheet) is the address around it, and is the same address
     /// as the clean one; a line break inside an address is refused (it would reach the To: header).
     func testLineBreaksNeverReachAnAddress() {

@@ -117,7 +117,10 @@ final class ConsoleRouteTests: XCTestCase {
         XCTAssertTrue(set.contains("HttpOnly"), set)
         XCTAssertTrue(set.contains("SameSite=Strict"), set)
         let cookie = String(set.split(separator: ";")[0])
-        let home = try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie])
+        var home = try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie])
+        if home.status == .seeOther, let next = home.headers[.location] {  // blast staff land on their blasts
+            home = try await client.execute(uri: next, method: .get, headers: [.cookie: cookie])
+        }
         let csrf = try XCTUnwrap(Self.field("csrf", in: String(buffer: home.body)))
         return (cookie, csrf)
     }
@@ -648,36 +651,220 @@ final class ConsoleRouteTests: XCTestCase {
         }
     }
 
+    /// A list "pemda" of two regional offices and a scheduled blast to it; returns the blast's id.
+    func makeBlast(_ console: Console) throws -> Int64 {
+        let db = console.desk.database
+        _ = try db.importMembers(
+            [
+                ListMember(email: "bpkad@kedirikab.go.id", name: "BPKAD Kediri", fields: ["instansi": "Kab. Kediri"]),
+                ListMember(email: "bpkad@slemankab.go.id", name: "BPKAD Sleman", fields: ["instansi": "Kab. Sleman"]),
+            ], into: "pemda")
+        return try db.createBlast(
+            list: "pemda", subject: "Undangan {{instansi}}", template: "Yth. {{name}}", html: "<p>{{name}}</p>",
+            attachments: [], at: Date().addingTimeInterval(86_400)
+        ).id
+    }
+
+    /// A multipart/form-data body of `fields` and `files` (name, filename, type, content).
+    static func multipart(
+        _ fields: [(String, String)], files: [(String, String, String, String)], boundary: String
+    ) -> String {
+        var form = ""
+        for (name, value) in fields {
+            form += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        for (name, file, type, content) in files {
+            form +=
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(file)\"\r\n"
+                + "Content-Type: \(type)\r\n\r\n\(content)\r\n"
+        }
+        return form + "--\(boundary)--\r\n"
+    }
+
+    /// Blast staff's pages from the upload of a list to a cancelled blast: bad rows named by line, members with the
+    /// suppressed marked, a broken template refused with its reason and nothing created, the preview's HTML
+    /// sandboxed, a test to one address, scheduling and cancelling only after a confirmation, pause and resume,
+    /// the progress as JSON, a complainant's suppression hidden, and what came from the CSV escaped.
+    func testBlastStaffFromUploadToCancel() async throws {
+        let console = try makeConsole()
+        let db = console.desk.database
+        _ = try db.suppress("pelapor.rahasia@gmail.com", reason: "berhenti", source: "unsubscribe")
+        _ = try db.suppress("bpkad@slemankab.go.id", reason: "5.1.1 no such user", source: "hard-bounce")
+        try await app(console).test(.router) { client in
+            let bella = try await login(client, "bella", "kata-sandi-bella")
+            func get(_ uri: String) async throws -> (TestResponse, String) {
+                let r = try await client.execute(uri: uri, method: .get, headers: [.cookie: bella.cookie])
+                return (r, String(buffer: r.body))
+            }
+            func post(_ uri: String, _ body: String) async throws -> (TestResponse, String) {
+                let r = try await client.execute(
+                    uri: uri, method: .post,
+                    headers: [.contentType: "application/x-www-form-urlencoded", .cookie: bella.cookie],
+                    body: ByteBuffer(string: "csrf=\(bella.csrf)&" + body))
+                return (r, String(buffer: r.body))
+            }
+            // Upload: the bad rows by line with the reasons `lists import` gives; a name from the CSV escaped.
+            let csv =
+                "email;name;instansi\nbpkad@kedirikab.go.id;<script>alert(1)</script>;Kab. Kediri\nbukan;X;Y\n"
+                + "bpkad@slemankab.go.id;BPKAD Sleman;Kab. Sleman\nbpkad@kedirikab.go.id;Dobel;Z\n"
+            let boundary = "----surelListBoundary"
+            var r = try await client.execute(
+                uri: "/lists/import", method: .post,
+                headers: [.contentType: "multipart/form-data; boundary=\(boundary)", .cookie: bella.cookie],
+                body: ByteBuffer(
+                    string: Self.multipart(
+                        [("csrf", bella.csrf), ("list", "pemda")], files: [("csv", "pemda.csv", "text/csv", csv)],
+                        boundary: boundary)))
+            var html = String(buffer: r.body)
+            XCTAssertEqual(r.status, .ok, html)
+            XCTAssertTrue(html.contains("daftar pemda: 2 alamat baru, 0 diperbarui, 2 baris ditolak"), html)
+            for problem in RecipientImport.parse(csv).problems {
+                XCTAssertTrue(html.contains(problem.replacingOccurrences(of: "\"", with: "&quot;")), problem)
+            }
+            (r, html) = try await get("/lists/members?list=pemda")
+            XCTAssertFalse(html.contains("<script>alert(1)"), "a name from the CSV is escaped")
+            XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            XCTAssertTrue(html.contains("bpkad@slemankab.go.id <span class=\"tag\">ditahan</span>"), html)
+            // The suppression list: reasons shown, the complainant's address not.
+            (r, html) = try await get("/suppression")
+            XCTAssertTrue(html.contains("Terpental (permanen)") && html.contains("5.1.1 no such user"), html)
+            XCTAssertFalse(html.contains("pelapor.rahasia"), "a complainant's address is hidden")
+            XCTAssertTrue(html.contains("1 alamat terkait tiket rahasia tidak ditampilkan"), html)
+            (r, html) = try await post("/suppression/add", "email=a%40b.go.id%2C+c%40d.go.id&reason=x")
+            XCTAssertEqual(r.status, .badRequest, "two addresses are not one")
+            (r, html) = try await post("/suppression/add", "email=humas%40kemenkeu.go.id&reason=diminta")
+            XCTAssertTrue(try db.isSuppressed("humas@kemenkeu.go.id"))
+            (r, html) = try await post("/suppression/remove", "email=humas%40kemenkeu.go.id")
+            XCTAssertFalse(try db.isSuppressed("humas@kemenkeu.go.id"))
+
+            // A template naming a column the list lacks: refused with the reason, the text kept, nothing made.
+            (r, html) = try await post(
+                "/blasts/new", "list=pemda&subject=Undangan+%7B%7Bkota%7D%7D&text=Yth.+%7B%7Bname%7D%7D")
+            XCTAssertEqual(r.status, .badRequest)
+            XCTAssertTrue(html.contains("{{kota}}") && html.contains("not a column"), html)
+            XCTAssertTrue(html.contains("Yth. {{name}}"), "the text typed is kept")
+            XCTAssertTrue(try db.blasts().isEmpty)
+            (r, html) = try await post(
+                "/blasts/new",
+                "list=pemda&subject=Undangan+%7B%7Binstansi%7D%7D&text=Yth.+%7B%7Bname%7D%7D"
+                    + "&html=%3Cp%3E%7B%7Bname%7D%7D%3C%2Fp%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+            XCTAssertEqual(r.status, .seeOther, html)
+            let id = try XCTUnwrap(try db.blasts().last?.id)
+            XCTAssertEqual(r.headers[.location], "/blasts/\(id)?done=created")
+            XCTAssertEqual(try db.blastCounts(id)[.pending], 1, "the suppressed member is left out")
+
+            // The preview: the HTML only in a sandboxed frame, its document under a sandbox policy.
+            (r, html) = try await get("/blasts/\(id)/preview")
+            XCTAssertTrue(html.contains("<iframe class=\"html-preview\" sandbox src="), html)
+            XCTAssertFalse(html.contains("<script>alert(1)"), "the blast's HTML is not in the console's page")
+            XCTAssertTrue(html.contains("Yth. &lt;script&gt;alert(1)&lt;/script&gt;"), "the text part, escaped")
+            XCTAssertTrue(html.contains("Undangan Kab. Kediri"), html)
+            (r, html) = try await get("/blasts/\(id)/preview.html")
+            XCTAssertEqual(r.headers[.contentSecurityPolicy], BlastPages.previewPolicy)
+            XCTAssertTrue(r.headers[.contentSecurityPolicy]?.hasPrefix("sandbox;") == true)
+            XCTAssertEqual(r.headers[HTTPField.Name("X-Frame-Options")!], "SAMEORIGIN")
+            (r, html) = try await get("/blasts/\(id)/preview?recipient=orang%40lain.go.id")
+            XCTAssertEqual(r.status, .notFound)
+            XCTAssertTrue(html.contains("bukan penerima blast"), html)
+
+            // A test to one address only.
+            (r, html) = try await post("/blasts/\(id)/test", "address=a%40b.go.id%2C+c%40d.go.id")
+            XCTAssertEqual(r.status, .badRequest)
+            XCTAssertTrue(html.contains("Surel uji tidak dikirim"), html)
+            (r, html) = try await post("/blasts/\(id)/test", "address=staf%40djpk.go.id")
+            XCTAssertEqual(r.headers[.location], "/blasts/\(id)?done=test")
+            XCTAssertEqual(
+                try db.outbox().filter { $0.purpose == .blastTest }.map(\.recipientList), [["staf@djpk.go.id"]])
+
+            // Scheduling asks first, with the time in the three zones; only the confirmation schedules.
+            (r, html) = try await post("/blasts/\(id)/schedule", "when=2030-02-07+09%3A00&zone=WITA")
+            XCTAssertEqual(r.status, .ok)
+            XCTAssertTrue(html.contains("7 Feb 2030 08.00 WIB · 09.00 WITA · 10.00 WIT"), html)
+            XCTAssertEqual(try db.blast(id)?.status, .draft, "nothing scheduled before the confirmation")
+            (r, html) = try await post("/blasts/\(id)/schedule", "when=2030-02-07+09%3A00&zone=WITA&confirm=1")
+            XCTAssertEqual(r.headers[.location], "/blasts/\(id)?done=scheduled")
+            XCTAssertEqual(try db.blast(id)?.status, .scheduled)
+            XCTAssertEqual(try db.blast(id)?.scheduledAt, ISO8601DateFormatter().date(from: "2030-02-07T01:00:00Z"))
+            (r, html) = try await post("/blasts/\(id)/schedule", "when=besok&zone=WIB&confirm=1")
+            XCTAssertEqual(r.status, .badRequest)
+            XCTAssertTrue(html.contains("tidak dikenali"), html)
+            (r, html) = try await get("/blasts/\(id)")
+            XCTAssertTrue(
+                html.contains("<script src=\"/static/surel.js\"></script>"), "a scheduled blast updates itself")
+            XCTAssertTrue(html.contains("data-live=\"1\""))
+            // Pause, resume; the progress as JSON.
+            (r, html) = try await post("/blasts/\(id)/pause", "")
+            XCTAssertEqual(try db.blast(id)?.status, .paused)
+            (r, html) = try await post("/blasts/\(id)/pause", "")
+            XCTAssertEqual(r.status, .badRequest, "a paused blast cannot be paused")
+            XCTAssertTrue(html.contains("cannot make it paused"), html)
+            (r, html) = try await post("/blasts/\(id)/resume", "")
+            XCTAssertTrue(html.contains("Lanjutkan pengiriman blast ini?"), html)
+            XCTAssertEqual(try db.blast(id)?.status, .paused, "resuming sends: it asks first")
+            (r, html) = try await post("/blasts/\(id)/resume", "confirm=1")
+            XCTAssertEqual(try db.blast(id)?.status, .scheduled)
+            (r, html) = try await get("/blasts/\(id)/progress")
+            XCTAssertEqual(r.headers[.contentType], "application/json")
+            let progress = try XCTUnwrap(
+                try JSONSerialization.jsonObject(with: Data(html.utf8)) as? [String: Any])
+            XCTAssertEqual(progress["status"] as? String, "scheduled")
+            XCTAssertEqual(progress["total"] as? Int, 1)
+            XCTAssertEqual(progress["pending"] as? Int, 1)
+            // Cancelling asks first too.
+            (r, html) = try await post("/blasts/\(id)/cancel", "")
+            XCTAssertTrue(html.contains("Batalkan blast ini?"), html)
+            XCTAssertEqual(try db.blast(id)?.status, .scheduled)
+            (r, html) = try await post("/blasts/\(id)/cancel", "confirm=1")
+            XCTAssertEqual(try db.blast(id)?.status, .cancelled)
+            (r, html) = try await get("/blasts")
+            XCTAssertTrue(html.contains("Dibatalkan") && html.contains("Undangan {{instansi}}"), html)
+            // A member removed.
+            (r, html) = try await post("/lists/members/remove", "list=pemda&email=bpkad%40kedirikab.go.id")
+            XCTAssertEqual(try db.members(of: "pemda")?.total, 1)
+        }
+    }
+
     /// Each role (and no login) against each page: allowed or refused as the roles say.
     func testRoleByRouteMatrix() async throws {
         let console = try makeConsole()
         let accounts = Accounts(database: console.desk.database)
         _ = try accounts.add(name: "adi", role: .admin, confidential: false, password: "kata-sandi-admin")
         _ = try accounts.add(name: "sari", role: .supervisor, confidential: false, password: "kata-sandi-sari")
+        let blast = try makeBlast(console)
         let routes = [
             "/", "/tickets", "/tickets/2025-000001", "/tickets/2025-000002", "/review", "/review/held",
             "/tickets/2025-000001/close", "/ops", "/kb", "/kb/new", "/sla", "/survey", "/report",
+            // The blast pages.
+            "/lists", "/lists/members?list=pemda", "/suppression", "/blasts", "/blasts/new", "/blasts/\(blast)",
+            "/blasts/\(blast)/progress", "/blasts/\(blast)/preview", "/blasts/\(blast)/preview.html",
+            "/blasts/\(blast)/preview.eml", "/blasts/\(blast)/failures.csv",
         ]
+        let noBlasts = Array(repeating: HTTPResponse.Status.forbidden, count: 11)
+        let blasts = Array(repeating: HTTPResponse.Status.ok, count: 11)
         // Expected status per user (nil: not logged in), route by route.
         let expected: [(String?, String, [HTTPResponse.Status])] = [
-            (nil, "", Array(repeating: .seeOther, count: 13)),
+            (nil, "", Array(repeating: .seeOther, count: 24)),
             (
                 "andi", "kata-sandi-andi",
                 [
                     .ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .forbidden,
                     .forbidden,
                     .forbidden,
-                ]
+                ] + noBlasts
             ),
             (
                 "sari", "kata-sandi-sari",
-                [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .ok, .ok, .ok, .ok, .ok]
+                [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .forbidden, .ok, .ok, .ok, .ok, .ok] + noBlasts
             ),
-            ("sri", "kata-sandi-sri-1", [.ok, .ok, .ok, .ok, .ok, .ok, .ok, .forbidden, .ok, .ok, .ok, .ok, .ok]),
-            ("bella", "kata-sandi-bella", [.ok] + Array(repeating: .forbidden, count: 12)),
+            (
+                "sri", "kata-sandi-sri-1",
+                [.ok, .ok, .ok, .ok, .ok, .ok, .ok, .forbidden, .ok, .ok, .ok, .ok, .ok] + noBlasts
+            ),
+            // Blast staff land on their blasts.
+            ("bella", "kata-sandi-bella", [.seeOther] + Array(repeating: .forbidden, count: 12) + blasts),
             (
                 "adi", "kata-sandi-admin",
-                [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .ok, .ok, .ok, .ok, .ok, .ok]
+                [.ok, .ok, .ok, .forbidden, .ok, .forbidden, .ok, .ok, .ok, .ok, .ok, .ok, .ok] + blasts
             ),
         ]
         try await app(console).test(.router) { client in
@@ -701,6 +888,18 @@ final class ConsoleRouteTests: XCTestCase {
                 let allowed: HTTPResponse.Status =
                     user == nil ? .unauthorized : user == "bella" ? .forbidden : .seeOther
                 XCTAssertEqual(post.status, allowed, "\(user ?? "anonymous") POST category")
+                // And one of the blast pages': only blast staff and admins.
+                let pause = try await client.execute(
+                    uri: "/blasts/\(blast)/pause", method: .post,
+                    headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
+                    body: ByteBuffer(string: "csrf=\(csrf)"))
+                XCTAssertEqual(
+                    pause.status,
+                    user == nil ? .unauthorized : user == "bella" || user == "adi" ? .seeOther : .forbidden,
+                    "\(user ?? "anonymous") POST pause")
+                if pause.status == .seeOther {
+                    try console.desk.database.setBlastStatus(blast, to: .scheduled, allowedFrom: [.paused])
+                }
             }
         }
     }

@@ -107,21 +107,11 @@ extension HelpDesk {
     /// The entry's text as a plain-text template, refused with the reason when it does not parse or names a
     /// variable entries do not have.
     static func knowledgeTemplate(_ body: String) throws -> MustacheTemplate {
-        let known = Set(knowledgeVariables.map(\.name))
-        var rest = body[...]
-        while let open = rest.range(of: "{{") {
-            guard let close = rest[open.upperBound...].range(of: "}}") else { break }
-            let tag = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            if !tag.hasPrefix("!") {
-                let name = tag.trimmingCharacters(in: CharacterSet(charactersIn: "#^/&{} "))
-                guard known.contains(name) else {
-                    throw SurelError(
-                        .invalid,
-                        "Variabel {{\(tag)}} tidak dikenal; yang tersedia: "
-                            + knowledgeVariables.map { "{{\($0.name)}}" }.joined(separator: ", ") + ".")
-                }
-            }
-            rest = rest[close.upperBound...]
+        if let name = MustacheTags.unknown(in: body, known: Set(knowledgeVariables.map(\.name))) {
+            throw SurelError(
+                .invalid,
+                "Variabel {{\(name)}} tidak dikenal; yang tersedia: "
+                    + knowledgeVariables.map { "{{\($0.name)}}" }.joined(separator: ", ") + ".")
         }
         do {
             return try MustacheTemplate.plainText(body)

@@ -60,3 +60,27 @@
   });
   setInterval(report, 15000);
 })();
+
+// A blast's page while it is scheduled or sending: its figures from /blasts/ID/progress every 2 s, in place; when
+// its status changes (it starts, ends, is paused elsewhere) the page is loaded again for the actions that now apply.
+(function () {
+  var box = document.getElementById("blast-progress");
+  if (!box || !box.dataset.live) return;
+  var bar = document.getElementById("bar");
+  function refresh() {
+    fetch(box.dataset.url, { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (p) {
+        if (!p) return;
+        box.querySelectorAll("[data-field]").forEach(function (e) {
+          var v = p[e.dataset.field];
+          if (v !== undefined) e.textContent = String(v);
+        });
+        bar.max = p.total;
+        bar.value = p.settled;
+        if (p.status !== box.dataset.status) location.reload();
+      })
+      .catch(function () {});
+  }
+  setInterval(refresh, 2000);
+})();

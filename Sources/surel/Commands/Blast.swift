@@ -36,10 +36,11 @@ struct BlastCommand: ParsableCommand {
 
         func run() throws {
             let when = try at.map(BlastCommand.time)
-            let r = try options.desk().createBlast(
+            let (desk, me) = try options.deskAndActor()
+            let r = try desk.createBlast(
                 list: list, subject: subject, text: try readText(template),
                 html: try html.map(readText), attachments: try attach.map(attachment(fromFile:)),
-                at: when)
+                at: when, as: me)
             if json {
                 printJSON(BlastCreatedJSON(id: r.id, recipients: r.recipients, suppressed: r.suppressed)); return
             }
@@ -56,7 +57,8 @@ struct BlastCommand: ParsableCommand {
         @Option(help: "Recipient address (default: the first).") var recipient: String?
 
         func run() throws {
-            FileHandle.standardOutput.write(try options.desk().blastPreview(id, recipient: recipient))
+            let (desk, me) = try options.deskAndActor()
+            FileHandle.standardOutput.write(try desk.blastPreview(id, recipient: recipient, as: me))
         }
     }
 
@@ -68,7 +70,8 @@ struct BlastCommand: ParsableCommand {
         @Option(help: "Test address.") var to: String
 
         func run() throws {
-            let r = try options.desk().queueBlastTest(id, to: to)
+            let (desk, me) = try options.deskAndActor()
+            let r = try desk.queueBlastTest(id, to: to, as: me)
             print("uji blast \(id) diantrekan sebagai surel \(r.outboxID) ke \(r.to)")
         }
     }
@@ -80,7 +83,8 @@ struct BlastCommand: ParsableCommand {
         @Option(help: "When, e.g. \"2025-02-07 09:00 WIB\".") var at: String
         func run() throws {
             let when = try BlastCommand.time(at)
-            try options.desk().scheduleBlast(id, at: when)
+            let (desk, me) = try options.deskAndActor()
+            try desk.scheduleBlast(id, at: when, as: me)
             print("blast \(id) dijadwalkan \(Format.date(when))")
         }
     }
@@ -90,7 +94,8 @@ struct BlastCommand: ParsableCommand {
         @OptionGroup var options: ConfigOption
         @Argument(help: "Blast id.") var id: Int64
         func run() throws {
-            try options.desk().pauseBlast(id)
+            let (desk, me) = try options.deskAndActor()
+            try desk.pauseBlast(id, as: me)
             print("blast \(id) dijeda")
         }
     }
@@ -100,7 +105,8 @@ struct BlastCommand: ParsableCommand {
         @OptionGroup var options: ConfigOption
         @Argument(help: "Blast id.") var id: Int64
         func run() throws {
-            try options.desk().resumeBlast(id)
+            let (desk, me) = try options.deskAndActor()
+            try desk.resumeBlast(id, as: me)
             print("blast \(id) dilanjutkan")
         }
     }
@@ -110,7 +116,8 @@ struct BlastCommand: ParsableCommand {
         @OptionGroup var options: ConfigOption
         @Argument(help: "Blast id.") var id: Int64
         func run() throws {
-            try options.desk().cancelBlast(id)
+            let (desk, me) = try options.deskAndActor()
+            try desk.cancelBlast(id, as: me)
             print("blast \(id) dibatalkan")
         }
     }
@@ -123,10 +130,10 @@ struct BlastCommand: ParsableCommand {
         @Argument(help: "Blast id.") var id: Int64
 
         func run() throws {
-            let desk = try options.desk()
+            let (desk, me) = try options.deskAndActor()
             KeyValueLogHandler.bootstrap(level: desk.config.logLevel)
             let start = Date()
-            let r = try desk.sendBlast(id, logger: Logger(label: "surel"))
+            let r = try desk.sendBlast(id, logger: Logger(label: "surel"), as: me)
             let secs = Date().timeIntervalSince(start)
             print(
                 String(
@@ -141,8 +148,8 @@ struct BlastCommand: ParsableCommand {
         @Argument(help: "Blast id.") var id: Int64
         @Flag(help: "Print JSON.") var json = false
         func run() throws {
-            let desk = try options.desk()
-            var p = try desk.blastProgress(id)
+            let (desk, me) = try options.deskAndActor()
+            var p = try desk.blastProgress(id, as: me)
             if json { printJSON(BlastStatusJSON(p)); return }
             print(
                 "blast \(id) [\(p.blast.status.rawValue)] daftar \(p.blast.listName): terkirim \(p.sent), tertunda \(p.pending), "
@@ -164,7 +171,7 @@ struct BlastCommand: ParsableCommand {
                         p.done, p.total, p.ratePerSecond), terminator: "")
                 fflush(stdout)
                 sleep(1)
-                p = try desk.blastProgress(id)
+                p = try desk.blastProgress(id, as: me)
             }
             print("")
         }
@@ -179,7 +186,8 @@ struct BlastCommand: ParsableCommand {
         @Argument(help: "Blast id.") var id: Int64
 
         func run() throws {
-            FileHandle.standardOutput.write(Data(try options.desk().blastFailuresCSV(id).utf8))
+            let (desk, me) = try options.deskAndActor()
+            FileHandle.standardOutput.write(Data(try desk.blastFailuresCSV(id, as: me).utf8))
         }
     }
 
@@ -188,7 +196,8 @@ struct BlastCommand: ParsableCommand {
         @OptionGroup var options: ConfigOption
         @Flag(help: "Print JSON (an array of the objects `blast status --json` prints).") var json = false
         func run() throws {
-            let all = try options.desk().blasts()
+            let (desk, me) = try options.deskAndActor()
+            let all = try desk.blasts(as: me).reversed()
             if json { printJSON(all.map(BlastStatusJSON.init)); return }
             for p in all {
                 print(

@@ -19,7 +19,8 @@ struct Lists: ParsableCommand {
         @Argument(help: "CSV file (UTF-8, header row).") var file: String
 
         func run() throws {
-            let r = try options.desk().importList(name, csv: try readText(file))
+            let (desk, me) = try options.deskAndActor()
+            let r = try desk.importList(name, csv: CSV.text(try readFile(file)), as: me)
             print("daftar \(name): \(r.added) alamat baru, \(r.updated) diperbarui, \(r.problems.count) baris ditolak")
             for p in r.problems { print("  " + p) }
         }
@@ -32,7 +33,8 @@ struct Lists: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let members = try options.desk().members(of: name)
+            let (desk, me) = try options.deskAndActor()
+            let members = try desk.members(of: name, as: me).items
             if json {
                 printJSON(
                     members.map {
@@ -61,7 +63,8 @@ struct Lists: ParsableCommand {
         @Argument(help: "Address.") var address: String
 
         func run() throws {
-            try options.desk().removeMember(address, from: name)
+            let (desk, me) = try options.deskAndActor()
+            try desk.removeMember(address, from: name, as: me)
             print("\(address) dihapus dari daftar \(name)")
         }
     }
@@ -71,7 +74,8 @@ struct Lists: ParsableCommand {
         @OptionGroup var options: ConfigOption
 
         func run() throws {
-            for n in try options.desk().listNames() { print(n) }
+            let (desk, me) = try options.deskAndActor()
+            for n in try desk.lists(as: me).map(\.name) { print(n) }
         }
     }
 }
@@ -105,9 +109,9 @@ struct SuppressionCommand: ParsableCommand {
         @Argument(help: "Address.") var address: String
         @Option(help: "Why.") var reason = "ditahan manual"
         func run() throws {
+            let (desk, me) = try options.deskAndActor()
             print(
-                try options.desk().suppress(address, reason: reason) ? "\(address) ditahan" : "\(address) sudah ditahan"
-            )
+                try desk.suppress(address, reason: reason, as: me) ? "\(address) ditahan" : "\(address) sudah ditahan")
         }
     }
 
@@ -116,7 +120,8 @@ struct SuppressionCommand: ParsableCommand {
         @OptionGroup var options: ConfigOption
         @Argument(help: "Address.") var address: String
         func run() throws {
-            try options.desk().unsuppress(address)
+            let (desk, me) = try options.deskAndActor()
+            try desk.unsuppress(address, as: me)
             print("\(address) tidak lagi ditahan")
         }
     }
