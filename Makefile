@@ -3,7 +3,7 @@
 #   make demo     set up this machine (Debian 12 + Swift toolchain, as root), start the loopback
 #                 test Dovecot, build, put samples/mail/*.eml into a fresh demo mailbox, run one
 #                 ingest cycle, show the tickets, auto-replies and bounces it produced, and start the
-#                 web console on it with two demo accounts (address and logins printed)
+#                 web console on it with three demo accounts (address and logins printed)
 #   make test     THE test command (CI's .ci/run calls it): setup, test servers, build, swift test
 #   make build    debug build            make release   release build
 #   make install  release binary, systemd unit, `surel` user, /var/lib/surel, /etc/surel/surel.toml
@@ -161,7 +161,11 @@ demo:
 	super_pw="kasubbag-$$(head -c 9 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
 	printf '%s\n' "$$agent_pw" | "$$surel" users add agen --role agent
 	printf '%s\n' "$$super_pw" | "$$surel" users add kasubbag --role supervisor --confidential
-	printf 'agen %s\nkasubbag %s\n' "$$agent_pw" "$$super_pw" >"$(DEMO_DIR)/logins.txt"
+	blast_pw="staf-$$(head -c 9 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+	printf '%s\n' "$$blast_pw" | "$$surel" users add staf --role blast
+	# A sample recipient list (two of its rows are refused, and named by line) for the blast pages.
+	"$$surel" lists import pemda-contoh samples/lists/pemda-contoh.csv
+	printf 'agen %s\nkasubbag %s\nstaf %s\n' "$$agent_pw" "$$super_pw" "$$blast_pw" >"$(DEMO_DIR)/logins.txt"
 	chmod 0600 "$(DEMO_DIR)/logins.txt"
 	nohup "$$surel" serve >"$(DEMO_DIR)/console.log" 2>&1 &
 	echo $$! >"$(DEMO_DIR).console.pid"
@@ -169,6 +173,7 @@ demo:
 	step "done: the console runs at http://127.0.0.1:$(DEMO_PORT)/ (log: $(DEMO_DIR)/console.log)"
 	echo "  agent:      agen / $$agent_pw"
 	echo "  supervisor: kasubbag / $$super_pw (may read complaints)"
+	echo "  blasts:     staf / $$blast_pw (list pemda-contoh; a preview and sending need an [smtp] section)"
 	echo "  stop it:    kill \$$(cat $(DEMO_DIR).console.pid)"
 	echo "  CLI:        SUREL_CONFIG=$(DEMO_DIR)/surel.toml $$surel tickets list --json"
 

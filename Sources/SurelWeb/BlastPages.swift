@@ -198,7 +198,7 @@ struct BlastPages {
                 "mayResume": s == .paused ? true : nil,
                 "mayCancel": s == .done || s == .cancelled ? nil : true,
                 "live": s == .scheduled || s == .sending ? true : nil,
-                "suggested": Self.suggestedTime(), "log": rows, "logTotal": log.total, "filters": filters,
+                "suggested": Self.suggestedTime(b.scheduledAt), "log": rows, "logTotal": log.total, "filters": filters,
                 "q": matching, "noLog": rows.isEmpty ? true : nil,
                 "previous": page > 1 ? "\(base)page=\(page - 1)" : nil,
                 "next": page * size < log.total ? "\(base)page=\(page + 1)" : nil,
@@ -242,10 +242,16 @@ struct BlastPages {
             body: .init(byteBuffer: ByteBuffer(string: csv)))
     }
 
-    /// An hour from now on the hour, in WIB, as the schedule field takes it.
-    static func suggestedTime(_ now: Date = Date()) -> String {
-        let c = Calendar.wib.dateComponents([.year, .month, .day, .hour], from: now.addingTimeInterval(3600))
-        return String(format: "%04d-%02d-%02d %02d:00", c.year!, c.month!, c.day!, c.hour!)
+    /// The time the schedule field starts with, in WIB as it takes it: the blast's own time when it is still to
+    /// come, else the next full hour.
+    static func suggestedTime(_ scheduled: Date?, now: Date = Date()) -> String {
+        let c: DateComponents
+        if let scheduled, scheduled > now {
+            c = Calendar.wib.dateComponents([.year, .month, .day, .hour, .minute], from: scheduled)
+        } else {
+            c = Calendar.wib.dateComponents([.year, .month, .day, .hour], from: now.addingTimeInterval(3600))
+        }
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute ?? 0)
     }
 
     // MARK: - Preview and test
