@@ -7,6 +7,8 @@
 #   make test     THE test command (CI's .ci/run calls it): setup, test servers, build, swift test
 #   make build    debug build            make release   release build
 #   make install  release binary, systemd unit, `surel` user, /var/lib/surel, /etc/surel/surel.toml
+#   make deb      .build/deb/surel_<version>_<arch>.deb with the Swift runtime inside, checked by lintian
+#                 (scripts/test-deb installs it in a clean Debian 12 root)
 #   make bench    scripts/bench-ingest   make clean     build products and the demo state
 #
 # Every recipe is one bash script (.ONESHELL) run with -euo pipefail: the first failing command stops it.
@@ -44,7 +46,7 @@ DEMO_PUBLIC_PORT ?= 8081
 TEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: demo lint test build release install bench clean
+.PHONY: demo lint test build release install deb bench clean
 
 build:
 	$(SWIFT) build
@@ -176,6 +178,9 @@ demo:
 	echo "  blasts:     staf / $$blast_pw (list pemda-contoh; a preview and sending need an [smtp] section)"
 	echo "  stop it:    kill \$$(cat $(DEMO_DIR).console.pid)"
 	echo "  CLI:        SUREL_CONFIG=$(DEMO_DIR)/surel.toml $$surel tickets list --json"
+
+deb:
+	scripts/build-deb
 
 install: release
 	bin="$$($(SWIFT) build -c release --show-bin-path)/surel"

@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // The console's /metrics in the Prometheus text format.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -44,7 +46,11 @@ let package = Package(
         .systemLibrary(
             name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
             providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
-        .target(name: "SurelCore", dependencies: ["CLibcrypto"], resources: [.embedInCode("Defaults/holidays-id.tsv")]),
+        // The commit `surel --version` names is written at build time (Plugins/BuildCommit).
+        .plugin(name: "BuildCommit", capability: .buildTool()),
+        .target(
+            name: "SurelCore", dependencies: ["CLibcrypto"], resources: [.embedInCode("Defaults/holidays-id.tsv")],
+            plugins: ["BuildCommit"]),
         .target(name: "SurelMail", dependencies: ["CCurl", "CMailutils"]),
         .target(name: "SurelStore", dependencies: ["SurelCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // The default taxonomy and rules are data files (Defaults/*.tsv), compiled into the binary so that it
@@ -77,6 +83,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             resources: [
                 .embedInCode("Templates/head.mustache"), .embedInCode("Templates/foot.mustache"),

@@ -68,6 +68,9 @@ public struct SurelConfig: Sendable {
         /// The file holding the key that signs survey links (`survey_key`; default `survey.key` beside the store),
         /// made once with mode 0600.
         public var surveyKey: String?
+        /// The addresses that may read `/metrics` (`metrics_allow`; default this machine only): the monitoring
+        /// server, not the office network.
+        public var metricsAllowed: Set<String> = ["127.0.0.1", "::1"]
         public init() {}
     }
     /// At most this many blast mails to one recipient domain per minute (`[blast] per_domain = "100/min"`).

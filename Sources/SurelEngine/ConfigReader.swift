@@ -58,6 +58,7 @@ struct ConfigReader {
         "blast": ["unsubscribe_url", "rate", "connections", "per_domain"],
         "web": [
             "listen", "public_url", "session_idle", "tls_cert", "tls_key", "public_listen", "survey_days", "survey_key",
+            "metrics_allow",
         ],
         "units": [],  // one sub-table per Layer 2 unit, checked in readUnits
     ]
@@ -244,6 +245,16 @@ struct ConfigReader {
             }
         }
         web.surveyKey = string("web", "survey_key")
+        if let v = value("web", "metrics_allow") {
+            let addresses = v.array?.compactMap { $0.string } ?? []
+            if let all = v.array, addresses.count == all.count, addresses.allSatisfy(Self.isIPAddress) {
+                web.metricsAllowed = Set(addresses)
+            } else {
+                problem(
+                    "web.metrics_allow",
+                    "metrics_allow must be a list of IP addresses, e.g. [\"127.0.0.1\", \"10.20.30.40\"]")
+            }
+        }
         if let u = string("web", "public_url") {
             if u.hasPrefix("https://") || u.hasPrefix("http://") {
                 web.publicURL = u.hasSuffix("/") ? String(u.dropLast()) : u
@@ -470,6 +481,12 @@ struct ConfigReader {
         if h == "localhost" || h == "::1" { return true }
         var v4 = in_addr()
         return inet_pton(AF_INET, h, &v4) == 1 && h.hasPrefix("127.")
+    }
+
+    /// An IPv4 or IPv6 address literal (what a connection's peer is compared with), not a name.
+    static func isIPAddress(_ s: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, s, &v4) == 1 || inet_pton(AF_INET6, s, &v6) == 1
     }
 
     // MARK: typed getters: a wrong type is a problem on that key's line

@@ -182,7 +182,7 @@ public final class Daemon {
             "surel started",
             metadata: [
                 "mailbox": "\(source.displayName)", "store": "\(config.store.path)",
-                "poll_interval": "\(config.mailbox.pollInterval)",
+                "poll_interval": "\(config.mailbox.pollInterval)", "version": "\(SurelVersion.description)",
             ])
         notifier.ready(status: "polling \(source.displayName)")
         // The heartbeat the console reads; failing to write it must not stop the mail.

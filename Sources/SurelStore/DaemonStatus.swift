@@ -9,6 +9,12 @@ public struct DaemonStatus: Sendable, Equatable {
     public var lastPollAt: Date?
     public var lastErrorAt: Date?
     public var lastError: String?
+
+    /// Whether mail is coming in: the last successful poll is within three poll intervals (at least 10 minutes).
+    /// Nil when the daemon never polled.
+    public func isCurrent(pollInterval: TimeInterval, now: Date = Date()) -> Bool? {
+        lastPollAt.map { now.timeIntervalSince($0) <= max(600, 3 * pollInterval) }
+    }
 }
 
 extension SurelDatabase {

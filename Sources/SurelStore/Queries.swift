@@ -276,10 +276,17 @@ extension SurelDatabase {
 public enum StoreError: Error, CustomStringConvertible {
     case noSuchTicket(TicketNumber)
     case noSuchMessage(Int64)
+    /// The store has migrations this binary does not know: a newer surel made it.
+    case newerThanThisSurel(path: String, migrations: [String])
     public var description: String {
         switch self {
         case .noSuchTicket(let n): return "no ticket \(n)"
         case .noSuchMessage(let id): return "no message with id \(id)"
+        case .newerThanThisSurel(let path, let migrations):
+            return "the store \(path) was made by a newer surel (it has changes this version does not know: "
+                + migrations.joined(separator: ", ")
+                + "); it was not opened and nothing in it was changed: run that newer surel, or restore a backup made "
+                + "by this version"
         }
     }
 }

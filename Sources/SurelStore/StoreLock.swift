@@ -46,3 +46,36 @@ public final class StoreLock {
 
     deinit { close(fd) }  // releases the lock
 }
+
+/// Whether a store is open: every process that opens it (the daemon, the console, a CLI command) holds a shared
+/// flock on `<store>.use.lock` while it has it open; a restore takes it exclusively, which fails while any of them
+/// runs. The kernel drops a holder's lock when it ends, however it ends.
+public final class StoreUseLock {
+    private let fd: Int32
+
+    /// A shared hold, for as long as this object lives; nil when the lock file cannot be made (a read-only
+    /// folder: the store is then read-only too, and nothing can restore over it).
+    public static func shared(storePath: String) -> StoreUseLock? {
+        let fd = open(storePath + ".use.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o660)
+        guard fd >= 0 else { return nil }
+        flock(fd, LOCK_SH)
+        return StoreUseLock(fd: fd)
+    }
+
+    /// The exclusive hold a restore needs; throws when the store is open somewhere.
+    public static func exclusive(storePath: String) throws -> StoreUseLock {
+        let path = storePath + ".use.lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o660)
+        guard fd >= 0 else {
+            throw StoreLock.Failure.failed("cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw StoreLock.Failure.held(holder: "surel run, surel serve or another command has the store open")
+        }
+        return StoreUseLock(fd: fd)
+    }
+
+    private init(fd: Int32) { self.fd = fd }
+    deinit { close(fd) }
+}

@@ -6,6 +6,8 @@ import SurelCore
 
 public final class SurelDatabase: @unchecked Sendable {
     public let writer: any DatabaseWriter
+    /// Held while the store is open here: a restore refuses to replace it meanwhile.
+    private var useLock: StoreUseLock?
 
     /// Opens (creating if needed) the database at `path` in WAL mode and migrates it.
     public init(path: String) throws {
@@ -23,9 +25,19 @@ public final class SurelDatabase: @unchecked Sendable {
         // together) would both see a migration missing and the second would fail on it ("duplicate column"), and
         // on a new file both switch it to WAL, which SQLite refuses the loser without waiting ("database is
         // locked"): opening and migrating run under an exclusive lock on a file beside the store.
+        useLock = StoreUseLock.shared(storePath: path)
         let lock = open(path + ".migrate.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         if lock >= 0 { flock(lock, LOCK_EX) }
         defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
+        // A store a newer surel migrated (a downgrade, or a restore of a newer backup) is refused before it is
+        // opened for writing (which alone would change its file): this version would read and write tables whose
+        // meaning it does not know.
+        if FileManager.default.fileExists(atPath: path) {
+            let unknown = try Self.migrations(storeFile: path).subtracting(Schema.migrator.migrations)
+            guard unknown.isEmpty else {
+                throw StoreError.newerThanThisSurel(path: path, migrations: unknown.sorted())
+            }
+        }
         writer = try DatabasePool(path: path, configuration: config)  // DatabasePool = WAL mode
         try Schema.migrator.migrate(writer)
     }
@@ -36,6 +48,36 @@ public final class SurelDatabase: @unchecked Sendable {
     public func refreshStatistics() throws {
         try writer.write { try $0.execute(sql: "ANALYZE ticket") }
     }
+
+    /// Copies the store as it is at one moment into a new SQLite file at `path` (SQLite's online backup, in one
+    /// step: writers wait, readers go on), while the daemon and the console keep working on it.
+    public func backup(to path: String) throws {
+        let copy = try DatabaseQueue(path: path)
+        try writer.backup(to: copy)
+        try copy.close()
+    }
+
+    /// The attachment files a store's rows refer to (their SHA-256), read from a store file without migrating it
+    /// (a backup's copy).
+    public static func attachmentHashes(storeFile path: String) throws -> [String] {
+        var config = Configuration()
+        config.readonly = true
+        let db = try DatabaseQueue(path: path, configuration: config)
+        defer { try? db.close() }
+        return try db.read { try String.fetchAll($0, sql: "SELECT DISTINCT sha256 FROM attachment ORDER BY sha256") }
+    }
+
+    /// The migrations a store file has had, without opening it as a store.
+    public static func migrations(storeFile path: String) throws -> Set<String> {
+        var config = Configuration()
+        config.readonly = true
+        let db = try DatabaseQueue(path: path, configuration: config)
+        defer { try? db.close() }
+        return try db.read { try Schema.migrator.appliedIdentifiers($0) }
+    }
+
+    /// The migrations this version knows, in order.
+    public static var knownMigrations: [String] { Schema.migrator.migrations }
 
     /// An in-memory database, for tests of pure store logic.
     public init(inMemory: Void = ()) throws {

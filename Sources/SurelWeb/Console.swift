@@ -59,6 +59,7 @@ public final class Console: @unchecked Sendable {
         }
         // Browsers ask for it on every first visit; there is none.
         router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
+        MetricsPages(console: self).addRoutes(to: router)
         LoginController(console: self).addRoutes(to: router)
         let inside = router.group().add(middleware: RequireLogin()).add(middleware: CSRFCheck())
         LoginController(console: self).addLogout(to: inside)

@@ -266,7 +266,7 @@ struct TicketPages {
         }
         // Mail is coming in when the daemon polled within a few of its intervals; otherwise say so plainly.
         let d = a.daemon
-        let late = d.lastPollAt.map { Date().timeIntervalSince($0) > max(600, 3 * console.config.mailbox.pollInterval) }
+        let late = d.isCurrent(pollInterval: console.config.mailbox.pollInterval).map { !$0 }
         let failing = d.lastErrorAt.map { e in d.lastPollAt.map { e > $0 } ?? true } ?? false
         let health = Self.present([
             "lastPoll": d.lastPollAt.map(Labels.date), "never": d.lastPollAt == nil, "late": late ?? true,

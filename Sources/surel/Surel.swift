@@ -13,10 +13,12 @@ struct Surel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "surel",
         abstract: "The e-mail channel of the DJPK Contact Center: mailbox to tickets.",
+        version: SurelVersion.description,
         subcommands: [
             Run.self, CheckConfig.self, Tickets.self, Messages.self, Quarantine.self, Review.self,
             Outbox.self, SLACommand.self, BAK.self, Templates.self, Lists.self, SuppressionCommand.self,
             BlastCommand.self, Classify.self, Users.self, Serve.self, SurveyCommand.self, ReportCommand.self,
+            BackupCommand.self, RestoreCommand.self,
         ])
 
     static func main() {

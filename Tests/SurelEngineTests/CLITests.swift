@@ -3,6 +3,23 @@ import Foundation
 import XCTest
 
 final class CLITests: XCTestCase {
+    /// `surel --version`: the release and the commit of the checkout it was built from (marked when the tree had
+    /// uncommitted changes).
+    func testVersionNamesTheReleaseAndTheCommit() throws {
+        let r = try TestEnv.runSurel(["--version"])
+        XCTAssertEqual(r.status, 0)
+        let line = r.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(line.hasPrefix("1.0.0 (commit "), line)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let git = try TestEnv.run("/usr/bin/git", ["-C", root.path, "rev-parse", "--short=12", "HEAD"])
+        guard git.status == 0 else { throw XCTSkip("not a git checkout: the commit is \"unknown\"") }
+        let head = git.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(
+            line == "1.0.0 (commit \(head))" || line == "1.0.0 (commit \(head)-modified)",
+            "\(line) does not name HEAD \(head)")
+    }
+
     func mail(_ headers: String, _ body: String) -> Data {
         Data((headers.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n\r\n" + body + "\r\n").utf8)
     }
@@ -32,6 +49,8 @@ final class CLITests: XCTestCase {
         let run = try TestEnv.runSurel(["run", "--once", "--config", config])
         XCTAssertEqual(run.status, 0, run.err)
         XCTAssertTrue(run.out.contains("msg=\"cycle done\""), run.out)
+        let version = try TestEnv.runSurel(["--version"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(run.out.contains("msg=\"surel started\"") && run.out.contains("version=\"\(version)\""), run.out)
         XCTAssertTrue(run.out.contains("duplicates=1"), run.out)
 
         let list = try TestEnv.runSurel(["tickets", "list", "--json", "--config", config])

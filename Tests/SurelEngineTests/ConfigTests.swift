@@ -53,6 +53,18 @@ final class ConfigTests: XCTestCase {
         XCTAssertTrue(p.contains { $0.line == 10 && $0.message.contains("[stor]") })
     }
 
+    /// `/metrics` goes to this machine by default, to the listed addresses when set; a name instead of an address
+    /// is named with its line (a peer's address is compared, never a name resolved).
+    func testMetricsAllowIsAListOfAddresses() throws {
+        XCTAssertEqual(try SurelConfig.parse(minimal, environment: [:]).web.metricsAllowed, ["127.0.0.1", "::1"])
+        let set = try SurelConfig.parse(
+            minimal + "\n[web]\nmetrics_allow = [\"10.20.30.40\", \"fd00::7\"]\n", environment: [:])
+        XCTAssertEqual(set.web.metricsAllowed, ["10.20.30.40", "fd00::7"])
+        let p = problems(minimal + "\n[web]\nmetrics_allow = [\"monitor.kemenkeu.go.id\"]\n")
+        XCTAssertEqual(p.map(\.line), [7], "\(p)")
+        XCTAssertTrue(p.first?.message.contains("metrics_allow must be a list of IP addresses") == true, "\(p)")
+    }
+
     func testTOMLSyntaxErrorHasALine() {
         let p = problems("[mailbox]\nurl = \"imap://x/INBOX\"\nuser = \n")
         XCTAssertEqual(p.first?.line, 3, "\(p)")

@@ -17,10 +17,12 @@ final class ConsoleRouteTests: XCTestCase {
 
     /// A store with users andi (agent), sri (supervisor, confidential reader), bella (blast), a question whose
     /// sender, subject and body try to run script, and a complaint.
-    func makeConsole() throws -> Console {
+    func makeConsole() throws -> Console { try Self.makeConsole(for: self) }
+
+    static func makeConsole(for test: XCTestCase, web: String = "") throws -> Console {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("surel-web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
         let configFile = dir.appendingPathComponent("surel.toml")
         try """
         [mailbox]
@@ -41,6 +43,7 @@ final class ConsoleRouteTests: XCTestCase {
         [units.DTU]
         email = "dtu@kemenkeu.go.id"
         name = "Direktorat Dana Transfer Umum"
+        \(web)
         """.write(to: configFile, atomically: true, encoding: .utf8)
         let config = try SurelConfig.load(path: configFile.path, needsMailbox: false)
         let db = try SurelDatabase(path: config.store.path)

@@ -45,7 +45,11 @@ public struct SurelError: Error, CustomStringConvertible, Sendable {
         case let e as SurelError: self = e
         case let e as ConfigError: self.init(.configuration, "invalid configuration:\n\(e.description)")
         case let e as StoreError:
-            self.init(.notFound, e.description)
+            if case .newerThanThisSurel = e {
+                self.init(.configuration, e.description)
+            } else {
+                self.init(.notFound, e.description)
+            }
         case let e as WorkflowError: self.init(.conflict, e.description)
         case let e as BlastError:
             switch e {
@@ -60,6 +64,7 @@ public struct SurelError: Error, CustomStringConvertible, Sendable {
             case .unknownCategory: self.init(.invalid, e.description)
             case .noSuchTicket: self.init(.notFound, e.description)
             }
+        case let e as Backup.Failure: self.init(.conflict, e.description)
         case let e as Ingestor.RetryRefused: self.init(e.isMissing ? .notFound : .conflict, e.description)
         default: return nil
         }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import SurelCore
 import SurelEngine
 import SurelStore
 import SurelWeb
@@ -22,7 +23,7 @@ struct Serve: ParsableCommand {
             "console listening",
             metadata: [
                 "address": "\(config.web.host):\(config.web.port)", "tls": "\(config.web.tlsCertificate != nil)",
-                "users": "\(users)",
+                "users": "\(users)", "version": "\(SurelVersion.description)",
             ])
         let app = try console.application(logger: logger)
         let publicPages = try console.publicApplication(logger: logger)

@@ -1,0 +1,106 @@
+// Monitoring: `/metrics` in the Prometheus text format, for the addresses `[web] metrics_allow` names (this machine
+// by default; others get 404), and `/healthz` for anyone (no figures: whether the store answers and mail is coming
+// in). The figures come from the store, so they are right while the console runs without the daemon; the daemon's
+// heartbeat there says when it last polled.
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Prometheus
+import SurelCore
+import SurelEngine
+import SurelStore
+
+struct MetricsPages {
+    let console: Console
+
+    func addRoutes(to router: Router<WebContext>) {
+        router.get("/metrics") { _, context in try await metrics(context) }
+        router.get("/healthz") { _, _ in try await health() }
+    }
+
+    private func metrics(_ context: WebContext) async throws -> Response {
+        guard console.config.web.metricsAllowed.contains(context.clientAddress) else { throw HTTPError(.notFound) }
+        let desk = console.desk
+        let m = try await console.blocking { try desk.metrics() }
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: Self.exposition(m))))
+    }
+
+    /// The figures as Prometheus reads them.
+    static func exposition(_ m: ChannelMetrics) -> [UInt8] {
+        let r = PrometheusCollectorRegistry()
+        r.makeGauge(
+            name: "surel_info", labels: [("version", SurelVersion.number), ("commit", SurelVersion.commit)],
+            help: "The surel that answers (always 1)."
+        ).set(to: 1)
+        for kind in ["ticket", "autoreply", "bounce", "quarantined", "unsubscribe"] {
+            r.makeCounter(
+                name: "surel_mail_ingested_total", labels: [("kind", kind)],
+                help: "Incoming mail stored, by what it was: ticket mail, auto-reply, bounce, quarantined, unsubscribe."
+            ).increment(by: Int64(m.counts.mailByKind[kind] ?? 0))
+        }
+        r.makeCounter(
+            name: "surel_mail_duplicates_total", help: "Second copies of a stored mail (another relay) recorded."
+        ).increment(by: Int64(m.counts.duplicates))
+        r.makeGauge(
+            name: "surel_quarantined_messages", help: "Mail that could not be read, kept with its bytes for a retry."
+        ).set(to: Double(m.counts.mailByKind["quarantined"] ?? 0))
+        for status in TicketStatus.allCases {
+            r.makeGauge(name: "surel_tickets", labels: [("status", status.rawValue)], help: "Tickets by status.")
+                .set(to: Double(m.counts.ticketsByStatus[status.rawValue] ?? 0))
+        }
+        r.makeGauge(name: "surel_review_queue", help: "Tickets waiting for an agent to confirm their category.")
+            .set(to: Double(m.counts.reviewQueue))
+        for status in ["queued", "sending", "sent", "failed"] {
+            r.makeGauge(
+                name: "surel_outbox", labels: [("status", status)],
+                help: "Outgoing mail (acknowledgements, answers, escalations, BAK, blast tests) by state."
+            ).set(to: Double(m.counts.outboxByStatus[status] ?? 0))
+        }
+        r.makeGauge(
+            name: "surel_outbox_oldest_queued_age_seconds",
+            help: "How long the oldest mail still waiting to be sent has waited (0: none waits)."
+        ).set(to: m.oldestQueuedAge.rounded())
+        for state in BlastRecipientState.allCases {
+            r.makeCounter(
+                name: "surel_blast_mail_total", labels: [("state", state.rawValue)],
+                help: "Blast recipients by state: sent, failed, bounced, deferred, pending, sending, suppressed."
+            ).increment(by: Int64(m.counts.blastByState[state.rawValue] ?? 0))
+        }
+        r.makeGauge(name: "surel_sla_owed", help: "Tickets owed an answer.").set(to: Double(m.slaOwed))
+        r.makeGauge(name: "surel_sla_breached", help: "Tickets owed an answer past their SLA deadline.")
+            .set(to: Double(m.slaBreached))
+        r.makeGauge(
+            name: "surel_last_poll_age_seconds",
+            help: "Seconds since the daemon last read the mailbox successfully (-1: never)."
+        ).set(to: m.lastPollAge.map { $0.rounded() } ?? -1)
+        return r.emitToBuffer()
+    }
+
+    /// 200 when the store answers and the daemon polled recently; 503 otherwise, saying which.
+    private func health() async throws -> Response {
+        let desk = console.desk
+        var status = HTTPResponse.Status.ok
+        var lines: [String] = []
+        do {
+            let m = try await console.blocking { try desk.metrics() }
+            lines.append("store: ok")
+            switch m.daemonIsCurrent {
+            case true?: lines.append("daemon: ok (last poll \(Int(m.lastPollAge ?? 0)) s ago)")
+            case false?:
+                status = .serviceUnavailable
+                lines.append("daemon: no successful poll for \(Int(m.lastPollAge ?? 0)) s")
+            case nil:
+                status = .serviceUnavailable
+                lines.append("daemon: has never polled")
+            }
+        } catch {
+            status = .serviceUnavailable
+            lines.append("store: unreadable")
+        }
+        return Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: lines.joined(separator: "\n") + "\n")))
+    }
+}
