@@ -170,7 +170,24 @@ public enum Backup {
         let fd = open(partial, O_RDONLY)
         if fd >= 0 { fsync(fd); close(fd) }
         guard rename(partial, path) == 0 else { throw Failure("cannot move the restored store to \(path)") }
+        giveToFolderOwner(
+            [path, config.surveyKeyPath]
+                + manifest.files.filter { $0.path.hasPrefix("attachments/") }
+                .map { attachments.location(sha256: $0.sha256) })
         return movedAside
+    }
+
+    /// Root restoring for the service: what it wrote belongs to the owner of the store's folder (the `surel` user),
+    /// or the daemon could not write its own store.
+    static func giveToFolderOwner(_ paths: [String]) {
+        guard getuid() == 0, let first = paths.first else { return }
+        var folder = stat()
+        guard stat((first as NSString).deletingLastPathComponent, &folder) == 0, folder.st_uid != 0 else { return }
+        for p in paths where FileManager.default.fileExists(atPath: p) {
+            _ = chown(p, folder.st_uid, folder.st_gid)
+            let parent = (p as NSString).deletingLastPathComponent
+            _ = chown(parent, folder.st_uid, folder.st_gid)
+        }
     }
 
     /// A file's size and SHA-256 (`folder` nil: `path` is whole).

@@ -56,7 +56,7 @@ public final class StoreUseLock {
     /// A shared hold, for as long as this object lives; nil when the lock file cannot be made (a read-only
     /// folder: the store is then read-only too, and nothing can restore over it).
     public static func shared(storePath: String) -> StoreUseLock? {
-        let fd = open(storePath + ".use.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o660)
+        let fd = openLockFile(storePath + ".use.lock")
         guard fd >= 0 else { return nil }
         flock(fd, LOCK_SH)
         return StoreUseLock(fd: fd)
@@ -65,7 +65,7 @@ public final class StoreUseLock {
     /// The exclusive hold a restore needs; throws when the store is open somewhere.
     public static func exclusive(storePath: String) throws -> StoreUseLock {
         let path = storePath + ".use.lock"
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o660)
+        let fd = openLockFile(path)
         guard fd >= 0 else {
             throw StoreLock.Failure.failed("cannot open \(path): \(String(cString: strerror(errno)))")
         }
@@ -74,6 +74,13 @@ public final class StoreUseLock {
             throw StoreLock.Failure.held(holder: "surel run, surel serve or another command has the store open")
         }
         return StoreUseLock(fd: fd)
+    }
+
+    /// Created if missing; read-only when another user made it (root running a command first): a lock needs no
+    /// write access, and every process must hold it, whoever made the file.
+    private static func openLockFile(_ path: String) -> Int32 {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o664)
+        return fd >= 0 ? fd : open(path, O_RDONLY | O_CLOEXEC)
     }
 
     private init(fd: Int32) { self.fd = fd }

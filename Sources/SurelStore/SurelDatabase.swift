@@ -60,20 +60,25 @@ public final class SurelDatabase: @unchecked Sendable {
     /// The attachment files a store's rows refer to (their SHA-256), read from a store file without migrating it
     /// (a backup's copy).
     public static func attachmentHashes(storeFile path: String) throws -> [String] {
-        var config = Configuration()
-        config.readonly = true
-        let db = try DatabaseQueue(path: path, configuration: config)
+        let db = try DatabaseQueue(path: path, configuration: readOnly)
         defer { try? db.close() }
         return try db.read { try String.fetchAll($0, sql: "SELECT DISTINCT sha256 FROM attachment ORDER BY sha256") }
     }
 
     /// The migrations a store file has had, without opening it as a store.
     public static func migrations(storeFile path: String) throws -> Set<String> {
-        var config = Configuration()
-        config.readonly = true
-        let db = try DatabaseQueue(path: path, configuration: config)
+        let db = try DatabaseQueue(path: path, configuration: readOnly)
         defer { try? db.close() }
         return try db.read { try Schema.migrator.appliedIdentifiers($0) }
+    }
+
+    /// A look at a store file without writing it; it waits, as the store's own connections do, for another
+    /// process that is closing or checkpointing the file.
+    private static var readOnly: Configuration {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(10)
+        return config
     }
 
     /// The migrations this version knows, in order.
