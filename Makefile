@@ -31,6 +31,7 @@ UNITDIR ?= /etc/systemd/system
 CONFDIR ?= /etc/surel
 STATEDIR ?= /var/lib/surel
 DATADIR ?= /usr/share/surel
+MANDIR ?= /usr/local/share/man
 
 # Scratch state of `make demo` (config, password file, SQLite store, attachments); wiped on every run.
 DEMO_DIR ?= /tmp/surel-demo
@@ -187,6 +188,7 @@ install: release
 	install -D -m 0755 "$$bin" "$(DESTDIR)$(BINDIR)/surel"
 	install -D -m 0644 deploy/surel.service "$(DESTDIR)$(UNITDIR)/surel.service"
 	install -D -m 0644 deploy/surel-web.service "$(DESTDIR)$(UNITDIR)/surel-web.service"
+	install -D -m 0644 deploy/surel.1 "$(DESTDIR)$(MANDIR)/man1/surel.1"
 	# The classifier's training data: the daemon trains on it at first start (ShippedData.swift finds it).
 	install -d "$(DESTDIR)$(DATADIR)/classify/examples"
 	install -m 0644 classify/keywords.tsv classify/README.md "$(DESTDIR)$(DATADIR)/classify/"

@@ -30,50 +30,54 @@ struct MetricsPages {
     /// The figures as Prometheus reads them.
     static func exposition(_ m: ChannelMetrics) -> [UInt8] {
         let r = PrometheusCollectorRegistry()
-        r.makeGauge(
-            name: "surel_info", labels: [("version", SurelVersion.number), ("commit", SurelVersion.commit)],
-            help: "The surel that answers (always 1)."
+        func gauge(_ name: String, _ help: String, _ labels: [(String, String)] = []) -> Gauge {
+            r.makeGauge(descriptor: .init(metricName: name, unitName: "", helpText: help), labels: labels)
+        }
+        func counter(_ name: String, _ help: String, _ labels: [(String, String)] = []) -> Counter {
+            r.makeCounter(descriptor: .init(metricName: name, unitName: "total", helpText: help), labels: labels)
+        }
+        gauge(
+            "surel_info", "The surel that answers (always 1).",
+            [("version", SurelVersion.number), ("commit", SurelVersion.commit)]
         ).set(to: 1)
         for kind in ["ticket", "autoreply", "bounce", "quarantined", "unsubscribe"] {
-            r.makeCounter(
-                name: "surel_mail_ingested_total", labels: [("kind", kind)],
-                help: "Incoming mail stored, by what it was: ticket mail, auto-reply, bounce, quarantined, unsubscribe."
+            counter(
+                "surel_mail_ingested",
+                "Incoming mail stored, by what it was: ticket mail, auto-reply, bounce, quarantined, unsubscribe.",
+                [("kind", kind)]
             ).increment(by: Int64(m.counts.mailByKind[kind] ?? 0))
         }
-        r.makeCounter(
-            name: "surel_mail_duplicates_total", help: "Second copies of a stored mail (another relay) recorded."
-        ).increment(by: Int64(m.counts.duplicates))
-        r.makeGauge(
-            name: "surel_quarantined_messages", help: "Mail that could not be read, kept with its bytes for a retry."
-        ).set(to: Double(m.counts.mailByKind["quarantined"] ?? 0))
+        counter("surel_mail_duplicates", "Second copies of a stored mail (another relay) recorded.")
+            .increment(by: Int64(m.counts.duplicates))
+        gauge("surel_quarantined_messages", "Mail that could not be read, kept with its bytes for a retry.")
+            .set(to: Double(m.counts.mailByKind["quarantined"] ?? 0))
         for status in TicketStatus.allCases {
-            r.makeGauge(name: "surel_tickets", labels: [("status", status.rawValue)], help: "Tickets by status.")
+            gauge("surel_tickets", "Tickets by status.", [("status", status.rawValue)])
                 .set(to: Double(m.counts.ticketsByStatus[status.rawValue] ?? 0))
         }
-        r.makeGauge(name: "surel_review_queue", help: "Tickets waiting for an agent to confirm their category.")
+        gauge("surel_review_queue", "Tickets waiting for an agent to confirm their category.")
             .set(to: Double(m.counts.reviewQueue))
         for status in ["queued", "sending", "sent", "failed"] {
-            r.makeGauge(
-                name: "surel_outbox", labels: [("status", status)],
-                help: "Outgoing mail (acknowledgements, answers, escalations, BAK, blast tests) by state."
+            gauge(
+                "surel_outbox", "Outgoing mail (acknowledgements, answers, escalations, BAK, blast tests) by state.",
+                [("status", status)]
             ).set(to: Double(m.counts.outboxByStatus[status] ?? 0))
         }
-        r.makeGauge(
-            name: "surel_outbox_oldest_queued_age_seconds",
-            help: "How long the oldest mail still waiting to be sent has waited (0: none waits)."
+        gauge(
+            "surel_outbox_oldest_queued_age_seconds",
+            "How long the oldest mail still waiting to be sent has waited (0: none waits)."
         ).set(to: m.oldestQueuedAge.rounded())
         for state in BlastRecipientState.allCases {
-            r.makeCounter(
-                name: "surel_blast_mail_total", labels: [("state", state.rawValue)],
-                help: "Blast recipients by state: sent, failed, bounced, deferred, pending, sending, suppressed."
+            counter(
+                "surel_blast_mail",
+                "Blast recipients by state: sent, failed, bounced, deferred, pending, sending, suppressed.",
+                [("state", state.rawValue)]
             ).increment(by: Int64(m.counts.blastByState[state.rawValue] ?? 0))
         }
-        r.makeGauge(name: "surel_sla_owed", help: "Tickets owed an answer.").set(to: Double(m.slaOwed))
-        r.makeGauge(name: "surel_sla_breached", help: "Tickets owed an answer past their SLA deadline.")
-            .set(to: Double(m.slaBreached))
-        r.makeGauge(
-            name: "surel_last_poll_age_seconds",
-            help: "Seconds since the daemon last read the mailbox successfully (-1: never)."
+        gauge("surel_sla_owed", "Tickets owed an answer.").set(to: Double(m.slaOwed))
+        gauge("surel_sla_breached", "Tickets owed an answer past their SLA deadline.").set(to: Double(m.slaBreached))
+        gauge(
+            "surel_last_poll_age_seconds", "Seconds since the daemon last read the mailbox successfully (-1: never)."
         ).set(to: m.lastPollAge.map { $0.rounded() } ?? -1)
         return r.emitToBuffer()
     }

@@ -20,6 +20,34 @@ final class CLITests: XCTestCase {
             "\(line) does not name HEAD \(head)")
     }
 
+    /// The manual page (deploy/surel.1, installed by the package) names the release and every subcommand
+    /// `surel --help` lists, so `man surel` does not fall behind the binary.
+    func testManualPageNamesEverySubcommand() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let page = try String(contentsOf: root.appendingPathComponent("deploy/surel.1"), encoding: .utf8)
+        XCTAssertTrue(page.contains("\"surel 1.0.0\""), "the .TH line names another release")
+        let help = try TestEnv.runSurel(["--help"]).out
+        // "  name   What it does." lines under SUBCOMMANDS (not the wrapped lines, not "  See 'surel help ...'").
+        let commands = help.components(separatedBy: "SUBCOMMANDS:").last!.split(separator: "\n").compactMap {
+            line -> String? in
+            let words = line.split(separator: " ", maxSplits: 1)
+            guard line.hasPrefix("  "), !line.hasPrefix("   "), let name = words.first,
+                name.allSatisfy({ $0.isLowercase || $0 == "-" })
+            else { return nil }
+            return String(name)
+        }
+        XCTAssertGreaterThanOrEqual(commands.count, 20, help)
+        let named = Set(
+            page.split(separator: "\n").filter { $0.hasPrefix(".B") }.compactMap {
+                $0.split(separator: " ").dropFirst().first?.replacingOccurrences(of: "\\-", with: "-")
+                    .trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            })
+        for command in commands where command != "help" {
+            XCTAssertTrue(named.contains(command), "deploy/surel.1 does not name `surel \(command)`")
+        }
+    }
+
     func mail(_ headers: String, _ body: String) -> Data {
         Data((headers.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n\r\n" + body + "\r\n").utf8)
     }
