@@ -97,9 +97,6 @@ public enum Backup {
             guard !f.path.hasPrefix("/"), !parts.contains(".."), !parts.isEmpty else {
                 throw Failure("the manifest names a path outside the backup: \(f.path)")
             }
-            guard FileManager.default.fileExists(atPath: folder + "/" + f.path) else {
-                throw Failure("\(f.path) is missing from the backup")
-            }
             let found = try entry(f.path, in: folder)
             guard found.size == f.size, found.sha256 == f.sha256 else {
                 throw Failure("\(f.path) is damaged: its size or SHA-256 is not the manifest's")
@@ -126,81 +123,176 @@ public enum Backup {
         try fm.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let inUse: StoreUseLock
-        do { inUse = try StoreUseLock.exclusive(storePath: path) } catch {
+        do { inUse = try StoreUseLock.exclusive(storePath: path) } catch StoreLock.Failure.held {
             throw Failure(
                 "the store \(path) is in use (surel run, surel serve or a command has it open): stop surel.service "
                     + "and surel-web.service first; nothing was changed")
-        }
+        } catch { throw Failure("cannot lock the store \(path): \(error); nothing was changed") }
         defer { withExtendedLifetime(inUse) {} }
-        var movedAside: String?
-        if fm.fileExists(atPath: path) {
-            guard replace else {
-                throw Failure(
-                    "a store is already at \(path): give --replace to keep it aside and restore over it; nothing was "
-                        + "changed")
-            }
-            let stamp = ISO8601DateFormatter().string(from: now).replacingOccurrences(of: ":", with: "")
-            let aside = "\(path).before-restore-\(stamp)"
-            for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: path + suffix) {
-                try fm.moveItem(atPath: path + suffix, toPath: aside + suffix)
-            }
-            movedAside = aside
+        if fm.fileExists(atPath: path), !replace {
+            throw Failure(
+                "a store is already at \(path): give --replace to keep it aside and restore over it; nothing was "
+                    + "changed")
         }
-        // Attachments first (content-addressed: one already there is the same file), then the store, written
-        // beside and renamed into place, so a restore cut short leaves no half store.
+        // Everything is copied beside its place first, each file checked against the manifest as it is copied
+        // (what was verified could have changed since); the old store is moved aside only when all is ready, and
+        // moved back if the swap fails, so a restore cut short never leaves the daemon without a store.
+        // Attachments go straight to their place: content-addressed, an added one changes nothing the old store
+        // sees.
         let attachments = try AttachmentDirectory(path: config.store.attachments)
+        var owned = [config.store.attachments, config.store.attachments + "/tmp"]
         for f in manifest.files where f.path.hasPrefix("attachments/") {
             let target = attachments.location(sha256: f.sha256)
-            if fm.fileExists(atPath: target), (try? entry(target, in: nil))?.sha256 == f.sha256 { continue }
+            let prefix = (target as NSString).deletingLastPathComponent
+            owned += [prefix, target]
+            if (try? entry(target, in: nil))?.sha256 == f.sha256 { continue }
+            try fm.createDirectory(atPath: prefix, withIntermediateDirectories: true)
+            try move(try copyChecked(f, from: folder, to: target, mode: 0o640), to: target)
+        }
+        let keyFile = manifest.files.first { $0.path == BackupManifest.surveyKey }
+        let restoresKey = keyFile != nil && (replace || !fm.fileExists(atPath: config.surveyKeyPath))
+        var staged: [(from: String, to: String)] = []
+        defer { for s in staged { unlink(s.from) } }
+        if let keyFile, restoresKey {
             try fm.createDirectory(
-                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try? fm.removeItem(atPath: target)
-            try fm.copyItem(atPath: folder + "/" + f.path, toPath: target)
+                atPath: (config.surveyKeyPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            staged.append(
+                (try copyChecked(keyFile, from: folder, to: config.surveyKeyPath, mode: 0o600), config.surveyKeyPath))
         }
-        if manifest.files.contains(where: { $0.path == BackupManifest.surveyKey }),
-            replace || !fm.fileExists(atPath: config.surveyKeyPath)
-        {
-            try? fm.removeItem(atPath: config.surveyKeyPath)
-            try fm.copyItem(atPath: folder + "/" + BackupManifest.surveyKey, toPath: config.surveyKeyPath)
-            chmod(config.surveyKeyPath, 0o600)
+        let storeFile = manifest.files.first { $0.path == BackupManifest.store }!
+        staged.append((try copyChecked(storeFile, from: folder, to: path, mode: 0o640), path))
+
+        // The swap: the old store with its WAL (a stale WAL without a store too: it must not be replayed onto the
+        // restored one) and the old key go aside, then the new files take their place.
+        let stamp = ISO8601DateFormatter().string(from: now).replacingOccurrences(of: ":", with: "")
+        var old = ["", "-wal", "-shm"].map { (from: path + $0, to: "\(path).before-restore-\(stamp)\($0)") }
+        if restoresKey { old.append((config.surveyKeyPath, "\(config.surveyKeyPath).before-restore-\(stamp)")) }
+        var aside: [(from: String, to: String)] = []
+        do {
+            for file in old where fm.fileExists(atPath: file.from) {
+                try move(file.from, to: file.to)
+                aside.append(file)
+            }
+            for s in staged { try move(s.from, to: s.to) }
+            staged = []
+        } catch {
+            for a in aside.reversed() { rename(a.to, a.from) }
+            throw Failure("the restore could not put its files in place (\(error)); the old store was left as it was")
         }
-        let partial = path + ".restoring"
-        try? fm.removeItem(atPath: partial)
-        try fm.copyItem(atPath: folder + "/" + BackupManifest.store, toPath: partial)
-        let fd = open(partial, O_RDONLY)
-        if fd >= 0 { fsync(fd); close(fd) }
-        guard rename(partial, path) == 0 else { throw Failure("cannot move the restored store to \(path)") }
         giveToFolderOwner(
-            [path, config.surveyKeyPath]
-                + manifest.files.filter { $0.path.hasPrefix("attachments/") }
-                .map { attachments.location(sha256: $0.sha256) })
-        return movedAside
+            owned + [path, path + ".use.lock"] + (restoresKey ? [config.surveyKeyPath] : []), storePath: path)
+        return aside.first { $0.from == path }?.to
     }
 
-    /// Root restoring for the service: what it wrote belongs to the owner of the store's folder (the `surel` user),
-    /// or the daemon could not write its own store.
-    static func giveToFolderOwner(_ paths: [String]) {
-        guard getuid() == 0, let first = paths.first else { return }
-        var folder = stat()
-        guard stat((first as NSString).deletingLastPathComponent, &folder) == 0, folder.st_uid != 0 else { return }
-        for p in paths where FileManager.default.fileExists(atPath: p) {
-            _ = chown(p, folder.st_uid, folder.st_gid)
-            let parent = (p as NSString).deletingLastPathComponent
-            _ = chown(parent, folder.st_uid, folder.st_gid)
+    /// Copies one file of the backup to `<destination>.restoring` (mode `mode`), hashing what it copies, and returns
+    /// that path once it matches the manifest; the backup's file must be a regular file reached through no
+    /// symbolic link (a backup folder others could write must not make root copy elsewhere's files).
+    static func copyChecked(_ f: BackupManifest.File, from folder: String, to destination: String, mode: mode_t)
+        throws -> String
+    {
+        let source = try openInBackup(folder, f.path)
+        defer { close(source) }
+        let partial = destination + ".restoring"
+        unlink(partial)
+        let out = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard out >= 0 else { throw Failure("cannot write \(partial): \(String(cString: strerror(errno)))") }
+        var ok = false
+        defer {
+            close(out)
+            if !ok { unlink(partial) }
+        }
+        let (sha256, size) = try digest(source) { chunk in
+            try chunk.withUnsafeBytes { raw in
+                var done = 0
+                while done < raw.count {
+                    let n = write(out, raw.baseAddress! + done, raw.count - done)
+                    guard n > 0 else { throw Failure("cannot write \(partial): \(String(cString: strerror(errno)))") }
+                    done += n
+                }
+            }
+        }
+        guard size == f.size, sha256 == f.sha256 else {
+            throw Failure("\(f.path) changed in the backup while it was restored; nothing was changed")
+        }
+        guard fchmod(out, mode) == 0, fsync(out) == 0 else {
+            throw Failure("cannot write \(partial): \(String(cString: strerror(errno)))")
+        }
+        ok = true
+        return partial
+    }
+
+    static func move(_ from: String, to: String) throws {
+        guard rename(from, to) == 0 else {
+            throw Failure("cannot move \(from) to \(to): \(String(cString: strerror(errno)))")
         }
     }
 
-    /// A file's size and SHA-256 (`folder` nil: `path` is whole).
+    /// Opens `relative` in `folder` for reading, one path component at a time without following a symbolic link,
+    /// and only if it is a regular file (not a FIFO that would block, not a device).
+    static func openInBackup(_ folder: String, _ relative: String) throws -> Int32 {
+        var fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw Failure("cannot open \(folder): \(String(cString: strerror(errno)))") }
+        let parts = relative.split(separator: "/").map(String.init)
+        for (i, part) in parts.enumerated() {
+            let flags = i == parts.count - 1 ? O_RDONLY | O_NONBLOCK : O_RDONLY | O_DIRECTORY
+            let next = openat(fd, part, flags | O_NOFOLLOW | O_CLOEXEC)
+            let reason = errno
+            close(fd)
+            guard next >= 0 else {
+                throw Failure(
+                    reason == ENOENT
+                        ? "\(relative) is missing from the backup"
+                        : "\(relative) in the backup cannot be read or is a symbolic link: not restored")
+            }
+            fd = next
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw Failure("\(relative) in the backup is not a regular file: not restored")
+        }
+        return fd
+    }
+
+    /// Root restoring for the service: what it wrote — files and the attachment folders, never a folder it did not
+    /// make for the store — belongs to the owner of the store's folder (the `surel` user), or the daemon could not
+    /// write its own store.
+    static func giveToFolderOwner(_ paths: [String], storePath: String) {
+        var folder = stat()
+        guard getuid() == 0, stat((storePath as NSString).deletingLastPathComponent, &folder) == 0, folder.st_uid != 0
+        else { return }
+        for p in Set(paths) { _ = lchown(p, folder.st_uid, folder.st_gid) }
+    }
+
+    /// A file's size and SHA-256 (`folder` nil: `path` is whole; otherwise a regular file inside `folder`).
     static func entry(_ path: String, in folder: String?) throws -> BackupManifest.File {
-        let full = folder.map { $0 + "/" + path } ?? path
-        guard let handle = FileHandle(forReadingAtPath: full) else { throw Failure("cannot read \(full)") }
-        defer { try? handle.close() }
+        let fd: Int32
+        if let folder {
+            fd = try openInBackup(folder, path)
+        } else {
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw Failure("cannot read \(path)") }
+        }
+        defer { close(fd) }
+        let (sha256, size) = try digest(fd) { _ in }
+        return BackupManifest.File(path: path, sha256: sha256, size: size)
+    }
+
+    /// Reads `fd` to its end, handing each chunk to `each`; the SHA-256 and size of what was read.
+    static func digest(_ fd: Int32, _ each: ([UInt8]) throws -> Void) throws -> (sha256: String, size: Int) {
         var hasher = SHA256()
         var size = 0
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { throw Failure("read failed: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            let chunk = Array(buffer[0..<n])
             hasher.update(chunk)
-            size += chunk.count
+            try each(chunk)
+            size += n
         }
-        return BackupManifest.File(path: path, sha256: SHA256.hexString(hasher.finalize()), size: size)
+        return (SHA256.hexString(hasher.finalize()), size)
     }
 }

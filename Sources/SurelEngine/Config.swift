@@ -69,7 +69,7 @@ public struct SurelConfig: Sendable {
         /// made once with mode 0600.
         public var surveyKey: String?
         /// The addresses that may read `/metrics` (`metrics_allow`; default this machine only): the monitoring
-        /// server, not the office network.
+        /// server, not the office network. Spelled as `IPAddress.canonical` gives them.
         public var metricsAllowed: Set<String> = ["127.0.0.1", "::1"]
         public init() {}
     }

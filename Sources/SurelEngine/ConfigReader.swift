@@ -246,8 +246,8 @@ struct ConfigReader {
         }
         web.surveyKey = string("web", "survey_key")
         if let v = value("web", "metrics_allow") {
-            let addresses = v.array?.compactMap { $0.string } ?? []
-            if let all = v.array, addresses.count == all.count, addresses.allSatisfy(Self.isIPAddress) {
+            let addresses = v.array?.compactMap { $0.string.flatMap(IPAddress.canonical) } ?? []
+            if let all = v.array, addresses.count == all.count {
                 web.metricsAllowed = Set(addresses)
             } else {
                 problem(
@@ -484,11 +484,6 @@ struct ConfigReader {
     }
 
     /// An IPv4 or IPv6 address literal (what a connection's peer is compared with), not a name.
-    static func isIPAddress(_ s: String) -> Bool {
-        var v4 = in_addr(), v6 = in6_addr()
-        return inet_pton(AF_INET, s, &v4) == 1 || inet_pton(AF_INET6, s, &v6) == 1
-    }
-
     // MARK: typed getters: a wrong type is a problem on that key's line
 
     /// A data file named by `section.key` (taxonomy, rules, calendar), parsed by `parse`; unreadable or bad, it is

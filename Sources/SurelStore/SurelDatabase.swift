@@ -54,6 +54,8 @@ public final class SurelDatabase: @unchecked Sendable {
     public func backup(to path: String) throws {
         let copy = try DatabaseQueue(path: path)
         try writer.backup(to: copy)
+        // The copy is one file: reading it later (even read-only) must not leave a -wal and -shm beside it.
+        try copy.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = DELETE") }
         try copy.close()
     }
 

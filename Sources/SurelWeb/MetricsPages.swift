@@ -14,12 +14,19 @@ struct MetricsPages {
     let console: Console
 
     func addRoutes(to router: Router<WebContext>) {
-        router.get("/metrics") { _, context in try await metrics(context) }
+        router.get("/metrics") { request, context in try await metrics(request, context) }
         router.get("/healthz") { _, _ in try await health() }
     }
 
-    private func metrics(_ context: WebContext) async throws -> Response {
-        guard console.config.web.metricsAllowed.contains(context.clientAddress) else { throw HTTPError(.notFound) }
+    private func metrics(_ request: Request, _ context: WebContext) async throws -> Response {
+        // A request a reverse proxy passed on comes from the proxy's address (often this machine): it says so in
+        // one of these headers, and is refused whatever address it seems to come from.
+        let proxied = ["Forwarded", "X-Forwarded-For", "X-Real-IP"].contains {
+            HTTPField.Name($0).map { request.headers[$0] != nil } ?? false
+        }
+        guard !proxied, let client = IPAddress.canonical(context.clientAddress),
+            console.config.web.metricsAllowed.contains(client)
+        else { throw HTTPError(.notFound) }
         let desk = console.desk
         let m = try await console.blocking { try desk.metrics() }
         return Response(
@@ -40,11 +47,12 @@ struct MetricsPages {
             "surel_info", "The surel that answers (always 1).",
             [("version", SurelVersion.number), ("commit", SurelVersion.commit)]
         ).set(to: 1)
-        for kind in ["ticket", "autoreply", "bounce", "quarantined", "unsubscribe"] {
+        // Counters only for what never goes down: a quarantined mail processed again becomes ticket mail, so the
+        // quarantine is a gauge.
+        for kind in ["ticket", "autoreply", "bounce", "unsubscribe"] {
             counter(
                 "surel_mail_ingested",
-                "Incoming mail stored, by what it was: ticket mail, auto-reply, bounce, quarantined, unsubscribe.",
-                [("kind", kind)]
+                "Incoming mail stored, by what it was: ticket mail, auto-reply, bounce, unsubscribe.", [("kind", kind)]
             ).increment(by: Int64(m.counts.mailByKind[kind] ?? 0))
         }
         counter("surel_mail_duplicates", "Second copies of a stored mail (another relay) recorded.")
@@ -67,12 +75,13 @@ struct MetricsPages {
             "surel_outbox_oldest_queued_age_seconds",
             "How long the oldest mail still waiting to be sent has waited (0: none waits)."
         ).set(to: m.oldestQueuedAge.rounded())
+        // A sent recipient can bounce later: states are gauges.
         for state in BlastRecipientState.allCases {
-            counter(
-                "surel_blast_mail",
+            gauge(
+                "surel_blast_recipients",
                 "Blast recipients by state: sent, failed, bounced, deferred, pending, sending, suppressed.",
                 [("state", state.rawValue)]
-            ).increment(by: Int64(m.counts.blastByState[state.rawValue] ?? 0))
+            ).set(to: Double(m.counts.blastByState[state.rawValue] ?? 0))
         }
         gauge("surel_sla_owed", "Tickets owed an answer.").set(to: Double(m.slaOwed))
         gauge("surel_sla_breached", "Tickets owed an answer past their SLA deadline.").set(to: Double(m.slaBreached))
@@ -82,26 +91,27 @@ struct MetricsPages {
         return r.emitToBuffer()
     }
 
-    /// 200 when the store answers and the daemon polled recently; 503 otherwise, saying which.
+    /// 200 when the store answers and the daemon polled recently; 503 otherwise, saying which. Anyone may ask, so
+    /// it reads only the daemon's heartbeat row.
     private func health() async throws -> Response {
         let desk = console.desk
         var status = HTTPResponse.Status.ok
         var lines: [String] = []
         do {
-            let m = try await console.blocking { try desk.metrics() }
+            let h = try await console.blocking { try desk.daemonHealth() }
             lines.append("store: ok")
-            switch m.daemonIsCurrent {
-            case true?: lines.append("daemon: ok (last poll \(Int(m.lastPollAge ?? 0)) s ago)")
+            switch h.isCurrent {
+            case true?: lines.append("daemon: ok (last poll \(Int(h.lastPollAge ?? 0)) s ago)")
             case false?:
                 status = .serviceUnavailable
-                lines.append("daemon: no successful poll for \(Int(m.lastPollAge ?? 0)) s")
+                lines.append("daemon: no successful poll for \(Int(h.lastPollAge ?? 0)) s")
             case nil:
                 status = .serviceUnavailable
                 lines.append("daemon: has never polled")
             }
         } catch {
             status = .serviceUnavailable
-            lines.append("store: unreadable")
+            lines.append("store: not answering")
         }
         return Response(
             status: status, headers: [.contentType: "text/plain; charset=utf-8"],

@@ -122,4 +122,64 @@ final class BackupTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("newer surel") && "\($0)".contains("v99-from-the-future"), "\($0)")
         }
     }
+
+    /// The backup is three files and nothing else (no -wal or -shm left by reading it); a restore puts the survey key
+    /// back with its secrecy; a file of the backup replaced by a symbolic link (even to identical bytes) is not
+    /// restored; a restore that cannot finish leaves the old store, its key and nothing else in place.
+    func testRestoreIsAllOrNothingAndFollowsNoLink() throws {
+        let fm = FileManager.default
+        let dir = try TestEnv.scratch(self)
+        let config = try SurelConfig.load(path: try TestEnv.writeConfig(dir: dir, user: "bk-swap").path)
+        let db = try SurelDatabase(path: config.store.path)
+        _ = try db.importMembers([ListMember(email: "a@kedirikab.go.id", name: nil, fields: [:])], into: "pemda")
+        try Data("kunci-survei-lama".utf8).write(to: URL(fileURLWithPath: config.surveyKeyPath))
+        let folder = dir.path + "/backup"
+        _ = try Backup.make(config: config, database: db, into: folder)
+        _ = try Backup.verify(folder)
+        XCTAssertEqual(
+            Set(try fm.contentsOfDirectory(atPath: folder)), ["manifest.json", "surel.sqlite", "survey.key"])
+
+        let fresh = dir.appendingPathComponent("fresh")
+        try fm.createDirectory(at: fresh, withIntermediateDirectories: true)
+        let target = try SurelConfig.load(path: try TestEnv.writeConfig(dir: fresh, user: "bk-swap").path)
+        try Backup.restore(from: folder, config: target, replace: false)
+        XCTAssertEqual(try String(contentsOfFile: target.surveyKeyPath, encoding: .utf8), "kunci-survei-lama")
+        XCTAssertEqual(try fm.attributesOfItem(atPath: target.surveyKeyPath)[.posixPermissions] as? Int, 0o600)
+        XCTAssertEqual(try fm.attributesOfItem(atPath: target.store.path)[.posixPermissions] as? Int, 0o640)
+
+        // The restored store gets a second member; a later restore over it cannot write its copy (a folder
+        // where the copy goes): the store keeps that member, the key is the one it had, nothing is left aside.
+        // (Each opening of the store is closed again: a restore needs the store closed everywhere.)
+        func members() throws -> Int? {
+            let store = try SurelDatabase(path: target.store.path)
+            return try store.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM listMember") }
+        }
+        do {
+            _ = try SurelDatabase(path: target.store.path).importMembers(
+                [ListMember(email: "b@slemankab.go.id", name: nil, fields: [:])], into: "pemda")
+        }
+        XCTAssertEqual(try members(), 2)
+        try Data("kunci-baru".utf8).write(to: URL(fileURLWithPath: target.surveyKeyPath))
+        try fm.createDirectory(atPath: target.store.path + ".restoring", withIntermediateDirectories: false)
+        XCTAssertThrowsError(try Backup.restore(from: folder, config: target, replace: true)) {
+            XCTAssertTrue("\($0)".contains("cannot write"), "\($0)")
+        }
+        XCTAssertEqual(try members(), 2)
+        XCTAssertEqual(try String(contentsOfFile: target.surveyKeyPath, encoding: .utf8), "kunci-baru")
+        let left = try fm.contentsOfDirectory(atPath: fresh.path + "/store")
+        XCTAssertFalse(left.contains { $0.contains("before-restore") || $0 == "survey.key.restoring" }, "\(left)")
+
+        // A link in place of the key, to a file with the very bytes the manifest names: refused, nothing restored.
+        let outside = dir.path + "/elsewhere.key"
+        try fm.moveItem(atPath: folder + "/survey.key", toPath: outside)
+        try fm.createSymbolicLink(atPath: folder + "/survey.key", withDestinationPath: outside)
+        let other = dir.appendingPathComponent("other")
+        try fm.createDirectory(at: other, withIntermediateDirectories: true)
+        let third = try SurelConfig.load(path: try TestEnv.writeConfig(dir: other, user: "bk-swap").path)
+        XCTAssertThrowsError(try Backup.restore(from: folder, config: third, replace: false)) {
+            XCTAssertTrue("\($0)".contains("survey.key") && "\($0)".contains("symbolic link"), "\($0)")
+        }
+        XCTAssertFalse(fm.fileExists(atPath: third.store.path))
+        XCTAssertFalse(fm.fileExists(atPath: third.surveyKeyPath))
+    }
 }
