@@ -483,7 +483,6 @@ struct ConfigReader {
         return inet_pton(AF_INET, h, &v4) == 1 && h.hasPrefix("127.")
     }
 
-    /// An IPv4 or IPv6 address literal (what a connection's peer is compared with), not a name.
     // MARK: typed getters: a wrong type is a problem on that key's line
 
     /// A data file named by `section.key` (taxonomy, rules, calendar), parsed by `parse`; unreadable or bad, it is
