@@ -143,6 +143,7 @@ final class HelpDeskTests: XCTestCase {
         try read("suppressions") { try desk.suppressions(as: $0).items }
         try read("blasts") { try desk.blasts(as: $0) }
         try read("metrics") { _ in try desk.metrics() }
+        try read("daemonHealth") { _ in try desk.daemonHealth() }
         try read("slaBoard") { try desk.slaBoard(as: $0) }
         var wib = Calendar(identifier: .gregorian)
         wib.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
