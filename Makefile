@@ -53,6 +53,7 @@ build:
 	$(SWIFT) build
 
 release:
+	touch Package.swift  # so SwiftPM plans the build and Plugins/BuildCommit names this commit (scripts/build-deb)
 	$(SWIFT) build -c release
 
 # swift-format with the committed .swift-format (line length 120): no finding may remain.

@@ -17,7 +17,8 @@ final class CLITests: XCTestCase {
         let head = git.out.trimmingCharacters(in: .whitespacesAndNewlines)
         XCTAssertTrue(
             line == "1.0.0 (commit \(head))" || line == "1.0.0 (commit \(head)-modified)",
-            "\(line) does not name HEAD \(head)")
+            "\(line) does not name HEAD \(head) (an incremental build after a commit of no source: SwiftPM did not "
+                + "plan the build, so Plugins/BuildCommit did not run; `touch Package.swift` and build again)")
     }
 
     /// The manual page (deploy/surel.1, installed by the package) names the release and every subcommand
