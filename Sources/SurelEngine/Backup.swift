@@ -202,13 +202,8 @@ public enum Backup {
             if !ok { unlink(partial) }
         }
         let (sha256, size) = try digest(source) { chunk in
-            try chunk.withUnsafeBytes { raw in
-                var done = 0
-                while done < raw.count {
-                    let n = write(out, raw.baseAddress! + done, raw.count - done)
-                    guard n > 0 else { throw Failure("cannot write \(partial): \(String(cString: strerror(errno)))") }
-                    done += n
-                }
+            do { try FileWriting.writeAll(chunk, to: out) } catch {
+                throw Failure("cannot write \(partial): \(error)")
             }
         }
         guard size == f.size, sha256 == f.sha256 else {
@@ -279,7 +274,9 @@ public enum Backup {
     }
 
     /// Reads `fd` to its end, handing each chunk to `each`; the SHA-256 and size of what was read.
-    static func digest(_ fd: Int32, _ each: ([UInt8]) throws -> Void) throws -> (sha256: String, size: Int) {
+    static func digest(_ fd: Int32, _ each: (UnsafeRawBufferPointer) throws -> Void) throws -> (
+        sha256: String, size: Int
+    ) {
         var hasher = SHA256()
         var size = 0
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
@@ -288,9 +285,11 @@ public enum Backup {
             if n < 0, errno == EINTR { continue }
             guard n >= 0 else { throw Failure("read failed: \(String(cString: strerror(errno)))") }
             if n == 0 { break }
-            let chunk = Array(buffer[0..<n])
-            hasher.update(chunk)
-            try each(chunk)
+            try buffer.withUnsafeBytes { all in
+                let chunk = UnsafeRawBufferPointer(rebasing: all[0..<n])
+                hasher.update(chunk)
+                try each(chunk)
+            }
             size += n
         }
         return (SHA256.hexString(hasher.finalize()), size)

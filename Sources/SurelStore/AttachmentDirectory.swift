@@ -19,17 +19,7 @@ public final class AttachmentDirectory: @unchecked Sendable {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         defer { close(fd) }
-        try data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + offset, buf.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-                }
-                offset += n
-            }
-        }
+        try data.withUnsafeBytes { try FileWriting.writeAll($0, to: fd) }
     }
 
     public func location(sha256: String) -> String {
